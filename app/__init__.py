@@ -1,0 +1,104 @@
+"""Friction Lab: learn programming by doing hard things and failing well."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask import g
+
+from .config import ROOT
+from .config import load_config
+
+log = logging.getLogger(__name__)
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create the app: config, extensions, exercise catalog, blueprints, CLI."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(load_config(Path(app.instance_path)))
+    if test_config:
+        app.config.update(test_config)
+
+    from .extensions import csrf
+    from .extensions import db
+    from .extensions import limiter
+    from .extensions import login_manager
+    from .extensions import migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from . import catalog
+
+    catalog.init_app(app)
+
+    from .auth import bp as auth_bp
+    from .learn import bp as learn_bp
+    from .runtime import bp as runtime_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(learn_bp)
+    app.register_blueprint(runtime_bp)
+
+    from .errors import register_error_handlers
+
+    register_error_handlers(app)
+
+    from . import cli
+
+    cli.init_app(app)
+
+    from markupsafe import Markup
+
+    from .rendering import render_markdown
+
+    app.add_template_filter(lambda text: Markup(render_markdown(text)), "markdown")
+    install_security_headers(app)
+    return app
+
+
+def install_security_headers(app: Flask) -> None:
+    """Cross-origin isolation (for the Pyodide interrupt buffer) and a strict CSP everywhere."""
+
+    @app.before_request
+    def make_csp_nonce() -> None:
+        g.csp_nonce = secrets.token_urlsafe(16)
+
+    @app.context_processor
+    def inject_nonce() -> dict[str, str]:
+        return {"csp_nonce": getattr(g, "csp_nonce", "")}
+
+    @app.after_request
+    def set_headers(response):
+        nonce = getattr(g, "csp_nonce", "")
+        # COOP + COEP make the page crossOriginIsolated, which enables SharedArrayBuffer: the page
+        # can then interrupt a learner's endless loop without throwing the interpreter away.
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        response.headers.setdefault("Cross-Origin-Embedder-Policy", "require-corp")
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        # connect-src 'self' also guarantees that nothing is fetched from another host.
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
+            # The editor sets a few style attributes; style attributes cannot run code.
+            f"style-src 'self' 'nonce-{nonce}'; style-src-attr 'unsafe-inline'; "
+            "img-src 'self' data:; font-src 'self'; "
+            "connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; "
+            "frame-ancestors 'none'; form-action 'self'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response

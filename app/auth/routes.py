@@ -1,0 +1,99 @@
+"""Sign-up, log-in and log-out views."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app
+from flask import flash
+from flask import jsonify
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_user
+from flask_login import logout_user
+
+from ..errors import Conflict
+from ..extensions import limiter
+from ..extensions import login_manager
+from . import bp
+from .forms import LoginForm
+from .forms import SignupForm
+from .services import authenticate
+from .services import create_user
+from .services import load_user
+
+login_manager.user_loader(load_user)
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Log in to open exercises and keep your record."
+login_manager.login_message_category = "info"
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    """Pages redirect to the login form; API calls get a 401 the page can act on."""
+    if request.path.startswith("/api/"):
+        return jsonify(error="Unauthorized", message="You are signed out. Log in again."), 401
+    flash(login_manager.login_message, login_manager.login_message_category)
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def safe_next(target: str | None) -> str:
+    """Only follow ?next= to a path on this site."""
+    if (
+        target
+        and not urlsplit(target).netloc
+        and target.startswith("/")
+        and not target.startswith("//")
+    ):
+        return target
+    return url_for("learn.index")
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    """Create a learner account and sign in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("learn.index"))
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(form.email.data, form.password.data, form.display_name.data)
+        except Conflict as exc:
+            form.email.errors.append(exc.message)
+        else:
+            login_user(user)
+            flash("Welcome! Pick a track to start.", "success")
+            return redirect(safe_next(request.args.get("next")))
+    return render_template("auth/signup.html", form=form), 400 if form.errors else 200
+
+
+def login_limit() -> str:
+    """The configured rate limit for login attempts."""
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+def login():
+    """Sign in with email and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("learn.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(request.args.get("next")))
+        form.password.errors.append("That email and password do not match an account.")
+    return render_template("auth/login.html", form=form), 400 if form.errors else 200
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out (a POST with CSRF, so a link elsewhere cannot log you out)."""
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,117 @@
+"""Command-line tools: `flask exercises check|list|sync` and `flask users create`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask import current_app
+from flask.cli import AppGroup
+
+from .catalog import get_catalog
+from .errors import DomainError
+from .exercises import load_catalog
+from .models import Role
+
+exercises_cli = AppGroup("exercises", help="Validate, prove and list exercises.")
+users_cli = AppGroup("users", help="Manage accounts.")
+
+
+@exercises_cli.command("list")
+def list_exercises() -> None:
+    """List the loaded exercises by track, and any folders that failed to load."""
+    catalog = get_catalog()
+    for track in catalog.tracks.values():
+        click.echo(f"{track.title} ({track.slug})")
+        for exercise in catalog.in_track(track.slug):
+            click.echo(
+                f"  {exercise.id:40} {exercise.kind:10} v{exercise.version}  {exercise.title}"
+            )
+    for error in catalog.errors:
+        click.secho(f"not loaded: {error}", fg="red", err=True)
+
+
+@exercises_cli.command("sync")
+def sync() -> None:
+    """Mirror the catalog into the database (run after changing exercises)."""
+    from .learn.services import sync_exercises
+
+    catalog = get_catalog()
+    added, updated = sync_exercises(catalog)
+    click.echo(f"{len(catalog.exercises)} exercises: {added} added, {updated} updated.")
+    for error in catalog.errors:
+        click.secho(f"not loaded: {error}", fg="red", err=True)
+
+
+@exercises_cli.command("check")
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--runtime",
+    "runtimes",
+    multiple=True,
+    type=click.Choice(["cpython", "pyodide"]),
+    help="Which runtimes to prove under (default: both).",
+)
+def check(path: Path | None, runtimes: tuple[str, ...]) -> None:
+    """Prove exercises: the solution passes; the starter and every wrong answer fail."""
+    from .proof import prove_catalog
+
+    catalog = load_catalog(current_app.config["EXERCISES_DIR"])
+    selected = catalog_subset(catalog, path)
+    report = prove_catalog(
+        selected,
+        runtimes=runtimes or ("cpython", "pyodide"),
+        runtime_dir=current_app.config["RUNTIME_DIR"],
+        echo=click.echo,
+    )
+    click.echo(report.summary())
+    if not report.ok:
+        sys.exit(1)
+
+
+def catalog_subset(catalog, path: Path | None):
+    """Keep the exercises (and load errors) below PATH, or all of them."""
+    if path is None:
+        return catalog
+    base = path.resolve()
+
+    def below(p: Path) -> bool:
+        p = p.resolve()
+        return p == base or base in p.parents
+
+    catalog.exercises = {k: e for k, e in catalog.exercises.items() if below(e.path)}
+    catalog.errors = [e for e in catalog.errors if below(Path(e.path))]
+    if not catalog.exercises and not catalog.errors:
+        raise click.ClickException(f"no exercise folders found below {path}")
+    return catalog
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default=Role.LEARNER.value,
+    show_default=True,
+)
+@click.option("--name", "display_name", default="", help="Display name (default: from email).")
+@click.password_option(help="Prompted for when not given.")
+def create_user_command(email: str, role: str, display_name: str, password: str) -> None:
+    """Create an account, e.g. the first instructor: --role instructor."""
+    from .auth.services import create_user
+
+    if len(password) < 10:
+        raise click.ClickException("Use a password of at least 10 characters.")
+    try:
+        user = create_user(email, password, display_name, role)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+def init_app(app: Flask) -> None:
+    """Register the command groups."""
+    app.cli.add_command(exercises_cli)
+    app.cli.add_command(users_cli)

@@ -1,0 +1,343 @@
+"""Run a job (a learner's files plus an exercise's tests) and produce a verdict.
+
+A job is a JSON object:
+    {"mode": "check" | "run", "files": {"name.py": "source", ...},
+     "tests": {"test_x.py": "source", ...}, "entry": "name.py", "stdin": "", "max_output": 20000}
+
+`check` writes everything into a scratch folder and runs pytest there with a small plugin that
+records each test's outcome. `run` executes the entry file (Python) or parses the files (YAML,
+Dockerfile) and returns what it printed. The caller enforces the time limit: in the browser the
+page interrupts the worker (KeyboardInterrupt) or replaces it; on the server a subprocess is killed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from . import submission
+from .verdict import ErrorInfo
+from .verdict import TestResult
+from .verdict import Verdict
+
+DEFAULT_MAX_OUTPUT = 20_000
+MAX_MESSAGE_CHARS = 600
+MAX_MESSAGE_LINES = 8
+TRUNCATION_NOTE = "\n… output cut here: the program printed more than {limit} characters."
+
+
+class CappedWriter(io.TextIOBase):
+    """A text stream that keeps the first `limit` characters and counts the rest away."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+        self.parts: list[str] = []
+        self.size = 0
+        self.truncated = False
+
+    def writable(self) -> bool:
+        """Accept writes."""
+        return True
+
+    def write(self, text: str) -> int:
+        """Keep what fits under the limit; remember that the rest was dropped."""
+        room = self.limit - self.size
+        if room > 0:
+            kept = text[:room]
+            self.parts.append(kept)
+            self.size += len(kept)
+        if len(text) > max(room, 0):
+            self.truncated = True
+        return len(text)
+
+    def getvalue(self) -> str:
+        """Return what was kept."""
+        return "".join(self.parts)
+
+
+def shorten(message: str) -> str:
+    """Trim a failure message to a few readable lines."""
+    lines = [line.rstrip() for line in message.strip().splitlines()]
+    text = "\n".join(lines[:MAX_MESSAGE_LINES])
+    if len(lines) > MAX_MESSAGE_LINES:
+        text += "\n…"
+    if len(text) > MAX_MESSAGE_CHARS:
+        text = text[: MAX_MESSAGE_CHARS - 1] + "…"
+    return text
+
+
+def explain_assertion(message: str) -> str:
+    """Turn pytest's crash line into the explanation a learner reads first."""
+    if message.startswith("AssertionError: "):
+        message = message[len("AssertionError: ") :]
+    # pytest appends the rewritten comparison ("assert 3 == 5") after an author's message;
+    # keep it, it shows the values, but put the author's words first (they already are).
+    return shorten(message)
+
+
+class VerdictPlugin:
+    """pytest plugin that records outcomes, short messages and collection errors."""
+
+    def __init__(self, scratch: Path, learner_files: set[str]) -> None:
+        self.scratch = scratch
+        self.learner_files = learner_files
+        self.results: dict[str, TestResult] = {}
+        self.collect_error: ErrorInfo | None = None
+        self.interrupted = False
+        self.printed: list[str] = []
+
+    def _learner_location(self, tb: Any) -> tuple[str | None, int | None]:
+        """Find the innermost traceback frame that lies in a learner file."""
+        file = line = None
+        for frame in traceback.extract_tb(tb):
+            if Path(frame.filename).name in self.learner_files:
+                file, line = Path(frame.filename).name, frame.lineno
+        return file, line
+
+    def pytest_exception_interact(self, node: Any, call: Any, report: Any) -> None:
+        """Keep the exception of a failed collection (an import error, for instance)."""
+        if report.when != "collect" or self.collect_error is not None or call.excinfo is None:
+            return
+        exc = call.excinfo.value
+        # pytest wraps import and syntax errors in a CollectError; the learner needs the original.
+        while type(exc).__name__ == "CollectError" and (exc.__cause__ or exc.__context__):
+            exc = exc.__cause__ or exc.__context__
+        self.collect_error = learner_traceback(exc, self.learner_files)
+        self.collect_error.message = self.unscratch(self.collect_error.message)
+
+    def unscratch(self, text: str) -> str:
+        """Show file names as the learner knows them, not as temporary paths."""
+        return text.replace(f"{self.scratch}{os.sep}", "").replace(f" ({self.scratch})", "")
+
+    def pytest_collectreport(self, report: Any) -> None:
+        """Keep what the learner's modules printed while being imported."""
+        self.printed.extend(text for title, text in report.sections if "stdout" in title)
+
+    def pytest_runtest_logreport(self, report: Any) -> None:
+        """Record each test once, from its worst phase (setup, call or teardown)."""
+        if report.capstdout:
+            self.printed.append(report.capstdout)
+        name = report.nodeid.split("::", 1)[-1]
+        result = self.results.get(name)
+        if result is None:
+            result = TestResult(name=name, outcome="passed")
+            self.results[name] = result
+        result.duration_ms += round(report.duration * 1000, 2)
+        if report.skipped and result.outcome == "passed":
+            result.outcome = "skipped"
+            result.message = shorten(str(report.longrepr[-1])) if report.longrepr else ""
+        elif report.failed:
+            result.outcome = "failed" if report.when == "call" else "error"
+            crash = getattr(report.longrepr, "reprcrash", None)
+            if crash is not None:
+                result.message = self.unscratch(explain_assertion(crash.message))
+                if Path(crash.path).name in self.learner_files:
+                    result.line = crash.lineno
+            else:
+                result.message = self.unscratch(shorten(str(report.longrepr)))
+
+    def pytest_collection_modifyitems(self, items: list[Any]) -> None:
+        """Remember each test's docstring: authors write the learner-facing description there."""
+        for item in items:
+            doc = getattr(getattr(item, "obj", None), "__doc__", None)
+            if doc:
+                name = item.nodeid.split("::", 1)[-1]
+                self.results[name] = TestResult(
+                    name=name, outcome="passed", description=doc.strip().splitlines()[0]
+                )
+
+    def pytest_keyboard_interrupt(self, excinfo: Any) -> None:
+        """The time limit interrupted the run (pytest also "interrupts" on collection errors)."""
+        if excinfo.typename != "Interrupted":
+            self.interrupted = True
+
+
+def syntax_errors(scratch: Path, learner_files: set[str]) -> ErrorInfo | None:
+    """Compile the learner's Python files first, so a typo gets its own clear message."""
+    for name in sorted(learner_files):
+        if not name.endswith(".py"):
+            continue
+        source = (scratch / name).read_text()
+        try:
+            compile(source, name, "exec")
+        except SyntaxError as exc:
+            return ErrorInfo(
+                type=type(exc).__name__,
+                message=exc.msg or "invalid syntax",
+                file=name,
+                line=exc.lineno,
+            )
+    return None
+
+
+def write_files(root: Path, files: dict[str, str]) -> None:
+    """Write a mapping of relative paths to contents below root (no escaping it)."""
+    for name, content in files.items():
+        target = (root / name).resolve()
+        if root.resolve() not in target.parents:
+            raise ValueError(f"file name {name!r} points outside the exercise folder")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content)
+
+
+@contextlib.contextmanager
+def scratch_folder(files: dict[str, str], tests: dict[str, str]):
+    """A temporary folder holding the learner's files and the tests, importable and current."""
+    scratch = Path(tempfile.mkdtemp(prefix="friction-"))
+    old_cwd = os.getcwd()
+    old_path = list(sys.path)
+    before = set(sys.modules)
+    try:
+        write_files(scratch, files)
+        write_files(scratch, tests)
+        # An empty ini file pins rootdir here, so no project configuration leaks in.
+        (scratch / "pytest.ini").write_text("[pytest]\npython_files = test_*.py\n")
+        sys.path.insert(0, str(scratch))
+        os.chdir(scratch)
+        submission.ROOT = scratch
+        yield scratch
+    finally:
+        os.chdir(old_cwd)
+        sys.path[:] = old_path
+        submission.ROOT = None
+        # Forget the learner's modules so the next run imports its own fresh copies.
+        for name in set(sys.modules) - before:
+            module_file = getattr(sys.modules.get(name), "__file__", None) or ""
+            if module_file.startswith(str(scratch)):
+                del sys.modules[name]
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def run_check(files: dict[str, str], tests: dict[str, str], max_output: int) -> Verdict:
+    """Run the exercise's tests against the learner's files."""
+    import pytest
+
+    output = CappedWriter(max_output)
+    verdict = Verdict(status="passed", kind="check")
+    with scratch_folder(files, tests) as scratch:
+        learner_files = set(files)
+        error = syntax_errors(scratch, learner_files)
+        if error:
+            verdict.status, verdict.error = "error", error
+            return verdict
+        plugin = VerdictPlugin(scratch, learner_files)
+        args = [
+            str(scratch),
+            "-c",
+            str(scratch / "pytest.ini"),
+            "--rootdir",
+            str(scratch),
+            # pytest captures what the learner's code prints, per test; its own terminal report
+            # goes to a small sink (the reporter must exist: assertion explanations use it).
+            "--capture=sys",
+            "--import-mode=importlib",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:stepwise",
+            "-p",
+            "no:warnings",
+            "-p",
+            "no:faulthandler",
+            "--assert=rewrite",
+        ]
+        sink = CappedWriter(2_000)
+        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            exit_code = pytest.main(args, plugins=[plugin])
+        for text in plugin.printed:
+            output.write(text)
+        verdict.tests = list(plugin.results.values())
+        if plugin.interrupted:
+            verdict.status = "timeout"
+        elif plugin.collect_error is not None:
+            verdict.status, verdict.error = "error", plugin.collect_error
+        elif exit_code == pytest.ExitCode.NO_TESTS_COLLECTED or not verdict.tests:
+            verdict.status = "error"
+            verdict.error = ErrorInfo(type="NoTests", message="The exercise has no tests to run.")
+        elif verdict.passed == verdict.total:
+            verdict.status = "passed"
+        else:
+            verdict.status = "failed"
+    verdict.stdout = output.getvalue()
+    verdict.stdout_truncated = output.truncated
+    return verdict
+
+
+def learner_traceback(exc: BaseException, learner_files: set[str]) -> ErrorInfo:
+    """Describe an exception raised by learner code, pointing at the learner's own line."""
+    file = line = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if Path(frame.filename).name in learner_files:
+            file, line = Path(frame.filename).name, frame.lineno
+    if isinstance(exc, SyntaxError) and exc.filename:
+        file, line = Path(exc.filename).name, exc.lineno
+    message = str(exc) if not isinstance(exc, SyntaxError) else (exc.msg or "invalid syntax")
+    return ErrorInfo(type=type(exc).__name__, message=shorten(message), file=file, line=line)
+
+
+def run_program(files: dict[str, str], entry: str, stdin: str, max_output: int) -> Verdict:
+    """Execute the entry file as a script (Python) or describe the files (YAML, Dockerfile)."""
+    import runpy
+
+    output = CappedWriter(max_output)
+    verdict = Verdict(status="passed", kind="run")
+    with scratch_folder(files, {}) as scratch:
+        old_stdin, old_argv = sys.stdin, sys.argv
+        sys.stdin, sys.argv = io.StringIO(stdin), [entry]
+        try:
+            with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+                if entry.endswith(".py"):
+                    runpy.run_path(str(scratch / entry), run_name="__main__")
+                else:
+                    from .describe import describe_file
+
+                    print(describe_file(entry, (scratch / entry).read_text()))
+        except KeyboardInterrupt:
+            verdict.status = "timeout"
+        except SystemExit as exc:
+            if exc.code not in (None, 0):
+                verdict.status = "error"
+                verdict.error = ErrorInfo(type="SystemExit", message=f"exit status {exc.code}")
+        except BaseException as exc:  # the learner's program crashed: report it, do not raise
+            verdict.status = "error"
+            verdict.error = learner_traceback(exc, set(files))
+        finally:
+            sys.stdin, sys.argv = old_stdin, old_argv
+    verdict.stdout = output.getvalue()
+    verdict.stdout_truncated = output.truncated
+    return verdict
+
+
+def run(job: dict[str, Any]) -> Verdict:
+    """Run one job (see the module docstring) and time it."""
+    started = time.perf_counter()
+    sys.dont_write_bytecode = True  # the scratch folder is thrown away; do not litter it
+    max_output = int(job.get("max_output") or DEFAULT_MAX_OUTPUT)
+    files = dict(job.get("files") or {})
+    try:
+        if job.get("mode", "check") == "run":
+            entry = job.get("entry") or next(iter(files), "")
+            verdict = run_program(files, entry, job.get("stdin", ""), max_output)
+        else:
+            verdict = run_check(files, dict(job.get("tests") or {}), max_output)
+    except KeyboardInterrupt:
+        verdict = Verdict(status="timeout", kind=job.get("mode", "check"))
+    except ValueError as exc:
+        verdict = Verdict(status="error", error=ErrorInfo(type="BadJob", message=str(exc)))
+    verdict.duration_ms = round((time.perf_counter() - started) * 1000, 1)
+    return verdict
+
+
+def run_job(job_json: str) -> str:
+    """JSON in, JSON out: the entry point the browser worker and the Node runner call."""
+    return json.dumps(run(json.loads(job_json)).to_dict())

@@ -1,0 +1,121 @@
+"""Tracks, exercise pages and the attempts API (thin: parse, call a service, respond)."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask import current_app
+from flask import jsonify
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
+from pydantic import ValidationError
+
+from ..catalog import get_catalog
+from ..errors import Invalid
+from ..rendering import render_markdown
+from ..runtime.services import runtime_info
+from . import bp
+from .schemas import AttemptIn
+from .services import attempt_summary
+from .services import get_attempt
+from .services import list_attempts
+from .services import progress_by_exercise
+from .services import record_attempt
+
+
+@bp.get("/")
+def index():
+    """The tracks, with the learner's progress when signed in."""
+    catalog = get_catalog()
+    progress = progress_by_exercise(current_user.id) if current_user.is_authenticated else {}
+    solved_counts = {
+        slug: sum(progress[e.id].solved for e in catalog.in_track(slug) if e.id in progress)
+        for slug in catalog.tracks
+    }
+    return render_template("learn/index.html", catalog=catalog, solved_counts=solved_counts)
+
+
+@bp.get("/tracks/<slug>")
+def track(slug: str):
+    """One track's exercises in order."""
+    catalog = get_catalog()
+    track = catalog.tracks.get(slug)
+    if track is None:
+        abort(404)
+    progress = progress_by_exercise(current_user.id) if current_user.is_authenticated else {}
+    return render_template(
+        "learn/track.html", track=track, exercises=catalog.in_track(slug), progress=progress
+    )
+
+
+@bp.get("/exercises/<exercise_id>")
+@login_required
+def exercise(exercise_id: str):
+    """The exercise page: prompt, editor, Run/Check, results, and my attempts."""
+    catalog = get_catalog()
+    ex = catalog.get(exercise_id)
+    if ex is None:
+        abort(404)
+    runtime = runtime_info(current_app.config["RUNTIME_DIR"])
+    page_data = {
+        "exercise": ex.browser_payload(),
+        "runtime": {
+            "base_url": url_for("runtime.runtime_file", build_id=runtime.build_id, filename="")
+            if runtime
+            else None,
+            "package": runtime.grading_package if runtime else None,
+        },
+        "worker_url": url_for("static", filename="dist/runner.worker.js"),
+        "attempts_url": url_for("learn.post_attempt"),
+        "attempt_url": url_for("learn.attempt_files", client_id="ATTEMPT_ID"),
+    }
+    attempts = [attempt_summary(a) for a in list_attempts(current_user.id, ex.id)]
+    return render_template(
+        "learn/exercise.html",
+        exercise=ex,
+        track=catalog.tracks[ex.track],
+        prompt_html=render_markdown(ex.prompt_md),
+        page_data=page_data,
+        attempts=attempts,
+        runtime_ready=runtime is not None,
+    )
+
+
+@bp.post("/api/attempts")
+@login_required
+def post_attempt():
+    """Store a Run or Check posted by the page; a repeated id is the same attempt (200)."""
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        raise Invalid("Send the attempt as a JSON object (Content-Type: application/json).")
+    try:
+        data = AttemptIn.model_validate(payload)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'body'}: {err['msg']}"
+            for err in exc.errors()[:5]
+        )
+        raise Invalid(f"The attempt was not stored because it is malformed: {problems}") from None
+    attempt, created = record_attempt(
+        current_user.id, data, get_catalog(), current_app.config["MAX_ATTEMPT_FILE_BYTES"]
+    )
+    return jsonify(attempt=attempt_summary(attempt), created=created), 201 if created else 200
+
+
+@bp.get("/api/attempts/<client_id>")
+@login_required
+def attempt_files(client_id: str):
+    """Return one of your attempts with its files, to reopen its code in the editor."""
+    attempt = get_attempt(current_user.id, client_id)
+    return jsonify(attempt=attempt_summary(attempt), files=attempt.files, verdict=attempt.verdict)
+
+
+@bp.get("/api/exercises/<exercise_id>/attempts")
+@login_required
+def exercise_attempts(exercise_id: str):
+    """Your attempts at one exercise, newest first."""
+    return jsonify(
+        attempts=[attempt_summary(a) for a in list_attempts(current_user.id, exercise_id)]
+    )

@@ -1,0 +1,198 @@
+"""Record and read attempts; summarise progress. Authorisation is checked here, not in routes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import Conflict
+from ..errors import Invalid
+from ..errors import NotFound
+from ..exercises import Catalog
+from ..exercises import Exercise
+from ..extensions import db
+from ..models import Attempt
+from ..models import Exercise as ExerciseRow
+from ..models import utcnow
+from .schemas import AttemptIn
+from .schemas import client_time_is_sane
+
+ATTEMPTS_SHOWN = 50
+
+
+def code_hash(files: dict[str, str]) -> str:
+    """Hash the learner's files (names and contents), so unchanged resubmissions are visible."""
+    canonical = json.dumps(files, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(canonical).hexdigest()
+
+
+def sync_exercises(catalog: Catalog) -> tuple[int, int]:
+    """Mirror the catalog into the exercise table; return (added, updated)."""
+    added = updated = 0
+    existing = {row.id: row for row in db.session.scalars(sa.select(ExerciseRow))}
+    for exercise in catalog.exercises.values():
+        row = existing.get(exercise.id)
+        if row is None:
+            db.session.add(mirror_row(exercise))
+            added += 1
+        elif (row.version, row.title, row.track) != (
+            exercise.version,
+            exercise.title,
+            exercise.track,
+        ):
+            row.version, row.title, row.track = exercise.version, exercise.title, exercise.track
+            row.synced_at = utcnow()
+            updated += 1
+    db.session.commit()
+    return added, updated
+
+
+def mirror_row(exercise: Exercise) -> ExerciseRow:
+    """Build the database row that mirrors a catalog exercise."""
+    return ExerciseRow(
+        id=exercise.id, track=exercise.track, title=exercise.title, version=exercise.version
+    )
+
+
+def ensure_exercise_row(exercise: Exercise) -> None:
+    """Make sure the exercise has its mirror row (a fresh install may not have synced yet)."""
+    if db.session.get(ExerciseRow, exercise.id) is None:
+        db.session.add(mirror_row(exercise))
+        db.session.flush()
+
+
+def check_files(exercise: Exercise, files: dict[str, str], max_file_bytes: int) -> None:
+    """Only the exercise's editable files, each within the size limit."""
+    unknown = set(files) - set(exercise.editable_files)
+    if unknown:
+        raise Invalid(
+            f"files {sorted(unknown)} are not part of this exercise "
+            f"(expected {', '.join(exercise.editable_files)})"
+        )
+    for name, content in files.items():
+        size = len(content.encode())
+        if size > max_file_bytes:
+            raise Invalid(
+                f"{name} is {size // 1024} KB; the limit is {max_file_bytes // 1024} KB per file"
+            )
+
+
+def record_attempt(
+    user_id: int, data: AttemptIn, catalog: Catalog, max_file_bytes: int
+) -> tuple[Attempt, bool]:
+    """Store a Run or Check once; a repeated client id returns the stored attempt unchanged."""
+    client_id = str(data.id)
+    existing = db.session.scalar(sa.select(Attempt).where(Attempt.client_id == client_id))
+    if existing is not None:
+        return owned(existing, user_id), False
+    exercise = catalog.get(data.exercise_id)
+    if exercise is None:
+        raise NotFound(f"There is no exercise {data.exercise_id!r}.")
+    check_files(exercise, data.files, max_file_bytes)
+    ensure_exercise_row(exercise)
+    verdict = data.verdict
+    first = next((t for t in verdict.tests if t.outcome in ("failed", "error")), None)
+    tests_total = sum(t.outcome != "skipped" for t in verdict.tests)
+    tests_passed = sum(t.outcome == "passed" for t in verdict.tests)
+    now = utcnow()
+    attempt = Attempt(
+        client_id=client_id,
+        user_id=user_id,
+        exercise_id=exercise.id,
+        exercise_version=data.exercise_version,
+        kind=data.kind,
+        files=dict(data.files),
+        code_hash=code_hash(data.files),
+        status=verdict.status,
+        passed=data.kind == "check" and verdict.status == "passed",
+        tests_passed=tests_passed,
+        tests_total=tests_total,
+        first_failure=(first.description or first.name)[:300] if first else None,
+        error_type=verdict.error.type if verdict.error else None,
+        verdict=verdict.model_dump(mode="json"),
+        duration_ms=data.duration_ms,
+        client_created_at=data.client_time if client_time_is_sane(data.client_time, now) else now,
+        created_at=now,
+    )
+    db.session.add(attempt)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two deliveries of the same attempt raced; the other one won. Return it.
+        db.session.rollback()
+        existing = db.session.scalar(sa.select(Attempt).where(Attempt.client_id == client_id))
+        if existing is None:
+            raise
+        return owned(existing, user_id), False
+    return attempt, True
+
+
+def owned(attempt: Attempt, user_id: int) -> Attempt:
+    """Return the attempt if it belongs to the user; another user's id is a conflict."""
+    if attempt.user_id != user_id:
+        raise Conflict("This attempt id is already used. Reload the page to get a fresh one.")
+    return attempt
+
+
+def get_attempt(user_id: int, client_id: str) -> Attempt:
+    """Return one of the user's own attempts; another learner's looks like it does not exist."""
+    attempt = db.session.scalar(sa.select(Attempt).where(Attempt.client_id == client_id))
+    if attempt is None or attempt.user_id != user_id:
+        raise NotFound("There is no such attempt among yours.")
+    return attempt
+
+
+def list_attempts(user_id: int, exercise_id: str, limit: int = ATTEMPTS_SHOWN) -> list[Attempt]:
+    """The user's own attempts at an exercise, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Attempt)
+            .where(Attempt.user_id == user_id, Attempt.exercise_id == exercise_id)
+            .order_by(Attempt.created_at.desc(), Attempt.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def attempt_summary(attempt: Attempt) -> dict[str, Any]:
+    """What the attempts list shows for one attempt (no file contents)."""
+    return {
+        "id": attempt.client_id,
+        "kind": attempt.kind,
+        "status": attempt.status,
+        "passed": attempt.passed,
+        "tests_passed": attempt.tests_passed,
+        "tests_total": attempt.tests_total,
+        "first_failure": attempt.first_failure,
+        "error_type": attempt.error_type,
+        "created_at": attempt.created_at.isoformat(),
+        "client_time": attempt.client_created_at.isoformat(),
+        "duration_ms": attempt.duration_ms,
+    }
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a learner stands on one exercise."""
+
+    checks: int
+    solved: bool
+
+
+def progress_by_exercise(user_id: int) -> dict[str, Progress]:
+    """Count checks and whether each exercise was solved, for the track pages."""
+    rows = db.session.execute(
+        sa.select(
+            Attempt.exercise_id,
+            sa.func.count(Attempt.id),
+            sa.func.max(sa.case((Attempt.passed, 1), else_=0)),
+        )
+        .where(Attempt.user_id == user_id, Attempt.kind == "check")
+        .group_by(Attempt.exercise_id)
+    )
+    return {ex: Progress(checks=n, solved=bool(solved)) for ex, n, solved in rows}

@@ -1,0 +1,137 @@
+"""The grader on CPython: verdicts a learner can read, for every way code can go wrong."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.grading import harness
+from app.grading import local
+
+ADD_TESTS = {
+    "test_adder.py": (
+        "from adder import add\n\n"
+        "def test_small():\n"
+        '    """add(2, 3) gives 5"""\n'
+        '    assert add(2, 3) == 5, "add(2, 3) should be 5"\n\n'
+        "def test_zero():\n"
+        "    assert add(0, 0) == 0\n"
+    )
+}
+
+
+def check(source: str, tests=ADD_TESTS, **extra):
+    return harness.run({"mode": "check", "files": {"adder.py": source}, "tests": tests, **extra})
+
+
+def test_a_correct_answer_passes():
+    verdict = check("def add(a, b):\n    return a + b\n")
+    assert verdict.status == "passed"
+    assert (verdict.passed, verdict.total) == (2, 2)
+
+
+def test_a_wrong_answer_fails_with_the_authors_message_and_values():
+    verdict = check("def add(a, b):\n    return a - b\n")
+    assert verdict.status == "failed"
+    failing = verdict.first_failure
+    assert failing.name == "test_small"
+    assert failing.description == "add(2, 3) gives 5"
+    assert failing.message.startswith("add(2, 3) should be 5")
+    assert "-1 == 5" in failing.message
+    assert len(failing.message.splitlines()) <= harness.MAX_MESSAGE_LINES + 1
+
+
+def test_a_syntax_error_names_the_line():
+    verdict = check("def add(a, b)\n    return a + b\n")
+    assert verdict.status == "error"
+    assert verdict.error.type == "SyntaxError"
+    assert (verdict.error.file, verdict.error.line) == ("adder.py", 1)
+
+
+def test_an_import_error_in_learner_code_is_reported_as_such():
+    verdict = check("import numpy_that_does_not_exist\n")
+    assert verdict.status == "error"
+    assert verdict.error.type == "ModuleNotFoundError"
+    assert verdict.error.line == 1
+
+
+def test_a_missing_name_is_an_import_error_without_temporary_paths():
+    verdict = check("def plus(a, b):\n    return a + b\n")
+    assert verdict.error.type == "ImportError"
+    assert "cannot import name 'add'" in verdict.error.message
+    assert "/tmp" not in verdict.error.message
+
+
+def test_an_exception_inside_learner_code_points_at_their_line():
+    verdict = check("def add(a, b):\n    x = 1\n    return a / 0\n")
+    assert verdict.status == "failed"
+    assert "ZeroDivisionError" in verdict.first_failure.message
+    assert verdict.first_failure.line == 3
+
+
+def test_printed_output_is_captured_and_capped():
+    verdict = check("print('x' * 100_000)\ndef add(a, b):\n    return a + b\n", max_output=1000)
+    assert verdict.status == "passed"
+    assert len(verdict.stdout) == 1000
+    assert verdict.stdout_truncated
+
+
+def test_runs_do_not_leak_into_each_other():
+    check("def add(a, b):\n    return a - b\n")
+    assert check("def add(a, b):\n    return a + b\n").status == "passed"
+
+
+def test_no_tests_is_an_error_not_a_pass():
+    verdict = check("def add(a, b):\n    return a + b\n", tests={"test_adder.py": "x = 1\n"})
+    assert verdict.status == "error"
+    assert verdict.error.type == "NoTests"
+
+
+def test_file_names_cannot_escape_the_scratch_folder():
+    verdict = harness.run({"files": {"../evil.py": "x = 1"}, "tests": ADD_TESTS})
+    assert verdict.status == "error" and verdict.error.type == "BadJob"
+
+
+def test_run_mode_executes_the_entry_with_stdin():
+    verdict = harness.run(
+        {
+            "mode": "run",
+            "files": {"main.py": "name = input()\nprint(f'hi {name}')\n"},
+            "stdin": "Ada\n",
+        }
+    )
+    assert verdict.status == "passed"
+    assert verdict.stdout == "hi Ada\n"
+
+
+def test_run_mode_reports_a_crash_with_its_line():
+    verdict = harness.run({"mode": "run", "files": {"main.py": "print('a')\n1 / 0\n"}})
+    assert verdict.status == "error"
+    assert (verdict.error.type, verdict.error.line) == ("ZeroDivisionError", 2)
+    assert verdict.stdout == "a\n"
+
+
+def test_verdict_round_trips_through_json():
+    verdict = check("def add(a, b):\n    return a - b\n")
+    again = type(verdict).from_dict(verdict.to_dict())
+    assert again.to_dict() == verdict.to_dict()
+
+
+@pytest.mark.parametrize(
+    "source", ["while True:\n    pass\n", "import time\nwhile True:\n    time.sleep(0.01)\n"]
+)
+def test_the_subprocess_runner_stops_endless_code(source):
+    verdict = local.grade({"mode": "check", "files": {"adder.py": source}, "tests": ADD_TESTS}, 500)
+    assert verdict.status == "timeout"
+    assert verdict.error.type == "Timeout"
+
+
+def test_the_subprocess_runner_gives_the_same_verdict():
+    job = {
+        "mode": "check",
+        "files": {"adder.py": "def add(a, b):\n    return a - b\n"},
+        "tests": ADD_TESTS,
+    }
+    assert (
+        local.grade(job, 3000).to_dict()["tests"][0]["message"]
+        == harness.run(job).to_dict()["tests"][0]["message"]
+    )
