@@ -85,6 +85,19 @@ def explain_assertion(message: str) -> str:
     return shorten(message)
 
 
+class QuietReporter:
+    """Stands in for pytest's terminal reporter: only its writer is used (by assertion
+    explanations, which ask for `config.get_terminal_writer()`); nothing is printed."""
+
+    def __init__(self, config: Any) -> None:
+        from _pytest._io import TerminalWriter
+
+        self._tw = TerminalWriter(file=io.StringIO())
+        self._tw.hasmarkup = False
+        self.config = config
+        self.verbosity = 0
+
+
 class VerdictPlugin:
     """pytest plugin that records outcomes, short messages and collection errors."""
 
@@ -95,6 +108,8 @@ class VerdictPlugin:
         self.collect_error: ErrorInfo | None = None
         self.interrupted = False
         self.printed: list[str] = []
+        self.descriptions: dict[str, str] = {}
+        self.finished: set[str] = set()
 
     def _learner_location(self, tb: Any) -> tuple[str | None, int | None]:
         """Find the innermost traceback frame that lies in a learner file."""
@@ -119,6 +134,11 @@ class VerdictPlugin:
         """Show file names as the learner knows them, not as temporary paths."""
         return text.replace(f"{self.scratch}{os.sep}", "").replace(f" ({self.scratch})", "")
 
+    def pytest_configure(self, config: Any) -> None:
+        """Install the silent stand-in for the terminal reporter."""
+        if config.pluginmanager.get_plugin("terminalreporter") is None:
+            config.pluginmanager.register(QuietReporter(config), "terminalreporter")
+
     def pytest_collectreport(self, report: Any) -> None:
         """Keep what the learner's modules printed while being imported."""
         self.printed.extend(text for title, text in report.sections if "stdout" in title)
@@ -130,8 +150,12 @@ class VerdictPlugin:
         name = report.nodeid.split("::", 1)[-1]
         result = self.results.get(name)
         if result is None:
-            result = TestResult(name=name, outcome="passed")
+            result = TestResult(
+                name=name, outcome="passed", description=self.descriptions.get(name, "")
+            )
             self.results[name] = result
+        if report.when == "call" or report.failed or report.skipped:
+            self.finished.add(name)
         result.duration_ms += round(report.duration * 1000, 2)
         if report.skipped and result.outcome == "passed":
             result.outcome = "skipped"
@@ -151,10 +175,14 @@ class VerdictPlugin:
         for item in items:
             doc = getattr(getattr(item, "obj", None), "__doc__", None)
             if doc:
-                name = item.nodeid.split("::", 1)[-1]
-                self.results[name] = TestResult(
-                    name=name, outcome="passed", description=doc.strip().splitlines()[0]
-                )
+                self.descriptions[item.nodeid.split("::", 1)[-1]] = doc.strip().splitlines()[0]
+
+    def mark_unfinished(self) -> None:
+        """After an interrupt, the test that was running did not pass: say where it stopped."""
+        for name, result in self.results.items():
+            if name not in self.finished:
+                result.outcome = "error"
+                result.message = "Stopped here: the time limit ran out while this test was running."
 
     def pytest_keyboard_interrupt(self, excinfo: Any) -> None:
         """The time limit interrupted the run (pytest also "interrupts" on collection errors)."""
@@ -237,9 +265,12 @@ def run_check(files: dict[str, str], tests: dict[str, str], max_output: int) -> 
             str(scratch / "pytest.ini"),
             "--rootdir",
             str(scratch),
-            # pytest captures what the learner's code prints, per test; its own terminal report
-            # goes to a small sink (the reporter must exist: assertion explanations use it).
+            # pytest captures what the learner's code prints, per test. Its terminal reporter is
+            # replaced by QuietReporter: formatting reports (a KeyboardInterrupt's traceback above
+            # all) costs about a second in Pyodide, and the learner never sees that report.
             "--capture=sys",
+            "-p",
+            "no:terminal",
             "--import-mode=importlib",
             "-p",
             "no:cacheprovider",
@@ -251,11 +282,13 @@ def run_check(files: dict[str, str], tests: dict[str, str], max_output: int) -> 
             "no:faulthandler",
             "--assert=rewrite",
         ]
-        sink = CappedWriter(2_000)
+        sink = CappedWriter(2_000)  # anything pytest itself still prints
         with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
             exit_code = pytest.main(args, plugins=[plugin])
         for text in plugin.printed:
             output.write(text)
+        if plugin.interrupted:
+            plugin.mark_unfinished()
         verdict.tests = list(plugin.results.values())
         if plugin.interrupted:
             verdict.status = "timeout"

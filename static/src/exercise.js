@@ -297,7 +297,7 @@ $("reset-button").addEventListener("click", () => {
   undo.addEventListener("click", () => { editor.setFiles(undoFiles); saveDraft(); status("Back to your code."); });
   $("status-line").append(" ", undo);
 });
-if (draft) status("Restored your unsaved code from this browser.");
+if (draft) $("draft-note").textContent = "Restored your unsaved code from this browser.";
 
 // ---------- hints: one at a time ----------
 for (const li of document.querySelectorAll("#hint-list .hint")) {

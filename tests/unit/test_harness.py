@@ -135,3 +135,21 @@ def test_the_subprocess_runner_gives_the_same_verdict():
         local.grade(job, 3000).to_dict()["tests"][0]["message"]
         == harness.run(job).to_dict()["tests"][0]["message"]
     )
+
+
+def test_an_interrupted_test_is_not_reported_as_passed():
+    tests = {
+        "test_adder.py": (
+            "from adder import add\n\n"
+            "def test_first():\n    assert add(1, 1) == 2\n\n"
+            # KeyboardInterrupt is what the time limit's interrupt raises inside Python.
+            "def test_stuck():\n    raise KeyboardInterrupt\n\n"
+            "def test_never_reached():\n    assert True\n"
+        )
+    }
+    verdict = check("def add(a, b):\n    return a + b\n", tests=tests)
+    assert verdict.status == "timeout"
+    outcomes = {t.name: t.outcome for t in verdict.tests}
+    assert outcomes["test_first"] == "passed"
+    assert outcomes["test_stuck"] == "error"
+    assert outcomes.get("test_never_reached") != "passed"
