@@ -77,11 +77,24 @@ def shorten(message: str) -> str:
 
 
 def explain_assertion(message: str) -> str:
-    """Turn pytest's crash line into the explanation a learner reads first."""
-    if message.startswith("AssertionError: "):
-        message = message[len("AssertionError: ") :]
-    # pytest appends the rewritten comparison ("assert 3 == 5") after an author's message;
-    # keep it, it shows the values, but put the author's words first (they already are).
+    """Turn pytest's crash line into the explanation a learner reads.
+
+    An author's message (``assert x, "why it matters"`` or ``pytest.fail("…")``) is shown alone:
+    authors write it for learners and put the values in it. Without one, pytest's own comparison
+    ("assert -1 == 5" with its "where" lines) is the best explanation there is.
+    """
+    for prefix in ("AssertionError: ", "Failed: "):
+        if message.startswith(prefix):
+            message = message[len(prefix) :]
+            break
+    lines = message.splitlines()
+    author = []
+    for line in lines:
+        if line.startswith("assert ") and author:
+            break
+        author.append(line)
+    if author and not author[0].startswith("assert "):
+        return shorten("\n".join(author))
     return shorten(message)
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 from .verdict import ErrorInfo
@@ -47,6 +49,13 @@ def grade(job: dict[str, Any], time_limit_ms: int) -> Verdict:
     if proc.returncode != 0 or not out.strip():
         return crashed(mode, err)
     return Verdict.from_dict(json.loads(out))
+
+
+def child_environment() -> dict[str, str]:
+    """The child must import this package whatever the caller's working directory is."""
+    package_root = str(Path(__file__).resolve().parents[len(__package__.split("."))])
+    existing = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, existing]))}
 
 
 def crashed(mode: str, stderr: str) -> Verdict:

@@ -1,0 +1,362 @@
+"""Structural checks on a learner's Python: find classes and functions, branching and type checks.
+
+    from grading import pyast
+    tree = pyast.parse_submission("shipping.py")        # LearnerSyntaxError(line, message)
+    context = pyast.find_class(tree, "ShippingCalculator")
+    pyast.if_chains(context)            # if/elif ladders (and chained conditional expressions)
+    pyast.type_checks(context)          # isinstance(), issubclass(), type(x) is/== Y
+    pyast.string_switches(tree)         # ladders or match statements that switch on strings
+
+Behavioural tests say whether code works; these helpers say whether it has the shape an
+exercise teaches (a pattern instead of a ladder). Every finding carries the line it is on, so
+the test's message can point at it.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+TYPE_CHECK_FUNCTIONS = ("isinstance", "issubclass")
+
+
+class LearnerSyntaxError(Exception):
+    """The learner's file is not valid Python: file name, 1-based line and what is wrong."""
+
+    def __init__(self, name: str, line: int, message: str) -> None:
+        super().__init__(f"{name} line {line}: {message}")
+        self.name = name
+        self.line = line
+        self.message = message
+
+
+@dataclass(frozen=True)
+class IfChain:
+    """An if/elif ladder (or a chain of `a if x else b if y else c`), counted once."""
+
+    line: int
+    end_line: int
+    tests: tuple[ast.expr, ...]  # one condition per branch, in order
+    has_else: bool
+    kind: str  # "if" (if/elif), "ifexp" (conditional expressions), "sequence" (sibling ifs)
+
+    @property
+    def branches(self) -> int:
+        """How many conditions the chain tests (an else adds none)."""
+        return len(self.tests)
+
+
+@dataclass(frozen=True)
+class TypeCheck:
+    """A place where code asks what type something is."""
+
+    line: int
+    code: str  # the expression, as source text
+
+
+@dataclass(frozen=True)
+class StringSwitch:
+    """A chain of branches choosing by comparing one expression with string literals."""
+
+    line: int
+    subject: str  # the expression compared, as source text
+    values: tuple[str, ...]  # the strings it is compared with
+    kind: str  # "if", "ifexp", "sequence" or "match"
+
+
+@dataclass(frozen=True)
+class TypeSwitch:
+    """A chain of branches choosing by the type of an object."""
+
+    line: int
+    kind: str  # "if", "ifexp", "sequence" or "match"
+    branches: int  # how many branches test a type
+
+
+def parse(source: str, name: str = "<learner>") -> ast.Module:
+    """Parse source into an AST; raise LearnerSyntaxError with the line if it is invalid."""
+    try:
+        return ast.parse(source, filename=name)
+    except SyntaxError as exc:
+        raise LearnerSyntaxError(name, exc.lineno or 1, exc.msg or "invalid syntax") from None
+    except ValueError as exc:  # null bytes in the source
+        raise LearnerSyntaxError(name, 1, str(exc)) from None
+
+
+def parse_submission(name: str) -> ast.Module:
+    """Parse one of the learner's files (only while the grader runs a check)."""
+    from . import submission
+
+    return parse(submission.read(name), name)
+
+
+def code(node: ast.AST) -> str:
+    """Source text of a node, shortened for messages."""
+    text = ast.unparse(node)
+    return text if len(text) <= 70 else text[:67] + "..."
+
+
+def find_class(tree: ast.AST, name: str) -> ast.ClassDef | None:
+    """The class with this name: top level first, then anywhere in the tree."""
+    for node in getattr(tree, "body", []):
+        if isinstance(node, ast.ClassDef) and node.name == name:
+            return node
+    return next(
+        (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == name), None
+    )
+
+
+def find_function(tree: ast.AST, name: str) -> FunctionNode | None:
+    """A function or method by name; "Class.method" looks inside that class only."""
+    if "." in name:
+        class_name, _, method = name.partition(".")
+        cls = find_class(tree, class_name)
+        return methods(cls).get(method) if cls else None
+    for node in getattr(tree, "body", []):
+        if isinstance(node, FunctionNode) and node.name == name:
+            return node
+    return next((n for n in ast.walk(tree) if isinstance(n, FunctionNode) and n.name == name), None)
+
+
+def classes(tree: ast.AST) -> list[ast.ClassDef]:
+    """Every class defined in the tree, in source order."""
+    found = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+    return sorted(found, key=lambda n: n.lineno)
+
+
+def methods(cls: ast.ClassDef) -> dict[str, FunctionNode]:
+    """The methods defined directly in a class body, by name."""
+    return {n.name: n for n in cls.body if isinstance(n, FunctionNode)}
+
+
+def base_names(cls: ast.ClassDef) -> list[str]:
+    """The names of a class's bases as written ("ABC", "abc.ABC", "Protocol")."""
+    return [ast.unparse(b) for b in cls.bases]
+
+
+def classes_implementing(tree: ast.AST, method: str) -> list[ast.ClassDef]:
+    """Classes that define `method` themselves (not counting abstract stubs is up to the caller)."""
+    return [c for c in classes(tree) if method in methods(c)]
+
+
+def is_stub(function: FunctionNode) -> bool:
+    """True when a function only has a docstring, `...`, `pass` or `raise NotImplementedError`."""
+    body = list(function.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    if not body:
+        return True
+    if len(body) != 1:
+        return False
+    stmt = body[0]
+    if isinstance(stmt, ast.Pass):
+        return True
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+        return stmt.value.value is Ellipsis
+    if isinstance(stmt, ast.Raise) and stmt.exc is not None:
+        exc = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
+        return isinstance(exc, ast.Name) and exc.id == "NotImplementedError"
+    return False
+
+
+def if_chains(node: ast.AST, min_branches: int = 1) -> list[IfChain]:
+    """Every if/elif ladder and conditional-expression chain below `node`, each counted once.
+
+    `else: if ...:` nested as the only statement of an else is the same ladder as elif.
+    """
+    inner: set[int] = set()
+    for n in ast.walk(node):
+        if isinstance(n, ast.If) and len(n.orelse) == 1 and isinstance(n.orelse[0], ast.If):
+            inner.add(id(n.orelse[0]))
+        elif isinstance(n, ast.IfExp) and isinstance(n.orelse, ast.IfExp):
+            inner.add(id(n.orelse))
+    chains = []
+    for n in ast.walk(node):
+        if id(n) in inner:
+            continue
+        if isinstance(n, ast.If):
+            tests, current = [n.test], n
+            while len(current.orelse) == 1 and isinstance(current.orelse[0], ast.If):
+                current = current.orelse[0]
+                tests.append(current.test)
+            end = n.end_lineno or n.lineno
+            chains.append(IfChain(n.lineno, end, tuple(tests), bool(current.orelse), "if"))
+        elif isinstance(n, ast.IfExp):
+            tests, expr = [n.test], n
+            while isinstance(expr.orelse, ast.IfExp):
+                expr = expr.orelse
+                tests.append(expr.test)
+            chains.append(IfChain(n.lineno, n.end_lineno or n.lineno, tuple(tests), True, "ifexp"))
+    return sorted(
+        (c for c in chains if c.branches >= min_branches), key=lambda c: (c.line, c.kind)
+    )
+
+
+def if_sequences(node: ast.AST, min_branches: int = 2) -> list[IfChain]:
+    """Runs of consecutive sibling `if` statements: the early-return form of a ladder.
+
+        if mode == "a":
+            return 1
+        if mode == "b":
+            return 2
+
+    Each run becomes one IfChain of kind "sequence" holding every condition it tests.
+    """
+    found = []
+    for parent in ast.walk(node):
+        for field_name in ("body", "orelse", "finalbody"):
+            statements = getattr(parent, field_name, None)
+            if not isinstance(statements, list):
+                continue
+            run: list[ast.If] = []
+            for stmt in [*statements, None]:
+                if isinstance(stmt, ast.If):
+                    run.append(stmt)
+                    continue
+                if len(run) >= 2:
+                    tests = [t for if_node in run for t in chain_tests(if_node)]
+                    if len(tests) >= min_branches:
+                        last = run[-1]
+                        found.append(IfChain(
+                            run[0].lineno, last.end_lineno or last.lineno, tuple(tests),
+                            bool(last.orelse), "sequence",
+                        ))
+                run = []
+    return sorted(found, key=lambda c: c.line)
+
+
+def chain_tests(if_node: ast.If) -> list[ast.expr]:
+    """The conditions of an if statement and its elif branches."""
+    tests, current = [if_node.test], if_node
+    while len(current.orelse) == 1 and isinstance(current.orelse[0], ast.If):
+        current = current.orelse[0]
+        tests.append(current.test)
+    return tests
+
+
+def calls_to(node: ast.AST, name: str) -> list[ast.Call]:
+    """Calls of a function or method with this name (`f(...)` or `obj.f(...)`)."""
+    found = []
+    for n in ast.walk(node):
+        if isinstance(n, ast.Call):
+            func = n.func
+            called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            if called == name:
+                found.append(n)
+    return sorted(found, key=lambda n: (n.lineno, n.col_offset))
+
+
+def isinstance_calls(node: ast.AST) -> list[ast.Call]:
+    """Every isinstance(...) call below `node`."""
+    return calls_to(node, "isinstance")
+
+
+def type_checks(node: ast.AST) -> list[TypeCheck]:
+    """isinstance()/issubclass() calls and `type(x) is Y` / `type(x) == Y` comparisons.
+
+    Also `type(x).__name__ == "Name"` and `x.__class__ ...`: asking an object its type.
+    """
+    found = []
+    for n in ast.walk(node):
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and (
+            n.func.id in TYPE_CHECK_FUNCTIONS
+        ):
+            found.append(TypeCheck(n.lineno, code(n)))
+        elif isinstance(n, ast.Compare) and any(asks_type(e) for e in (n.left, *n.comparators)):
+            found.append(TypeCheck(n.lineno, code(n)))
+    return sorted(found, key=lambda t: t.line)
+
+
+def asks_type(expr: ast.expr) -> bool:
+    """True for type(x), x.__class__ and their .__name__ / .__qualname__."""
+    if isinstance(expr, ast.Attribute) and expr.attr in ("__name__", "__qualname__"):
+        expr = expr.value
+    if isinstance(expr, ast.Attribute) and expr.attr == "__class__":
+        return True
+    return (
+        isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name)
+        and expr.func.id == "type" and len(expr.args) == 1
+    )
+
+
+def compared_strings(test: ast.expr) -> tuple[str, list[str]] | None:
+    """For `x == "a"`, `"a" == x`, `x in ("a", "b")`, return ("x", ["a", ...]); else None."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        parts = [compared_strings(v) for v in test.values]
+        if parts and all(parts) and len({p[0] for p in parts}) == 1:
+            return parts[0][0], [s for p in parts for s in p[1]]
+        return None
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1:
+        return None
+    left, op, right = test.left, test.ops[0], test.comparators[0]
+    if isinstance(op, (ast.Eq, ast.Is)):
+        if is_str(right) and not is_str(left):
+            return ast.unparse(left), [right.value]
+        if is_str(left) and not is_str(right):
+            return ast.unparse(right), [left.value]
+    if isinstance(op, ast.In) and isinstance(right, (ast.Tuple, ast.List, ast.Set)):
+        if right.elts and all(is_str(e) for e in right.elts):
+            return ast.unparse(left), [e.value for e in right.elts]
+    return None
+
+
+def is_str(expr: ast.expr) -> bool:
+    """True for a string literal."""
+    return isinstance(expr, ast.Constant) and isinstance(expr.value, str)
+
+
+def string_switches(node: ast.AST, min_branches: int = 2) -> list[StringSwitch]:
+    """Chains that pick a branch by comparing one expression with string literals.
+
+    An if/elif ladder, a run of sibling ifs or a conditional-expression chain with at least
+    `min_branches` tests of the same subject against strings, or a match statement with that
+    many string cases. A ladder found both ways is reported once.
+    """
+    found: list[StringSwitch] = []
+    for chain in [*if_chains(node, min_branches), *if_sequences(node, min_branches)]:
+        by_subject: dict[str, list[tuple[ast.expr, list[str]]]] = {}
+        for test in chain.tests:
+            compared = compared_strings(test)
+            if compared:
+                by_subject.setdefault(compared[0], []).append((test, compared[1]))
+        for subject, hits in by_subject.items():
+            # Report at the first comparison, so a ladder seen both as an if/elif chain and
+            # as part of a run of sibling ifs is reported once.
+            line = hits[0][0].lineno
+            seen = any(f.line == line and f.subject == subject for f in found)
+            if len(hits) >= min_branches and not seen:
+                values = tuple(v for _, vs in hits for v in vs)
+                found.append(StringSwitch(line, subject, values, chain.kind))
+    for n in ast.walk(node):
+        if isinstance(n, ast.Match):
+            values = [
+                c.pattern.value.value for c in n.cases
+                if isinstance(c.pattern, ast.MatchValue) and is_str(c.pattern.value)
+            ]
+            if len(values) >= min_branches:
+                found.append(StringSwitch(n.lineno, ast.unparse(n.subject), tuple(values), "match"))
+    return sorted(found, key=lambda s: s.line)
+
+
+def match_statements(node: ast.AST) -> list[ast.Match]:
+    """Every match statement below `node`."""
+    return [n for n in ast.walk(node) if isinstance(n, ast.Match)]
+
+
+def type_switches(node: ast.AST, min_branches: int = 2) -> list[TypeSwitch]:
+    """Chains that pick a branch by asking an object's type.
+
+    if/elif ladders (or conditional-expression chains) with at least `min_branches` type
+    checks, and match statements with that many class patterns (`case Express():`).
+    """
+    found = []
+    for chain in [*if_chains(node, min_branches), *if_sequences(node, min_branches)]:
+        typed = [test for test in chain.tests if type_checks(test)]
+        if len(typed) >= min_branches and all(f.line != typed[0].lineno for f in found):
+            found.append(TypeSwitch(typed[0].lineno, chain.kind, len(typed)))
+    for n in match_statements(node):
+        class_cases = sum(1 for c in n.cases if isinstance(c.pattern, ast.MatchClass))
+        if class_cases >= min_branches:
+            found.append(TypeSwitch(n.lineno, "match", class_cases))
+    return sorted(found, key=lambda t: t.line)

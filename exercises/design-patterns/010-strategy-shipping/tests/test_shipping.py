@@ -1,0 +1,210 @@
+"""Checks for the Strategy refactoring of shipping.py: same prices, new shape."""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import pytest
+import shipping
+from grading import pyast
+
+# (weight_kg, distance_km) -> prices worked out with the original if/elif formulas.
+PARCELS = [(0.5, 10), (3, 120), (5, 800), (12.4, 55)]
+EXPECTED = {
+    "standard": [4.25, 5.50, 6.50, 10.20],
+    "express": [9.00, 17.00, 53.00, 23.15],
+    "overnight": [25.00, 25.00, 25.00, 47.20],
+}
+CLASSES = {
+    "standard": "StandardShipping",
+    "express": "ExpressShipping",
+    "overnight": "OvernightShipping",
+}
+
+
+def fail(message: str) -> NoReturn:
+    """Fail with exactly this message (the learner reads it; no assert rewriting noise)."""
+    raise AssertionError(message)
+
+
+def part(name: str, what: str):
+    """Fetch a name from shipping.py, or fail saying what the prompt expects it to be."""
+    value = getattr(shipping, name, None)
+    if value is None:
+        fail(f"shipping.py has no {name} yet: {what}")
+    return value
+
+
+def calculator(strategy):
+    """Build ShippingCalculator(strategy), failing with a useful message if it cannot."""
+    cls = part("ShippingCalculator", "the class that prices a parcel with a strategy")
+    try:
+        return cls(strategy)
+    except TypeError as exc:
+        fail(
+            f"ShippingCalculator(strategy) failed: {exc}. The calculator receives its "
+            "strategy when it is created and keeps it in self.strategy"
+        )
+
+
+def quote(calc, parcel) -> float:
+    """Call calc.quote(parcel), failing with a useful message if the method is missing."""
+    method = getattr(calc, "quote", None)
+    if not callable(method):
+        fail(
+            "ShippingCalculator has no quote(parcel) method: the checkout calls "
+            "ShippingCalculator(strategy).quote(parcel)"
+        )
+    return method(parcel)
+
+
+def test_each_method_is_a_strategy_with_a_cost():
+    """Each shipping method is its own class with cost(parcel), giving the old prices."""
+    for method, class_name in CLASSES.items():
+        cls = part(class_name, f"one class per shipping method; this one prices '{method}'")
+        strategy = cls()
+        if not callable(getattr(strategy, "cost", None)):
+            fail(
+                f"{class_name} has no cost(parcel) method. A strategy carries its own "
+                f"algorithm: the '{method}' formula belongs in {class_name}.cost, not in the "
+                "calculator"
+            )
+        for (weight, distance), price in zip(PARCELS, EXPECTED[method], strict=True):
+            parcel = shipping.Parcel(weight_kg=weight, distance_km=distance)
+            got = strategy.cost(parcel)
+            if got != pytest.approx(price, abs=0.005):
+                fail(
+                    f"{class_name}().cost(Parcel({weight}, {distance})) returned {got}, but "
+                    f"the '{method}' branch of the old code gave {price:.2f}. The formula "
+                    "should move unchanged"
+                )
+
+
+def test_calculator_quotes_with_the_strategy_it_is_given():
+    """ShippingCalculator(STRATEGIES[name]).quote(parcel) gives the same prices as before."""
+    strategies = part("STRATEGIES", "a dict from method name to its strategy object")
+    if not isinstance(strategies, dict) or set(strategies) != set(CLASSES):
+        keys = sorted(strategies) if isinstance(strategies, dict) else strategies
+        fail(f"STRATEGIES should be a dict with the keys {sorted(CLASSES)}, not {keys!r}")
+    for method, class_name in CLASSES.items():
+        if type(strategies[method]).__name__ != class_name:
+            fail(
+                f"STRATEGIES['{method}'] is {strategies[method]!r}; it should be a "
+                f"{class_name} object (an instance, ready to use)"
+            )
+        for (weight, distance), price in zip(PARCELS, EXPECTED[method], strict=True):
+            parcel = shipping.Parcel(weight_kg=weight, distance_km=distance)
+            got = quote(calculator(strategies[method]), parcel)
+            if got != pytest.approx(price, abs=0.001):
+                fail(
+                    f"the quote for '{method}', Parcel({weight}, {distance}) is {got}; the old "
+                    f"code gave {price:.2f} (rounded to cents)"
+                )
+
+
+def test_quote_still_rejects_a_weightless_parcel():
+    """The calculator still refuses parcels of 0 kg, whatever the strategy."""
+    for class_name in CLASSES.values():
+        strategy = part(class_name, "one class per shipping method")()
+        try:
+            got = quote(calculator(strategy), shipping.Parcel(weight_kg=0, distance_km=10))
+        except ValueError:
+            continue
+        fail(
+            f"quote() priced a 0 kg parcel at {got} with {class_name}; it should raise "
+            "ValueError as the old cost() did. That check is the same for every method, so it "
+            "belongs in the calculator"
+        )
+
+
+def test_strategy_can_be_swapped_at_run_time():
+    """Giving the calculator another strategy changes the price it quotes."""
+    calc = calculator(part("StandardShipping", "one class per shipping method")())
+    parcel = shipping.Parcel(weight_kg=3, distance_km=120)
+    first = quote(calc, parcel)
+    calc.strategy = part("ExpressShipping", "one class per shipping method")()
+    got = quote(calc, parcel)
+    if first != pytest.approx(5.50, abs=0.001) or got != pytest.approx(17.00, abs=0.001):
+        fail(
+            f"a calculator made with StandardShipping quoted {first} (expected 5.50); after "
+            f"calc.strategy = ExpressShipping() it quoted {got} (expected 17.00). The "
+            "calculator should ask whatever strategy self.strategy holds at that moment"
+        )
+
+
+def test_new_strategy_needs_no_change_to_the_calculator():
+    """A shipping method the calculator has never seen works without editing it."""
+
+    class PickupPointShipping:
+        """Flat price: the customer collects the parcel from a locker."""
+
+        def cost(self, parcel):
+            return 2.5
+
+    parcel = shipping.Parcel(weight_kg=3, distance_km=120)
+    try:
+        got = quote(calculator(PickupPointShipping()), parcel)
+    except (ValueError, TypeError, AttributeError, KeyError) as exc:
+        fail(
+            f"ShippingCalculator could not price a new strategy (PickupPointShipping): "
+            f"{type(exc).__name__}: {exc}. If the calculator has to know every strategy "
+            "(by type or by name), each new method means editing it; it should just ask "
+            "self.strategy.cost(parcel)"
+        )
+    if got != pytest.approx(2.5):
+        fail(
+            f"with PickupPointShipping (cost 2.50) the calculator quoted {got}: it should use "
+            "the price its strategy computes"
+        )
+
+
+def test_calculator_does_not_choose_the_algorithm():
+    """Inside ShippingCalculator, nothing decides which formula to use."""
+    tree = pyast.parse_submission("shipping.py")
+    context = pyast.find_class(tree, "ShippingCalculator")
+    if context is None:
+        fail("shipping.py has no class ShippingCalculator")
+    for check in pyast.type_checks(context):
+        fail(
+            f"shipping.py line {check.line}: ShippingCalculator checks a type ({check.code}). "
+            "The calculator should trust any object with a cost(parcel) method and never ask "
+            "which class it is: a type check turns away strategies it has never heard of, and "
+            "a chain of them is the old if/elif ladder in disguise. Call "
+            "self.strategy.cost(parcel)"
+        )
+    for switch in pyast.string_switches(context):
+        fail(
+            f"shipping.py line {switch.line}: ShippingCalculator still compares {switch.subject} "
+            f"with {', '.join(repr(v) for v in switch.values)} to choose what to do. The "
+            "strategy object should make that choice unnecessary"
+        )
+    for chain in pyast.if_chains(context, min_branches=2):
+        fail(
+            f"shipping.py line {chain.line}: ShippingCalculator still has an if/elif chain "
+            f"with {chain.branches} conditions. The calculator keeps what every method shares "
+            "(a single weight check, rounding) and hands the rest to its strategy"
+        )
+    for match in pyast.match_statements(context):
+        fail(
+            f"shipping.py line {match.lineno}: ShippingCalculator uses a match statement to "
+            "choose; the strategy object should make that choice unnecessary"
+        )
+
+
+def test_no_ladder_left_anywhere():
+    """No if/elif ladder on method names or types is left anywhere in shipping.py."""
+    tree = pyast.parse_submission("shipping.py")
+    for switch in pyast.string_switches(tree):
+        values = ", ".join(repr(v) for v in switch.values)
+        fail(
+            f"shipping.py line {switch.line}: code here still chooses by comparing "
+            f"{switch.subject} with {values}. Moving the ladder out of the calculator (into a "
+            "function or a shared base class) keeps the problem: a fourth method still means "
+            "editing this chain. Give each method's class its own cost formula, and map names "
+            "to strategy objects with data (a dict), not with ifs"
+        )
+    for switch in pyast.type_switches(tree):
+        fail(
+            f"shipping.py line {switch.line}: a chain of {switch.branches} type checks picks "
+            "the behaviour. Each class should carry its own behaviour instead"
+        )

@@ -1,0 +1,98 @@
+"""Every bundled exercise proves itself on CPython: the reference passes, the rest fail rightly.
+
+For each exercise: the solution passes; the starter runs and fails; each wrong answer fails,
+and the text its [wrong.<name>] entry expects appears in a failing test's message or in the
+error, which shows it fails for the reason it was written for, not by accident.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.exercises import load_catalog
+from app.grading.local import grade
+from app.grading.verdict import Verdict
+
+EXERCISES = Path(__file__).resolve().parents[2] / "exercises"
+CATALOG = load_catalog(EXERCISES)
+
+
+def answers() -> list:
+    """One pytest param per (exercise, answer): solution, starter, and each wrong answer."""
+    params = []
+    for exercise in CATALOG.exercises.values():
+        params.append(pytest.param(exercise.id, "solution", id=f"{exercise.id}:solution"))
+        params.append(pytest.param(exercise.id, "starter", id=f"{exercise.id}:starter"))
+        for wrong in exercise.wrong:
+            answer = f"wrong/{wrong.name}"
+            params.append(pytest.param(exercise.id, answer, id=f"{exercise.id}:{answer}"))
+    return params
+
+
+def files_for(exercise_id: str, answer: str) -> dict[str, str]:
+    """The learner files of an answer; a wrong answer's files replace the solution's."""
+    exercise = CATALOG.exercises[exercise_id]
+    if answer == "solution":
+        return dict(exercise.solution)
+    if answer == "starter":
+        return dict(exercise.starter)
+    wrong = next(w for w in exercise.wrong if f"wrong/{w.name}" == answer)
+    return {**exercise.solution, **wrong.files}
+
+
+def report(verdict: Verdict) -> str:
+    """What went wrong, readable in a pytest failure."""
+    lines = [f"status={verdict.status} passed={verdict.passed}/{verdict.total}"]
+    if verdict.error:
+        lines.append(f"error: {verdict.error.type}: {verdict.error.message}")
+    lines += [f"  {t.outcome}: {t.name}: {t.message}" for t in verdict.tests]
+    return "\n".join(lines)
+
+
+def messages(verdict: Verdict) -> list[str]:
+    """Failure messages of the failing tests, and the error message if the run errored."""
+    found = [t.message for t in verdict.tests if t.outcome in ("failed", "error")]
+    if verdict.error:
+        found.append(verdict.error.message)
+    return found
+
+
+def test_catalog_loads_without_errors():
+    assert CATALOG.errors == []
+    assert CATALOG.exercises, "no exercises found below exercises/"
+
+
+def test_tracks_have_titles_summaries_and_their_order():
+    orders = {slug: track.order for slug, track in CATALOG.tracks.items()}
+    assert {k: orders.get(k) for k in ("design-patterns", "coolify", "kubernetes")} == {
+        "design-patterns": 1, "coolify": 2, "kubernetes": 3
+    }
+    for track in CATALOG.tracks.values():
+        assert track.title and track.summary and track.exercise_ids, track.slug
+
+
+def test_every_exercise_has_a_hint_ladder_and_wrong_answers():
+    for exercise in CATALOG.exercises.values():
+        assert 3 <= len(exercise.hints) <= 4, exercise.id
+        assert len(exercise.wrong) >= 2, exercise.id
+        assert all(w.misconception for w in exercise.wrong), exercise.id
+
+
+@pytest.mark.parametrize(("exercise_id", "answer"), answers())
+def test_answer_gets_the_verdict_it_was_written_for(exercise_id, answer):
+    exercise = CATALOG.exercises[exercise_id]
+    verdict = grade(exercise.job(files_for(exercise_id, answer)), exercise.time_limit_ms)
+    if answer == "solution":
+        assert verdict.status == "passed", report(verdict)
+        return
+    if answer == "starter":
+        # The starter must run: it fails tests, it does not crash before testing.
+        assert verdict.status == "failed", report(verdict)
+        return
+    assert verdict.status in ("failed", "error"), report(verdict)
+    wrong = next(w for w in exercise.wrong if f"wrong/{w.name}" == answer)
+    assert any(wrong.expect in m for m in messages(verdict)), (
+        f"expected {wrong.expect!r} in a failure message\n{report(verdict)}"
+    )

@@ -1,0 +1,229 @@
+"""AST helpers: finding classes, ladders, type checks and string switches in learner code."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from app.grading import pyast
+from app.grading.pyast import LearnerSyntaxError
+
+
+def tree(source: str):
+    """Parse dedented source."""
+    return pyast.parse(textwrap.dedent(source), "learner.py")
+
+
+LADDER = tree(
+    """
+    class Calculator:
+        def cost(self, parcel, method):
+            if parcel.weight <= 0:
+                raise ValueError("weight")
+            if method == "standard":
+                return 1
+            elif method == "express":
+                return 2
+            elif method in ("overnight", "same-day"):
+                return 3
+            else:
+                raise ValueError(method)
+    """
+)
+
+STRATEGY = tree(
+    """
+    from typing import Protocol
+
+    class Strategy(Protocol):
+        def cost(self, parcel): ...
+
+    class Standard:
+        def cost(self, parcel):
+            return 1
+
+    class Express:
+        def cost(self, parcel):
+            return 2
+
+    class Calculator:
+        def __init__(self, strategy):
+            self.strategy = strategy
+
+        def quote(self, parcel):
+            if parcel.weight <= 0:
+                raise ValueError("weight")
+            return round(self.strategy.cost(parcel), 2)
+
+    STRATEGIES = {"standard": Standard(), "express": Express()}
+    """
+)
+
+
+def test_syntax_error_names_file_and_line():
+    with pytest.raises(LearnerSyntaxError) as info:
+        pyast.parse("x = 1\ndef broken(:\n", "shipping.py")
+    assert (info.value.name, info.value.line) == ("shipping.py", 2)
+    assert str(info.value).startswith("shipping.py line 2: ")
+
+
+def test_null_bytes_are_a_learner_syntax_error_too():
+    with pytest.raises(LearnerSyntaxError):
+        pyast.parse("x = 1\x00", "shipping.py")
+
+
+def test_find_class_and_function_including_methods():
+    assert pyast.find_class(STRATEGY, "Calculator").lineno == 15
+    assert pyast.find_class(STRATEGY, "Missing") is None
+    assert pyast.find_function(STRATEGY, "Calculator.quote").name == "quote"
+    assert pyast.find_function(STRATEGY, "Calculator.cost") is None
+    assert pyast.find_function(STRATEGY, "cost").lineno == 5  # first one, in source order
+
+
+def test_classes_implementing_a_method_and_stub_detection():
+    implementing = pyast.classes_implementing(STRATEGY, "cost")
+    assert [c.name for c in implementing] == ["Strategy", "Standard", "Express"]
+    stubs = [pyast.is_stub(pyast.methods(c)["cost"]) for c in implementing]
+    assert stubs == [True, False, False]
+    assert pyast.base_names(implementing[0]) == ["Protocol"]
+
+
+def test_if_chain_counts_an_elif_ladder_once():
+    chains = pyast.if_chains(LADDER)
+    assert [(c.line, c.branches, c.has_else) for c in chains] == [(4, 1, False), (6, 3, True)]
+    assert [c.line for c in pyast.if_chains(LADDER, min_branches=2)] == [6]
+
+
+def test_else_containing_only_an_if_is_the_same_ladder():
+    nested = tree(
+        """
+        if a:
+            x = 1
+        else:
+            if b:
+                x = 2
+            else:
+                x = 3
+        """
+    )
+    [chain] = pyast.if_chains(nested)
+    assert chain.branches == 2 and chain.has_else
+
+
+def test_chained_conditional_expressions_count_as_a_ladder():
+    [chain] = pyast.if_chains(tree("price = 1 if m == 'a' else 2 if m == 'b' else 3\n"))
+    assert (chain.kind, chain.branches) == ("ifexp", 2)
+
+
+def test_sibling_ifs_with_early_returns_form_a_sequence():
+    sequence = tree(
+        """
+        def cost(mode):
+            if mode == "a":
+                return 1
+            if mode == "b":
+                return 2
+            return 3
+        """
+    )
+    [run] = pyast.if_sequences(sequence)
+    assert (run.line, run.kind, run.branches) == (3, "sequence", 2)
+    assert pyast.if_sequences(tree("if a:\n    pass\nx = 1\nif b:\n    pass\n")) == []
+
+
+def test_type_checks_find_isinstance_and_type_comparisons():
+    checks = pyast.type_checks(
+        tree(
+            """
+            isinstance(s, A)
+            issubclass(C, A)
+            type(s) is A
+            type(s).__name__ == "A"
+            s.__class__ == A
+            type(s)
+            s.kind == "a"
+            """
+        )
+    )
+    assert [c.line for c in checks] == [2, 3, 4, 5, 6]
+    assert checks[0].code == "isinstance(s, A)"
+    assert [c.lineno for c in pyast.isinstance_calls(tree("isinstance(a, B)\n"))] == [1]
+
+
+def test_string_switch_finds_ladders_on_one_subject():
+    [switch] = pyast.string_switches(LADDER)
+    assert (switch.line, switch.subject, switch.kind) == (6, "method", "if")
+    assert switch.values == ("standard", "express", "overnight", "same-day")
+
+
+def test_string_switch_finds_reversed_or_combined_and_match_forms():
+    reversed_or = tree(
+        """
+        if "a" == mode or mode == "b":
+            pass
+        elif mode == "c":
+            pass
+        match mode:
+            case "x":
+                pass
+            case "y":
+                pass
+        """
+    )
+    switches = [(s.kind, s.values) for s in pyast.string_switches(reversed_or)]
+    assert switches == [("if", ("a", "b", "c")), ("match", ("x", "y"))]
+
+
+def test_string_switch_is_reported_once_when_seen_both_as_chain_and_sequence():
+    both = tree(
+        """
+        if m == "a":
+            pass
+        elif m == "b":
+            pass
+        if m == "c":
+            pass
+        """
+    )
+    assert [s.line for s in pyast.string_switches(both)] == [2]
+
+
+def test_no_string_switch_in_data_driven_or_unrelated_code():
+    assert pyast.string_switches(STRATEGY) == []
+    mixed = tree("if a == 'x':\n    pass\nelif b == 'y':\n    pass\n")
+    assert pyast.string_switches(mixed) == []
+
+
+def test_type_switches_find_isinstance_ladders_and_class_patterns():
+    source = tree(
+        """
+        if isinstance(s, A):
+            pass
+        elif isinstance(s, B):
+            pass
+        match s:
+            case A():
+                pass
+            case B():
+                pass
+        """
+    )
+    assert [(t.line, t.kind, t.branches) for t in pyast.type_switches(source)] == [
+        (2, "if", 2), (6, "match", 2)
+    ]
+    assert pyast.type_switches(STRATEGY) == []
+
+
+def test_calls_to_finds_functions_and_methods_by_name():
+    calls = pyast.calls_to(STRATEGY, "cost")
+    assert [c.lineno for c in calls] == [22]
+    assert [c.lineno for c in pyast.calls_to(STRATEGY, "round")] == [22]
+
+
+def test_parse_submission_reads_the_learner_file(tmp_path, monkeypatch):
+    from app.grading import submission
+
+    (tmp_path / "mine.py").write_text("class A:\n    pass\n")
+    monkeypatch.setattr(submission, "ROOT", tmp_path)
+    assert pyast.find_class(pyast.parse_submission("mine.py"), "A") is not None
