@@ -50,3 +50,11 @@ def render_markdown(text: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
+
+
+def render_prompt(prompt_md: str, title: str) -> str:
+    """Render a prompt, dropping a first heading that repeats the title (the page shows it)."""
+    lines = prompt_md.lstrip().splitlines()
+    if lines and lines[0].lstrip("#").strip() == title.strip() and lines[0].startswith("#"):
+        prompt_md = "\n".join(lines[1:])
+    return render_markdown(prompt_md)

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from ..catalog import get_catalog
 from ..errors import Invalid
-from ..rendering import render_markdown
+from ..rendering import render_prompt
 from ..runtime.services import runtime_info
 from . import bp
 from .schemas import AttemptIn
@@ -76,7 +76,7 @@ def exercise(exercise_id: str):
         "learn/exercise.html",
         exercise=ex,
         track=catalog.tracks[ex.track],
-        prompt_html=render_markdown(ex.prompt_md),
+        prompt_html=render_prompt(ex.prompt_md, ex.title),
         page_data=page_data,
         attempts=attempts,
         runtime_ready=runtime is not None,

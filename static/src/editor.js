@@ -33,6 +33,7 @@ export class MultiFileEditor {
       submitKeys,
       keymap.of([indentWithTab]),
       indentUnit.of("    "),
+      EditorView.lineWrapping, // long YAML comments and prompts stay readable on a laptop
       languageFor(name),
       EditorView.cspNonce.of(nonce),
       EditorState.readOnly.of(this.readonlyNames.has(name)),

@@ -178,9 +178,8 @@ const queue = new AttemptQueue({
 });
 
 function attemptCells(summary) {
-  const when = new Date(summary.created_at || summary.client_time);
   const cells = [
-    when.toISOString().slice(0, 16).replace("T", " ") + " UTC",
+    localTime(summary.created_at || summary.client_time),
     summary.kind === "check" ? "Check" : "Run",
     null,
     summary.kind === "check" ? `${summary.tests_passed}/${summary.tests_total}` : "–",
@@ -298,6 +297,13 @@ $("reset-button").addEventListener("click", () => {
   $("status-line").append(" ", undo);
 });
 if (draft) $("draft-note").textContent = "Restored your unsaved code from this browser.";
+
+// ---------- times in the learner's own time zone ----------
+const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+function localTime(iso) { return timeFormat.format(new Date(iso)); }
+for (const node of document.querySelectorAll("#attempt-rows time[datetime]")) {
+  node.textContent = localTime(node.getAttribute("datetime"));
+}
 
 // ---------- hints: one at a time ----------
 for (const li of document.querySelectorAll("#hint-list .hint")) {

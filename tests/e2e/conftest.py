@@ -1,4 +1,4 @@
-"""A live server (a real `flask run` on a migrated SQLite file) and Debian's Chromium via Playwright."""
+"""A live server (a real `flask run` on a migrated SQLite file) and Chromium via Playwright."""
 
 from __future__ import annotations
 
@@ -16,8 +16,14 @@ from tests.conftest import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
 ]
 ARTIFACTS = ROOT / "test-artifacts"
 
@@ -44,12 +50,19 @@ class LiveServer:
             "EXERCISES_DIR": str(ROOT / "exercises"),
         }
         flask = [sys.executable, "-m", "flask"]
-        subprocess.run([*flask, "db", "upgrade"], env=self.env, cwd=ROOT, check=True, capture_output=True)
-        subprocess.run([*flask, "exercises", "sync"], env=self.env, cwd=ROOT, check=True, capture_output=True)
+        subprocess.run(
+            [*flask, "db", "upgrade"], env=self.env, cwd=ROOT, check=True, capture_output=True
+        )
+        subprocess.run(
+            [*flask, "exercises", "sync"], env=self.env, cwd=ROOT, check=True, capture_output=True
+        )
         self.log = open(tmp / "server.log", "w")  # noqa: SIM115 (closed in stop)
         self.proc = subprocess.Popen(
             [*flask, "run", "--port", str(self.port), "--no-reload"],
-            env=self.env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+            env=self.env,
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -73,7 +86,9 @@ class LiveServer:
 def live_server(tmp_path_factory):
     """One server for the e2e session."""
     if not (ROOT / "static" / "vendor" / "pyodide" / "runtime.json").exists():
-        pytest.fail("the Pyodide runtime is not built: run ./scripts/test (or scripts/build_assets.py)")
+        pytest.fail(
+            "the Pyodide runtime is not built: run ./scripts/test (or scripts/build_assets.py)"
+        )
     server = LiveServer(tmp_path_factory.mktemp("live"))
     yield server
     server.stop()
@@ -110,7 +125,11 @@ def page(browser, live_server, request):
     # Also watch every request, including the Web Worker's, for anything off this origin.
     context.on(
         "request",
-        lambda r: foreign.append(r.url) if not r.url.startswith((live_server.url, "data:", "blob:")) else None,
+        lambda r: (
+            foreign.append(r.url)
+            if not r.url.startswith((live_server.url, "data:", "blob:"))
+            else None
+        ),
     )
     page = context.new_page()
     page.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -73,7 +73,9 @@ def test_fail_then_fix_then_pass_is_recorded(page, live_server, exercise):
     page.get_by_role("button", name="Check").click()
     page.wait_for_selector(".verdict-passed", timeout=30_000)
     assert "tests passed" in page.inner_text("#verdict-summary")
-    page.wait_for_function("() => document.querySelectorAll('#attempt-rows tr:not(.pending)').length >= 2")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#attempt-rows tr:not(.pending)').length >= 2"
+    )
     rows = page.locator("#attempt-rows tr")
     assert rows.count() == 2
     assert "passed" in rows.nth(0).inner_text() and "failed" in rows.nth(1).inner_text()
@@ -88,7 +90,8 @@ def test_fail_then_fix_then_pass_is_recorded(page, live_server, exercise):
     page.reload()
     page.locator("#attempt-rows tr").nth(1).get_by_role("button", name="Open code").click()
     page.wait_for_function(
-        "(code) => window.frictionLab.editor.files()['shipping.py'] === code", arg=wrong.files["shipping.py"]
+        "(code) => window.frictionLab.editor.files()['shipping.py'] === code",
+        arg=wrong.files["shipping.py"],
     )
     assert page.foreign_requests == []
     assert page.page_errors == []
@@ -119,12 +122,16 @@ def test_attempts_made_offline_are_sent_once_when_back(page, live_server, exerci
     replace_code(page, exercise.solution["shipping.py"])
     page.get_by_role("button", name="Check").click()
     page.wait_for_selector(".verdict-passed", timeout=30_000)
-    page.wait_for_function("() => document.getElementById('queue-status').textContent.includes('waiting')")
+    page.wait_for_function(
+        "() => document.getElementById('queue-status').textContent.includes('waiting')"
+    )
     assert stored_attempts(live_server, email) == []
     page.context.set_offline(False)
     page.evaluate("() => window.frictionLab.queue.flush()")
     page.wait_for_function("() => document.getElementById('queue-status').textContent === ''")
-    page.evaluate("() => window.frictionLab.queue.flush()")  # a second flush must not store it twice
+    page.evaluate(
+        "() => window.frictionLab.queue.flush()"
+    )  # a second flush must not store it twice
     assert [a[1] for a in stored_attempts(live_server, email)] == ["passed"]
 
 
