@@ -114,6 +114,15 @@ function humanName(test) {
   return test.name.replace(/^test_/, "").replace(/_/g, " ");
 }
 
+// While a run is in progress the old result is cleared, so nobody reads a stale verdict.
+function showRunning(mode) {
+  const summary = $("verdict-summary");
+  summary.className = "verdict-summary verdict-running";
+  summary.replaceChildren(el("p", "headline", mode === "check" ? "Checking…" : "Running…"));
+  $("test-list").replaceChildren();
+  $("output-box").hidden = true;
+}
+
 function renderVerdict(verdict, mode) {
   const summary = $("verdict-summary");
   summary.className = `verdict-summary verdict-${verdict.status}`;
@@ -251,6 +260,7 @@ async function check(mode) {
   const job = { mode, files: { ...exercise.readonly, ...files }, tests: mode === "check" ? exercise.tests : {}, entry: exercise.entry, stdin: "" };
   let verdict;
   const started = performance.now();
+  showRunning(mode);
   try {
     await runner.ready;
     status(mode === "check" ? "Running the tests…" : "Running your code…");

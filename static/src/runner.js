@@ -89,7 +89,7 @@ export class BrowserRunner {
     if (this.busy) throw new Error("a run is already in progress");
     const id = this.nextId++;
     return new Promise((resolve) => {
-      const entry = { id, kind: job.mode, resolve, seconds: timeLimitMs / 1000, byUser: false };
+      const entry = { id, kind: job.mode, resolve, seconds: timeLimitMs / 1000, byUser: false, started: performance.now() };
       this.busy = entry;
       if (this.interrupt) Atomics.store(this.interrupt, 0, 0);
       entry.limitTimer = setTimeout(() => this.halt(false), timeLimitMs);
@@ -102,6 +102,7 @@ export class BrowserRunner {
     const job = this.busy;
     if (!job) return;
     job.byUser = byUser;
+    if (byUser) job.seconds = Math.round((performance.now() - job.started) / 100) / 10;
     clearTimeout(job.limitTimer);
     const killNow = () => {
       if (this.busy !== job) return;

@@ -143,3 +143,28 @@ def test_unsaved_code_survives_a_reload(page, live_server):
     page.reload()
     assert "my half-finished idea" in page.locator(".cm-content").inner_text()
     assert "Restored your unsaved code" in page.inner_text("#draft-note")
+
+
+def test_stop_button_and_code_that_swallows_the_interrupt(page, live_server, exercise):
+    sign_up(page)
+    page.goto(f"/exercises/{EXERCISE_ID}")
+    page.wait_for_selector(READY, timeout=90_000)
+    # Stop: the learner ends a slow run themselves.
+    replace_code(page, "while True:\n    pass\n")
+    page.get_by_role("button", name="Check").click()
+    page.wait_for_timeout(500)
+    page.get_by_role("button", name="Stop").click()
+    page.wait_for_selector(".verdict-timeout", timeout=10_000)
+    assert "Stopped by you" in page.inner_text("#verdict-summary")
+    # Code that catches KeyboardInterrupt cannot be interrupted: the worker is replaced instead.
+    stubborn = "while True:\n    try:\n        while True:\n            pass\n"
+    replace_code(page, stubborn + "    except BaseException:\n        pass\n")
+    page.get_by_role("button", name="Check").click()
+    page.wait_for_selector(".verdict-timeout", timeout=30_000)
+    assert "probably an infinite loop" in page.inner_text("#verdict-summary")
+    stats = page.evaluate("() => window.frictionLab.runner.stats")
+    assert stats["replaced"] == 1 and stats["interrupted"] == 2
+    # The fresh worker grades the next check; the learner did not have to reload.
+    replace_code(page, exercise.solution["shipping.py"])
+    page.get_by_role("button", name="Check").click()
+    page.wait_for_selector(".verdict-passed", timeout=90_000)
