@@ -1,9 +1,8 @@
 import logging
 from logging.config import fileConfig
 
-from flask import current_app
-
 from alembic import context
+from flask import current_app
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -48,7 +47,7 @@ def get_metadata():
 
 
 def render_item(type_, obj, autogen_context):
-    """Write our UTCDateTime as a plain timezone-aware DateTime, so revisions import nothing of ours."""
+    """Write UTCDateTime as a plain aware DateTime, so revisions import nothing of ours."""
     if type_ == "type" and type(obj).__name__ == "UTCDateTime":
         return "sa.DateTime(timezone=True)"
     return False
