@@ -364,22 +364,46 @@ def run_program(files: dict[str, str], entry: str, stdin: str, max_output: int) 
     return verdict
 
 
+def text_mapping(value: Any, what: str) -> dict[str, str]:
+    """Check that a job field maps file names to text, or raise BadJob."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise BadJob(f"'{what}' must map file names to their text")
+    return dict(value)
+
+
+class BadJob(ValueError):
+    """The job itself is malformed (not the learner's code)."""
+
+
 def run(job: dict[str, Any]) -> Verdict:
     """Run one job (see the module docstring) and time it."""
     started = time.perf_counter()
     sys.dont_write_bytecode = True  # the scratch folder is thrown away; do not litter it
-    max_output = int(job.get("max_output") or DEFAULT_MAX_OUTPUT)
-    files = dict(job.get("files") or {})
+    mode = job.get("mode", "check") if isinstance(job, dict) else "check"
     try:
-        if job.get("mode", "check") == "run":
+        if not isinstance(job, dict) or mode not in ("check", "run"):
+            raise BadJob("a job is an object with mode 'check' or 'run'")
+        try:
+            max_output = int(job.get("max_output") or DEFAULT_MAX_OUTPUT)
+        except (TypeError, ValueError):
+            raise BadJob("'max_output' must be a whole number") from None
+        files = text_mapping(job.get("files"), "files")
+        if mode == "run":
             entry = job.get("entry") or next(iter(files), "")
-            verdict = run_program(files, entry, job.get("stdin", ""), max_output)
+            verdict = run_program(files, entry, str(job.get("stdin") or ""), max_output)
         else:
-            verdict = run_check(files, dict(job.get("tests") or {}), max_output)
+            tests = text_mapping(job.get("tests"), "tests")
+            verdict = run_check(files, tests, max_output)
     except KeyboardInterrupt:
-        verdict = Verdict(status="timeout", kind=job.get("mode", "check"))
-    except ValueError as exc:
-        verdict = Verdict(status="error", error=ErrorInfo(type="BadJob", message=str(exc)))
+        verdict = Verdict(status="timeout", kind=mode)
+    except ValueError as exc:  # BadJob, or a file name that escapes the scratch folder
+        verdict = Verdict(
+            status="error", kind=mode, error=ErrorInfo(type="BadJob", message=str(exc))
+        )
     verdict.duration_ms = round((time.perf_counter() - started) * 1000, 1)
     return verdict
 

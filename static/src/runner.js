@@ -2,7 +2,10 @@
 // With cross-origin isolation a SharedArrayBuffer interrupt stops runaway code and keeps the
 // warm interpreter; if that fails (or isolation is unavailable) the worker is replaced.
 const INTERRUPT_GRACE_MS = 1000;
+const RESEND_MS = 20;
 const SIGINT = 2;
+const DONE = 0;
+const ACK = 1;
 
 export function timeoutVerdict(kind, seconds, byUser) {
   const message = byUser
@@ -29,6 +32,7 @@ export class BrowserRunner {
     this.stats.spawned++;
     this.worker = new Worker(this.workerUrl, { type: "module", name: "python-runner" });
     this.interrupt = this.isolated ? new Int32Array(new SharedArrayBuffer(4)) : null;
+    this.state = this.isolated ? new Int32Array(new SharedArrayBuffer(8)) : null;
     this.ready = new Promise((resolve, reject) => {
       this.worker.onmessage = (e) => {
         const m = e.data;
@@ -47,6 +51,7 @@ export class BrowserRunner {
     this.worker.postMessage({
       type: "init", baseUrl: this.baseUrl, package: this.pkg,
       interruptBuffer: this.interrupt ? this.interrupt.buffer : null,
+      stateBuffer: this.state ? this.state.buffer : null,
     });
     return this.ready;
   }
@@ -69,6 +74,7 @@ export class BrowserRunner {
     if (!job) return;
     clearTimeout(job.limitTimer);
     clearTimeout(job.killTimer);
+    clearInterval(job.resendTimer);
     this.busy = null;
     if (this.interrupt) Atomics.store(this.interrupt, 0, 0);
     if (verdict.status === "timeout" && (!verdict.error || verdict.error.type !== "Timeout")) {
@@ -91,7 +97,11 @@ export class BrowserRunner {
     return new Promise((resolve) => {
       const entry = { id, kind: job.mode, resolve, seconds: timeLimitMs / 1000, byUser: false, started: performance.now() };
       this.busy = entry;
-      if (this.interrupt) Atomics.store(this.interrupt, 0, 0);
+      if (this.interrupt) {
+        Atomics.store(this.interrupt, 0, 0);
+        Atomics.store(this.state, DONE, 0);
+        Atomics.store(this.state, ACK, 0);
+      }
       entry.limitTimer = setTimeout(() => this.halt(false), timeLimitMs);
       this.worker.postMessage({ type: "job", id, job });
     });
@@ -105,6 +115,7 @@ export class BrowserRunner {
     if (byUser) job.seconds = Math.round((performance.now() - job.started) / 100) / 10;
     clearTimeout(job.limitTimer);
     const killNow = () => {
+      clearInterval(job.resendTimer);
       if (this.busy !== job) return;
       const verdict = timeoutVerdict(job.kind, job.seconds, byUser);
       this.busy = null;
@@ -112,8 +123,17 @@ export class BrowserRunner {
       job.resolve(verdict);
     };
     if (this.interrupt) {
+      if (Atomics.load(this.state, DONE) === 1) return; // finished just now; its answer is on the way
       this.stats.interrupted++;
       Atomics.store(this.interrupt, 0, SIGINT);
+      // Write the interrupt again while Python has consumed the flag without acknowledging it.
+      job.resendTimer = setInterval(() => {
+        const pending = Atomics.load(this.interrupt, 0) !== 0;
+        if (!pending && Atomics.load(this.state, ACK) === 0 && Atomics.load(this.state, DONE) === 0) {
+          this.stats.resent = (this.stats.resent || 0) + 1;
+          Atomics.store(this.interrupt, 0, SIGINT);
+        }
+      }, RESEND_MS);
       job.killTimer = setTimeout(killNow, INTERRUPT_GRACE_MS);
     } else {
       killNow();

@@ -1,16 +1,35 @@
 // Module Web Worker: one Pyodide interpreter with the grader installed. It never touches the DOM.
-// Messages in:  {type: "init", baseUrl, package, interruptBuffer?}  {type: "job", id, job}
+// Messages in:  {type: "init", baseUrl, package, interruptBuffer?, stateBuffer?}  {type: "job", id, job}
 // Messages out: {type: "step", step}  {type: "ready", ms}  {type: "result", id, verdict}
 //               {type: "failed", message}  {type: "crash", id, message}
 let runJob = null;
+let state = null; // Int32Array [DONE, ACK] shared with the page, when cross-origin isolated
+const DONE = 0;
+const ACK = 1;
 
-async function init({ baseUrl, package: pkg, interruptBuffer }) {
+// CPython's signal check reads and then clears the interrupt flag in two steps, so a write that
+// lands in between is lost (a few percent of interrupts). This handler acknowledges receipt; the
+// page writes the interrupt again until it sees the acknowledgement.
+const INSTALL_SIGINT_HANDLER = `
+def install(acknowledge):
+    import signal
+
+    def on_interrupt(signum, frame):
+        acknowledge()
+        signal.default_int_handler(signum, frame)
+
+    signal.signal(signal.SIGINT, on_interrupt)
+`;
+
+async function init({ baseUrl, package: pkg, interruptBuffer, stateBuffer }) {
   const started = performance.now();
   self.postMessage({ type: "step", step: "download" });
   const { loadPyodide } = await import(`${baseUrl}pyodide.mjs`);
   const pyodide = await loadPyodide({
     indexURL: baseUrl,
     lockFileURL: `${baseUrl}pyodide-lock.json`,
+    // A lock entry whose file is missing would otherwise be fetched from Pyodide's CDN.
+    packageBaseUrl: baseUrl,
     stdout: () => {},
     stderr: () => {},
   });
@@ -28,7 +47,13 @@ async function init({ baseUrl, package: pkg, interruptBuffer }) {
     files: { "warmup.py": "VALUE = 1\n" },
     tests: { "test_warmup.py": "from warmup import VALUE\n\ndef test_value():\n    assert VALUE == 1\n" },
   }));
-  if (interruptBuffer) pyodide.setInterruptBuffer(new Int32Array(interruptBuffer));
+  if (interruptBuffer && stateBuffer) {
+    state = new Int32Array(stateBuffer);
+    const scope = pyodide.globals.get("dict")();
+    pyodide.runPython(INSTALL_SIGINT_HANDLER, { globals: scope });
+    scope.get("install")(() => Atomics.store(state, ACK, 1));
+    pyodide.setInterruptBuffer(new Int32Array(interruptBuffer));
+  }
   self.postMessage({ type: "ready", ms: Math.round(performance.now() - started) });
 }
 
@@ -42,9 +67,12 @@ self.onmessage = async (event) => {
     }
   } else if (msg.type === "job") {
     try {
-      const verdict = JSON.parse(runJob(JSON.stringify(msg.job)));
-      self.postMessage({ type: "result", id: msg.id, verdict });
+      const output = runJob(JSON.stringify(msg.job));
+      // Mark the job done before answering: a late timer on the page must not interrupt it.
+      if (state) Atomics.store(state, DONE, 1);
+      self.postMessage({ type: "result", id: msg.id, verdict: JSON.parse(output) });
     } catch (err) {
+      if (state) Atomics.store(state, DONE, 1);
       // Python errors become verdicts inside the harness; reaching here means the interpreter broke.
       self.postMessage({ type: "crash", id: msg.id, message: String((err && err.message) || err).slice(0, 1000) });
     }

@@ -175,3 +175,20 @@ def test_an_interrupted_test_is_not_reported_as_passed():
     assert outcomes["test_first"] == "passed"
     assert outcomes["test_stuck"] == "error"
     assert outcomes.get("test_never_reached") != "passed"
+
+
+@pytest.mark.parametrize(
+    "job",
+    [
+        {"mode": "check", "files": ["x"]},
+        {"mode": "check", "files": {"a.py": 1}},
+        {"mode": "check", "files": {"a.py": "x"}, "tests": "nope"},
+        {"mode": "deploy", "files": {}},
+        {"mode": "check", "files": {}, "max_output": "lots"},
+        ["not", "an", "object"],
+    ],
+)
+def test_a_malformed_job_is_a_bad_job_verdict_not_a_crash(job):
+    verdict = harness.run(job)
+    assert verdict.status == "error"
+    assert verdict.error.type == "BadJob"

@@ -1,0 +1,372 @@
+#!/usr/bin/env node
+// Grade jobs in real Pyodide under Node: a long-lived process speaking JSON lines.
+//
+//   node runner/node/pyodide-runner.mjs [--runtime DIR]     (default: static/vendor/pyodide)
+//
+// Once the interpreter is loaded and warmed up it prints
+//   {"ready": true, "init_ms": N, "python": "3.14.2"}
+// then answers each stdin line {"id": ..., "job": {...}, "time_limit_ms": N}, in order, with
+//   {"id": ..., "verdict": {...}, "wall_ms": N}
+// and a line it cannot use with {"id": ... or null, "error": "..."}. It exits when stdin closes.
+// wall_ms is the job's time in the interpreter; waiting for a replacement to load is not in it.
+//
+// Time limit: at the limit, 2 (SIGINT) goes into the interpreter's interrupt buffer, which raises
+// KeyboardInterrupt in Python (the harness reports "timeout"); it is written again until Python's
+// handler acknowledges it. If Python is still busy GRACE_MS later (it swallowed the interrupt),
+// the worker thread is terminated and replaced.
+// Nothing here may write to stdout except protocol lines: diagnostics go to stderr.
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import readline from "node:readline";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { Worker } from "node:worker_threads";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, "..", "..");
+const WORKER = path.join(HERE, "pyodide-worker.mjs");
+const DEFAULT_PACKAGE = "friction-grading";
+const GRACE_MS = 500;
+const RESEND_MS = 20;
+const SIGINT = 2;
+// Indexes in the state buffer shared with the worker (see pyodide-worker.mjs).
+const DONE = 0;
+const ACK = 1;
+const MAX_CRASH_MESSAGE = 600;
+
+function send(message) {
+  process.stdout.write(`${JSON.stringify(message)}\n`);
+}
+
+function log(text) {
+  process.stderr.write(`[pyodide-runner] ${text}\n`);
+}
+
+function normalise(name) {
+  return name.toLowerCase().replace(/[-_.]+/g, "-");
+}
+
+// Check, before the slow load, that the package and everything it depends on is listed in the
+// lock and present with the recorded sha256. Pyodide under Node checks neither (a browser does
+// check the hash), and a missing file would send it looking on a CDN.
+function checkRuntime(runtimeDir) {
+  const hint = "run ./scripts/run or python scripts/build_assets.py first";
+  for (const name of ["pyodide.mjs", "pyodide.asm.wasm", "pyodide-lock.json"]) {
+    if (!fs.existsSync(path.join(runtimeDir, name))) {
+      const missing = path.join(runtimeDir, name);
+      throw new Error(`the Pyodide runtime is not built: ${missing} is missing (${hint})`);
+    }
+  }
+  let packageName = DEFAULT_PACKAGE;
+  const runtimeJson = path.join(runtimeDir, "runtime.json");
+  if (fs.existsSync(runtimeJson)) {
+    packageName = JSON.parse(fs.readFileSync(runtimeJson, "utf8")).grading_package ?? packageName;
+  }
+  const lock = JSON.parse(fs.readFileSync(path.join(runtimeDir, "pyodide-lock.json"), "utf8"));
+  const entries = new Map();
+  for (const [key, entry] of Object.entries(lock.packages)) {
+    entries.set(normalise(key), entry);
+    entries.set(normalise(entry.name), entry);
+  }
+  const seen = new Set();
+  const visit = (name, wantedBy) => {
+    const entry = entries.get(normalise(name));
+    if (!entry) {
+      const neededBy = wantedBy ? ` (needed by ${wantedBy})` : "";
+      throw new Error(`pyodide-lock.json does not list ${name}${neededBy} (${hint})`);
+    }
+    if (seen.has(entry.name)) return;
+    seen.add(entry.name);
+    const file = path.join(runtimeDir, entry.file_name);
+    if (!fs.existsSync(file)) throw new Error(`${file} is missing (${hint})`);
+    const sha256 = crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+    if (sha256 !== entry.sha256) {
+      throw new Error(`${entry.file_name} does not match its sha256 in pyodide-lock.json (${hint})`);
+    }
+    for (const dependency of entry.depends) visit(dependency, entry.name);
+  };
+  visit(packageName, null);
+  return packageName;
+}
+
+function seconds(ms) {
+  return `${Number((ms / 1000).toFixed(3))}`;
+}
+
+function timeoutError(limitMs) {
+  return {
+    type: "Timeout",
+    message: `stopped after ${seconds(limitMs)} s — probably an infinite loop`,
+    file: null,
+    line: null,
+  };
+}
+
+// A verdict for a job the harness could not answer (killed or crashed interpreter), with every
+// field the harness's own verdicts have.
+function emptyVerdict(job, status, error, durationMs) {
+  return {
+    status,
+    kind: job.mode ?? "check",
+    tests: [],
+    error,
+    stdout: "",
+    stdout_truncated: false,
+    duration_ms: Math.round(durationMs * 10) / 10,
+    passed: 0,
+    total: 0,
+    failed: 0,
+  };
+}
+
+function crashError(detail) {
+  let message = `the Pyodide interpreter crashed: ${detail}`;
+  if (message.length > MAX_CRASH_MESSAGE) message = `${message.slice(0, MAX_CRASH_MESSAGE - 1)}…`;
+  return {
+    type: "GraderCrash",
+    message,
+    file: null,
+    line: null,
+  };
+}
+
+class Interpreter {
+  constructor(worker, interrupt, state, info) {
+    this.worker = worker;
+    this.interrupt = interrupt;
+    this.state = state;
+    this.info = info;
+    this.exited = false;
+    worker.on("exit", () => {
+      this.exited = true;
+    });
+    // An 'error' event with no listener would crash this process; run() adds its own too.
+    worker.on("error", (error) => log(`worker error: ${error?.stack ?? error}`));
+  }
+
+  static start(runtimeDir, packageName) {
+    const interruptBuffer = new SharedArrayBuffer(4);
+    const stateBuffer = new SharedArrayBuffer(8);
+    // stdout: true keeps the worker's console.log away from our stdout (the protocol channel).
+    const worker = new Worker(WORKER, {
+      workerData: { runtimeDir, interruptBuffer, stateBuffer, packageName },
+      stdout: true,
+    });
+    worker.stdout.pipe(process.stderr, { end: false });
+    return new Promise((resolve, reject) => {
+      const fail = (error) => {
+        worker.removeAllListeners("message");
+        worker.terminate();
+        reject(error);
+      };
+      worker.once("message", (message) => {
+        if (message.type === "ready") {
+          worker.removeAllListeners("error");
+          worker.removeAllListeners("exit");
+          const interrupt = new Int32Array(interruptBuffer);
+          resolve(new Interpreter(worker, interrupt, new Int32Array(stateBuffer), message));
+        } else {
+          fail(new Error(message.error ?? `unexpected message ${JSON.stringify(message)}`));
+        }
+      });
+      worker.once("error", (error) => fail(error));
+      worker.once("exit", (code) => {
+        fail(new Error(`the worker exited (code ${code}) while loading`));
+      });
+    });
+  }
+
+  // Run one job; `replace` says whether this interpreter must be thrown away afterwards.
+  run(job, limitMs) {
+    const started = performance.now();
+    Atomics.store(this.interrupt, 0, 0); // a late interrupt from the previous job must not leak
+    Atomics.store(this.state, DONE, 0);
+    Atomics.store(this.state, ACK, 0);
+    // When the process is starved of CPU, an expired timer runs before a message that arrived
+    // earlier; the done flag says whether the job really was still running.
+    const finished = () => Atomics.load(this.state, DONE) === 1;
+    return new Promise((resolve) => {
+      let interrupted = false;
+      let killTimer;
+      let resendTimer;
+      const finish = (verdict, replace) => {
+        clearTimeout(limitTimer);
+        clearTimeout(killTimer);
+        clearInterval(resendTimer);
+        this.worker.off("message", onMessage);
+        this.worker.off("error", onError);
+        this.worker.off("exit", onExit);
+        resolve({ verdict, replace });
+      };
+      const elapsed = () => performance.now() - started;
+      const onMessage = (message) => {
+        if (message.type === "verdict") {
+          let verdict;
+          try {
+            verdict = JSON.parse(message.json);
+          } catch (error) {
+            const crash = crashError(`unreadable verdict (${error.message})`);
+            finish(emptyVerdict(job, "error", crash, elapsed()), true);
+            return;
+          }
+          if (interrupted || verdict.status === "timeout") {
+            // The harness reports an interrupt as a bare "timeout"; a program that caught the
+            // KeyboardInterrupt and finished anyway still ran past its limit.
+            verdict.status = "timeout";
+            verdict.error = timeoutError(limitMs);
+          }
+          finish(verdict, false);
+        } else if (message.type === "fault" && interrupted
+                   && message.pythonType === "KeyboardInterrupt") {
+          // The interrupt landed in the harness's own code; the interpreter itself is fine.
+          finish(emptyVerdict(job, "timeout", timeoutError(limitMs), elapsed()), false);
+        } else if (message.type === "fault") {
+          log(`job fault: ${message.error}`);
+          crashed(message.summary);
+        }
+      };
+      const crashed = (detail) => {
+        finish(emptyVerdict(job, "error", crashError(detail), elapsed()), true);
+      };
+      const onError = (error) => crashed(String(error?.message ?? error));
+      const onExit = (code) => crashed(`the worker exited with code ${code}`);
+      const limitTimer = setTimeout(() => {
+        if (finished()) return; // its answer is already on the way
+        interrupted = true;
+        Atomics.store(this.interrupt, 0, SIGINT);
+        // Python's signal check reads the buffer and then clears it, not atomically, so an
+        // interrupt written in between is lost (a few percent of the time). Until the handler
+        // acknowledges it, write it again.
+        resendTimer = setInterval(() => {
+          const pending = Atomics.load(this.interrupt, 0) !== 0;
+          if (!finished() && !pending && Atomics.load(this.state, ACK) === 0) {
+            Atomics.store(this.interrupt, 0, SIGINT);
+          }
+        }, RESEND_MS);
+        killTimer = setTimeout(() => {
+          if (finished()) return;
+          log(`job still running ${GRACE_MS} ms after the interrupt: terminating the worker`);
+          finish(emptyVerdict(job, "timeout", timeoutError(limitMs), elapsed()), true);
+        }, GRACE_MS);
+      }, limitMs);
+      this.worker.on("message", onMessage);
+      this.worker.on("error", onError);
+      this.worker.on("exit", onExit);
+      this.worker.postMessage({ type: "job", job: JSON.stringify(job) });
+    });
+  }
+
+  terminate() {
+    return this.worker.terminate().catch(() => {});
+  }
+}
+
+function isObject(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+// Turn a request line into {id, job, limitMs}, or {id, error} saying why it is unusable.
+function parseRequest(line) {
+  let request;
+  try {
+    request = JSON.parse(line);
+  } catch (error) {
+    return { id: null, error: `not JSON: ${error.message}` };
+  }
+  if (!isObject(request)) return { id: null, error: "a request must be a JSON object" };
+  const { id = null, job, time_limit_ms: limitMs } = request;
+  if (!isObject(job)) return { id, error: '"job" must be an object (a harness job)' };
+  if (typeof limitMs !== "number" || !Number.isFinite(limitMs) || limitMs <= 0) {
+    return { id, error: '"time_limit_ms" must be a positive number' };
+  }
+  return { id, job, limitMs };
+}
+
+class Runner {
+  constructor(runtimeDir, packageName) {
+    this.runtimeDir = runtimeDir;
+    this.packageName = packageName;
+    this.interpreter = null;
+    this.replacement = null;
+  }
+
+  async start() {
+    this.interpreter = await Interpreter.start(this.runtimeDir, this.packageName);
+    return this.interpreter.info;
+  }
+
+  replace() {
+    if (this.interpreter) {
+      const stopping = performance.now();
+      this.interpreter.terminate().then(() => {
+        log(`old worker terminated in ${Math.round(performance.now() - stopping)} ms`);
+      });
+    }
+    this.interpreter = null;
+    // Start loading at once, so the replacement is (nearly) ready when the next job comes.
+    this.replacement = Interpreter.start(this.runtimeDir, this.packageName);
+    this.replacement.catch(() => {}); // awaited (and reported) by the next job
+  }
+
+  async handle(line) {
+    const request = parseRequest(line);
+    if (request.error) {
+      send({ id: request.id, error: request.error });
+      return;
+    }
+    if (this.interpreter?.exited) {
+      log("the worker died between jobs: starting a new one");
+      this.replace();
+    }
+    if (!this.interpreter) {
+      const waiting = performance.now();
+      try {
+        this.interpreter = await this.replacement;
+        log(`waited ${Math.round(performance.now() - waiting)} ms for the replacement interpreter`);
+      } catch (error) {
+        const reason = `the Pyodide interpreter could not be restarted: ${error.message}`;
+        log(reason);
+        send({ id: request.id, error: reason });
+        process.exit(1);
+      }
+      this.replacement = null;
+    }
+    const started = performance.now();
+    const { verdict, replace } = await this.interpreter.run(request.job, request.limitMs);
+    send({ id: request.id, verdict, wall_ms: Math.round(performance.now() - started) });
+    if (replace) this.replace();
+  }
+
+  async close() {
+    await this.interpreter?.terminate();
+  }
+}
+
+async function main() {
+  const started = performance.now();
+  const { values } = parseArgs({ options: { runtime: { type: "string" } } });
+  const runtimeDir = path.resolve(values.runtime ?? path.join(REPO, "static", "vendor", "pyodide"));
+  // A reader that went away must not turn our next write into an unhandled EPIPE crash.
+  process.stdout.on("error", () => process.exit(1));
+  let runner;
+  try {
+    runner = new Runner(runtimeDir, checkRuntime(runtimeDir));
+    const info = await runner.start();
+    log(`interpreter loaded in ${info.init_ms} ms (Python ${info.python}, ${info.platform})`);
+    send({ ready: true, init_ms: Math.round(performance.now() - started), python: info.python });
+  } catch (error) {
+    log(error?.stack ?? String(error));
+    send({ ready: false, error: String(error?.message ?? error) });
+    process.exit(1);
+  }
+  // Lines wait in the iterator while a job runs, so requests are handled one at a time, in order.
+  const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line.trim()) await runner.handle(line);
+  }
+  await runner.close();
+  process.exit(0);
+}
+
+await main();

@@ -1,0 +1,1 @@
+"""Tests that grade in real Pyodide under Node (marker: pyodide)."""

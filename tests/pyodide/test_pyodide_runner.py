@@ -1,0 +1,190 @@
+"""The real grader in real Pyodide under Node: verdicts, time limits, crashes, output caps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from app.grading.node import PyodideNodeRunner
+from app.grading.verdict import Verdict
+
+pytestmark = pytest.mark.pyodide
+
+LIMIT_MS = 5000
+ADD_TESTS = """\
+from solution import add
+
+
+def test_add():
+    assert add(2, 3) == 5, "add(2, 3) should be 5"
+"""
+# An attribute on `sys` outlives the harness's clean-up between jobs, so it tells whether two jobs
+# ran in the same interpreter.
+SET_MARKER = "import sys\nsys.friction_marker = 'kept'\n"
+SHOW_MARKER = "import sys\nprint(getattr(sys, 'friction_marker', 'fresh'))\n"
+STUBBORN_LOOP = """\
+while True:
+    try:
+        while True:
+            pass
+    except BaseException:
+        pass
+"""
+
+
+def check_job(solution: str, tests: str) -> dict[str, Any]:
+    """A check job: the learner's solution.py against the exercise's test_solution.py."""
+    return {
+        "mode": "check",
+        "files": {"solution.py": solution},
+        "tests": {"test_solution.py": tests},
+    }
+
+
+def run_job(program: str, stdin: str = "", **extra: Any) -> dict[str, Any]:
+    """A run job: the learner's main.py executed as a script."""
+    return {
+        "mode": "run",
+        "files": {"main.py": program},
+        "entry": "main.py",
+        "stdin": stdin,
+        **extra,
+    }
+
+
+def grade(runner: PyodideNodeRunner, job: dict[str, Any], limit_ms: int = LIMIT_MS) -> Verdict:
+    """Grade a job with the session's runner."""
+    return runner.grade(job, limit_ms)
+
+
+def test_correct_solution_passes(pyodide_runner: PyodideNodeRunner) -> None:
+    verdict = grade(pyodide_runner, check_job("def add(a, b):\n    return a + b\n", ADD_TESTS))
+    assert verdict.status == "passed", verdict
+    assert [(t.name, t.outcome) for t in verdict.tests] == [("test_add", "passed")]
+
+
+def test_wrong_solution_fails_with_the_tests_message(pyodide_runner: PyodideNodeRunner) -> None:
+    verdict = grade(pyodide_runner, check_job("def add(a, b):\n    return a - b\n", ADD_TESTS))
+    assert verdict.status == "failed", verdict
+    assert verdict.tests[0].outcome == "failed"
+    assert verdict.tests[0].message.startswith("add(2, 3) should be 5"), verdict.tests[0].message
+
+
+def test_it_really_is_pyodide_python_3_14(pyodide_runner: PyodideNodeRunner) -> None:
+    assert pyodide_runner.python_version is not None
+    assert pyodide_runner.python_version.startswith("3.14."), pyodide_runner.python_version
+    # These tests fail on any CPython: they pass only inside Pyodide.
+    tests = (
+        "import sys\n\n\ndef test_platform():\n    assert sys.platform == 'emscripten'\n\n\n"
+        "def test_version():\n    assert sys.version_info[:2] == (3, 14)\n"
+    )
+    verdict = grade(pyodide_runner, check_job("", tests))
+    assert verdict.status == "passed", verdict
+    assert verdict.passed == verdict.total == 2
+
+
+def test_infinite_loop_is_interrupted_and_the_next_job_runs(
+    pyodide_runner: PyodideNodeRunner,
+) -> None:
+    assert grade(pyodide_runner, run_job(SET_MARKER)).status == "passed"
+    answer = pyodide_runner.request(run_job("while True:\n    pass\n"), 1000)
+    verdict = answer["verdict"]
+    assert verdict["status"] == "timeout", verdict
+    assert verdict["error"]["type"] == "Timeout"
+    assert verdict["error"]["message"] == "stopped after 1 s — probably an infinite loop"
+    assert answer["wall_ms"] >= 1000
+    after = grade(pyodide_runner, run_job(SHOW_MARKER))
+    assert after.status == "passed", after
+    assert after.stdout == "kept\n"  # the interrupt stopped the loop, the interpreter lived on
+
+
+def test_endless_loop_inside_a_check_times_out_and_the_next_job_runs(
+    pyodide_runner: PyodideNodeRunner,
+) -> None:
+    assert grade(pyodide_runner, run_job(SET_MARKER)).status == "passed"
+    solution = "def add(a, b):\n    while True:\n        pass\n"
+    verdict = grade(pyodide_runner, check_job(solution, ADD_TESTS), 1000)
+    assert verdict.status == "timeout", verdict
+    assert verdict.error is not None
+    assert verdict.error.message == "stopped after 1 s — probably an infinite loop"
+    assert verdict.passed == 0  # the interrupted test did not pass
+    after = grade(pyodide_runner, check_job("def add(a, b):\n    return a + b\n", ADD_TESTS))
+    assert after.status == "passed", after
+    # pytest handled the interrupt within the grace period: no replacement was needed.
+    assert grade(pyodide_runner, run_job(SHOW_MARKER)).stdout == "kept\n"
+
+
+def test_ten_megabytes_of_output_are_capped(pyodide_runner: PyodideNodeRunner) -> None:
+    program = "for _ in range(100_000):\n    print('x' * 99)\n"  # 10 MB with the newlines
+    verdict = grade(pyodide_runner, run_job(program, max_output=20_000), 20_000)
+    assert verdict.status == "passed", verdict.error
+    assert verdict.stdout_truncated
+    assert 0 < len(verdict.stdout) <= 20_000
+
+
+def test_syntax_error_reports_the_learners_line(pyodide_runner: PyodideNodeRunner) -> None:
+    solution = "def add(a, b):\n    total = a + b\n    return total +\n"
+    verdict = grade(pyodide_runner, check_job(solution, ADD_TESTS))
+    assert verdict.status == "error", verdict
+    assert verdict.error is not None
+    assert (verdict.error.type, verdict.error.file, verdict.error.line) == (
+        "SyntaxError",
+        "solution.py",
+        3,
+    )
+
+
+def test_ruamel_yaml_imports_inside_pyodide(pyodide_runner: PyodideNodeRunner) -> None:
+    solution = (
+        "from ruamel.yaml import YAML\n\n\n"
+        "def load(text):\n    return YAML(typ='safe').load(text)\n"
+    )
+    tests = (
+        "import sys\n\nfrom solution import load\n\n\ndef test_load():\n"
+        "    assert sys.platform == 'emscripten'\n"
+        "    assert load('ports: [80, 443]') == {'ports': [80, 443]}\n"
+    )
+    verdict = grade(pyodide_runner, check_job(solution, tests))
+    assert verdict.status == "passed", verdict
+
+
+def test_run_mode_executes_a_script_with_stdin(pyodide_runner: PyodideNodeRunner) -> None:
+    program = "name = input()\ncount = int(input())\nprint(f'hello {name}' * count)\n"
+    verdict = grade(pyodide_runner, run_job(program, stdin="Ada\n2\n"))
+    assert (verdict.status, verdict.kind) == ("passed", "run"), verdict
+    assert verdict.stdout == "hello Adahello Ada\n"
+
+
+def test_refused_request_leaves_the_runner_working(pyodide_runner: PyodideNodeRunner) -> None:
+    with pytest.raises(RuntimeError, match="time_limit_ms"):
+        pyodide_runner.grade(run_job("print(1)"), 0)
+    assert grade(pyodide_runner, run_job("print(1)")).stdout == "1\n"
+
+
+def test_loop_swallowing_the_interrupt_is_killed_and_replaced(
+    pyodide_runner: PyodideNodeRunner,
+) -> None:
+    assert grade(pyodide_runner, run_job(SET_MARKER)).status == "passed"
+    answer = pyodide_runner.request(run_job(STUBBORN_LOOP), 1000)
+    verdict = answer["verdict"]
+    assert verdict["status"] == "timeout", verdict
+    assert verdict["kind"] == "run"
+    assert verdict["error"]["message"] == "stopped after 1 s — probably an infinite loop"
+    assert answer["wall_ms"] >= 1500  # the limit, then the grace period, then terminate()
+    after = grade(pyodide_runner, run_job(SHOW_MARKER))
+    assert after.status == "passed", after
+    assert after.stdout == "fresh\n"  # a new interpreter
+
+
+def test_fatal_wasm_error_is_a_grader_crash_and_the_worker_is_replaced(
+    pyodide_runner: PyodideNodeRunner,
+) -> None:
+    # Reading far outside wasm memory traps: Pyodide's fatal error, the interpreter is unusable.
+    crash = "import ctypes\nctypes.string_at(0xFFFFFFF0, 16)\n"
+    verdict = grade(pyodide_runner, run_job(crash))
+    assert verdict.status == "error", verdict
+    assert verdict.error is not None and verdict.error.type == "GraderCrash"
+    assert "memory access out of bounds" in verdict.error.message
+    after = grade(pyodide_runner, run_job("print('alive')"))
+    assert (after.status, after.stdout) == ("passed", "alive\n")
