@@ -69,7 +69,8 @@ function setStep(step, state = "active") {
 }
 function status(text) { $("status-line").textContent = text; }
 const stepText = {
-  download: "Step 1 of 3: downloading Python for your browser (about 6 MB, once; later visits use the cache)…",
+  download: "Step 1 of 3: loading Python for your browser (about 6 MB the first time; later visits use the cache)…",
+  restart: "Restarting Python: the last run had to be stopped the hard way. Your code is untouched.",
   packages: "Step 2 of 3: installing pytest and the grader…",
   warm: "Step 3 of 3: warming up, so your first check is quick…",
 };
@@ -87,7 +88,11 @@ const runner = data.runtime.base_url ? new BrowserRunner({
   workerUrl: data.worker_url,
   baseUrl: new URL(data.runtime.base_url, location.href).href,
   pkg: data.runtime.package,
-  onStep: (step) => { setStep(step); if (!running) status(stepText[step] || ""); },
+  onStep: (step) => {
+    setStep(step);
+    const restarting = step === "download" && runner.stats.replaced > 0;
+    if (!running) status(restarting ? stepText.restart : stepText[step] || "");
+  },
   onReady: (ms) => {
     runtimeReady = true;
     setStep("ready", "done");

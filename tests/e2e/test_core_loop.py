@@ -135,7 +135,7 @@ def test_attempts_made_offline_are_sent_once_when_back(page, live_server, exerci
     assert [a[1] for a in stored_attempts(live_server, email)] == ["passed"]
 
 
-def test_unsaved_code_survives_a_reload(page, live_server):
+def test_unsaved_code_survives_a_reload_and_an_early_check_waits(page, live_server):
     sign_up(page)
     page.goto(f"/exercises/{EXERCISE_ID}")
     replace_code(page, "# my half-finished idea\n")
@@ -143,6 +143,11 @@ def test_unsaved_code_survives_a_reload(page, live_server):
     page.reload()
     assert "my half-finished idea" in page.locator(".cm-content").inner_text()
     assert "Restored your unsaved code" in page.inner_text("#draft-note")
+    # Pressing Check before Python is ready is not an error: it waits, and says so.
+    page.locator(".cm-content").click()
+    page.keyboard.press("Control+Enter")
+    assert "Waiting for Python to finish loading" in page.inner_text("#status-line")
+    page.wait_for_selector(".verdict-failed, .verdict-error", timeout=90_000)
 
 
 def test_stop_button_and_code_that_swallows_the_interrupt(page, live_server, exercise):
