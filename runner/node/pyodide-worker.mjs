@@ -21,18 +21,6 @@ const DONE = 0;
 const ACK = 1;
 const state = new Int32Array(stateBuffer);
 
-// SIGINT handler: acknowledge, then behave like Python's default handler.
-const INSTALL_SIGINT_HANDLER = `
-def install(acknowledge):
-    import signal
-
-    def on_interrupt(signum, frame):
-        acknowledge()
-        signal.default_int_handler(signum, frame)
-
-    signal.signal(signal.SIGINT, on_interrupt)
-`;
-
 // A job that must pass before the interpreter counts as ready: it imports pytest's plugins and
 // the assertion rewriter, so the first real job does not pay for them.
 const WARM_UP_JOB = {
@@ -94,10 +82,8 @@ async function start() {
     .runPython("import sys; [sys.version.split()[0], sys.platform]")
     .toJs();
   pyodide.setInterruptBuffer(new Int32Array(interruptBuffer));
-  const scope = pyodide.globals.get("dict")();
-  pyodide.runPython(INSTALL_SIGINT_HANDLER, { globals: scope });
-  scope.get("install")(() => Atomics.store(state, ACK, 1));
-  scope.destroy();
+  // Acknowledge each interrupt, so the parent can write again one that CPython dropped.
+  pyodide.pyimport("grading.interrupts").install(() => Atomics.store(state, ACK, 1));
   const warmUp = JSON.parse(runJob(JSON.stringify(WARM_UP_JOB)));
   if (warmUp.status !== "passed") {
     throw new Error(`the warm-up job did not pass: ${JSON.stringify(warmUp).slice(0, 2000)}`);

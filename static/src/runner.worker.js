@@ -7,20 +7,6 @@ let state = null; // Int32Array [DONE, ACK] shared with the page, when cross-ori
 const DONE = 0;
 const ACK = 1;
 
-// CPython's signal check reads and then clears the interrupt flag in two steps, so a write that
-// lands in between is lost (a few percent of interrupts). This handler acknowledges receipt; the
-// page writes the interrupt again until it sees the acknowledgement.
-const INSTALL_SIGINT_HANDLER = `
-def install(acknowledge):
-    import signal
-
-    def on_interrupt(signum, frame):
-        acknowledge()
-        signal.default_int_handler(signum, frame)
-
-    signal.signal(signal.SIGINT, on_interrupt)
-`;
-
 async function init({ baseUrl, package: pkg, interruptBuffer, stateBuffer }) {
   const started = performance.now();
   self.postMessage({ type: "step", step: "download" });
@@ -49,9 +35,9 @@ async function init({ baseUrl, package: pkg, interruptBuffer, stateBuffer }) {
   }));
   if (interruptBuffer && stateBuffer) {
     state = new Int32Array(stateBuffer);
-    const scope = pyodide.globals.get("dict")();
-    pyodide.runPython(INSTALL_SIGINT_HANDLER, { globals: scope });
-    scope.get("install")(() => Atomics.store(state, ACK, 1));
+    // Acknowledge each interrupt (see grading/interrupts.py): the page writes again one that
+    // CPython dropped.
+    pyodide.pyimport("grading.interrupts").install(() => Atomics.store(state, ACK, 1));
     pyodide.setInterruptBuffer(new Int32Array(interruptBuffer));
   }
   self.postMessage({ type: "ready", ms: Math.round(performance.now() - started) });
