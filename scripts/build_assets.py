@@ -96,7 +96,7 @@ def build_grading_wheel(out: Path) -> Path:
             "[build-system]\nrequires = ['setuptools']\nbuild-backend = 'setuptools.build_meta'\n"
             f"[project]\nname = '{GRADING_WHEEL_NAME}'\nversion = '{version}'\n"
             "dependencies = ['pytest', 'ruamel.yaml']\n"
-            "[tool.setuptools]\npackages = ['grading']\n"
+            "[tool.setuptools.packages.find]\ninclude = ['grading*']\n"
         )
         subprocess.run(
             [
