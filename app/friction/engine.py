@@ -1,0 +1,159 @@
+"""Decide which friction rule applies before a learner's next check (PEDAGOGY.md, F0-F8).
+
+The engine never loses work and never locks anyone out: it returns what to show and, for the
+two gates (F1 reflection, F2 cooldown), why they are there and when they lift. The server stores
+a check made while a gate is open, flagged, so the page and the server agree on the rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from datetime import timedelta
+
+from .config import DEFAULTS
+from .config import FrictionConfig
+from .metrics import CheckPoint
+from .metrics import eq
+from .metrics import red
+from .metrics import split_sessions
+
+
+@dataclass(frozen=True)
+class LearnerState:
+    """What the engine knows about one learner on one exercise, all times UTC."""
+
+    checks: Sequence[CheckPoint]
+    now: datetime
+    planned: bool = False  # a plan was written or skipped (F0 done)
+    reflections: Sequence[datetime] = ()  # failure reflections, written or skipped (F1)
+    break_offers: Sequence[datetime] = ()  # break cards shown (F6)
+    reentries: Sequence[datetime] = ()  # re-entry cards shown (F7)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the page must do before the next check, and the rules behind it."""
+
+    rules: tuple[str, ...] = ()
+    reflect: bool = False  # F1: ask for a failure reflection first
+    wait_until: datetime | None = None  # F2: the next check waits until then
+    wait_reason: str = ""
+    offer_break: bool = False  # F6
+    reentry: bool = False  # F7
+    plan: bool = False  # F0
+    eq: float | None = None
+    red: float = 0.0
+
+    @property
+    def gated(self) -> bool:
+        """True when the next check should not run yet (it is still stored if it does)."""
+        return self.reflect or self.wait_until is not None
+
+
+def failure_streak(checks: Sequence[CheckPoint]) -> list[CheckPoint]:
+    """The trailing run of failed checks, oldest first."""
+    streak: list[CheckPoint] = []
+    for check in reversed(checks):
+        if check.passed:
+            break
+        streak.append(check)
+    return streak[::-1]
+
+
+def needs_reflection(state: LearnerState, config: FrictionConfig) -> bool:
+    """F1: one reflection per `reflect_after_failures` failures in a row."""
+    streak = failure_streak(state.checks)
+    n = config.reflect_after_failures
+    if n <= 0 or len(streak) < n:
+        return False
+    due_after = streak[(len(streak) // n) * n - 1].at  # the failure that made it due
+    return not any(r >= due_after for r in state.reflections)
+
+
+def cooldown(
+    state: LearnerState, config: FrictionConfig, code_hash: str | None
+) -> tuple[datetime | None, str]:
+    """F2: unchanged code after a failure, or rapid-fire failures, make the next check wait."""
+    if not state.checks or state.checks[-1].passed:
+        return None, ""
+    last = state.checks[-1]
+    until = last.at + timedelta(seconds=config.cooldown_s)
+    if until <= state.now:
+        return None, ""
+    if code_hash is not None and code_hash == last.code_hash:
+        return until, "unchanged"
+    recent = state.checks[-config.rapid_failures :]
+    if (
+        config.rapid_failures >= 2
+        and len(recent) == config.rapid_failures
+        and all(not c.passed for c in recent)
+    ):
+        gaps = [(b.at - a.at).total_seconds() for a, b in zip(recent, recent[1:], strict=False)]
+        if all(g < config.rapid_window_s for g in gaps):
+            return until, "rapid"
+    return None, ""
+
+
+def struggle(state: LearnerState, config: FrictionConfig) -> tuple[float | None, float, bool]:
+    """F6: EQ and RED over the current session's recent checks; whether a break is due."""
+    if not state.checks:
+        return None, 0.0, False
+    session = split_sessions(state.checks, config.session_idle_s)[-1]
+    if (state.now - session[-1].at).total_seconds() > config.session_idle_s:
+        return None, 0.0, False  # that session is over
+    window_start = state.now - timedelta(seconds=config.eq_window_s)
+    recent = [c for c in session if c.at >= window_start]
+    quotient = eq(recent)
+    density = red(session)
+    high = (
+        quotient is not None
+        and len(recent) >= config.eq_min_checks
+        and quotient >= config.eq_threshold
+    )
+    due = high or density >= config.red_threshold
+    already_offered = any(o >= session[0].at for o in state.break_offers)
+    return quotient, density, due and not already_offered
+
+
+def needs_reentry(state: LearnerState, config: FrictionConfig) -> bool:
+    """F7: back after a long pause that followed a failure (once per pause)."""
+    if not state.checks or state.checks[-1].passed:
+        return False
+    last = state.checks[-1]
+    idle = (state.now - last.at).total_seconds()
+    return idle > config.reentry_idle_s and not any(r > last.at for r in state.reentries)
+
+
+def decide(
+    state: LearnerState, config: FrictionConfig = DEFAULTS, code_hash: str | None = None
+) -> Decision:
+    """Decide what applies before the next check; `code_hash` is the code about to be checked."""
+    rules = []
+    plan = not state.planned and not state.checks
+    if plan:
+        rules.append("F0")
+    reflect = needs_reflection(state, config)
+    if reflect:
+        rules.append("F1")
+    wait_until, reason = cooldown(state, config, code_hash)
+    if wait_until is not None:
+        rules.append("F2")
+    quotient, density, offer_break = struggle(state, config)
+    if offer_break:
+        rules.append("F6")
+    reentry = needs_reentry(state, config)
+    if reentry:
+        rules.append("F7")
+    return Decision(
+        rules=tuple(rules),
+        reflect=reflect,
+        wait_until=wait_until,
+        wait_reason=reason,
+        offer_break=offer_break,
+        reentry=reentry,
+        plan=plan,
+        eq=quotient,
+        red=density,
+    )
