@@ -110,9 +110,100 @@ class Attempt(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     # Set when a server-side re-check in a sandbox confirms the browser's verdict.
     verified: so.Mapped[bool] = so.mapped_column(default=False)
+    session_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("study_session.id", ondelete="SET NULL")
+    )
+    # The friction gate (F1, F2) that was open when this check ran: stored anyway, flagged.
+    gate: so.Mapped[str | None] = so.mapped_column(sa.String(8))
 
     user: so.Mapped[User] = so.relationship(back_populates="attempts")
 
     __table_args__ = (
         sa.Index("ix_attempt_user_exercise_created", "user_id", "exercise_id", "created_at"),
+    )
+
+
+class StudySession(db.Model):
+    """A stretch of practice: it ends after 20 idle minutes (EQ and RED are per session)."""
+
+    __tablename__ = "study_session"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), index=True
+    )
+    started_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+
+
+class EntryKind(enum.StrEnum):
+    """The journal prompts of PEDAGOGY.md."""
+
+    PLAN = "plan"
+    AFTER_FAILURE = "after_failure"
+    AFTER_SUCCESS = "after_success"
+    BREAK = "break"
+    REENTRY = "reentry"
+    FREE = "free"
+
+
+class JournalEntry(db.Model):
+    """One thing the learner wrote (or chose to skip), with structured fields, never one blob."""
+
+    __tablename__ = "journal_entry"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    exercise_id: so.Mapped[str | None] = so.mapped_column(sa.ForeignKey("exercise.id"))
+    attempt_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("attempt.id", ondelete="SET NULL")
+    )
+    session_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("study_session.id", ondelete="SET NULL")
+    )
+    kind: so.Mapped[str] = so.mapped_column(sa.String(20))
+    skipped: so.Mapped[bool] = so.mapped_column(default=False)
+    # Plan
+    goal: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    prediction: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    prediction_correct: so.Mapped[bool | None] = so.mapped_column()
+    confidence: so.Mapped[int | None] = so.mapped_column()
+    expected_tries: so.Mapped[int | None] = so.mapped_column()
+    # After a failure
+    error_in_own_words: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    cause_guess: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    stage: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+    attribution: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+    emotions: so.Mapped[list[str] | None] = so.mapped_column(sa.JSON)
+    intensity: so.Mapped[int | None] = so.mapped_column()
+    next_change: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    # After a success
+    what_worked: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    explanation: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    # Break, re-entry, free notes
+    text: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (sa.Index("ix_journal_entry_user_created", "user_id", "created_at"),)
+
+
+class FrictionEvent(db.Model):
+    """A friction rule firing, and what the learner did about it."""
+
+    __tablename__ = "friction_event"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    exercise_id: so.Mapped[str | None] = so.mapped_column(sa.ForeignKey("exercise.id"))
+    attempt_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("attempt.id", ondelete="SET NULL")
+    )
+    rule: so.Mapped[str] = so.mapped_column(sa.String(8))  # F0 ... F9
+    # shown | completed | skipped | break_taken | worked_example | kept_going | flagged
+    action: so.Mapped[str] = so.mapped_column(sa.String(20))
+    details: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (
+        sa.Index("ix_friction_event_user_exercise_created", "user_id", "exercise_id", "created_at"),
     )

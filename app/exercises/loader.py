@@ -13,6 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from ..friction.config import with_overrides
 from .schema import KINDS
 from .schema import Catalog
 from .schema import Exercise
@@ -201,6 +202,12 @@ def load_exercise(folder: Path, track: str, order: int) -> Exercise:
             raise ExerciseInvalid(toml_path, "[predict] needs 'question' and 'answer'")
         predict = Predict(question=str(predict["question"]), answer=str(predict["answer"]))
 
+    friction = meta.get("friction", {})
+    try:
+        with_overrides(friction)
+    except (ValueError, TypeError) as exc:
+        raise ExerciseInvalid(toml_path, f"[friction]: {exc}") from exc
+
     entry = meta.get("entry", editable[0])
     if entry not in editable + readonly_names:
         raise ExerciseInvalid(toml_path, f"entry {entry!r} is not one of the exercise's files")
@@ -226,6 +233,7 @@ def load_exercise(folder: Path, track: str, order: int) -> Exercise:
         predict=predict,
         follow_up=meta.get("follow_up"),
         summary=str(meta.get("summary", "")),
+        friction=dict(friction),
     )
 
 

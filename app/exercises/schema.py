@@ -63,6 +63,7 @@ class Exercise:
     predict: Predict | None = None
     follow_up: str | None = None
     summary: str = ""
+    friction: dict[str, Any] = field(default_factory=dict)  # per-exercise threshold overrides
 
     @property
     def editable_files(self) -> list[str]:

@@ -100,6 +100,13 @@ def record_attempt(
     tests_total = sum(t.outcome != "skipped" for t in verdict.tests)
     tests_passed = sum(t.outcome == "passed" for t in verdict.tests)
     now = utcnow()
+    hashed = code_hash(data.files)
+    from ..journal.services import gate_for_check
+    from ..journal.services import log_event
+    from ..journal.services import touch_session
+
+    # A check made while a friction gate is open is stored all the same (nothing is lost), flagged.
+    gate = gate_for_check(user_id, exercise, hashed, now) if data.kind == "check" else None
     attempt = Attempt(
         client_id=client_id,
         user_id=user_id,
@@ -107,7 +114,7 @@ def record_attempt(
         exercise_version=data.exercise_version,
         kind=data.kind,
         files=dict(data.files),
-        code_hash=code_hash(data.files),
+        code_hash=hashed,
         status=verdict.status,
         passed=data.kind == "check" and verdict.status == "passed",
         tests_passed=tests_passed,
@@ -118,9 +125,14 @@ def record_attempt(
         duration_ms=data.duration_ms,
         client_created_at=data.client_time if client_time_is_sane(data.client_time, now) else now,
         created_at=now,
+        session_id=touch_session(user_id, now).id,
+        gate=gate,
     )
-    db.session.add(attempt)
     try:
+        db.session.add(attempt)
+        if gate:
+            db.session.flush()
+            log_event(user_id, exercise.id, gate, "flagged", {"code_hash": hashed}, attempt.id)
         db.session.commit()
     except IntegrityError:
         # Two deliveries of the same attempt raced; the other one won. Return it.
@@ -173,6 +185,7 @@ def attempt_summary(attempt: Attempt) -> dict[str, Any]:
         "created_at": attempt.created_at.isoformat(),
         "client_time": attempt.client_created_at.isoformat(),
         "duration_ms": attempt.duration_ms,
+        "gate": attempt.gate,
     }
 
 
