@@ -40,6 +40,10 @@ def parse(model: type[BaseModel]):
         raise Invalid(f"Not saved, the data is malformed: {problems}") from None
 
 
+# Which cards the page shows when it asks: on opening the exercise, before a check, after one.
+CARDS_AT = {"open": ("F0", "F7"), "before_check": ("F1", "F2"), "after_check": ("F6",)}
+
+
 def exercise_or_404(exercise_id: str):
     """The catalog exercise, or a 404."""
     exercise = get_catalog().get(exercise_id)

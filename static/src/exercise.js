@@ -2,6 +2,7 @@
 import { MultiFileEditor } from "./editor.js";
 import { BrowserRunner } from "./runner.js";
 import { AttemptQueue } from "./attempts.js";
+import { Cards } from "./cards.js";
 
 const $ = (id) => document.getElementById(id);
 const data = JSON.parse($("page-data").textContent);
@@ -10,6 +11,28 @@ const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
 const nonce = document.querySelector('meta[name="csp-nonce"]').content;
 const draftKey = `friction:draft:${exercise.id}`;
 const STEPS = ["download", "packages", "warm", "ready"];
+
+// ---------- server calls for the friction cards (never block a check if they fail) ----------
+async function api(url, body = null, method = "POST") {
+  try {
+    const response = await fetch(url, {
+      method,
+      credentials: "same-origin",
+      headers: method === "POST" ? { "Content-Type": "application/json", "X-CSRFToken": csrfToken } : {},
+      body: method === "POST" ? JSON.stringify(body ?? {}) : undefined,
+    });
+    let reply = null;
+    try { reply = await response.json(); } catch { /* not JSON */ }
+    return { status: response.status, body: reply };
+  } catch {
+    return { status: 0, body: null }; // offline: friction never locks anyone out
+  }
+}
+const frictionUrl = `/api/exercises/${encodeURIComponent(exercise.id)}/friction`;
+async function frictionAt(moment, files = null) {
+  const { status, body } = await api(frictionUrl, { moment, files });
+  return status === 200 ? body : null;
+}
 
 // ---------- drafts: unsaved code survives a reload ----------
 function loadDraft() {
@@ -254,18 +277,58 @@ $("attempt-rows").addEventListener("click", (e) => {
   if (id) openAttempt(id);
 });
 
+// ---------- friction cards ----------
+const cards = new Cards($("card-area"), { post: api });
+let planPending = false;
+
+async function beforeCheck(files) {
+  if (planPending) { // pressing Check answers the plan card with a skip (recorded)
+    planPending = false;
+    cards.clear();
+    await api("/api/journal", { kind: "plan", exercise_id: exercise.id, skipped: true });
+  }
+  for (let round = 0; round < 2; round++) {
+    const decision = await frictionAt("before_check", files);
+    if (!decision) return;
+    if (decision.reflect) { status("A short reflection first."); await cards.reflection(exercise.id); continue; }
+    if (decision.wait_seconds > 0) { status("Waiting a moment before the check."); await cards.cooldown(exercise.id, decision.wait_seconds, decision.wait_reason); }
+    return;
+  }
+}
+
+async function afterCheck(verdict, files) {
+  if (verdict.status === "passed") {
+    await cards.success(exercise.id, null, files);
+    return;
+  }
+  const decision = await frictionAt("after_check");
+  if (decision && decision.offer_break) await cards.breakOffer(exercise.id, decision.break_minutes, decision);
+}
+
+async function onOpen() {
+  const decision = await frictionAt("open");
+  if (!decision) return;
+  if (decision.reentry) await cards.reentry(exercise.id, decision.last_thought);
+  else if (decision.plan) {
+    planPending = true;
+    const answer = cards.plan(exercise.id, decision.predict);
+    answer.then(() => { planPending = false; });
+  }
+}
+
 // ---------- run and check ----------
 async function check(mode) {
   if (running || !runner) return;
   running = true;
   updateButtons();
   const files = editor.files();
+  showRunning(mode);
+  if (mode === "check") await beforeCheck(files);
   const clientTime = new Date().toISOString();
   if (!runtimeReady) status("Waiting for Python to finish loading — your check starts right after.");
   const job = { mode, files: { ...exercise.readonly, ...files }, tests: mode === "check" ? exercise.tests : {}, entry: exercise.entry, stdin: "" };
   let verdict;
   const started = performance.now();
-  showRunning(mode);
   try {
     await runner.ready;
     status(mode === "check" ? "Running the tests…" : "Running your code…");
@@ -291,11 +354,12 @@ async function check(mode) {
     duration_ms: durationMs,
     client_time: clientTime,
   };
+  const failing = verdict.tests.find((t) => t.outcome === "failed" || t.outcome === "error");
   addAttemptRow({ ...attempt, status: verdict.status, tests_passed: verdict.passed, tests_total: verdict.total,
-    first_failure: verdict.tests.find((t) => t.outcome === "failed" || t.outcome === "error")?.description
-      || verdict.tests.find((t) => t.outcome === "failed" || t.outcome === "error")?.name || null,
+    first_failure: failing ? failing.description || failing.name : null,
     error_type: verdict.error?.type || null }, attempt.id, true);
-  queue.enqueue(attempt);
+  await queue.enqueue(attempt); // stored before the cards ask the server about it
+  if (mode === "check") await afterCheck(verdict, files);
 }
 
 buttons.check.addEventListener("click", () => check("check"));
@@ -329,5 +393,5 @@ for (const li of document.querySelectorAll("#hint-list .hint")) {
   });
 }
 
-queue.flush();
-window.frictionLab = { runner, editor, queue };
+queue.flush().then(onOpen);
+window.frictionLab = { runner, editor, queue, cards };

@@ -29,7 +29,8 @@ def fail(client, files=WRONG):
 
 
 def friction(client, files=None):
-    response = client.post("/api/exercises/fixture-add/friction", json={"files": files or {}})
+    body = {"files": files or {}, "moment": "before_check"}
+    response = client.post("/api/exercises/fixture-add/friction", json=body)
     assert response.status_code == 200
     return response.get_json()
 
