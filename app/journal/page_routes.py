@@ -1,3 +1,110 @@
-"""The journal page, export and account deletion (views)."""
+"""The journal page, export and account deletion (views: parse, call a service, respond)."""
 
 from __future__ import annotations
+
+import io
+
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import send_file
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
+from flask_login import logout_user
+from flask_wtf import FlaskForm
+from wtforms import EmailField
+from wtforms.validators import DataRequired
+from wtforms.validators import Length
+
+from ..catalog import get_catalog
+from ..friction.config import DEFAULTS
+from ..models import utcnow
+from . import bp
+from .account import data_counts
+from .account import delete_account
+from .account import email_matches
+from .account import export_csv_zip
+from .account import export_json
+from .charts import progress_svg
+from .charts import timeline_svg
+from .insights import build_journal
+from .insights import entry_fields
+
+
+class DeleteAccountForm(FlaskForm):
+    """Type your email to confirm (CSRF-protected through Flask-WTF)."""
+
+    email = EmailField(
+        "Type your email to confirm",
+        validators=[DataRequired(message="Type your email to confirm."), Length(max=254)],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+
+
+@bp.get("/journal")
+@login_required
+def journal():
+    """The learner's journal: summary, streaks, progress chart, timelines and entries."""
+    page = build_journal(
+        current_user.id,
+        get_catalog(),
+        track=request.args.get("track"),
+        kind=request.args.get("kind"),
+    )
+    charts = {
+        t.exercise_id: timeline_svg(t, f"timeline-{index}")
+        for index, t in enumerate(page.timelines)
+    }
+    return render_template(
+        "journal/index.html",
+        page=page,
+        timeline_charts=charts,
+        progress_chart=progress_svg(page.solves, page.eqs, page.titles),
+        entry_fields=entry_fields,
+        eq_threshold=DEFAULTS.eq_threshold,
+    )
+
+
+def download(data: bytes, mimetype: str, extension: str):
+    """Send an export as an attachment that is never cached."""
+    name = f"friction-lab-export-{utcnow():%Y-%m-%d}.{extension}"
+    response = send_file(
+        io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/journal/export.json")
+@login_required
+def export_json_view():
+    """Everything of mine, as JSON."""
+    return download(export_json(current_user.id), "application/json", "json")
+
+
+@bp.get("/journal/export.csv")
+@login_required
+def export_csv_view():
+    """Everything of mine, as a zip of CSV files (one per table)."""
+    return download(export_csv_zip(current_user.id), "application/zip", "csv.zip")
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account_view():
+    """Confirm with the email, then delete the account and all its data, and sign out."""
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        if email_matches(current_user.id, form.email.data):
+            deleted = delete_account(current_user.id)
+            logout_user()
+            flash(deleted.deleted_sentence(), "success")
+            return redirect(url_for("learn.index"))
+        form.email.errors.append("That is not the email of this account, so nothing was deleted.")
+    status = 400 if form.errors else 200
+    return (
+        render_template("journal/delete.html", form=form, counts=data_counts(current_user.id)),
+        status,
+    )
