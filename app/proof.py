@@ -18,6 +18,15 @@ from .rendering import render_markdown
 
 Grade = Callable[[dict, int], Verdict]
 
+# A proof asks "does this answer pass or fail, for the right reason?", not "is it fast": the
+# learner's limit is enforced in the browser. A busy build machine gets this much more time.
+PROOF_TIME_FACTOR = 3
+
+
+def proof_time_limit(exercise: Exercise) -> int:
+    """The time limit used when proving an exercise (the learner's limit, with room to spare)."""
+    return exercise.time_limit_ms * PROOF_TIME_FACTOR
+
 
 @dataclass(frozen=True)
 class Case:
@@ -122,7 +131,7 @@ def run_cases(cases: list[Case], grade: Grade, parallel: int) -> list[Verdict]:
     """Grade every case, in parallel where the runtime allows it."""
 
     def one(case: Case) -> Verdict:
-        return grade(case.exercise.job(case.files), case.exercise.time_limit_ms)
+        return grade(case.exercise.job(case.files), proof_time_limit(case.exercise))
 
     if parallel <= 1:
         return [one(c) for c in cases]

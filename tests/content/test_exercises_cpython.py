@@ -14,6 +14,7 @@ import pytest
 from app.exercises import load_catalog
 from app.grading.local import grade
 from app.grading.verdict import Verdict
+from app.proof import proof_time_limit
 
 EXERCISES = Path(__file__).resolve().parents[2] / "exercises"
 CATALOG = load_catalog(EXERCISES)
@@ -83,7 +84,7 @@ def test_every_exercise_has_a_hint_ladder_and_wrong_answers():
 @pytest.mark.parametrize(("exercise_id", "answer"), answers())
 def test_answer_gets_the_verdict_it_was_written_for(exercise_id, answer):
     exercise = CATALOG.exercises[exercise_id]
-    verdict = grade(exercise.job(files_for(exercise_id, answer)), exercise.time_limit_ms)
+    verdict = grade(exercise.job(files_for(exercise_id, answer)), proof_time_limit(exercise))
     if answer == "solution":
         assert verdict.status == "passed", report(verdict)
         return

@@ -8,6 +8,7 @@ import pytest
 from app.exercises import load_catalog
 from app.proof import cases_for
 from app.proof import judge
+from app.proof import proof_time_limit
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.pyodide
@@ -28,7 +29,7 @@ def test_the_bundled_catalog_loads_cleanly():
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.exercise.id}:{c.label}" for c in CASES])
 def test_exercise_behaves_in_pyodide(pyodide_runner, case):
     exercise = case.exercise
-    verdict = pyodide_runner.grade(exercise.job(case.files), exercise.time_limit_ms)
+    verdict = pyodide_runner.grade(exercise.job(case.files), proof_time_limit(exercise))
     assert judge(case, verdict, "pyodide") is None
 
 

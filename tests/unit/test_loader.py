@@ -94,7 +94,7 @@ def add_broken_copy(root: Path, name: str) -> Path:
             lambda d: (d / "exercise.toml").write_text(
                 (d / "exercise.toml")
                 .read_text()
-                .replace("time_limit_ms = 2000", "time_limit_ms = 99999999")
+                .replace("time_limit_ms = 5000", "time_limit_ms = 99999999")
             ),
             "exercise.toml",
             "time_limit_ms",
