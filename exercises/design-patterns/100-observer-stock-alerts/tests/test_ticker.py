@@ -1,0 +1,129 @@
+"""Checks for the Observer refactoring of ticker.py: the ticker tells, subscribers react."""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import ticker
+from grading import pyast
+from grading.patterns import behavioral
+
+
+def fail(message: str) -> NoReturn:
+    """Fail with exactly this message (the learner reads it)."""
+    raise AssertionError(message)
+
+
+def part(name: str, what: str):
+    """Fetch a name from ticker.py, or fail saying what the prompt expects it to be."""
+    value = getattr(ticker, name, None)
+    if value is None:
+        fail(f"ticker.py has no {name} yet: {what}")
+    return value
+
+
+def new_ticker(price: float = 97.0):
+    """A StockTicker for ACME at this price."""
+    cls = part("StockTicker", "the subject that holds the price")
+    return cls("ACME", price)
+
+
+def call(obj, method: str, *args):
+    """Call obj.method(*args), failing with the prompt's wording if it is missing."""
+    found = getattr(obj, method, None)
+    if not callable(found):
+        fail(f"{type(obj).__name__} has no {method}() method; see 'What to build'")
+    return found(*args)
+
+
+def test_log_records_every_change():
+    """A subscribed PriceLog records each new price; setting the same price is no change."""
+    t = new_ticker()
+    log = part("PriceLog", "an observer that records every new price in .prices")()
+    call(t, "subscribe", log)
+    for price in (99.0, 99.0, 101.0, 96.5):
+        call(t, "set_price", price)
+    got = getattr(log, "prices", None)
+    expected = [99.0, 101.0, 96.5]
+    if got == expected:
+        return
+    story = (
+        "after set_price(99.0), set_price(99.0), set_price(101.0), set_price(96.5) the log's "
+        f"prices are {got!r}; expected {expected!r}. "
+    )
+    if not got:
+        fail(
+            story + "The log heard nothing: set_price() itself must call update(ticker) on "
+            "every subscriber, at the moment the price changes"
+        )
+    if got[0] == 97.0:
+        fail(
+            story + "The log wrote down the price from before each change (97.0 was the "
+            "starting price): it was told before the ticker stored the new price"
+        )
+    fail(
+        story + "The ticker tells its subscribers about every change, once, and setting "
+        "the price it already has is not a change"
+    )
+
+
+def test_alert_fires_once_and_then_leaves():
+    """A PriceAlert fires once when the price reaches its threshold, then unsubscribes."""
+    t = new_ticker()
+    alert = part("PriceAlert", "an observer that fires once at a threshold")(100)
+    call(t, "subscribe", alert)
+    for price in (99.0, 101.0, 103.0, 100.0):
+        call(t, "set_price", price)
+    got = getattr(alert, "messages", None)
+    if got == ["ACME reached 101.00"]:
+        return
+    story = f"an alert at 100 saw the prices 99, 101, 103, 100 and holds {got!r}; "
+    if isinstance(got, list) and len(got) > 1:
+        fail(
+            story + "it should fire only once. After firing it calls ticker.unsubscribe(self); "
+            "check that unsubscribe() really removes it, so it is never called again"
+        )
+    fail(
+        story + "expected ['ACME reached 101.00']: it fires at the first price at or above "
+        "100 (symbol, then the price with two decimals), then unsubscribes itself"
+    )
+
+
+def test_observers_see_the_new_price():
+    """When an observer is told, the ticker already shows the new price."""
+    t = new_ticker()
+    for problem in behavioral.notified_after_change(
+        t,
+        lambda: t.set_price(101.0),
+        lambda subject: subject.price,
+        subject_name="StockTicker",
+        state_name="the price",
+    ):
+        fail(problem)
+
+
+def test_unsubscribed_observers_hear_nothing():
+    """After unsubscribe(observer), that observer is never called again."""
+    t = new_ticker()
+    for problem in behavioral.unsubscribe_stops_notifications(
+        t, lambda: t.set_price(101.0), subject_name="StockTicker"
+    ):
+        fail(problem)
+
+
+def test_unsubscribing_during_a_notification_is_safe():
+    """An observer leaving during update() does not make the next one miss the news."""
+    t = new_ticker()
+    for problem in behavioral.safe_to_unsubscribe_while_notified(
+        t, lambda: t.set_price(t.price + 1), subject_name="StockTicker"
+    ):
+        fail(problem)
+
+
+def test_ticker_knows_observers_only_by_update():
+    """StockTicker names no observer class: it loops over subscribers calling update()."""
+    tree = pyast.parse_submission("ticker.py")
+    for problem in behavioral.subject_decoupled(
+        tree, "StockTicker", ["PriceLog", "PriceAlert"], method="update"
+    ):
+        fail(f"ticker.py {problem}")

@@ -1,0 +1,72 @@
+"""Command objects run the edits, but undo restores copies of the whole text."""
+
+
+class Document:
+    """The text being edited. Keep this class as it is."""
+
+    def __init__(self, text=""):
+        self.text = text
+
+    def insert(self, position, text):
+        self.text = self.text[:position] + text + self.text[position:]
+
+    def delete(self, position, length):
+        """Remove `length` characters from `position` and return what was removed."""
+        removed = self.text[position : position + length]
+        self.text = self.text[:position] + self.text[position + length :]
+        return removed
+
+
+class InsertText:
+    def __init__(self, document: Document, position: int, text: str) -> None:
+        self.document = document
+        self.position = position
+        self.text = text
+
+    def execute(self) -> None:
+        self.document.insert(self.position, self.text)
+
+    def undo(self) -> None:
+        self.document.delete(self.position, len(self.text))
+
+
+class DeleteText:
+    def __init__(self, document: Document, position: int, length: int) -> None:
+        self.document = document
+        self.position = position
+        self.length = length
+        self.removed = ""
+
+    def execute(self) -> None:
+        # What to put back is known only now, when the deletion really happens.
+        self.removed = self.document.delete(self.position, self.length)
+
+    def undo(self) -> None:
+        self.document.insert(self.position, self.removed)
+
+
+class Editor:
+    def __init__(self):
+        self.snapshots = []  # (command, text before it ran)
+        self.undone = []
+
+    def run(self, command):
+        self.snapshots.append((command, command.document.text))
+        command.execute()
+        self.undone.clear()
+
+    def undo(self):
+        if not self.snapshots:
+            return False
+        command, before = self.snapshots.pop()
+        self.undone.append((command, command.document.text))
+        command.document.text = before
+        return True
+
+    def redo(self):
+        if not self.undone:
+            return False
+        command, after = self.undone.pop()
+        self.snapshots.append((command, command.document.text))
+        command.document.text = after
+        return True

@@ -1,0 +1,173 @@
+"""Checks for the State refactoring of order.py: each status is an object that knows its rules."""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import order as module
+from grading import pyast
+from grading.patterns import behavioral
+
+ACTIONS = ("pay", "ship", "deliver", "cancel")
+# How to reach each status from a new order, and which actions that status allows.
+ROUTES = {
+    "new": [],
+    "paid": ["pay"],
+    "shipped": ["pay", "ship"],
+    "delivered": ["pay", "ship", "deliver"],
+    "cancelled": ["cancel"],
+}
+ALLOWED = {"new": {"pay", "cancel"}, "paid": {"ship", "cancel"}, "shipped": {"deliver"},
+           "delivered": set(), "cancelled": set()}
+STATE_CLASSES = {"new": "New", "paid": "Paid", "shipped": "Shipped",
+                 "delivered": "Delivered", "cancelled": "Cancelled"}
+
+
+def fail(message: str) -> NoReturn:
+    """Fail with exactly this message (the learner reads it)."""
+    raise AssertionError(message)
+
+
+def part(name: str, what: str):
+    """Fetch a name from order.py, or fail saying what the prompt expects it to be."""
+    value = getattr(module, name, None)
+    if value is None:
+        fail(f"order.py has no {name} yet: {what}")
+    return value
+
+
+def order_in(status: str, total: float = 40.0):
+    """A new Order(total), taken to `status` by the actions that lead there."""
+    made = part("Order", "keep the Order class (the context)")(total)
+    for action in ROUTES[status]:
+        getattr(made, action)()
+    return made
+
+
+def test_the_happy_path():
+    """A new order is paid, shipped and delivered, and its status follows."""
+    made = order_in("new")
+    seen = [made.status]
+    for action in ("pay", "ship", "deliver"):
+        getattr(made, action)()
+        seen.append(made.status)
+    if seen != ["new", "paid", "shipped", "delivered"]:
+        fail(f"status along pay, ship, deliver: {seen!r}; expected new, paid, shipped, "
+             "delivered")
+
+
+def test_every_status_refuses_what_it_cannot_do():
+    """Each status allows only its own actions; the rest raise OrderError and change nothing."""
+    error = part("OrderError", "keep the exception for refused actions")
+    for status, allowed in ALLOWED.items():
+        for action in ACTIONS:
+            made = order_in(status)
+            try:
+                getattr(made, action)()
+            except error:
+                if action in allowed:
+                    fail(f"a {status} order refused {action}(), but it should allow it")
+                if made.status != status:
+                    fail(f"a refused {action}() moved a {status} order to {made.status!r}")
+                continue
+            if action not in allowed:
+                fail(
+                    f"a {status} order accepted {action}() and is now {made.status!r}; it "
+                    "should raise OrderError and stay as it was"
+                )
+
+
+def test_cancelling_refunds_only_what_was_paid():
+    """Cancelling a paid order refunds its total; cancelling an unpaid one refunds nothing."""
+    unpaid, paid = order_in("new", 25.0), order_in("paid", 25.0)
+    unpaid.cancel()
+    paid.cancel()
+    if (unpaid.refunded, paid.refunded) != (0.0, 25.0):
+        fail(
+            f"cancelling a new order refunded {unpaid.refunded}, a paid one {paid.refunded}; "
+            "expected 0.0 and 25.0 (the order's total)"
+        )
+
+
+def test_each_status_is_a_state_object():
+    """order.state is a New, Paid, Shipped, Delivered or Cancelled object, named after it."""
+    for status, class_name in STATE_CLASSES.items():
+        cls = part(class_name, f"the state class for a {status} order")
+        for action in ACTIONS:
+            if not callable(getattr(cls, action, None)):
+                fail(
+                    f"{class_name} has no {action}(order) method. Every state answers every "
+                    "action, if only to refuse it (a shared base class can hold the refusals)"
+                )
+        state = getattr(order_in(status), "state", None)
+        if type(state).__name__ != class_name:
+            fail(
+                f"a {status} order's .state is {state!r}; it should be a {class_name} object. "
+                "The status lives in a state object, not in a string"
+            )
+        if getattr(state, "name", None) != status:
+            fail(f"{class_name}().name is {getattr(state, 'name', None)!r}; expected {status!r}")
+
+
+def test_order_hands_every_action_to_its_state():
+    """Order passes each action to whatever state object it holds, even a brand-new one."""
+
+    class OnHold:
+        """A status the tests invent: it only records what the order asks of it."""
+
+        name = "on hold"
+
+        def __init__(self):
+            self.asked = []
+
+        def pay(self, order):
+            self.asked.append(("pay", order))
+
+        def ship(self, order):
+            self.asked.append(("ship", order))
+
+        def deliver(self, order):
+            self.asked.append(("deliver", order))
+
+        def cancel(self, order):
+            self.asked.append(("cancel", order))
+
+    made = order_in("new")
+    hold = OnHold()
+    made.state = hold
+    if made.status != "on hold":
+        fail(
+            f"after order.state = OnHold(), order.status is {made.status!r}; it should be "
+            "read from the state object (self.state.name), so it can never disagree with it"
+        )
+    for action in ACTIONS:
+        try:
+            getattr(made, action)()
+        except Exception as exc:
+            fail(
+                f"with a new state (OnHold) the order's {action}() raised "
+                f"{type(exc).__name__}: {exc}. Order should not know any status itself: it "
+                f"calls self.state.{action}(self) and lets the state decide"
+            )
+    if hold.asked != [(action, made) for action in ACTIONS]:
+        got = [name for name, _ in hold.asked]
+        fail(
+            f"the OnHold state was asked {got!r} for pay, ship, deliver, cancel; each Order "
+            "method should call the same-named method of self.state, passing the order"
+        )
+
+
+def test_order_never_asks_which_state_it_is_in():
+    """Order has no if/elif, match, type check or table on its state."""
+    tree = pyast.parse_submission("order.py")
+    for problem in behavioral.no_state_switch_in(tree, "Order"):
+        fail(f"order.py {problem}")
+
+
+def test_no_ladder_on_status_names_anywhere():
+    """No state class, base class or helper chooses by comparing status names."""
+    tree = pyast.parse_submission("order.py")
+    problems = behavioral.ladders(tree, "order.py")
+    problems += behavioral.states_handle_events(tree, STATE_CLASSES.values(), ACTIONS)
+    for problem in problems:
+        fail(problem)
