@@ -78,7 +78,8 @@ def test_fail_twice_reflect_wait_pass_reflect(page, live_server, exercise):  # n
     assert "You expected 2 checks; it took 5." in page.inner_text("#card-area")
     assert "Reference shipping.py" in page.inner_text("#card-area")
     page.screenshot(path=str(ARTIFACTS / "card-success.png"), full_page=True)
-    page.get_by_role("textbox", name="What worked?").fill("One class per price rule, handed to the calculator")
+    what_worked = page.get_by_role("textbox", name="What worked?")
+    what_worked.fill("One class per price rule, handed to the calculator")
     page.get_by_role("button", name="Save reflection").click()
     page.wait_for_selector("#card-area:empty", state="attached")
 
@@ -104,4 +105,12 @@ def test_fail_twice_reflect_wait_pass_reflect(page, live_server, exercise):  # n
         email,
     )
     assert [g for (g,) in gates] == [None] * 5  # the page respected every gate
+    # The journal page shows all of it: the exercise's timeline and the entries, in order.
+    page.goto("/journal")
+    journal = page.inner_text("main")
+    assert "Solved in 5 checks" in journal
+    assert "Reflection after a failed check" in journal and "Reflection after solving" in journal
+    assert "The calculator still picks the price <b>itself</b>" in journal  # shown as text
+    assert page.locator("svg[role=img]").count() >= 2  # the chart and the exercise's timeline
+    page.screenshot(path=str(ARTIFACTS / "journal.png"), full_page=True)
     assert page.page_errors == []
