@@ -207,3 +207,19 @@ class FrictionEvent(db.Model):
     __table_args__ = (
         sa.Index("ix_friction_event_user_exercise_created", "user_id", "exercise_id", "created_at"),
     )
+
+
+class HintEvent(db.Model):
+    """A hint the learner asked for, with what they said they had tried (F3-F5)."""
+
+    __tablename__ = "hint_event"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    exercise_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("exercise.id"))
+    level: so.Mapped[int] = so.mapped_column()  # 1 = gentlest
+    bottom_out: so.Mapped[bool] = so.mapped_column(default=False)
+    stuck_text: so.Mapped[str] = so.mapped_column(sa.Text)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (sa.Index("ix_hint_event_user_exercise", "user_id", "exercise_id"),)

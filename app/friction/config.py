@@ -31,6 +31,12 @@ class FrictionConfig:
     reentry_idle_s: float = 10 * 60
     # A session ends after this long idle (EQ is computed per session).
     session_idle_s: float = 20 * 60
+    # F3: genuine failed checks (the code changed) before the first hint unlocks (after an F1
+    # reflection). F4: each further level needs a new genuine check and a wait that grows.
+    hint_genuine_failures: int = 2
+    hint_cooldown_1_s: float = 60.0
+    hint_cooldown_2_s: float = 90.0
+    hint_cooldown_3_s: float = 120.0
 
 
 DEFAULTS = FrictionConfig()

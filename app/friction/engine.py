@@ -157,3 +157,82 @@ def decide(
         eq=quotient,
         red=density,
     )
+
+
+@dataclass(frozen=True)
+class HintStatus:
+    """Whether the next hint level can be asked for now, and if not, what unlocks it."""
+
+    next_level: int | None  # None when every level is already shown
+    available: bool
+    reason: str = ""
+    wait_until: datetime | None = None
+    rule: str = ""  # F3 first hint, F4 next level, F5 bottom-out (the last level)
+
+
+def genuine_failures(checks: Sequence[CheckPoint]) -> list[CheckPoint]:
+    """Failed checks whose code differs from the check before (a resubmission does not count)."""
+    genuine, previous = [], None
+    for check in checks:
+        if not check.passed and (previous is None or check.code_hash != previous.code_hash):
+            genuine.append(check)
+        previous = check
+    return genuine
+
+
+def hint_status(
+    state: LearnerState,
+    hints_taken: Sequence[tuple[int, datetime]],
+    levels: int,
+    config: FrictionConfig = DEFAULTS,
+) -> HintStatus:
+    """F3-F5: hints unlock by effort. After a pass every level is open."""
+    taken = sorted(level for level, _ in hints_taken)
+    next_level = (taken[-1] + 1) if taken else 1
+    if next_level > levels:
+        return HintStatus(next_level=None, available=False, reason="You have seen every hint.")
+    rule = "F5" if next_level == levels and levels > 1 else ("F3" if next_level == 1 else "F4")
+    if any(c.passed for c in state.checks):
+        return HintStatus(next_level, True, rule=rule)
+    genuine = genuine_failures(state.checks)
+    if next_level == 1:
+        need = config.hint_genuine_failures
+        if len(genuine) < need:
+            left = need - len(genuine)
+            return HintStatus(
+                next_level,
+                False,
+                rule=rule,
+                reason=(
+                    f"The first hint opens after {need} failed checks with changed code "
+                    f"({left} to go): try first, the tests are the best hint."
+                ),
+            )
+        if not state.reflections:
+            return HintStatus(
+                next_level,
+                False,
+                rule=rule,
+                reason=("The first hint opens after a short reflection on what is failing."),
+            )
+        return HintStatus(next_level, True, rule=rule)
+    last_at = max(at for _, at in hints_taken)
+    if not any(c.at > last_at for c in genuine):
+        return HintStatus(
+            next_level,
+            False,
+            rule=rule,
+            reason=("Use the last hint first: the next one opens after a check with changed code."),
+        )
+    cooldowns = (config.hint_cooldown_1_s, config.hint_cooldown_2_s, config.hint_cooldown_3_s)
+    wait = cooldowns[min(next_level - 2, len(cooldowns) - 1)]
+    until = last_at + timedelta(seconds=wait)
+    if until > state.now:
+        return HintStatus(
+            next_level,
+            False,
+            rule=rule,
+            wait_until=until,
+            reason=(f"The next hint opens {int(wait)} s after the last one: give it a real try."),
+        )
+    return HintStatus(next_level, True, rule=rule)

@@ -19,10 +19,12 @@ from .schemas import EntryIn
 from .schemas import FrictionEventIn
 from .services import decision_payload
 from .services import friction_decision
+from .services import hint_state
 from .services import log_event
 from .services import record_entry
 from .services import record_event
 from .services import reference_for
+from .services import take_hint
 
 
 def parse(model: type[BaseModel]):
@@ -93,3 +95,50 @@ def post_event():
 def reference(exercise_id: str):
     """The reference solution, after a pass only (F8)."""
     return jsonify(reference_for(current_user.id, exercise_or_404(exercise_id)))
+
+
+def hints_payload(exercise, now) -> dict:
+    """The hints shown so far (rendered, sanitised) and what opens the next one."""
+    from ..rendering import render_markdown
+
+    status, taken = hint_state(current_user.id, exercise, now)
+    wait = (status.wait_until - now).total_seconds() if status.wait_until else 0
+    return {
+        "levels": len(exercise.hints),
+        "revealed": [
+            {
+                "level": h.level,
+                "html": render_markdown(exercise.hints[h.level - 1]),
+                "bottom_out": h.bottom_out,
+            }
+            for h in taken
+        ],
+        "next_level": status.next_level,
+        "available": status.available,
+        "reason": status.reason,
+        "wait_seconds": max(0, round(wait)),
+    }
+
+
+@bp.get("/api/exercises/<exercise_id>/hints")
+@login_required
+def hints(exercise_id: str):
+    """Hints already shown, and whether the next level is open (F3-F5)."""
+    return jsonify(hints_payload(exercise_or_404(exercise_id), utcnow()))
+
+
+@bp.post("/api/exercises/<exercise_id>/hints")
+@login_required
+def ask_hint(exercise_id: str):
+    """Reveal the next hint level when effort has unlocked it."""
+    exercise = exercise_or_404(exercise_id)
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict) or not isinstance(payload.get("level"), int):
+        raise Invalid("Send {level, stuck_text} as JSON.")
+    stuck = payload.get("stuck_text")
+    if not isinstance(stuck, str) or len(stuck) > 300:
+        raise Invalid(
+            "Say in one line (at most 300 characters) what you tried or where you are stuck."
+        )
+    take_hint(current_user.id, exercise, payload["level"], stuck, utcnow())
+    return jsonify(hints_payload(exercise, utcnow())), 201

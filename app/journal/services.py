@@ -19,12 +19,15 @@ from ..friction.config import DEFAULTS
 from ..friction.config import FrictionConfig
 from ..friction.config import with_overrides
 from ..friction.engine import Decision
+from ..friction.engine import HintStatus
 from ..friction.engine import LearnerState
 from ..friction.engine import decide
+from ..friction.engine import hint_status
 from ..friction.metrics import CheckPoint
 from ..friction.metrics import error_signature
 from ..models import Attempt
 from ..models import FrictionEvent
+from ..models import HintEvent
 from ..models import JournalEntry
 from ..models import StudySession
 from ..models import utcnow
@@ -290,8 +293,22 @@ def reference_for(user_id: int, exercise: Exercise) -> dict[str, Any]:
         .order_by(JournalEntry.created_at.desc())
         .limit(1)
     )
+    was_assisted = assisted(user_id, exercise.id)
+    follow_up = exercise.follow_up if was_assisted else None
+    if follow_up and not db.session.scalar(
+        sa.select(sa.func.count(FrictionEvent.id)).where(
+            FrictionEvent.user_id == user_id,
+            FrictionEvent.exercise_id == exercise.id,
+            FrictionEvent.rule == "F9",
+        )
+    ):
+        # F9: an assisted solve schedules the follow-up exercise, to be done later unassisted.
+        log_event(user_id, exercise.id, "F9", "scheduled", {"follow_up": follow_up})
+        db.session.commit()
     return {
         "files": dict(exercise.solution),
+        "assisted": was_assisted,
+        "follow_up": follow_up,
         "actual_tries": first_pass + 1,
         "expected_tries": plan.expected_tries if plan else None,
         "confidence": plan.confidence if plan else None,
@@ -303,3 +320,72 @@ def entry_dict(entry: JournalEntry) -> dict[str, Any]:
     data = {c.name: getattr(entry, c.name) for c in JournalEntry.__table__.columns}
     data["created_at"] = entry.created_at.isoformat()
     return data
+
+
+def hints_taken(user_id: int, exercise_id: str) -> list[HintEvent]:
+    """The hints this learner has asked for on one exercise, in order."""
+    return list(
+        db.session.scalars(
+            sa.select(HintEvent)
+            .where(HintEvent.user_id == user_id, HintEvent.exercise_id == exercise_id)
+            .order_by(HintEvent.level)
+        )
+    )
+
+
+def hint_state(
+    user_id: int, exercise: Exercise, now: datetime
+) -> tuple[HintStatus, list[HintEvent]]:
+    """What the learner has seen and whether the next level opens now (F3-F5)."""
+    taken = hints_taken(user_id, exercise.id)
+    status = hint_status(
+        learner_state(user_id, exercise.id, now),
+        [(h.level, h.created_at) for h in taken],
+        len(exercise.hints),
+        friction_config(exercise),
+    )
+    return status, taken
+
+
+def take_hint(
+    user_id: int, exercise: Exercise, level: int, stuck_text: str, now: datetime
+) -> HintEvent:
+    """Reveal the next hint level if effort unlocked it; the learner says where they are stuck."""
+    status, _ = hint_state(user_id, exercise, now)
+    if status.next_level is None:
+        raise Invalid("You have already seen every hint for this exercise.")
+    if level != status.next_level:
+        raise Invalid(f"Hints open one at a time: the next one is hint {status.next_level}.")
+    if not status.available:
+        raise NotAllowed(status.reason)
+    if not stuck_text.strip():
+        raise Invalid("Say in one line what you tried or where you are stuck, then ask.")
+    from ..learn.services import ensure_exercise_row
+
+    ensure_exercise_row(exercise)
+    hint = HintEvent(
+        user_id=user_id,
+        exercise_id=exercise.id,
+        level=level,
+        stuck_text=stuck_text.strip()[:300],
+        bottom_out=status.rule == "F5",
+        created_at=now,
+    )
+    db.session.add(hint)
+    log_event(user_id, exercise.id, status.rule, "completed", {"level": level})
+    db.session.commit()
+    return hint
+
+
+def assisted(user_id: int, exercise_id: str) -> bool:
+    """A solve is assisted when the bottom-out hint was shown before it (F5)."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(HintEvent.id)).where(
+                HintEvent.user_id == user_id,
+                HintEvent.exercise_id == exercise_id,
+                HintEvent.bottom_out.is_(True),
+            )
+        )
+        > 0
+    )

@@ -201,6 +201,9 @@ export class Cards {
           el("figure", {}, el("figcaption", { text: `Reference ${name}` }), el("pre", { text })));
       }
     }
+    const followUp = status === 200 && body.follow_up
+      ? ` You used the last hint, so come back later to “${body.follow_up}” and solve it without hints.`
+      : "";
     const calibration = status === 200
       ? (body.expected_tries
         ? `You expected ${body.expected_tries} check${body.expected_tries === 1 ? "" : "s"}; it took ${body.actual_tries}.`
@@ -208,7 +211,7 @@ export class Cards {
       : "";
     return this.form({
       title: "Solved. What worked?",
-      why: `${calibration} Compare your code with the reference below: what did you do differently, and why?`,
+      why: `${calibration}${followUp} Compare your code with the reference below: what did you do differently, and why?`,
       fields: [
         field("What worked?", { name: "what_worked", required: true, multiline: true }),
         field("Explain the key idea in one line", { name: "explanation" }),

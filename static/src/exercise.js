@@ -3,6 +3,7 @@ import { MultiFileEditor } from "./editor.js";
 import { BrowserRunner } from "./runner.js";
 import { AttemptQueue } from "./attempts.js";
 import { Cards } from "./cards.js";
+import { HintLadder } from "./hints.js";
 
 const $ = (id) => document.getElementById(id);
 const data = JSON.parse($("page-data").textContent);
@@ -290,7 +291,7 @@ async function beforeCheck(files) {
   for (let round = 0; round < 2; round++) {
     const decision = await frictionAt("before_check", files);
     if (!decision) return;
-    if (decision.reflect) { status("A short reflection first."); await cards.reflection(exercise.id); continue; }
+    if (decision.reflect) { status("A short reflection first."); await cards.reflection(exercise.id); hints.refresh(); continue; }
     if (decision.wait_seconds > 0) { status("Waiting a moment before the check."); await cards.cooldown(exercise.id, decision.wait_seconds, decision.wait_reason); }
     return;
   }
@@ -301,6 +302,7 @@ async function afterCheck(verdict, files) {
     await cards.success(exercise.id, null, files);
     return;
   }
+  hints.refresh();
   const decision = await frictionAt("after_check");
   if (decision && decision.offer_break) await cards.breakOffer(exercise.id, decision.break_minutes, decision);
 }
@@ -384,14 +386,12 @@ for (const node of document.querySelectorAll("#attempt-rows time[datetime]")) {
   node.textContent = localTime(node.getAttribute("datetime"));
 }
 
-// ---------- hints: one at a time ----------
-for (const li of document.querySelectorAll("#hint-list .hint")) {
-  li.querySelector("details").addEventListener("toggle", (e) => {
-    if (!e.target.open) return;
-    const next = li.nextElementSibling;
-    if (next) next.hidden = false;
-  });
-}
+// ---------- hints: unlocked by effort ----------
+const hints = new HintLadder({
+  exerciseId: exercise.id, api, list: $("hint-list"), form: $("hint-form"), input: $("stuck-text"),
+  button: $("hint-button"), statusLine: $("hint-status"),
+});
+hints.refresh();
 
 queue.flush().then(onOpen);
 window.frictionLab = { runner, editor, queue, cards };

@@ -160,3 +160,50 @@ def test_instructor_overrides_change_thresholds_and_refuse_typos():
         with_overrides({"reflect_after_falures": 3})
     with pytest.raises(ValueError, match="number of 0 or more"):
         with_overrides({"cooldown_s": "soon"})
+
+
+# ---- F3-F5: hints unlock by effort --------------------------------------------------------
+
+from app.friction.engine import hint_status  # noqa: E402
+
+
+def test_f3_first_hint_needs_two_genuine_failures_and_a_reflection():
+    s = state("AB", after_s=5)
+    assert not hint_status(s, [], levels=3).available
+    reflected = LearnerState(s.checks, s.now, reflections=[s.checks[-1].at])
+    status = hint_status(reflected, [], levels=3)
+    assert status.available and status.next_level == 1 and status.rule == "F3"
+
+
+def test_f3_a_resubmission_is_not_a_genuine_failure():
+    history = checks("A", "A")
+    same = [CheckPoint(c.at, c.passed, c.signature, code_hash="same") for c in history]
+    s = LearnerState(same, same[-1].at + timedelta(seconds=5), reflections=[same[-1].at])
+    status = hint_status(s, [], levels=3)
+    assert not status.available and "1 to go" in status.reason
+
+
+def test_f4_next_level_needs_a_new_genuine_check_and_a_cooldown():
+    history = checks("A", "B", "C")
+    first_hint = history[-1].at - timedelta(seconds=10)  # then check C, with changed code
+    soon = LearnerState(history, history[-1].at + timedelta(seconds=5), reflections=[history[1].at])
+    status = hint_status(soon, [(1, first_hint)], levels=3)
+    assert not status.available and status.wait_until == first_hint + timedelta(seconds=60)
+    later = LearnerState(history, first_hint + timedelta(seconds=61), reflections=[history[1].at])
+    assert hint_status(later, [(1, first_hint)], levels=3).available
+    no_new_check = LearnerState(history, history[-1].at + timedelta(minutes=5))
+    assert not hint_status(
+        no_new_check, [(1, history[-1].at + timedelta(seconds=1))], levels=3
+    ).available
+
+
+def test_f5_the_last_level_is_the_bottom_out_and_everything_opens_after_a_pass():
+    history = checks("A", "B", "P")
+    status = hint_status(LearnerState(history, history[-1].at), [(1, T0), (2, T0)], levels=3)
+    assert status.available and status.rule == "F5"
+    assert (
+        hint_status(
+            LearnerState(history, history[-1].at), [(1, T0), (2, T0), (3, T0)], 3
+        ).next_level
+        is None
+    )

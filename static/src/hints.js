@@ -1,0 +1,58 @@
+// The hint ladder (F3-F5): hints come from the server only once effort has unlocked them; asking
+// takes one line about what was tried. The last level is the bottom-out: explain it back.
+export class HintLadder {
+  constructor({ exerciseId, api, list, form, input, button, statusLine }) {
+    Object.assign(this, { exerciseId, api, list, form, input, button, statusLine });
+    this.url = `/api/exercises/${encodeURIComponent(exerciseId)}/hints`;
+    this.shown = 0;
+    form.addEventListener("submit", (event) => { event.preventDefault(); this.ask(); });
+  }
+
+  async refresh() {
+    const { status, body } = await this.api(this.url, null, "GET");
+    if (status === 200) this.render(body);
+  }
+
+  render(state) {
+    for (const hint of state.revealed.slice(this.shown)) {
+      const item = document.createElement("li");
+      item.className = "hint";
+      const heading = document.createElement("h3");
+      heading.textContent = `Hint ${hint.level} of ${state.levels}${hint.bottom_out ? " (the last one)" : ""}`;
+      const body = document.createElement("div");
+      body.className = "prose";
+      body.innerHTML = hint.html; // rendered and sanitised on the server
+      item.append(heading, body);
+      if (hint.bottom_out) item.append(this.explainForm());
+      this.list.append(item);
+    }
+    this.shown = state.revealed.length;
+    this.form.hidden = !state.next_level || !state.available;
+    this.button.textContent = state.next_level ? `Show hint ${state.next_level} of ${state.levels}` : "";
+    this.statusLine.textContent = state.next_level && !state.available ? state.reason : "";
+  }
+
+  async ask() {
+    const stuck = this.input.value.trim();
+    if (!stuck) { this.statusLine.textContent = "Say in one line what you tried or where you are stuck, then ask."; this.input.focus(); return; }
+    const level = Number(this.button.textContent.match(/\d+/)[0]);
+    const { status, body } = await this.api(this.url, { level, stuck_text: stuck });
+    if (status === 201) { this.input.value = ""; this.render(body); this.list.lastElementChild?.focus?.(); }
+    else this.statusLine.textContent = (body && body.message) || "The hint could not be shown. Try again in a moment.";
+  }
+
+  explainForm() {
+    const form = document.createElement("form");
+    form.className = "hint-form";
+    const id = "bottom-out-explanation";
+    form.innerHTML = `<label for="${id}">In one sentence: why does this work?</label><input id="${id}" type="text" maxlength="300" required><button type="submit" class="button button-secondary">Save</button>`;
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const text = form.querySelector("input").value.trim();
+      if (!text) return;
+      await this.api("/api/friction-events", { exercise_id: this.exerciseId, rule: "F5", action: "explained", details: { explanation: text } });
+      form.replaceWith(Object.assign(document.createElement("p"), { className: "help", textContent: `Your explanation: ${text}` }));
+    });
+    return form;
+  }
+}
