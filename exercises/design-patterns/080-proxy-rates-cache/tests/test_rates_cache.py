@@ -1,0 +1,200 @@
+"""Checks for the caching proxy: same calls as the real service, far fewer requests."""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import pricing
+import rates_api
+import rates_cache
+from grading import pyast
+from grading.patterns import structural
+
+TABLE = {("EUR", "USD"): 1.08, ("EUR", "GBP"): 0.86}
+CATALOGUE = {"mug": 12.0, "lamp": 89.0, "poster": 8.5}
+
+
+def fail(message: str) -> NoReturn:
+    """Fail with exactly this message (the learner reads it)."""
+    raise AssertionError(message)
+
+
+class Clock:
+    """A clock the test moves by hand: clock() returns `now`, in seconds."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def proxy(service, ttl=60, clock=None):
+    """Build CachingRates(service, ttl=..., clock=...), failing clearly if it cannot."""
+    cls = getattr(rates_cache, "CachingRates", None)
+    if cls is None:
+        fail("rates_cache.py has no class CachingRates: that is the proxy to write")
+    try:
+        return cls(service, ttl=ttl, clock=clock or Clock())
+    except TypeError as exc:
+        fail(
+            f"CachingRates(service, ttl=60, clock=clock) failed: {exc}. The proxy is handed "
+            "the real service, how many seconds an answer stays fresh, and a clock to read"
+        )
+
+
+def ask(rates, method: str, *args):
+    """Call rate() or currencies() on the proxy, failing clearly if it does not offer it."""
+    found = getattr(rates, method, None)
+    if not callable(found):
+        fail(
+            f"CachingRates has no {method}() method. The code that uses rates was written for "
+            f"RemoteRates and calls {method}(): a proxy must answer the same calls as the real "
+            "service, or it cannot be dropped in front of it"
+        )
+    return found(*args)
+
+
+def requests(count: int) -> str:
+    """'1 request', '2 requests'."""
+    return f"{count} request" + ("" if count == 1 else "s")
+
+
+def service(**answers) -> structural.Spy:
+    """A stand-in for RemoteRates that records every request the proxy makes."""
+    return structural.Spy("rates service", **answers)
+
+
+def test_the_first_request_goes_to_the_service():
+    """rate('EUR', 'USD') asks the real service it was given and returns its answer."""
+    real = service(rate=lambda base, quote: 1.08, currencies=lambda: ["EUR", "USD"])
+    got = ask(proxy(real), "rate", "EUR", "USD")
+    calls = [(name, args) for name, args, _ in real.calls]
+    if calls != [("rate", ("EUR", "USD"))] or got != 1.08:
+        fail(
+            f"the first rate('EUR', 'USD') made these requests to the service it was given: "
+            f"{calls}, and returned {got!r}. Expected one request, rate('EUR', 'USD'), and its "
+            "answer 1.08: with nothing remembered yet, the proxy passes the call on"
+        )
+
+
+def test_repeated_requests_are_answered_from_the_cache():
+    """Within ttl seconds, asking for the same pair again does not reach the service."""
+    real = service(rate=lambda base, quote: 1.08)
+    clock = Clock()
+    rates = proxy(real, ttl=60, clock=clock)
+    got = []
+    for delay in (0, 10, 59):
+        clock.now = 1000.0 + delay
+        got.append(ask(rates, "rate", "EUR", "USD"))
+    if real.times_called("rate") != 1 or got != [1.08] * 3:
+        fail(
+            f"asking for EUR/USD at 0, 10 and 59 seconds (ttl=60) returned {got} and reached "
+            f"the service {real.times_called('rate')} times; expected 1.08 each time and a "
+            "single request: an answer younger than ttl is served from memory"
+        )
+
+
+def test_each_pair_is_remembered_separately():
+    """EUR/USD and EUR/GBP are different questions with different answers."""
+    real = service(rate=lambda base, quote: TABLE[(base, quote)])
+    rates = proxy(real)
+    got = [ask(rates, "rate", "EUR", q) for q in ("USD", "GBP", "USD", "GBP")]
+    if got != [1.08, 0.86, 1.08, 0.86] or real.times_called("rate") != 2:
+        fail(
+            f"asking for USD, GBP, USD, GBP returned {got} with "
+            f"{requests(real.times_called('rate'))}; expected [1.08, 0.86, 1.08, 0.86] and 2 "
+            "requests. Remember each "
+            "(base, quote) pair on its own"
+        )
+
+
+def test_an_answer_older_than_ttl_is_fetched_again():
+    """Once an answer is older than ttl seconds, the next request asks the service again."""
+    table = dict(TABLE)
+    real = service(rate=lambda base, quote: table[(base, quote)])
+    clock = Clock()
+    rates = proxy(real, ttl=60, clock=clock)
+    first = ask(rates, "rate", "EUR", "USD")
+    table[("EUR", "USD")] = 1.11  # the market moved
+    clock.now += 61
+    second = ask(rates, "rate", "EUR", "USD")
+    clock.now += 1
+    third = ask(rates, "rate", "EUR", "USD")
+    if (first, second, third) != (1.08, 1.11, 1.11) or real.times_called("rate") != 2:
+        fail(
+            f"at 0, 61 and 62 seconds (ttl=60) the proxy answered {first}, {second}, {third} "
+            f"with {requests(real.times_called('rate'))}; expected 1.08, 1.11, 1.11 and 2 "
+            "requests. An answer older than ttl is stale: fetch it again (read the clock you "
+            "were given), then serve the fresh one"
+        )
+
+
+def test_currencies_goes_through_the_proxy_too():
+    """currencies() is offered too, and also remembered for ttl seconds."""
+    real = service(currencies=lambda: ["EUR", "GBP", "USD"])
+    rates = proxy(real)
+    got = [ask(rates, "currencies") for _ in range(3)]
+    if got != [["EUR", "GBP", "USD"]] * 3 or real.times_called("currencies") != 1:
+        fail(
+            f"three currencies() calls returned {got} with "
+            f"{requests(real.times_called('currencies'))}; expected the service's list each "
+            "time and one request"
+        )
+
+
+def test_a_failed_request_is_not_remembered():
+    """If the service fails, the error reaches the caller and the next call asks again."""
+    outcomes = [rates_api.RatesUnavailable("provider is down"), 1.08]
+
+    def flaky(base, quote):
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    real = service(rate=flaky)
+    rates = proxy(real)
+    try:
+        got = ask(rates, "rate", "EUR", "USD")
+        fail(f"the service raised RatesUnavailable, but the proxy returned {got!r}")
+    except rates_api.RatesUnavailable:
+        pass
+    got = ask(rates, "rate", "EUR", "USD")
+    if got != 1.08:
+        fail(
+            f"after a failed request, the next rate('EUR', 'USD') returned {got!r} instead of "
+            "asking the service again (1.08): remember answers, not failures"
+        )
+
+
+def test_code_written_for_the_service_works_unchanged():
+    """price_list() and supported() work with the proxy and cost one request per question."""
+    remote = rates_api.RemoteRates(TABLE)
+    rates = proxy(remote)
+    try:
+        lists = [pricing.price_list(rates, CATALOGUE, "USD") for _ in range(3)]
+        known = pricing.supported(rates, "GBP")
+    except AttributeError as exc:
+        fail(
+            f"pricing.py failed with the proxy: {exc}. It was written for RemoteRates: a "
+            "proxy must answer the same calls, so it can stand in without changing that code"
+        )
+    expected = {"mug": 12.96, "lamp": 96.12, "poster": 9.18}
+    if lists != [expected] * 3 or known is not True:
+        fail(f"price_list gave {lists[0]} (expected {expected}) or supported('GBP') was {known}")
+    if remote.requests != 2:
+        fail(
+            f"three price lists and one supported() cost {requests(remote.requests)} to the "
+            "service the proxy was given; expected 2 (one rate, one currencies list)"
+        )
+
+
+def test_proxy_stands_in_for_the_service():
+    """CachingRates offers RemoteRates' calls, holds the real service and calls it, not inherits."""
+    tree = pyast.parse_submission("rates_cache.py")
+    subject = pyast.parse_submission("rates_api.py")
+    problems = structural.same_interface(tree, "CachingRates", subject, "RemoteRates")
+    problems += structural.proxy_wraps(tree, "CachingRates", "RemoteRates", ["rate", "currencies"])
+    if problems:
+        fail(f"rates_cache.py {problems[0]}")
