@@ -13,6 +13,7 @@ from flask.cli import AppGroup
 from .catalog import get_catalog
 from .errors import DomainError
 from .exercises import load_catalog
+from .lint_cli import lint_cli
 from .models import Role
 
 exercises_cli = AppGroup("exercises", help="Validate, prove and list exercises.")
@@ -115,3 +116,4 @@ def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(exercises_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(lint_cli)

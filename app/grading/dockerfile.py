@@ -1,10 +1,19 @@
-"""Parse a Dockerfile into instructions with line numbers, for structural checks.
+"""Parse a Dockerfile into instructions with line numbers, and review it.
 
     from grading import dockerfile, submission
+    for finding in dockerfile.check(submission.read("Dockerfile")):
+        print(finding.format())      # Dockerfile:14: error [runs-as-root] There is no USER ...
+
     df = dockerfile.parse(submission.read("Dockerfile"))   # raises DockerfileError(line, message)
     df.final_stage().base            # "python:3.12-slim"
     df.user_of_final_stage()         # "app", or None when the image runs as its base's user
     df.startup().words               # ["gunicorn", "--bind", "0.0.0.0:${PORT}", "app:app"]
+
+check() reviews what a Coolify-style deployment of a web app needs: a pinned (and, for the
+final image, slim) base, a non-root user, dependencies installed before the code is copied,
+a production server bound to 0.0.0.0 on the port from the environment, no secrets in ENV,
+ARG or copied files, a HEALTHCHECK, and tidy package installs. Findings carry a rule id, a
+severity ("error" or "warning"), the line and a message that says why it matters.
 
 The parser follows the Dockerfile reference: parser directives (`# escape=`) at the very top,
 comment lines, line continuations (also across comment lines), here-documents, instruction
@@ -21,6 +30,14 @@ import re
 import shlex
 from dataclasses import dataclass
 from dataclasses import field
+
+from .findings import ERROR
+from .findings import WARNING
+from .findings import Finding
+from .findings import is_reference
+from .findings import looks_like_secret_name
+from .findings import password_in_url
+from .findings import sort_findings
 
 INSTRUCTIONS = (
     "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
@@ -65,6 +82,22 @@ class Instruction:
     exec_form: tuple[str, ...] | None = None  # the JSON array, when written in exec form
     heredocs: tuple[str, ...] = ()  # bodies of <<EOF here-documents, in order
     stage: int | None = None  # index of the stage it belongs to; None before the first FROM
+    # Every --flag in order, repeats kept: RUN --mount=... --mount=... has two.
+    flag_list: tuple[tuple[str, str], ...] = ()
+
+    def mounts(self) -> list[dict[str, str]]:
+        """RUN --mount options as dicts: [{"type": "cache", "target": "/root/.cache/pip"}]."""
+        found = []
+        for name, value in self.flag_list:
+            if name != "mount":
+                continue
+            options = {}
+            for part in value.split(","):
+                key, eq, val = part.partition("=")
+                options[key.strip().lower()] = val.strip() if eq else "true"
+            options.setdefault("type", "bind")
+            found.append(options)
+        return found
 
     @property
     def is_exec_form(self) -> bool:
@@ -405,7 +438,13 @@ def read_directives(lines: list[str]) -> tuple[dict[str, str], int]:
 
 def split_flags(kind: str, text: str) -> tuple[dict[str, str], str]:
     """Take leading --name=value options off the arguments of instructions that accept them."""
-    flags: dict[str, str] = {}
+    flag_list, rest = split_flag_list(kind, text)
+    return dict(flag_list), rest
+
+
+def split_flag_list(kind: str, text: str) -> tuple[list[tuple[str, str]], str]:
+    """Like split_flags, but every flag in order, repeated ones included."""
+    flags: list[tuple[str, str]] = []
     if kind not in FLAG_INSTRUCTIONS:
         return flags, text
     rest = text
@@ -416,7 +455,7 @@ def split_flags(kind: str, text: str) -> tuple[dict[str, str], str]:
         value = match.group(2) or ""
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
             value = value[1:-1]
-        flags[match.group(1).lower()] = value
+        flags.append((match.group(1).lower(), value))
         rest = rest[match.end() :]
     return flags, rest
 
@@ -505,7 +544,8 @@ def parse(text: str) -> Dockerfile:
                     )
                 heredocs.append("\n".join(body) + "\n")
 
-        flags, args = split_flags(kind, rest)
+        flag_list, args = split_flag_list(kind, rest)
+        flags = dict(flag_list)
         args = args.strip()
         if not args and not heredocs:
             raise DockerfileError(line_no, f"{kind} needs arguments; line {line_no} has none")
@@ -553,6 +593,7 @@ def parse(text: str) -> Dockerfile:
             kind=kind, line=line_no, end_line=i, args=args, flags=flags,
             exec_form=form, heredocs=tuple(heredocs),
             stage=len(stages) if stage_start is not None else None,
+            flag_list=tuple(flag_list),
         )
         if kind == "ENV":
             parse_env(ins)  # validate early so the error points at the line
@@ -570,3 +611,806 @@ def parse(text: str) -> Dockerfile:
             instructions[0].line, "there is no FROM: every Dockerfile starts from a base image"
         )
     return Dockerfile(instructions, stages, directives)
+
+
+# ---------------------------------------------------------------------------------------------
+# The review: check(text) -> [Finding]
+# ---------------------------------------------------------------------------------------------
+
+MAX_DOCKERFILE_CHARS = 512 * 1024
+PYTHON_SERVERS = ("gunicorn", "uvicorn", "hypercorn", "waitress-serve", "daphne", "granian")
+COMMAND_SEPARATORS = ("&&", "||", ";", "|", "&")
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+EVERY_INTERFACE = ("0.0.0.0", "::", "[::]", "")
+# Language images whose default variant carries compilers and tools a runtime does not need.
+HEAVY_IMAGES = ("python", "node", "ruby", "golang", "rust", "openjdk", "maven", "gradle")
+LIGHT_TAG_WORDS = ("slim", "alpine", "distroless", "minimal")
+NON_ROOT_IMAGE_WORDS = ("nonroot", "non-root", "unprivileged", "rootless")
+BUILT_IN_USERS = ("nobody", "www-data", "daemon")
+# Distribution and language images: a USER they do not create does not exist in them.
+WELL_KNOWN_BASES = ("python", "debian", "ubuntu", "alpine", "node", "golang", "ruby", "rust",
+                    "fedora", "rockylinux", "almalinux", "busybox", "scratch")
+DEPENDENCY_FILES = (
+    "requirements", "pyproject.toml", "poetry.lock", "uv.lock", "pipfile", "package.json",
+    "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "go.mod", "go.sum", "gemfile",
+    "composer.json", "composer.lock", "cargo.toml", "cargo.lock",
+)
+INSTALL_RE = re.compile(
+    r"\b(?:pip3?\s+install|python3?\s+-m\s+pip\s+install|poetry\s+install|uv\s+sync|"
+    r"uv\s+pip\s+install|pipenv\s+install|npm\s+(?:ci|install)|yarn\s+install|"
+    r"yarn(?=\s*(?:--\S+\s*)*(?:$|&&|;|\|))|pnpm\s+install|go\s+mod\s+download|"
+    r"bundle\s+install|composer\s+install)"
+)
+# Installs that read a lock or requirements file (the rest install named packages).
+FILE_INSTALL_RE = re.compile(
+    r"-r\s*\S|--requirement|poetry\s+install|uv\s+sync|pipenv\s+install|npm\s+ci|"
+    r"npm\s+install\s*(?:$|&&|;|-)|yarn|pnpm\s+install|go\s+mod\s+download|bundle\s+install|"
+    r"composer\s+install"
+)
+REQUIREMENTS_RE = re.compile(r"(?:^|\s)(?:-r|--requirement)(?:=|\s+)(\S+)")
+PROJECT_INSTALL_RE = re.compile(r"\bpip3?\s+install\b[^&;|]*?(?:\s-e)?\s+\.(?:\[[^\]]*\])?(?:\s|$)")
+SECRET_FILE_NAMES = (
+    ".env", ".npmrc", ".pypirc", ".netrc", ".git-credentials", "id_rsa", "id_ecdsa",
+    "id_ed25519", "credentials.json", "service-account.json", "kubeconfig",
+)
+SECRET_FILE_SUFFIXES = (".pem", ".key", ".p12", ".pfx", ".keystore", ".jks")
+HARMLESS_ENV_SUFFIXES = (".example", ".sample", ".template", ".dist")
+ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst")
+APT_INSTALL_RE = re.compile(r"\bapt(?:-get)?\s+(?:(?:-\S+|--\S+)\s+)*install\b")
+APT_YES_RE = re.compile(r"(?:^|\s)(?:-[a-zA-Z]*y[a-zA-Z]*|--yes|--assume-yes)(?=\s|$)")
+APK_ADD_RE = re.compile(r"\bapk\s+(?:(?:-\S+|--\S+)\s+)*add\b")
+PIP_INSTALL_RE = re.compile(r"\b(?:pip3?|python3?\s+-m\s+pip)\s+install\b")
+HEALTH_TOOLS = ("curl", "wget")
+
+
+def check(text: str, source: str = "Dockerfile") -> list[Finding]:
+    """Review a Dockerfile: a list of findings (rule, severity, line, message, source).
+
+    Never raises on bad input: a Dockerfile that cannot be parsed, binary data or a huge file
+    become one finding that says why and where.
+    """
+    if len(text) > MAX_DOCKERFILE_CHARS:
+        return [Finding(
+            "file-too-large", ERROR, 1,
+            f"the file has {len(text) // 1024} KB; a Dockerfile this large is not a Dockerfile "
+            f"(this checker reads at most {MAX_DOCKERFILE_CHARS // 1024} KB)", source,
+        )]
+    if "\x00" in text:
+        line = text.count("\n", 0, text.find("\x00")) + 1
+        return [Finding(
+            "not-text", ERROR, line,
+            "the file contains NUL bytes: it looks like a binary file, not a Dockerfile", source,
+        )]
+    try:
+        df = parse(text)
+    except DockerfileError as exc:
+        return [Finding("dockerfile-syntax", ERROR, exc.line, exc.message, source)]
+    except (RecursionError, ValueError, IndexError) as exc:  # never an unexplained traceback
+        return [Finding("dockerfile-syntax", ERROR, 1, f"could not read it ({exc})", source)]
+    review = Review(df, source)
+    findings: list[Finding] = []
+    for rule in RULES:
+        findings += rule(review)
+    return sort_findings(findings, [source])
+
+
+class Review:
+    """A parsed Dockerfile and what the rules ask about it, computed once."""
+
+    def __init__(self, df: Dockerfile, source: str) -> None:
+        self.df = df
+        self.source = source
+        self.chain = df.chain()
+        self.final_instructions = df.chain_instructions()
+        self.env = df.env()
+        self.args = df.global_args()
+        self.base = df.base_image()
+        self.start = df.startup()
+        self.server = find_server(self.start.words) if self.start else None
+
+    def finding(self, rule: str, severity: str, line: int, message: str) -> Finding:
+        return Finding(rule, severity, line, message, self.source)
+
+    def base_name(self) -> str:
+        """The final image's base without registry or owner: 'python', 'node'."""
+        return self.base.name.rsplit("/", 1)[-1].lower()
+
+    def is_python(self) -> bool:
+        """Does the final image run a Python program?"""
+        return self.base_name() == "python" or (
+            self.server is not None and self.server.program in (*PYTHON_SERVERS, "python",
+                                                                 "flask", "django", "fastapi")
+        )
+
+
+@dataclass(frozen=True)
+class Server:
+    """The long-running program the container starts, and its arguments."""
+
+    program: str  # gunicorn, uvicorn, flask, django, fastapi, python, ...
+    args: tuple[str, ...]
+    mode: str = ""  # "run"/"dev" for flask and fastapi, "runserver" for Django, script name
+
+
+def run_text(ins: Instruction) -> str:
+    """The shell text a RUN executes, here-documents included."""
+    return "\n".join([ins.args, *ins.heredocs])
+
+
+def last_command(words: tuple[str, ...] | list[str]) -> list[str]:
+    """The last command of a shell line (migrate && gunicorn ... -> gunicorn ...)."""
+    current: list[str] = []
+    for word in words:
+        if word in COMMAND_SEPARATORS:
+            current = []
+        else:
+            current.append(word)
+    while current and (current[0] == "exec" or re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", current[0])):
+        current = current[1:]
+    return current
+
+
+def last_segment_execs(words: list[str]) -> bool:
+    """Does the last command of a shell script start with exec (replacing the shell)?"""
+    segment: list[str] = []
+    for word in words:
+        segment = [] if word in COMMAND_SEPARATORS else [*segment, word]
+    return bool(segment) and segment[0] == "exec"
+
+
+def find_server(words: tuple[str, ...]) -> Server | None:
+    """Which server the startup command runs (looking at its last command)."""
+    command = last_command(words)
+    for i, word in enumerate(command):
+        program = word.rsplit("/", 1)[-1]
+        rest = command[i + 1 :]
+        if program.startswith("python") and rest[:1] == ["-m"] and len(rest) > 1:
+            program, rest = rest[1], rest[2:]
+        if program in PYTHON_SERVERS:
+            return Server(program, tuple(rest))
+        if program == "flask":
+            return Server("flask", tuple(rest), "run" if "run" in rest else "")
+        if program == "fastapi":
+            return Server("fastapi", tuple(rest), rest[0] if rest else "")
+        if program.startswith("python") and rest:
+            script = rest[0]
+            if script.endswith("manage.py") and "runserver" in rest:
+                return Server("django", tuple(rest[rest.index("runserver") + 1 :]), "runserver")
+            if script.endswith(".py"):
+                return Server("python", tuple(rest[1:]), script)
+            return None
+        if program in ("node", "npm", "java", "nginx", "caddy"):
+            return None
+    return None
+
+
+def option_values(args: tuple[str, ...], *names: str) -> list[str]:
+    """Values of options given as --name value, --name=value or -nVALUE."""
+    values = []
+    for i, word in enumerate(args):
+        for name in names:
+            if word == name and i + 1 < len(args):
+                values.append(args[i + 1])
+            elif name.startswith("--") and word.startswith(name + "="):
+                values.append(word.split("=", 1)[1])
+            elif not name.startswith("--") and word.startswith(name) and len(word) > len(name):
+                values.append(word[len(name):])
+    return values
+
+
+def split_host_port(address: str) -> tuple[str, str]:
+    """'0.0.0.0:${PORT}' -> ('0.0.0.0', '${PORT}'); '[::]:80' -> ('[::]', '80')."""
+    if address.startswith("["):
+        host, _, port = address.partition("]")
+        return host + "]", port.lstrip(":")
+    depth = 0
+    for i, char in enumerate(address):  # ${PORT:-8000} has a colon inside the braces
+        depth += char == "{"
+        depth -= char == "}"
+        if char == ":" and depth == 0:
+            return address[:i], address[i + 1 :]
+    if address.isdigit() or address.startswith("$"):
+        return "", address
+    return address, ""
+
+
+def listen_addresses(review: Review) -> list[tuple[str, str, str]]:
+    """(host, port, how) the server listens on; `how` says whether it is a default."""
+    server = review.server
+    if server is None:
+        return []
+    args = server.args
+    env = review.env
+    if server.program in ("gunicorn", "hypercorn"):
+        extra = split_words(env.get("GUNICORN_CMD_ARGS", "")) if server.program == "gunicorn" \
+            else []
+        binds = option_values(args, "--bind", "-b") + option_values(tuple(extra), "--bind", "-b")
+        if binds:
+            return [(*split_host_port(b), "written") for b in binds if not b.startswith("unix:")]
+        if server.program == "gunicorn" and env.get("PORT"):
+            return [("0.0.0.0", "${PORT}", "default with PORT set")]
+        return [("127.0.0.1", "8000", f"{server.program}'s default")]
+    if server.program in ("uvicorn", "granian", "daphne", "fastapi"):
+        hosts = option_values(args, "--host") + (
+            option_values(args, "--bind", "-b") if server.program == "daphne" else []
+        )
+        ports = option_values(args, "--port") + (
+            option_values(args, "-p") if server.program == "daphne" else []
+        )
+        default_host = "0.0.0.0" if server.program == "fastapi" and server.mode == "run" \
+            else "127.0.0.1"
+        host = hosts[-1] if hosts else default_host
+        port = ports[-1] if ports else "8000"
+        return [(host, port, "written" if hosts else f"{server.program}'s default")]
+    if server.program == "waitress-serve":
+        listens = option_values(args, "--listen")
+        if listens:
+            return [(*split_host_port(item), "written") for item in listens]
+        hosts, ports = option_values(args, "--host"), option_values(args, "--port")
+        return [(hosts[-1] if hosts else "0.0.0.0", ports[-1] if ports else "8080", "written")]
+    if server.program == "flask" and server.mode == "run":
+        hosts = option_values(args, "--host", "-h")
+        host = hosts[-1] if hosts else env.get("FLASK_RUN_HOST", "127.0.0.1")
+        ports = option_values(args, "--port", "-p")
+        return [(host, ports[-1] if ports else env.get("FLASK_RUN_PORT", "5000"),
+                 "written" if hosts else "flask run's default")]
+    if server.program == "django":
+        address = next((a for a in args if not a.startswith("-")), "127.0.0.1:8000")
+        host, port = split_host_port(address)
+        return [(host or "127.0.0.1", port or "8000", "written")]
+    return []
+
+
+def rule_broken_exec_form(review: Review) -> list[Finding]:
+    """CMD ['a', 'b'] with single quotes is not JSON: Docker runs it through a shell, brackets
+    and all."""
+    return [
+        review.finding("broken-exec-form", ERROR, ins.line, (
+            f"{ins.kind} starts with '[' but is not valid JSON (JSON needs double quotes). "
+            "Docker then runs the whole text through /bin/sh, brackets included, and the "
+            "container fails to start. Write it as [\"gunicorn\", \"app:app\"]"
+        ))
+        for ins in review.df.instructions()
+        if ins.kind in ("CMD", "ENTRYPOINT", "RUN") and ins.looks_like_broken_json
+    ]
+
+
+def rule_base_images(review: Review) -> list[Finding]:
+    """Every external base image pinned; the final one slim, and not Alpine for Python."""
+    findings = []
+    df = review.df
+    for stage in df.stages:
+        if stage.parent is not None:
+            continue
+        written = expand(stage.base, review.args)
+        if written.lower() == "scratch":
+            continue
+        label = f"stage {stage.label()}" if len(df.stages) > 1 else "the base image"
+        if "$" in written:
+            findings.append(review.finding("base-image-variable", ERROR, stage.line, (
+                f"FROM {stage.base}: {label} depends on a build argument without a default, so "
+                "nobody can tell which image is built on (and a build without --build-arg "
+                "fails). Give the ARG a default before FROM"
+            )))
+            continue
+        image = ImageRef.parse(written)
+        name = image.name.rsplit("/", 1)[-1]
+        if image.digest:
+            continue
+        if not image.tag or image.tag == "latest":
+            findings.append(review.finding("base-image-unpinned", ERROR, stage.line, (
+                f"FROM {written}: {label} means '{name}:latest', which moves to a new release "
+                "without warning, so a rebuild next month can break with no change of yours. "
+                f"Pin a version, e.g. {example_pin(name)}"
+            )))
+        elif not any(c.isdigit() for c in image.tag):
+            findings.append(review.finding("base-image-unpinned", ERROR, stage.line, (
+                f"FROM {written}: the tag '{image.tag}' follows whatever release is newest, so "
+                f"it is not pinned. Put the version in the tag, e.g. {example_pin(name)}"
+            )))
+        elif name == "python" and re.match(r"^\d+(-|$)", image.tag):
+            findings.append(review.finding("base-image-floating", WARNING, stage.line, (
+                f"FROM {written}: '{image.tag}' pins only the major version, so 3.12 can "
+                "turn into 3.13 on the next build, with packages that have no wheels for it "
+                f"yet. Pin major.minor, e.g. {example_pin(name)}"
+            )))
+    root = review.chain[0]
+    if root.parent is None and "$" not in expand(root.base, review.args):
+        image = review.base
+        name = image.name.rsplit("/", 1)[-1].lower()
+        tag = image.tag.lower()
+        if name in HEAVY_IMAGES and image.tag and not any(w in tag for w in LIGHT_TAG_WORDS):
+            size = " (around 1 GB against roughly 150 MB)" if name == "python" else ""
+            findings.append(review.finding("base-image-heavy", WARNING, root.line, (
+                f"FROM {image.name}:{image.tag} is the full image{size}, with compilers and "
+                "tools the app never uses at run time: slower deploys, more disk on a small "
+                "VPS and more packages to patch. Use the -slim variant of the same version "
+                "(or build in a full stage and copy the result into a slim one)"
+            )))
+        if name == "python" and "alpine" in tag:
+            findings.append(review.finding("python-alpine", WARNING, root.line, (
+                f"FROM {image.name}:{image.tag}: Alpine uses musl instead of glibc, so "
+                "packages without a musl wheel are compiled during the build (slow, and "
+                "needing compilers). The Debian-based -slim variant is usually the better "
+                "small image for Python"
+            )))
+    return findings
+
+
+def example_pin(name: str) -> str:
+    """A pinned tag for messages."""
+    return {
+        "python": "python:3.12-slim", "node": "node:22-slim", "alpine": "alpine:3.20",
+        "debian": "debian:bookworm-slim", "ubuntu": "ubuntu:24.04", "golang": "golang:1.23",
+        "nginx": "nginx:1.27-alpine", "postgres": "postgres:16",
+    }.get(name.lower(), f"{name}:<version>")
+
+
+def creates_user(review: Review, name: str, before_line: int) -> bool:
+    """Does a RUN of the final image's stages, before `before_line`, create this user?"""
+    for ins in review.final_instructions:
+        if ins.kind != "RUN" or ins.line >= before_line:
+            continue
+        words = split_words(run_text(ins).replace("&&", " ").replace(";", " "))
+        makes = any(w.rsplit("/", 1)[-1] in ("useradd", "adduser") for w in words)
+        if makes and name in words:
+            return True
+    return False
+
+
+def rule_user(review: Review) -> list[Finding]:
+    """The final image runs as a user of its own, one that exists."""
+    base = review.base
+    reference = f"{base.name}:{base.tag}".lower()
+    non_root_base = any(w in reference for w in NON_ROOT_IMAGE_WORDS) or \
+        base.name.startswith("cgr.dev/")
+    users = review.df.chain_instructions("USER")
+    if not users:
+        if non_root_base:
+            return []
+        return [review.finding("runs-as-root", ERROR, review.chain[-1].line, (
+            "There is no USER instruction, so the container runs as root. Whoever breaks into "
+            "the app is then root inside the container, one container-escape bug away from root "
+            "on the VPS that runs all your apps. Create a user (RUN useradd --create-home app) "
+            "and switch to it with USER app before CMD"
+        ))]
+    last = users[-1]
+    name = expand(last.args.strip(), review.args).split(":", 1)[0]
+    if name in ("root", "0"):
+        return [review.finding("runs-as-root", ERROR, last.line, (
+            f"USER {last.args} switches back to root, so the app runs with every right in the "
+            "container. Switch to a user of your own after the steps that need root"
+        ))]
+    if name.isdigit() or "$" in name or name in BUILT_IN_USERS:
+        return []
+    base_name = review.base_name()
+    if base_name == "node" and name == "node":
+        return []
+    if creates_user(review, name, last.line):
+        return []
+    severity = ERROR if base_name in WELL_KNOWN_BASES else WARNING
+    return [review.finding("user-not-created", severity, last.line, (
+        f"USER {name}, but no RUN before it creates that user (useradd or adduser) in this "
+        f"image. Unless {base.name} already has it, the container stops at once with 'unable "
+        f"to find user {name}'"
+    ))]
+
+
+def copies_everything(ins: Instruction) -> bool:
+    """A COPY/ADD of the whole build context (., ./, *) or of the source directory."""
+    if ins.kind not in ("COPY", "ADD") or "from" in ins.flags:
+        return False
+    sources, _ = ins.sources_and_destination()
+    return any(s in (".", "./", "*", "./*") for s in sources)
+
+
+def copied_files(ins: Instruction) -> list[str]:
+    """Source paths of a COPY/ADD from the build context (lower-case, for matching)."""
+    if ins.kind not in ("COPY", "ADD") or "from" in ins.flags:
+        return []
+    sources, _ = ins.sources_and_destination()
+    return [s.lower() for s in sources]
+
+
+def install_command(ins: Instruction) -> re.Match[str] | None:
+    """The dependency install a RUN performs, if any."""
+    return INSTALL_RE.search(run_text(ins)) if ins.kind == "RUN" else None
+
+
+def bind_mounted(ins: Instruction, wanted: str) -> bool:
+    """Does this RUN bind-mount a file whose name contains `wanted`?"""
+    return any(
+        m.get("type") == "bind" and wanted in (m.get("source", "") + m.get("target", "")).lower()
+        for m in ins.mounts()
+    )
+
+
+def rule_dependency_layer(review: Review) -> list[Finding]:
+    """Dependencies are installed from their own files, before the code is copied."""
+    findings = []
+    df = review.df
+    for stage in df.stages:
+        earlier = [ins for s in df.chain(stage)[:-1] for ins in s.instructions]
+        for ins in stage.instructions:
+            match = install_command(ins)
+            if match is None:
+                continue
+            before = earlier + [i for i in stage.instructions if i.line < ins.line]
+            broad = [i for i in before if copies_everything(i)]
+            text = run_text(ins)
+            project = PROJECT_INSTALL_RE.search(text) is not None
+            from_files = FILE_INSTALL_RE.search(text) is not None
+            if broad:
+                copy = broad[-1]
+                findings.append(review.finding(
+                    "deps-after-code", ERROR if from_files and not project else WARNING,
+                    copy.line, (
+                        f"line {copy.line} copies the whole project ({copy.text()}) before line "
+                        f"{ins.line} installs the dependencies. Docker reuses a cached layer "
+                        "only while nothing before it has changed, so every edit to any source "
+                        "file re-runs the install and each deploy downloads every package "
+                        "again. Copy the dependency files alone, install, then copy the rest"
+                        + (" (for pip install ., install the requirements first, then the "
+                           "project)" if project else "")
+                    ),
+                ))
+                continue
+            requirement_files = [
+                found for segment in re.split(r"&&|;|\|\||\n", text)
+                if PIP_INSTALL_RE.search(segment) or "pip wheel" in segment
+                for found in REQUIREMENTS_RE.findall(segment)
+            ]
+            for wanted in requirement_files:
+                base_name = wanted.rsplit("/", 1)[-1].lower()
+                copied = any(base_name in f or f.endswith("/") for i in before
+                             for f in copied_files(i))
+                if not copied and not bind_mounted(ins, base_name):
+                    findings.append(review.finding("deps-file-missing", ERROR, ins.line, (
+                        f"line {ins.line} installs {wanted}, but no COPY before it puts that "
+                        "file in the image, so pip stops with 'No such file or directory'. "
+                        f"COPY {wanted} . first"
+                    )))
+    return findings
+
+
+def rule_startup(review: Review) -> list[Finding]:
+    """A CMD that starts a production server, on every interface, on the configured port."""
+    start = review.start
+    if start is None:
+        if review.base_name() not in ("python", "node", "debian", "ubuntu", "alpine"):
+            return []  # nginx, postgres...: the base image's command is the point
+        return [review.finding("no-cmd", WARNING, review.chain[-1].line, (
+            f"There is no CMD or ENTRYPOINT, so the container runs {review.base_name()}'s "
+            "default command (an interactive prompt or shell), which exits at once when no "
+            "terminal is attached. Say what to run with CMD"
+        ))]
+    findings = []
+    line = start.line
+    if not start.via_shell:
+        variables = [m.group(0) for w in start.argv if (m := VARIABLE_RE.search(w))]
+        if variables:
+            findings.append(review.finding("variable-in-exec-form", ERROR, line, (
+                f"the command is in exec form (a JSON array), so no shell runs it and "
+                f"'{variables[0]}' reaches the program as plain text, unexpanded"
+                + (f"; gunicorn stops with \"'{variables[0]}' is not a valid port number\""
+                   if "PORT" in variables[0] and review.server and
+                   review.server.program == "gunicorn" else "")
+                + ". Let a shell expand it: [\"sh\", \"-c\", \"exec gunicorn --bind "
+                "0.0.0.0:${PORT} app:app\"], or use the shell form"
+            )))
+    findings += server_findings(review, line)
+    script = shell_script(start.argv)
+    if script is not None and not last_segment_execs(split_words(script)):
+        findings.append(review.finding("shell-pid1", WARNING, line, (
+            "the command runs through a shell (shell form, or sh -c), which stays as PID 1 "
+            "and may not pass SIGTERM on: docker stop (and every redeploy) then waits 10 "
+            "seconds and kills the app mid-request. Start the (last) command with exec, or "
+            "use the exec form"
+        )))
+    for stage in review.df.stages:
+        for kind in ("CMD", "ENTRYPOINT"):
+            found = [i for i in stage.instructions if i.kind == kind]
+            for extra in found[:-1]:
+                findings.append(review.finding("repeated-cmd", WARNING, extra.line, (
+                    f"this {kind} is overridden by the one on line {found[-1].line}; only the "
+                    f"last {kind} of a stage counts, so this line only misleads"
+                )))
+    return findings
+
+
+def server_findings(review: Review, line: int) -> list[Finding]:
+    """Dev servers, loopback binds, fixed ports and EXPOSE that do not match."""
+    server = review.server
+    if server is None:
+        return []
+    findings = []
+    dev = dev_server_reason(review, server)
+    if dev:
+        findings.append(review.finding("dev-server", ERROR, line, dev))
+    elif server.program == "python" and review.df.exposed_ports():
+        findings.append(review.finding("dev-server", WARNING, line, (
+            f"the container starts 'python {server.mode}'. If that script calls app.run(), "
+            "it is Flask's development server: single-threaded, not hardened, and Flask itself "
+            "warns against production use. Start a production server such as gunicorn "
+            "(gunicorn app:app)"
+        )))
+    for host, port, how in listen_addresses(review):
+        resolved = expand(host, review.env)
+        if resolved in LOOPBACK_HOSTS:
+            findings.append(review.finding("binds-loopback", ERROR, line, (
+                f"{server.program} listens on {resolved}:{port} ({how}). 127.0.0.1 accepts only "
+                "connections from inside the container itself, but Coolify's Traefik proxy "
+                "(like any reverse proxy or docker -p) connects from outside it, over Docker's "
+                "network: every visitor gets 502 Bad Gateway. Bind 0.0.0.0"
+            )))
+        elif resolved not in EVERY_INTERFACE and "$" not in resolved:
+            findings.append(review.finding("binds-one-address", WARNING, line, (
+                f"{server.program} listens on {resolved} only; in a container bind 0.0.0.0 so "
+                "that the proxy can reach it"
+            )))
+        port_value = expand(port, review.env)
+        if port.isdigit() and "PORT" not in review.env:
+            findings.append(review.finding("port-hard-coded", WARNING, line, (
+                f"the port is fixed at {port} ({how}). Coolify and similar platforms set the "
+                "port per app; with a fixed number the two can drift apart and the proxy "
+                "knocks on a closed door. Read it from the PORT variable with a default, "
+                "e.g. 0.0.0.0:${PORT:-" + port + "}"
+            )))
+        exposed = [p.number for p in review.df.exposed_ports() if p.number is not None]
+        if exposed and port_value.isdigit() and int(port_value) not in exposed:
+            findings.append(review.finding("expose-mismatch", WARNING, line, (
+                f"{server.program} listens on port {port_value}, but EXPOSE says "
+                f"{', '.join(map(str, exposed))}; tools that read EXPOSE (Coolify suggests the "
+                "port from it) send traffic to the wrong port"
+            )))
+    return findings
+
+
+def dev_server_reason(review: Review, server: Server) -> str | None:
+    """Why the server is a development server, or None."""
+    reload = "--reload" in server.args
+    if server.program == "flask" and server.mode == "run":
+        return (
+            "the container starts Flask's development server (flask run). It is made for your "
+            "laptop: single-threaded by default, not hardened, and Flask itself warns against "
+            "using it in production. Start gunicorn instead: gunicorn --bind 0.0.0.0:${PORT} "
+            "app:app"
+        )
+    if server.program == "django":
+        return (
+            "the container starts Django's runserver, which Django documents as unfit for "
+            "production (not security-audited, not built for load). Start gunicorn with the "
+            "project's WSGI module instead"
+        )
+    if server.program == "fastapi" and server.mode == "dev":
+        return (
+            "fastapi dev is the development mode (auto-reload, listening on 127.0.0.1 only); "
+            "in the image use fastapi run, or uvicorn without --reload"
+        )
+    if reload:
+        return (
+            f"{server.program} runs with --reload, which watches the files for changes: "
+            "useful on a laptop, wasted CPU and an extra process in production, where the "
+            "code never changes. Remove --reload"
+        )
+    debug = review.env.get("FLASK_DEBUG", "").lower() in ("1", "true") or review.env.get(
+        "FLASK_ENV", "") == "development" or "--debug" in server.args
+    if debug:
+        return (
+            "debug mode is on (FLASK_DEBUG / --debug): the interactive debugger lets anyone who "
+            "triggers an error run code on the server. Never ship it; remove it from the image"
+        )
+    return None
+
+
+def rule_secrets(review: Review) -> list[Finding]:
+    """No credentials in ENV or ARG, nor in files copied into a layer."""
+    findings = []
+    for ins in review.df.instructions():
+        if ins.kind == "ENV":
+            for name, value in parse_env(ins).items():
+                if password_in_url(value):
+                    findings.append(review.finding("secret-in-env", ERROR, ins.line, (
+                        f"ENV {name} holds a URL with a password. ENV values are stored in the "
+                        "image's configuration: anyone who can pull the image reads them with "
+                        "docker inspect. Pass it at run time (Coolify's environment variables) "
+                        "instead"
+                    )))
+                elif looks_like_secret_name(name) and not is_reference(value):
+                    findings.append(review.finding("secret-in-env", ERROR, ins.line, (
+                        f"ENV {name} bakes a secret into the image: anyone who can pull it "
+                        "reads it with docker inspect or docker history, and it stays in every "
+                        "copy of the image forever. Set it at run time (Coolify's environment "
+                        "variables) and leave it out of the Dockerfile"
+                    )))
+        elif ins.kind == "ARG":
+            name, _, default = ins.args.partition("=")
+            name = name.strip()
+            if looks_like_secret_name(name):
+                findings.append(review.finding("secret-in-arg", ERROR, ins.line, (
+                    f"ARG {name} passes a secret as a build argument; build arguments are "
+                    "recorded in the image history (docker history shows them). Use a build "
+                    f"secret instead: RUN --mount=type=secret,id={name.lower()} ..."
+                    + (" (and never give it a default)" if default.strip() else "")
+                )))
+        elif ins.kind in ("COPY", "ADD") and "from" not in ins.flags:
+            sources, _ = ins.sources_and_destination()
+            for source in sources:
+                if is_secret_file(source):
+                    findings.append(review.finding("secret-file-copied", ERROR, ins.line, (
+                        f"{ins.kind} {source} puts a credential file into an image layer. "
+                        "Layers are forever: deleting the file in a later RUN does not remove "
+                        "it, and anyone with the image can extract it. Keep it out of the "
+                        "image (.dockerignore) and give it to the container at run time, or "
+                        "to the build with RUN --mount=type=secret"
+                    )))
+    return findings
+
+
+def is_secret_file(path: str) -> bool:
+    """Does this path name a credential file (.env, a private key, .npmrc...)?"""
+    lowered = path.lower().rstrip("/")
+    base = lowered.rsplit("/", 1)[-1]
+    if base.endswith(HARMLESS_ENV_SUFFIXES):
+        return False
+    if base in SECRET_FILE_NAMES or base.startswith(".env.") or base.endswith(SECRET_FILE_SUFFIXES):
+        return True
+    return "/.ssh" in f"/{lowered}" or "/.aws" in f"/{lowered}"
+
+
+def rule_healthcheck(review: Review) -> list[Finding]:
+    """A HEALTHCHECK, using a tool that exists in the image."""
+    checks = [i for i in review.final_instructions if i.kind == "HEALTHCHECK"]
+    if not checks:
+        return [review.finding("no-healthcheck", WARNING, review.chain[-1].line, (
+            "There is no HEALTHCHECK, so Docker (and Coolify) only know that the process "
+            "runs, not that the app answers: a hung app stays 'running' and a broken deploy "
+            "replaces a working one. Add e.g. HEALTHCHECK CMD python -c \"import urllib."
+            "request,os; urllib.request.urlopen('http://127.0.0.1:'+os.environ.get('PORT',"
+            "'8000')+'/health')\""
+        ))]
+    last = checks[-1]
+    if last.args.strip().upper() == "NONE":
+        return []
+    words = set(split_words(last.args))
+    tag = f"{review.base.name}:{review.base.tag}".lower()
+    slim = any(w in tag for w in ("slim", "distroless", "alpine"))
+    for tool in HEALTH_TOOLS:
+        if tool not in words or not slim:
+            continue
+        if tool == "wget" and "alpine" in tag:
+            continue  # busybox provides wget on Alpine
+        installs = any(
+            tool in run_text(i) and (APT_INSTALL_RE.search(run_text(i)) or
+                                     APK_ADD_RE.search(run_text(i)))
+            for i in review.final_instructions if i.kind == "RUN"
+        )
+        if not installs:
+            return [review.finding("healthcheck-tool-missing", WARNING, last.line, (
+                f"the HEALTHCHECK runs {tool}, but {review.base.name}:{review.base.tag} does "
+                f"not include {tool} and no RUN installs it, so every check fails and the "
+                "container is marked unhealthy. Install it, or check with the app's own "
+                "language (python -c \"import urllib.request; ...\")"
+            ))]
+    return []
+
+
+def rule_packages(review: Review) -> list[Finding]:
+    """apt-get, apk and pip used the way a Dockerfile needs them."""
+    findings = []
+    python_base = review.base_name() == "python"
+    pip_env = review.env.get("PIP_NO_CACHE_DIR", "").lower() in ("1", "true", "on", "yes", "off")
+    for ins in review.df.instructions("RUN"):
+        text = run_text(ins)
+        cache_targets = " ".join(m.get("target", "") for m in ins.mounts() if m.get("type")
+                                 == "cache")
+        for segment in re.split(r"&&|;|\|\||\n", text):
+            if APT_INSTALL_RE.search(segment) and not APT_YES_RE.search(segment):
+                findings.append(review.finding("apt-no-yes", ERROR, ins.line, (
+                    "apt-get install without -y asks for confirmation when it must install "
+                    "extra packages; in a build nobody answers, so it aborts and the build "
+                    "fails. Write apt-get install -y --no-install-recommends ..."
+                )))
+        if APT_INSTALL_RE.search(text):
+            if "/var/lib/apt/lists" not in text and "/var/lib/apt" not in cache_targets:
+                findings.append(review.finding("apt-lists-kept", WARNING, ins.line, (
+                    "this RUN installs with apt-get but leaves the package lists in "
+                    "/var/lib/apt/lists: tens of MB in the layer for nothing. End the same RUN "
+                    "with && rm -rf /var/lib/apt/lists/*"
+                )))
+        elif re.search(r"\bapt(?:-get)?\s+update\b", text):
+            findings.append(review.finding("apt-update-alone", WARNING, ins.line, (
+                "apt-get update in a RUN of its own: Docker caches that layer, so a later "
+                "apt-get install uses package lists that may be months old and fails when a "
+                "version disappears. Update and install in the same RUN"
+            )))
+        if APK_ADD_RE.search(text) and "--no-cache" not in text and "/var/cache/apk" not in \
+                cache_targets:
+            findings.append(review.finding("apk-cache-kept", WARNING, ins.line, (
+                "apk add keeps its package index in the layer; use apk add --no-cache"
+            )))
+        if python_base and PIP_INSTALL_RE.search(text) and "--no-cache-dir" not in text \
+                and not pip_env and ".cache" not in cache_targets:
+            findings.append(review.finding("pip-cache-kept", WARNING, ins.line, (
+                "pip keeps every downloaded wheel in its cache (~/.cache/pip), which ends up "
+                "in the layer and only makes the image bigger. Use pip install "
+                "--no-cache-dir, or a cache mount (RUN --mount=type=cache,target=/root/.cache/"
+                "pip)"
+            )))
+    return findings
+
+
+def rule_instructions(review: Review) -> list[Finding]:
+    """ADD for local files, MAINTAINER, relative WORKDIR, no WORKDIR, unknown COPY --from."""
+    findings = []
+    df = review.df
+    stage_names = [s.name for s in df.stages if s.name]
+    for ins in df.instructions():
+        if ins.kind == "ADD" and ins.exec_form is None:
+            sources, _ = ins.sources_and_destination()
+            local = [s for s in sources if "://" not in s and not s.startswith("git@")
+                     and not s.lower().endswith(ARCHIVE_SUFFIXES)]
+            if local and "from" not in ins.flags:
+                findings.append(review.finding("add-instead-of-copy", WARNING, ins.line, (
+                    f"ADD {' '.join(local)}: for local files use COPY. ADD also unpacks "
+                    "archives and fetches URLs, so a reader cannot tell what this line does "
+                    "without checking the file type"
+                )))
+        elif ins.kind == "MAINTAINER":
+            findings.append(review.finding("maintainer-deprecated", WARNING, ins.line, (
+                "MAINTAINER is deprecated; write LABEL org.opencontainers.image.authors=\"...\""
+            )))
+        elif ins.kind == "WORKDIR":
+            path = expand(ins.args.strip(), review.env)
+            if not path.startswith(("/", "$")) and not re.match(r"^[A-Za-z]:", path):
+                findings.append(review.finding("workdir-relative", WARNING, ins.line, (
+                    f"WORKDIR {ins.args} is relative, so where it lands depends on every "
+                    "WORKDIR before it (and on the base image's). Use an absolute path such "
+                    "as /app"
+                )))
+        elif ins.kind == "ENV" and "DEBIAN_FRONTEND" in parse_env(ins):
+            findings.append(review.finding("debian-frontend-env", WARNING, ins.line, (
+                "ENV DEBIAN_FRONTEND stays set in the running container and changes how "
+                "interactive tools behave there; it is only meant for the build. Use ARG "
+                "DEBIAN_FRONTEND=noninteractive (or set it on the apt-get line)"
+            )))
+        source_stage = ins.flags.get("from") if ins.kind in ("COPY", "ADD") else None
+        if source_stage and not source_stage.isdigit() and source_stage.lower() not in \
+                stage_names and not re.search(r"[/:.]", source_stage):
+            guess = difflib.get_close_matches(source_stage.lower(), stage_names, n=1)
+            findings.append(review.finding("unknown-stage", ERROR, ins.line, (
+                f"COPY --from={source_stage}: no stage is named '{source_stage}'"
+                + (f" (did you mean '{guess[0]}'?)" if guess else "")
+                + ", so Docker looks for an image of that name on Docker Hub and the build "
+                "fails"
+            )))
+    final_copies = [i for i in review.final_instructions if copies_everything(i)]
+    workdirs = [i for i in review.final_instructions if i.kind == "WORKDIR"]
+    if final_copies and not any(w.line < final_copies[0].line for w in workdirs):
+        copy = final_copies[0]
+        _, destination = copy.sources_and_destination()
+        if not destination.startswith("/"):
+            findings.append(review.finding("no-workdir", WARNING, copy.line, (
+                f"{copy.text()} runs before any WORKDIR, so the project lands in / next to "
+                "bin, etc and usr (and may overwrite them). Add WORKDIR /app before copying"
+            )))
+    return findings
+
+
+def rule_python_runtime(review: Review) -> list[Finding]:
+    """Python in a container: unbuffered output, so logs appear in real time."""
+    if not review.is_python() or review.start is None:
+        return []
+    if review.env.get("PYTHONUNBUFFERED") or "-u" in review.start.words:
+        return []
+    return [review.finding("python-buffered-output", WARNING, review.chain[-1].line, (
+        "PYTHONUNBUFFERED is not set, so Python buffers what the app prints when it is not "
+        "attached to a terminal: logs show up late in Coolify's log view (or are lost when the "
+        "container crashes). Add ENV PYTHONUNBUFFERED=1"
+    ))]
+
+
+RULES = (
+    rule_broken_exec_form, rule_base_images, rule_user, rule_dependency_layer, rule_startup,
+    rule_secrets, rule_healthcheck, rule_packages, rule_instructions, rule_python_runtime,
+)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 import pytest
 
 from app.grading import dockerfile
 from app.grading.dockerfile import DockerfileError
 from app.grading.dockerfile import ImageRef
 from app.grading.dockerfile import parse
+from app.grading.findings import Finding
 
 GOOD = """\
 # syntax=docker/dockerfile:1
@@ -248,3 +252,244 @@ def test_odd_input_never_escapes_as_anything_but_dockerfile_error(text):
         parse(text)
     except DockerfileError:
         pass
+
+
+# ---------------------------------------------------------------------------------------------
+# check(): the whole review
+# ---------------------------------------------------------------------------------------------
+
+REALWORLD = Path(__file__).resolve().parents[1] / "fixtures" / "realworld" / "docker"
+REALWORLD_FILES = sorted(REALWORLD.glob("*.Dockerfile"))
+# Warnings a well-formed Dockerfile may still get, by file.
+EXPECTED_WARNINGS = {
+    # Docker's own guide hard-codes port 8000 in the exec-form CMD.
+    "python-buildkit-cache.Dockerfile": {"port-hard-coded"},
+}
+
+# A good Dockerfile for a Flask app on Coolify; the tests break it one line at a time.
+APP = """\
+FROM python:3.12-slim
+ENV PYTHONUNBUFFERED=1 PORT=8000
+WORKDIR /app
+RUN useradd --create-home app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+USER app
+EXPOSE 8000
+HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/')"
+CMD ["sh", "-c", "exec gunicorn --bind 0.0.0.0:${PORT} app:app"]
+"""
+
+
+def review(text: str) -> list[Finding]:
+    return dockerfile.check(text)
+
+
+def only(text: str, rule: str) -> Finding:
+    found = [f for f in review(text) if f.rule == rule]
+    assert len(found) == 1, [f.format() for f in review(text)]
+    return found[0]
+
+
+def changed(old: str, new: str) -> str:
+    assert old in APP, old
+    return APP.replace(old, new, 1)
+
+
+def test_realworld_fixtures_are_there():
+    assert len(REALWORLD_FILES) >= 5
+
+
+@pytest.mark.parametrize("path", REALWORLD_FILES, ids=lambda p: p.name)
+def test_realworld_dockerfiles_pass_cleanly(path):
+    findings = dockerfile.check(path.read_text(), path.name)
+    assert [f.format() for f in findings if f.is_error] == []
+    assert {f.rule for f in findings} == EXPECTED_WARNINGS.get(path.name, set())
+
+
+def test_the_good_app_dockerfile_is_clean():
+    assert review(APP) == []
+
+
+def test_the_coolify_exercise_solution_is_clean_but_for_its_missing_healthcheck():
+    solution = Path(__file__).resolve().parents[2] / "exercises" / "coolify" / \
+        "010-dockerfile-for-coolify" / "solution" / "Dockerfile"
+    assert [f.rule for f in dockerfile.check(solution.read_text())] == ["no-healthcheck"]
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "line", "words"),
+    [
+        ("", "dockerfile-syntax", 1, "empty"),
+        ("FROM a\nFORM b\n", "dockerfile-syntax", 2, "Did you mean FROM?"),
+        ("\x00\x01ELF\x02", "not-text", 1, "binary file"),
+        ("RUN echo hi\n", "dockerfile-syntax", 1, "before the first FROM"),
+    ],
+)
+def test_unreadable_dockerfiles_become_one_finding(text, rule, line, words):
+    [finding] = review(text)
+    assert (finding.rule, finding.line, finding.severity) == (rule, line, "error")
+    assert words in finding.message
+
+
+def test_a_huge_file_is_refused_quickly():
+    text = "FROM python:3.12-slim\n" + "RUN echo hi\n" * 60_000
+    started = time.perf_counter()
+    [finding] = review(text)
+    assert finding.rule == "file-too-large" and time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "rule", "severity", "words"),
+    [
+        ("FROM python:3.12-slim", "FROM python", "base-image-unpinned", "error",
+         "python:latest"),
+        ("FROM python:3.12-slim", "FROM python:latest", "base-image-unpinned", "error",
+         "moves to a new release"),
+        ("FROM python:3.12-slim", "FROM python:slim", "base-image-unpinned", "error",
+         "follows whatever release is newest"),
+        ("FROM python:3.12-slim", "FROM python:3-slim", "base-image-floating", "warning",
+         "3.13"),
+        ("FROM python:3.12-slim", "FROM python:3.12", "base-image-heavy", "warning",
+         "around 1 GB"),
+        ("FROM python:3.12-slim", "FROM python:3.12-alpine", "python-alpine", "warning", "musl"),
+        ("USER app\n", "", "runs-as-root", "error", "container-escape"),
+        ("USER app\n", "USER root\n", "runs-as-root", "error", "switches back to root"),
+        ("RUN useradd --create-home app\n", "", "user-not-created", "error",
+         "unable to find user app"),
+        ("COPY requirements.txt .\n", "", "deps-file-missing", "error", "COPY requirements.txt"),
+        ("COPY requirements.txt .\n", "COPY . .\n", "deps-after-code", "error",
+         "downloads every package again"),
+        ('exec gunicorn --bind 0.0.0.0:${PORT} app:app', "exec flask run --host 0.0.0.0",
+         "dev-server", "error", "development server"),
+        ('exec gunicorn --bind 0.0.0.0:${PORT} app:app',
+         "exec uvicorn app:app --host 0.0.0.0 --reload", "dev-server", "error", "--reload"),
+        ('exec gunicorn --bind 0.0.0.0:${PORT} app:app',
+         "exec python manage.py runserver 0.0.0.0:8000", "dev-server", "error", "runserver"),
+        ("0.0.0.0:${PORT}", "127.0.0.1:${PORT}", "binds-loopback", "error", "502 Bad Gateway"),
+        ('exec gunicorn --bind 0.0.0.0:${PORT} app:app', "exec uvicorn app:app",
+         "binds-loopback", "error", "uvicorn's default"),
+        ('CMD ["sh", "-c", "exec gunicorn --bind 0.0.0.0:${PORT} app:app"]',
+         'CMD ["gunicorn", "--bind", "0.0.0.0:$PORT", "app:app"]', "variable-in-exec-form",
+         "error", "'$PORT' is not a valid port number"),
+        ('"exec gunicorn', '"gunicorn', "shell-pid1", "warning", "SIGTERM"),
+        ("EXPOSE 8000", "EXPOSE 5000", "expose-mismatch", "warning", "EXPOSE says 5000"),
+        ("HEALTHCHECK", "# HEALTHCHECK", "no-healthcheck", "warning", "hung app"),
+        ("ENV PYTHONUNBUFFERED=1 PORT=8000", "ENV PORT=8000", "python-buffered-output",
+         "warning", "PYTHONUNBUFFERED"),
+        ("ENV PYTHONUNBUFFERED=1 PORT=8000", "ENV PYTHONUNBUFFERED=1 PORT=8000 SECRET_KEY=abc",
+         "secret-in-env", "error", "docker inspect"),
+        ("ENV PYTHONUNBUFFERED=1 PORT=8000",
+         "ENV PYTHONUNBUFFERED=1 PORT=8000 DATABASE_URL=postgres://u:pw@db/app",
+         "secret-in-env", "error", "URL with a password"),
+        ("WORKDIR /app\n", "WORKDIR /app\nARG NPM_TOKEN\n", "secret-in-arg", "error",
+         "--mount=type=secret"),
+        ("COPY . .\n", "COPY . .\nCOPY id_rsa /root/.ssh/id_rsa\n", "secret-file-copied",
+         "error", "Layers are forever"),
+        ("COPY . .\n", "ADD config.yaml /app/\n", "add-instead-of-copy", "warning",
+         "use COPY"),
+        ("RUN useradd", "RUN apt-get update && apt-get install curl && useradd", "apt-no-yes",
+         "error", "build fails"),
+        ("RUN useradd", "RUN apt-get update && apt-get install -y curl && useradd",
+         "apt-lists-kept", "warning", "rm -rf /var/lib/apt/lists"),
+        ("RUN useradd", "RUN apt-get update\nRUN useradd", "apt-update-alone", "warning",
+         "same RUN"),
+        ("pip install --no-cache-dir -r", "pip install -r", "pip-cache-kept", "warning",
+         "--no-cache-dir"),
+        ("WORKDIR /app", "WORKDIR app", "workdir-relative", "warning", "absolute path"),
+        ("WORKDIR /app\n", "", "no-workdir", "warning", "lands in /"),
+        ("COPY . .\n", "COPY --from=biulder /out /out\n", "unknown-stage", "error",
+         "Docker Hub"),
+        ("CMD [", "CMD ['gunicorn']\nCMD [", "repeated-cmd", "warning", "only the last CMD"),
+        ('CMD ["sh"', "CMD ['sh'", "broken-exec-form", "error", "not valid JSON"),
+        ("ENV PYTHONUNBUFFERED=1 PORT=8000", "ENV PYTHONUNBUFFERED=1 PORT=8000 FLASK_DEBUG=1",
+         "dev-server", "error", "interactive debugger"),
+    ],
+)
+def test_review_rules(old, new, rule, severity, words):
+    finding = only(changed(old, new), rule)
+    assert finding.severity == severity
+    assert words in finding.message
+
+
+def test_findings_point_at_the_line_to_change():
+    assert only(changed("0.0.0.0:${PORT}", "127.0.0.1:${PORT}"), "binds-loopback").line == 11
+    assert only(changed("COPY requirements.txt .\n", "COPY . .\n"), "deps-after-code").line == 5
+    assert only(changed("USER app\n", "USER root\n"), "runs-as-root").line == 8
+
+
+def test_a_fixed_port_is_only_a_warning_and_only_without_a_port_variable():
+    text = changed("ENV PYTHONUNBUFFERED=1 PORT=8000", "ENV PYTHONUNBUFFERED=1").replace(
+        "0.0.0.0:${PORT}", "0.0.0.0:8000")
+    finding = only(text, "port-hard-coded")
+    assert finding.severity == "warning" and "${PORT:-8000}" in finding.message
+
+
+def test_gunicorn_without_bind_listens_on_port_when_port_is_set():
+    text = changed("--bind 0.0.0.0:${PORT} ", "")
+    assert "binds-loopback" not in {f.rule for f in review(text)}
+    no_port = text.replace("ENV PYTHONUNBUFFERED=1 PORT=8000", "ENV PYTHONUNBUFFERED=1")
+    assert "gunicorn's default" in only(no_port, "binds-loopback").message
+
+
+def test_build_mounts_replace_copying_the_requirements():
+    text = changed(
+        "COPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n",
+        "RUN --mount=type=cache,target=/root/.cache/pip "
+        "--mount=type=bind,source=requirements.txt,target=requirements.txt "
+        "pip install -r requirements.txt\n",
+    )
+    assert review(text) == []
+
+
+def test_secret_lookalikes_are_not_secrets():
+    text = changed("ENV PYTHONUNBUFFERED=1 PORT=8000",
+                   "ENV PYTHONUNBUFFERED=1 PORT=8000 POSTGRES_PASSWORD_FILE=/run/secrets/db "
+                   "API_KEY=${API_KEY} GPG_KEY=A035C8C19219BA82")
+    assert review(text) == []
+    assert review(changed("COPY . .\n", "COPY . .\nCOPY .env.example /app/\n")) == []
+
+
+def test_installing_the_project_after_copying_it_is_only_a_warning():
+    text = changed("COPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n"
+                   "COPY . .\n", "COPY . .\nRUN pip install --no-cache-dir .\n")
+    assert only(text, "deps-after-code").severity == "warning"
+
+
+def test_non_root_base_images_need_no_user():
+    text = "FROM nginxinc/nginx-unprivileged:1.27-alpine\nCOPY site /usr/share/nginx/html\n" \
+        "HEALTHCHECK CMD wget -q --spider http://127.0.0.1:8080/\n"
+    assert review(text) == []
+    assert only(text.replace("nginxinc/nginx-unprivileged", "nginx"), "runs-as-root").line == 1
+
+
+def test_healthcheck_with_a_tool_the_slim_image_lacks():
+    text = changed('HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('
+                   "'http://127.0.0.1:8000/')\"", "HEALTHCHECK CMD curl -f http://127.0.0.1:8000/")
+    assert "does not include curl" in only(text, "healthcheck-tool-missing").message
+    installed = text.replace("RUN useradd", "RUN apt-get update && apt-get install -y curl && "
+                             "rm -rf /var/lib/apt/lists/* && useradd")
+    assert "healthcheck-tool-missing" not in {f.rule for f in review(installed)}
+
+
+def test_mounts_of_a_run_are_read_from_repeated_flags():
+    df = dockerfile.parse(
+        "FROM a\nRUN --mount=type=cache,target=/c --mount=type=bind,source=r.txt,target=r.txt x\n"
+    )
+    run = df.instructions("RUN")[0]
+    assert run.mounts() == [
+        {"type": "cache", "target": "/c"},
+        {"type": "bind", "source": "r.txt", "target": "r.txt"},
+    ]
+    assert run.flags == {"mount": "type=bind,source=r.txt,target=r.txt"}  # old API unchanged
+
+
+def test_mutilated_dockerfiles_never_crash_the_review():
+    lines = APP.splitlines()
+    for i in range(len(lines)):
+        for variant in (lines[:i] + lines[i + 1 :],
+                        lines[:i] + [lines[i][: len(lines[i]) // 2]] + lines[i + 1 :],
+                        lines[:i] + ['CMD ["a", 1]', "USER", "EXPOSE ${X}/tcp"] + lines[i:]):
+            for finding in review("\n".join(variant)):
+                assert finding.severity in ("error", "warning") and finding.line >= 1

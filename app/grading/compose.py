@@ -1,0 +1,700 @@
+"""Review a Docker Compose file the way a platform engineer would before it goes to a VPS.
+
+    from grading import compose, submission
+    for finding in compose.check(submission.read("compose.yaml"), source="compose.yaml"):
+        print(finding.format())   # compose.yaml:9: error [db-without-volume] Service 'db' ...
+
+    doc = compose.load(text)      # the file as a manifests.Resource (get(), line_of()) or
+                                  # ComposeError(line, message)
+
+What it checks: the file reads as one YAML mapping with known top-level keys; each service
+has an image or a build; named volumes, networks, secrets and configs are declared; a
+depends_on with condition service_healthy points at a service that has a healthcheck; a
+database keeps its data on a volume mounted where that image stores it; no secret is
+written as a plain environment value; databases are not published on the host's public
+interfaces; ports parse; Traefik labels carry rules that Traefik v3 accepts.
+Pure Python (ruamel.yaml), so it runs in Pyodide like the rest of the grader.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from .findings import ERROR
+from .findings import WARNING
+from .findings import Finding
+from .findings import is_reference
+from .findings import looks_like_secret_name
+from .findings import password_in_url
+from .findings import sort_findings
+from .manifests import ManifestError
+from .manifests import Resource
+from .manifests import binary_problem
+from .manifests import nearest
+from .manifests import parse_yaml
+from .manifests import traefik_rule_problems
+
+MAX_COMPOSE_CHARS = 256 * 1024
+TOP_LEVEL_KEYS = (
+    "version", "name", "services", "networks", "volumes", "configs", "secrets", "include",
+    "models",
+)
+SERVICE_KEYS = frozenset("""
+    annotations attach blkio_config build cap_add cap_drop cgroup cgroup_parent command configs
+    container_name cpu_count cpu_percent cpu_period cpu_quota cpu_rt_period cpu_rt_runtime
+    cpu_shares cpus cpuset credential_spec depends_on deploy develop device_cgroup_rules devices
+    dns dns_opt dns_search domainname driver_opts entrypoint env_file environment expose extends
+    external_links extra_hosts gpus group_add healthcheck hostname image init ipc isolation
+    label_file labels links logging mac_address mem_limit mem_reservation mem_swappiness
+    memswap_limit models network_mode networks oom_kill_disable oom_score_adj pid pids_limit
+    platform ports post_start pre_stop privileged profiles provider pull_policy read_only
+    restart runtime scale secrets security_opt shm_size stdin_open stop_grace_period
+    stop_signal storage_opt sysctls tmpfs tty ulimits use_api_socket user userns_mode uts
+    volumes volumes_from working_dir
+""".split())
+HEALTHCHECK_KEYS = frozenset(
+    "test interval timeout retries start_period start_interval disable".split()
+)
+DEPENDS_CONDITIONS = ("service_started", "service_healthy", "service_completed_successfully")
+RESTART_RE = re.compile(r"^(no|always|unless-stopped|on-failure(:\d+)?)$")
+SERVICE_NAME_RE = re.compile(r"^[a-zA-Z0-9._-]+$")
+PORT_RE = re.compile(
+    r"^(?:(?P<ip>\[[^\]]+\]|[0-9.]+|[0-9a-fA-F:]+(?=:\d)):)??"
+    r"(?:(?P<host>\d*(?:-\d+)?):)?(?P<container>\d+(?:-\d+)?)(?:/(?P<proto>tcp|udp|sctp))?$"
+)
+PUBLIC_IPS = ("", "0.0.0.0", "::", "[::]")
+# Database images, a readable name, and where each keeps its data.
+DATABASES: dict[str, tuple[str, str]] = {
+    "postgres": ("PostgreSQL", "/var/lib/postgresql/data"),
+    "postgis": ("PostgreSQL", "/var/lib/postgresql/data"),
+    "mysql": ("MySQL", "/var/lib/mysql"),
+    "mariadb": ("MariaDB", "/var/lib/mysql"),
+    "mongo": ("MongoDB", "/data/db"),
+    "redis": ("Redis", "/data"),
+    "valkey": ("Valkey", "/data"),
+}
+CACHES = ("redis", "valkey")  # often used as a cache: losing the data is a warning
+SHELL_VARIABLE_RE = re.compile(r"(?<!\$)\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+class ComposeError(Exception):
+    """A compose file that cannot be read: the 1-based line and a message."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(f"line {line}: {message}")
+        self.line = line
+        self.message = message
+
+
+def load(text: str, source: str = "compose.yaml") -> Resource:
+    """The compose file as a Resource (get(), line_of()); ComposeError if it is unusable."""
+    try:
+        _, documents, _ = parse_yaml(text, source)
+    except ManifestError as exc:
+        raise ComposeError(exc.line, exc.message) from None
+    while documents and documents[-1] is None:
+        documents.pop()
+    if not documents:
+        raise ComposeError(1, "the file is empty: a compose file needs at least services:")
+    data = documents[0]
+    if not isinstance(data, Mapping):
+        shape = "a list" if isinstance(data, list) else f"a plain value ({data!r:.30})"
+        raise ComposeError(1, (
+            f"the file is {shape}, but a compose file is a mapping with services: at the top"
+        ))
+    line = data.lc.line + 1 if getattr(data, "lc", None) is not None else 1
+    return Resource(data=data, line=line, index=1, source=source)
+
+
+def check(text: str, source: str = "compose.yaml", max_chars: int | None = MAX_COMPOSE_CHARS
+          ) -> list[Finding]:
+    """Review a compose file: a list of findings (rule, severity, line, message, source).
+
+    Never raises on bad input: unreadable YAML, binary data, a huge file, a list at the top
+    or several documents all come back as findings.
+    """
+    if max_chars is not None and len(text) > max_chars:
+        return [Finding(
+            "file-too-large", ERROR, 1,
+            f"the file has {len(text) // 1024} KB of text; this checker reads at most "
+            f"{max_chars // 1024} KB. A compose file that large is better split with include:",
+            source,
+        )]
+    problem = binary_problem(text)
+    if problem:
+        return [Finding("not-text", ERROR, problem[0], problem[1], source)]
+    try:
+        _, documents, notes = parse_yaml(text, source)
+    except ManifestError as exc:
+        return [Finding("yaml-syntax", ERROR, exc.line, exc.message, source)]
+    findings = [Finding("yaml-warning", WARNING, 1, f"YAML: {note}", source) for note in notes]
+    while documents and documents[-1] is None:
+        documents.pop()
+    if len(documents) > 1:
+        findings.append(Finding(
+            "several-documents", WARNING, 1,
+            f"the file holds {len(documents)} YAML documents ('---' lines); a compose file is "
+            "one document, so merge them (or use include: for separate files)", source,
+        ))
+    try:
+        doc = load(text, source)
+    except ComposeError as exc:
+        return [*findings, Finding("compose-shape", ERROR, exc.line, exc.message, source)]
+    try:
+        findings += Compose(doc).check()
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
+        findings.append(Finding(
+            "unchecked", WARNING, 1,
+            f"this checker could not fully read the file ({exc!r:.80}); check its shape "
+            "against the Compose documentation", source,
+        ))
+    return sort_findings(findings, [source])
+
+
+def environment_of(service: Mapping[str, Any]) -> dict[str, tuple[Any, tuple[str | int, ...]]]:
+    """A service's environment as {name: (value, path-within-the-service)}; list or mapping."""
+    env = service.get("environment")
+    found: dict[str, tuple[Any, tuple[str | int, ...]]] = {}
+    if isinstance(env, Mapping):
+        for key, value in env.items():
+            found[str(key)] = (value, ("environment", key))
+    elif isinstance(env, list):
+        for i, item in enumerate(env):
+            name, eq, value = str(item).partition("=")
+            found[name.strip()] = (value if eq else None, ("environment", i))
+    return found
+
+
+def image_parts(image: str) -> tuple[str, str]:
+    """'docker.io/library/postgres:16-alpine' -> ('postgres', '16-alpine')."""
+    reference = image.split("@", 1)[0]
+    last = reference.rsplit("/", 1)[-1]
+    name, _, tag = last.partition(":")
+    return name.lower(), tag
+
+
+def postgres_major(tag: str) -> int | None:
+    """The major version a postgres tag names ('16-alpine' -> 16), or None."""
+    match = re.match(r"^(\d+)", tag)
+    return int(match.group(1)) if match else None
+
+
+class Compose:
+    """One compose file being reviewed."""
+
+    def __init__(self, doc: Resource) -> None:
+        self.doc = doc
+        self.data = doc.data
+        services = self.data.get("services")
+        self.services: dict[str, Any] = dict(services) if isinstance(services, Mapping) else {}
+        self.findings: list[Finding] = []
+
+    def add(self, rule: str, severity: str, path: tuple[str | int, ...], message: str) -> None:
+        self.findings.append(
+            Finding(rule, severity, self.doc.line_of(*path), message, self.doc.source)
+        )
+
+    def declared(self, section: str) -> set[str]:
+        """Names declared under a top-level section (volumes, networks, secrets, configs)."""
+        node = self.data.get(section)
+        return {str(k) for k in node} if isinstance(node, Mapping) else set()
+
+    def check(self) -> list[Finding]:
+        self.check_top_level()
+        for name, service in self.services.items():
+            self.check_service(str(name), service)
+        self.check_top_level_secrets()
+        return self.findings
+
+    def check_top_level(self) -> None:
+        for key in self.data:
+            if not isinstance(key, str) or key in TOP_LEVEL_KEYS or key.startswith("x-"):
+                continue
+            guess = nearest(key, TOP_LEVEL_KEYS)
+            self.add("unknown-top-level", ERROR, (key,), (
+                f"'{key}' is not a top-level key of a compose file"
+                + (f"; did you mean '{guess}'?" if guess else "")
+                + " docker compose refuses the file ('additional properties not allowed'). "
+                "Shared snippets go under a key that starts with x-"
+            ))
+        if "version" in self.data:
+            self.add("version-obsolete", WARNING, ("version",), (
+                "the top-level version: is obsolete: Compose ignores it (and warns), always "
+                "reading the file with the current specification. Remove the line"
+            ))
+        services = self.data.get("services")
+        if services is None:
+            if "include" not in self.data:
+                self.add("no-services", ERROR, (), (
+                    "the file has no services: section, so there is nothing to run"
+                ))
+        elif not isinstance(services, Mapping):
+            self.add("compose-shape", ERROR, ("services",), (
+                "services: must be a mapping of service names to their settings "
+                "(web: {image: ...}), not a list"
+            ))
+
+    def check_service(self, name: str, service: Any) -> None:
+        path = ("services", name)
+        if not SERVICE_NAME_RE.match(name):
+            self.add("invalid-service-name", ERROR, path, (
+                f"service name '{name}' may only use letters, digits, '.', '_' and '-'; other "
+                "services reach it by this name over the network"
+            ))
+        if not isinstance(service, Mapping):
+            self.add("compose-shape", ERROR, path, (
+                f"service '{name}' must be a mapping of settings (image:, ports:, ...), not "
+                f"{'empty' if service is None else repr(service)[:30]}"
+            ))
+            return
+        for key in service:
+            if not isinstance(key, str) or key in SERVICE_KEYS or key.startswith("x-"):
+                continue
+            guess = nearest(key, SERVICE_KEYS)
+            self.add("unknown-key", ERROR if guess else WARNING, (*path, key), (
+                f"service '{name}': '{key}' is not a service setting"
+                + (f"; did you mean '{guess}'?" if guess else "")
+                + " Compose rejects the file (or, for a newer setting, your Compose version "
+                "may not know it)"
+            ))
+        image = service.get("image")
+        if not image and not service.get("build") and not service.get("extends"):
+            self.add("no-image-or-build", ERROR, path, (
+                f"service '{name}' has neither image: nor build:, so Compose has nothing to run"
+            ))
+        database = None
+        if isinstance(image, str) and image:
+            database = self.check_image(name, path, image)
+        env = environment_of(service)
+        self.check_environment(name, path, env)
+        self.check_ports(name, path, service, database)
+        targets = self.check_volumes(name, path, service)
+        if database:
+            self.check_database_volume(name, path, service, image, database, targets, env)
+        self.check_depends_on(name, path, service)
+        self.check_healthcheck(name, path, service, env)
+        self.check_references(name, path, service)
+        self.check_restart(name, path, service)
+        self.check_labels(name, path, service)
+
+    def check_image(self, name: str, path: tuple[str | int, ...], image: str) -> str | None:
+        """Warn about unpinned images; return the database family, if it is one."""
+        base, tag = image_parts(image)
+        database = base if base in DATABASES else None
+        if "$" in image:
+            return database
+        if "@" not in image and (not tag or tag == "latest"):
+            if database and database not in CACHES:
+                self.add("db-image-unpinned", ERROR, (*path, "image"), (
+                    f"service '{name}': image {image} means :latest. For a database that is "
+                    "dangerous: the day latest moves to a new major version, the new server "
+                    "cannot read the old data directory and the database does not start. Pin "
+                    f"the major version, e.g. {base}:16"
+                ))
+            else:
+                self.add("image-unpinned", WARNING, (*path, "image"), (
+                    f"service '{name}': image {image} means :latest, so a redeploy can pull a "
+                    "different version with no change of yours. Pin a version tag"
+                ))
+        return database
+
+    def check_environment(
+        self, name: str, path: tuple[str | int, ...],
+        env: dict[str, tuple[Any, tuple[str | int, ...]]],
+    ) -> None:
+        for key, (value, where) in env.items():
+            if value is None or isinstance(value, (Mapping, list)):
+                continue
+            text = str(value)
+            if password_in_url(text):
+                self.add("plain-secret", ERROR, (*path, *where), (
+                    f"service '{name}': {key} contains a password written into the URL. "
+                    "The compose file goes to git; the password goes with it. Write "
+                    f"{key}: ${{{key}}} and set the value in Coolify's environment (or an "
+                    ".env file that is not committed)"
+                ))
+            elif looks_like_secret_name(key) and not is_reference(text) and not isinstance(
+                value, bool
+            ):
+                self.add("plain-secret", ERROR, (*path, *where), (
+                    f"service '{name}': {key} is written in plain text in the compose file, "
+                    "which goes to git, into backups and onto every laptop that clones it. "
+                    f"Write {key}: ${{{key}}} (or ${{{key}:?set it}}) and set the value in "
+                    "Coolify's environment variables, or use a Compose secret"
+                ))
+            if key == "POSTGRES_HOST_AUTH_METHOD" and text == "trust":
+                self.add("db-no-password", WARNING, (*path, *where), (
+                    f"service '{name}': POSTGRES_HOST_AUTH_METHOD=trust lets anyone who can "
+                    "reach the port log in as any user without a password"
+                ))
+
+    def check_ports(
+        self, name: str, path: tuple[str | int, ...], service: Mapping[str, Any],
+        database: str | None,
+    ) -> None:
+        ports = service.get("ports")
+        if ports is None:
+            return
+        if not isinstance(ports, list):
+            self.add("compose-shape", ERROR, (*path, "ports"), (
+                f"service '{name}': ports: is a list ('- \"8080:8000\"')"
+            ))
+            return
+        is_proxy = image_parts(str(service.get("image") or ""))[0] in ("traefik", "caddy", "nginx")
+        routed = not is_proxy and any("traefik.http.routers" in k for k in label_map(service))
+        for i, port in enumerate(ports):
+            where = (*path, "ports", i)
+            published = self.published_ip(name, where, port)
+            if published is None:
+                continue
+            if published in PUBLIC_IPS and database:
+                label, _ = DATABASES[database]
+                self.add("db-port-published", WARNING, where, (
+                    f"service '{name}': this publishes {label} on every interface of the "
+                    "host, so the whole internet can try passwords on it (Docker's published "
+                    "ports also bypass ufw rules). The app reaches it over the compose network "
+                    "without ports:; remove it, or bind 127.0.0.1 for an SSH tunnel"
+                ))
+            elif published in PUBLIC_IPS and routed:
+                self.add("port-bypasses-proxy", WARNING, where, (
+                    f"service '{name}' is routed by Traefik (its labels), which reaches it over "
+                    "the Docker network; publishing the port as well opens a second, direct "
+                    "door that skips HTTPS and the proxy's middlewares. Use expose: (or "
+                    "nothing) instead of ports:"
+                ))
+
+    def published_ip(self, name: str, where: tuple[str | int, ...], port: Any) -> str | None:
+        """The host IP a published port binds ('' = every interface); None if unpublished."""
+        if isinstance(port, Mapping):
+            target = port.get("target")
+            if not isinstance(target, int) or isinstance(target, bool):
+                self.add("invalid-port", ERROR, where, (
+                    f"service '{name}': a long-form port needs target: (the container's port)"
+                ))
+                return None
+            return str(port.get("host_ip") or "")
+        if isinstance(port, int) and not isinstance(port, bool):
+            return ""  # only a container port: published on a random port, every interface
+        text = str(port)
+        if "$" in text:
+            return None
+        match = PORT_RE.match(text)
+        if not match:
+            self.add("invalid-port", ERROR, where, (
+                f"service '{name}': '{text}' is not a port mapping; write \"HOST:CONTAINER\" "
+                "such as \"8080:8000\" (or \"127.0.0.1:8080:8000\")"
+            ))
+            return None
+        numbers = [int(n) for n in re.findall(r"\d+", match.group("container") or "")]
+        numbers += [int(n) for n in re.findall(r"\d+", match.group("host") or "")]
+        if any(not 0 < n < 65536 for n in numbers):
+            self.add("invalid-port", ERROR, where, (
+                f"service '{name}': '{text}': ports are numbers from 1 to 65535"
+            ))
+            return None
+        if type(port) is str and match.group("host") and int(
+            re.findall(r"\d+", match.group("container"))[0]
+        ) < 60:
+            self.add("unquoted-port", WARNING, where, (
+                f"service '{name}': write \"{text}\" in quotes: YAML 1.1 parsers read an "
+                "unquoted xx:yy with numbers below 60 as a base-60 number, and the Compose "
+                "documentation recommends quoting every mapping"
+            ))
+        # Without a host port Docker picks a random one, still on every interface.
+        return str(match.group("ip") or "")
+
+    def check_volumes(
+        self, name: str, path: tuple[str | int, ...], service: Mapping[str, Any]
+    ) -> list[tuple[str, str, tuple[str | int, ...]]]:
+        """Named volumes are declared; returns (kind, target, where) for each mount."""
+        volumes = service.get("volumes")
+        if volumes is None:
+            return []
+        if not isinstance(volumes, list):
+            self.add("compose-shape", ERROR, (*path, "volumes"), (
+                f"service '{name}': volumes: is a list ('- data:/var/lib/postgresql/data')"
+            ))
+            return []
+        declared = self.declared("volumes")
+        mounts = []
+        for i, volume in enumerate(volumes):
+            where = (*path, "volumes", i)
+            if isinstance(volume, Mapping):
+                kind = str(volume.get("type", "volume"))
+                source = str(volume.get("source") or "")
+                target = str(volume.get("target") or "")
+                if kind == "volume" and not source:
+                    kind = "anonymous"
+            else:
+                parts = str(volume).split(":")
+                if len(parts) == 1:
+                    kind, source, target = "anonymous", "", parts[0]
+                else:
+                    source, target = parts[0], parts[1]
+                    kind = "bind" if source.startswith((".", "/", "~", "$")) else "volume"
+            if kind == "volume" and source not in declared and "$" not in source:
+                self.add("undeclared-volume", ERROR, where, (
+                    f"service '{name}' mounts the named volume '{source}', which is not "
+                    "declared under the top-level volumes: key, so docker compose stops with "
+                    f"'service \"{name}\" refers to undefined volume {source}'. Add "
+                    f"volumes: {{{source}: {{}}}} at the top level"
+                ))
+            mounts.append((kind, target.rstrip("/") or "/", where))
+        return mounts
+
+    def check_database_volume(
+        self, name: str, path: tuple[str | int, ...], service: Mapping[str, Any], image: str,
+        database: str, mounts: list[tuple[str, str, tuple[str | int, ...]]],
+        env: dict[str, tuple[Any, tuple[str | int, ...]]],
+    ) -> None:
+        label, data_dir = DATABASES[database]
+        _, tag = image_parts(image)
+        persistent = [(kind, target, where) for kind, target, where in mounts
+                      if kind in ("volume", "bind")]
+        severity = WARNING if database in CACHES else ERROR
+        if database in ("postgres", "postgis"):
+            pgdata = env.get("PGDATA", (None, ()))[0]
+            major = postgres_major(tag)
+            if pgdata:
+                wanted = [str(pgdata).rstrip("/")]
+            elif major is not None and major >= 18:
+                wanted = ["/var/lib/postgresql"]
+                wrong = [m for m in persistent if m[1] == "/var/lib/postgresql/data"]
+                if wrong:
+                    self.add("db-volume-path", ERROR, wrong[0][2], (
+                        f"service '{name}': from PostgreSQL 18 the image keeps its data in "
+                        "/var/lib/postgresql/18/docker and refuses to start with a volume at "
+                        "/var/lib/postgresql/data. Mount the volume at /var/lib/postgresql"
+                    ))
+                    return
+            elif major is not None:
+                wanted = [data_dir]
+                wrong = [m for m in persistent if m[1] == "/var/lib/postgresql"]
+                if wrong and not any(m[1] == data_dir for m in persistent):
+                    self.add("db-volume-path", ERROR, wrong[0][2], (
+                        f"service '{name}': PostgreSQL {major} keeps its data in "
+                        "/var/lib/postgresql/data, which the image declares as a VOLUME of "
+                        "its own; a volume mounted one level higher does not receive the data, "
+                        "which lands in an anonymous volume and is lost when the container is "
+                        "recreated. Mount the volume at /var/lib/postgresql/data"
+                    ))
+                    return
+            else:
+                wanted = [data_dir, "/var/lib/postgresql"]
+        else:
+            wanted = [data_dir]
+        covered = any(
+            any(w == target or w.startswith(target + "/") for w in wanted)
+            for _, target, _ in persistent
+        )
+        if covered:
+            return
+        anonymous = [m for m in mounts if m[0] in ("anonymous", "tmpfs")]
+        self.add("db-without-volume", severity, anonymous[0][2] if anonymous else (*path,), (
+            f"service '{name}' runs {label}, but no named volume (or host directory) is "
+            f"mounted at {wanted[0]}, where it keeps its data. The data then lives in the "
+            "container (or an anonymous volume): docker compose down, or a redeploy that "
+            "recreates the container, starts again with an empty database. Mount a named "
+            f"volume: - {name}-data:{wanted[0]} (and declare it under volumes:)"
+            + (" If it is only a cache, this may be fine." if database in CACHES else "")
+        ))
+
+    def check_depends_on(
+        self, name: str, path: tuple[str | int, ...], service: Mapping[str, Any]
+    ) -> None:
+        depends = service.get("depends_on")
+        if depends is None:
+            return
+        where = (*path, "depends_on")
+        if isinstance(depends, list):
+            entries = [(str(d), None, (*where, i)) for i, d in enumerate(depends)]
+        elif isinstance(depends, Mapping):
+            entries = []
+            for dep, options in depends.items():
+                condition = options.get("condition", "service_started") if isinstance(
+                    options, Mapping) else None
+                entries.append((str(dep), condition, (*where, dep)))
+        else:
+            self.add("compose-shape", ERROR, where, (
+                f"service '{name}': depends_on is a list of service names, or a mapping with "
+                "condition: for each"
+            ))
+            return
+        for dep, condition, dep_path in entries:
+            target = self.services.get(dep)
+            if dep not in self.services:
+                guess = nearest(dep, [str(s) for s in self.services])
+                self.add("unknown-service", ERROR, dep_path, (
+                    f"service '{name}' depends on '{dep}', which is not a service in this file"
+                    + (f" (did you mean '{guess}'?)" if guess else "")
+                    + "; docker compose refuses to start"
+                ))
+                continue
+            if condition is not None and condition not in DEPENDS_CONDITIONS:
+                self.add("invalid-condition", ERROR, (*dep_path, "condition"), (
+                    f"service '{name}': condition {condition} must be one of "
+                    f"{', '.join(DEPENDS_CONDITIONS)}"
+                ))
+                continue
+            target_map = target if isinstance(target, Mapping) else {}
+            health = target_map.get("healthcheck")
+            disabled = isinstance(health, Mapping) and health.get("disable") is True
+            if condition == "service_healthy" and (not health or disabled):
+                built = bool(target_map.get("build"))
+                self.add("healthy-without-healthcheck", WARNING if built else ERROR,
+                         (*dep_path, "condition"), (
+                    f"service '{name}' waits for '{dep}' to be healthy, but '{dep}' has no "
+                    "healthcheck" + (" here (its Dockerfile may define a HEALTHCHECK)"
+                                     if built else "")
+                    + f", so it never becomes healthy and '{name}' never starts (docker "
+                    f"compose reports 'dependency failed to start'). Give '{dep}' a healthcheck"
+                    + (", e.g. test: [\"CMD-SHELL\", \"pg_isready -U $${POSTGRES_USER}\"]"
+                       if "postgres" in str(target_map.get("image", "")) else "")
+                ))
+            image = target_map.get("image")
+            database = image_parts(str(image))[0] if image else ""
+            is_db = database in DATABASES and database not in CACHES
+            if is_db and condition in (None, "service_started"):
+                self.add("depends-on-not-ready", WARNING, dep_path, (
+                    f"service '{name}' only waits for '{dep}' to start, not to be ready: a "
+                    "database takes seconds to accept connections, so the app's first "
+                    "connection fails (and it may crash-loop). Give the database a "
+                    "healthcheck and write depends_on: {" + dep + ": {condition: "
+                    "service_healthy}}"
+                ))
+
+    def check_healthcheck(
+        self, name: str, path: tuple[str | int, ...], service: Mapping[str, Any],
+        env: dict[str, tuple[Any, tuple[str | int, ...]]],
+    ) -> None:
+        health = service.get("healthcheck")
+        if health is None:
+            return
+        where = (*path, "healthcheck")
+        if not isinstance(health, Mapping):
+            self.add("compose-shape", ERROR, where, (
+                f"service '{name}': healthcheck is a mapping (test:, interval:, ...)"
+            ))
+            return
+        for key in health:
+            if isinstance(key, str) and key not in HEALTHCHECK_KEYS:
+                guess = nearest(key, HEALTHCHECK_KEYS)
+                self.add("unknown-key", ERROR, (*where, key), (
+                    f"service '{name}': healthcheck has no '{key}'"
+                    + (f"; did you mean '{guess}'?" if guess else "")
+                ))
+        test = health.get("test")
+        if test is None:
+            if health.get("disable") is not True:
+                self.add("healthcheck-test", ERROR, where, (
+                    f"service '{name}': the healthcheck needs test: (the command to run)"
+                ))
+            return
+        if isinstance(test, list):
+            if not test or str(test[0]) not in ("NONE", "CMD", "CMD-SHELL"):
+                self.add("healthcheck-test", ERROR, (*where, "test"), (
+                    f"service '{name}': a test list starts with CMD (run a program) or "
+                    "CMD-SHELL (run a shell command), e.g. [\"CMD\", \"pg_isready\"]; "
+                    f"'{test[0] if test else ''}' is neither"
+                ))
+                return
+            script = " ".join(str(t) for t in test[1:])
+        else:
+            script = str(test)
+        for variable in SHELL_VARIABLE_RE.findall(script):
+            if variable in env:
+                self.add("compose-interpolation", WARNING, (*where, "test"), (
+                    f"service '{name}': Compose replaces ${variable} in the healthcheck with "
+                    "the value from your shell or .env when it reads the file, not with the "
+                    f"container's {variable}; if that is not set where you run compose, the "
+                    f"check runs with an empty value. Write $${variable} so that the "
+                    "container's shell expands it"
+                ))
+                break
+
+    def check_references(
+        self, name: str, path: tuple[str | int, ...], service: Mapping[str, Any]
+    ) -> None:
+        """networks, secrets and configs used by a service are declared at the top level."""
+        for section in ("networks", "secrets", "configs"):
+            node = service.get(section)
+            if node is None:
+                continue
+            if isinstance(node, Mapping):
+                refs = [(str(k), (*path, section, k)) for k in node]
+            elif isinstance(node, list):
+                refs = []
+                for i, item in enumerate(node):
+                    ref = item.get("source") if isinstance(item, Mapping) else item
+                    refs.append((str(ref), (*path, section, i)))
+            else:
+                continue
+            declared = self.declared(section)
+            for ref, where in refs:
+                if section == "networks" and ref == "default":
+                    continue
+                if ref not in declared:
+                    self.add(f"undeclared-{section[:-1]}", ERROR, where, (
+                        f"service '{name}' uses the {section[:-1]} '{ref}', which is not "
+                        f"declared under the top-level {section}: key, so docker compose "
+                        "refuses to start"
+                    ))
+
+    def check_restart(
+        self, name: str, path: tuple[str | int, ...], service: Mapping[str, Any]
+    ) -> None:
+        restart = service.get("restart")
+        if restart is None:
+            return
+        if not isinstance(restart, str) or not RESTART_RE.match(restart):
+            self.add("invalid-restart", ERROR, (*path, "restart"), (
+                f"service '{name}': restart: {restart} must be no, always, on-failure[:N] or "
+                "unless-stopped (quote \"no\")"
+            ))
+
+    def check_labels(
+        self, name: str, path: tuple[str | int, ...], service: Mapping[str, Any]
+    ) -> None:
+        for key, (value, where) in label_map(service).items():
+            if re.match(r"^traefik\.http\.routers\.[^.]+\.rule$", key):
+                for problem in traefik_rule_problems(value):
+                    self.add("traefik-rule", ERROR, (*path, *where), (
+                        f"service '{name}': Traefik rule {value!s:.60}: {problem}. Traefik "
+                        "rejects the router, so the domain answers 404"
+                    ))
+            elif re.match(r"^traefik\.http\.services\.[^.]+\.loadbalancer\.server\.port$", key):
+                if not str(value).isdigit():
+                    self.add("traefik-port", ERROR, (*path, *where), (
+                        f"service '{name}': {key} must be the port number the app listens on "
+                        "inside the container"
+                    ))
+
+    def check_top_level_secrets(self) -> None:
+        for section, sources in (("secrets", ("file", "environment", "external", "name")),
+                                 ("configs", ("file", "environment", "external", "content",
+                                              "name"))):
+            node = self.data.get(section)
+            if not isinstance(node, Mapping):
+                continue
+            for key, value in node.items():
+                if not isinstance(value, Mapping) or not any(s in value for s in sources):
+                    self.add(f"{section[:-1]}-source", ERROR, (section, key), (
+                        f"top-level {section[:-1]} '{key}' needs a source: file: (a path), "
+                        "environment: (a variable name) or external: true"
+                    ))
+
+
+def label_map(service: Mapping[str, Any]) -> dict[str, tuple[Any, tuple[str | int, ...]]]:
+    """A service's labels as {key: (value, path-within-the-service)}; list or mapping."""
+    labels = service.get("labels")
+    found: dict[str, tuple[Any, tuple[str | int, ...]]] = {}
+    if isinstance(labels, Mapping):
+        for key, value in labels.items():
+            found[str(key)] = (value, ("labels", key))
+    elif isinstance(labels, list):
+        for i, item in enumerate(labels):
+            key, _, value = str(item).partition("=")
+            found[key.strip()] = (value.strip(), ("labels", i))
+    return found
