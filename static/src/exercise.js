@@ -101,6 +101,7 @@ const stepText = {
 
 const buttons = { check: $("check-button"), run: $("run-button"), stop: $("stop-button") };
 let running = false;
+let stopRequested = false; // Stop pressed before the code reached the worker (cards, loading)
 let runtimeReady = false;
 function updateButtons() {
   buttons.check.disabled = running || !data.runtime.base_url;
@@ -322,6 +323,7 @@ async function onOpen() {
 async function check(mode) {
   if (running || !runner) return;
   running = true;
+  stopRequested = false;
   updateButtons();
   const files = editor.files();
   showRunning(mode);
@@ -333,6 +335,14 @@ async function check(mode) {
   const started = performance.now();
   try {
     await runner.ready;
+    if (stopRequested) { // nothing ran, so nothing is recorded
+      running = false;
+      updateButtons();
+      cards.clear();
+      $("verdict-summary").replaceChildren(el("p", "headline", "Stopped before it ran. Press Check when you are ready."));
+      status("");
+      return;
+    }
     status(mode === "check" ? "Running the tests…" : "Running your code…");
     verdict = await runner.run(job, exercise.time_limit_ms);
   } catch (err) {
@@ -366,7 +376,11 @@ async function check(mode) {
 
 buttons.check.addEventListener("click", () => check("check"));
 buttons.run.addEventListener("click", () => check("run"));
-buttons.stop.addEventListener("click", () => runner && runner.halt(true));
+buttons.stop.addEventListener("click", () => {
+  if (!runner) return;
+  if (runner.busy) runner.halt(true);
+  else stopRequested = true;
+});
 $("reset-button").addEventListener("click", () => {
   undoFiles = editor.files();
   editor.setFiles(exercise.starter);

@@ -159,7 +159,10 @@ def test_stop_button_and_code_that_swallows_the_interrupt(page, live_server, exe
     # Stop: the learner ends a slow run themselves.
     replace_code(page, "while True:\n    pass\n")
     page.get_by_role("button", name="Check").click()
-    page.wait_for_timeout(500)
+    page.wait_for_function(
+        "() => document.getElementById('status-line').textContent.includes('Running the tests')"
+    )
+    page.wait_for_timeout(300)
     page.get_by_role("button", name="Stop").click()
     page.wait_for_selector(".verdict-timeout", timeout=10_000)
     assert "Stopped by you" in page.inner_text("#verdict-summary")
