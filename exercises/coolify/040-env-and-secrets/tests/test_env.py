@@ -1,0 +1,157 @@
+"""Checks that no secret is committed: compose.yaml refers to variables, .env.example names them."""
+
+from __future__ import annotations
+
+import re
+from typing import NoReturn
+
+import pytest
+from grading import compose
+from grading import submission
+from grading.findings import looks_like_secret_name
+
+FILE = "compose.yaml"
+EXAMPLE = ".env.example"
+# ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:?message}, ${NAME?message}, $NAME
+REFERENCE_RE = re.compile(
+    r"(?<!\$)\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-?+])?(?P<rest>[^}]*)\}"
+    r"|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))"
+)
+EXAMPLE_LINE_RE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$")
+SECRETS = ("SECRET_KEY", "STRIPE_API_KEY", "POSTGRES_PASSWORD")
+
+
+def fail(message: str) -> NoReturn:
+    """Fail with exactly this message (the learner reads it)."""
+    raise AssertionError(message)
+
+
+def compose_text() -> str:
+    text = submission.read(FILE)
+    try:
+        compose.load(text, source=FILE)
+    except compose.ComposeError:
+        pytest.skip("the compose file cannot be read yet (see the first check)")
+    return text
+
+
+def references(text: str) -> list[tuple[str, str, str, int]]:
+    """Every variable reference: (name, operator, default-or-message, line)."""
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith("#"):
+            continue
+        for match in REFERENCE_RE.finditer(line):
+            name = match.group("braced") or match.group("bare")
+            found.append((name, match.group("op") or "", match.group("rest") or "", number))
+    return found
+
+
+def example_entries() -> dict[str, tuple[str, int]]:
+    """The names in .env.example with their value and line."""
+    entries = {}
+    for number, line in enumerate(submission.read(EXAMPLE).splitlines(), start=1):
+        if line.lstrip().startswith("#"):
+            continue
+        match = EXAMPLE_LINE_RE.match(line)
+        if match:
+            value = match.group(2).strip().strip("'\"")
+            entries[match.group(1)] = (value, number)
+    return entries
+
+
+def is_secret(name: str) -> bool:
+    return name in SECRETS or looks_like_secret_name(name)
+
+
+def test_files_can_be_read():
+    """compose.yaml is a compose file and .env.example exists."""
+    try:
+        compose.load(submission.read(FILE), source=FILE)
+    except compose.ComposeError as exc:
+        fail(f"{FILE} line {exc.line}: {exc.message}")
+    if not submission.read(EXAMPLE).strip():
+        fail(
+            f"{EXAMPLE} is empty. It is the list of variables someone must set before the "
+            "first deploy: one NAME= line per variable that compose.yaml uses"
+        )
+
+
+def test_no_secret_is_written_in_compose():
+    """compose.yaml contains no secret value (only references to variables)."""
+    text = compose_text()
+    plain = [f for f in compose.check(text, source=FILE) if f.rule == "plain-secret"]
+    if plain:
+        fail("\n".join(f"{FILE} line {f.line}: {f.message}" for f in plain))
+
+
+def test_secrets_have_no_default():
+    """No secret has a default value in compose.yaml."""
+    for name, op, rest, line in references(compose_text()):
+        if is_secret(name) and op in (":-", "-") and rest:
+            fail(
+                f"{FILE} line {line}: ${{{name}{op}{rest}}} gives the secret a default "
+                f"value, and that default is now in git for everyone who can read the "
+                f"repository. Worse, if {name} is ever missing in Coolify, production "
+                f"silently runs with the committed value. Write ${{{name}:?set {name}}} instead"
+            )
+
+
+def test_secrets_are_required():
+    """Each secret is required (${NAME:?message}), so a missing one stops the deploy."""
+    text = compose_text()
+    used = {}
+    for name, op, _, line in references(text):
+        if is_secret(name):
+            used.setdefault(name, []).append((op, line))
+    for name in SECRETS:
+        if name not in used:
+            fail(
+                f"{FILE}: the file never refers to ${{{name}}}. Every secret the shop needs "
+                f"({', '.join(SECRETS)}) must come from a variable"
+            )
+    for name, uses in used.items():
+        for op, line in uses:
+            if op not in (":?", "?"):
+                fail(
+                    f"{FILE} line {line}: ${{{name}}} is not marked as required. If someone "
+                    f"forgets to set {name} in Coolify, Compose only warns and puts an empty "
+                    "string there: the app starts with an empty secret (or crash-loops on it) "
+                    f"instead of the deploy failing with a clear message. Write "
+                    f"${{{name}:?set {name} in Coolify}}"
+                )
+
+
+def test_env_example_lists_every_variable():
+    """.env.example has a line for every variable that compose.yaml uses."""
+    entries = example_entries()
+    missing = []
+    for name, _, _, line in references(compose_text()):
+        if name not in entries and name not in [m[0] for m in missing]:
+            missing.append((name, line))
+    if missing:
+        name, line = missing[0]
+        more = f" (also {', '.join(n for n, _ in missing[1:])})" if len(missing) > 1 else ""
+        fail(
+            f"{FILE} line {line} uses {name}, which is not listed in .env.example{more}. The "
+            "example file is the checklist for the next deploy: a variable missing from it is "
+            f"the one nobody sets. Add a line {name}="
+        )
+
+
+def test_env_example_holds_no_secret_values():
+    """.env.example names the secrets without values."""
+    for name, (value, line) in example_entries().items():
+        if is_secret(name) and value:
+            fail(
+                f"{EXAMPLE} line {line}: {name} has a value. This file is committed, so a real "
+                "value in it is as public as the code (and a placeholder like 'changeme' ends "
+                f"up deployed sooner or later). Leave it empty: {name}="
+            )
+
+
+def test_reviewer_finds_no_errors():
+    """The compose reviewer finds no error."""
+    findings = [f for f in compose.check(submission.read(FILE), source=FILE) if f.is_error]
+    if findings:
+        fail("\n".join(f"{FILE} line {f.line}: {f.message}" for f in findings))

@@ -1,0 +1,134 @@
+"""Checks a two-stage Dockerfile: compilers only in the build stage, a HEALTHCHECK, gunicorn."""
+
+from __future__ import annotations
+
+import re
+from typing import NoReturn
+
+import pytest
+from grading import dockerfile
+from grading import submission
+
+FILE = "Dockerfile"
+BUILD_TOOLS = ("build-essential", "gcc", "g++", "make", "libpq-dev", "python3-dev")
+BASE_RULES = ("base-image-floating", "base-image-heavy", "base-image-unpinned",
+              "base-image-variable", "python-alpine")
+START_RULES = ("dev-server", "binds-loopback", "variable-in-exec-form", "port-hard-coded",
+               "no-cmd", "broken-exec-form")
+USER_RULES = ("runs-as-root", "user-not-created")
+
+
+def fail(message: str) -> NoReturn:
+    """Fail with exactly this message (the learner reads it)."""
+    raise AssertionError(message)
+
+
+def parsed(strict: bool = False) -> dockerfile.Dockerfile:
+    """The learner's Dockerfile; if it cannot be read, only the first test says why."""
+    try:
+        return dockerfile.parse(submission.read(FILE))
+    except dockerfile.DockerfileError as exc:
+        if strict:
+            fail(f"{FILE} line {exc.line}: {exc.message}")
+        pytest.skip("the Dockerfile cannot be read yet (see the first check)")
+
+
+def findings(*rules: str) -> list[dockerfile.Finding]:
+    """The reviewer's findings with these rule ids, in reading order."""
+    parsed()
+    return [f for f in dockerfile.check(submission.read(FILE), source=FILE) if f.rule in rules]
+
+
+def report(found: list[dockerfile.Finding]) -> None:
+    if found:
+        fail("\n".join(f"{FILE} line {f.line}: {f.message}" for f in found))
+
+
+def installs_build_tools(ins: dockerfile.Instruction) -> list[str]:
+    """The compilers and -dev headers a RUN installs with apt-get."""
+    text = " ".join([ins.args, *ins.heredocs])
+    if not re.search(r"apt(-get)?\s+(\S+\s+)*install", text):
+        return []
+    words = set(dockerfile.split_words(text.replace("\\\n", " ")))
+    return [tool for tool in BUILD_TOOLS if tool in words]
+
+
+def test_dockerfile_can_be_read():
+    """The Dockerfile is well-formed."""
+    parsed(strict=True)
+    report(findings("broken-exec-form", "unknown-stage"))
+
+
+def test_images_are_pinned_and_slim():
+    """Every stage starts from a pinned, slim base image."""
+    report(findings(*BASE_RULES))
+
+
+def test_no_compilers_in_the_final_image():
+    """Compilers stay in a build stage; the final image gets only the built wheels."""
+    df = parsed()
+    final = df.final_stage()
+    for ins in df.chain_instructions("RUN"):
+        tools = installs_build_tools(ins)
+        if tools:
+            fail(
+                f"{FILE} line {ins.line} installs {', '.join(tools)} into the image that runs "
+                "on the VPS. The compilers are needed only to build psycopg's C extension; in "
+                "the final image they add hundreds of MB and give an attacker a toolchain. "
+                "Build wheels in a first stage (FROM ... AS build, pip wheel --wheel-dir "
+                "/wheels), then COPY --from=build /wheels into a clean slim stage"
+            )
+    copies = [ins for ins in df.chain_instructions("COPY") if "from" in ins.flags]
+    if len(df.stages) < 2 or not copies:
+        fail(
+            f"{FILE} line {final.line}: there is one stage only, and requirements.txt needs "
+            "psycopg[c], which compiles C code: without build tools pip fails, with them the "
+            "image ships its compilers. Use two stages: build the wheels in the first, then "
+            "COPY --from=<first stage> the wheels into the final one"
+        )
+
+
+def test_has_a_working_healthcheck():
+    """The final image has a HEALTHCHECK that calls /healthz with a tool the image has."""
+    df = parsed()
+    checks = df.chain_instructions("HEALTHCHECK")
+    final = df.final_stage()
+    if not checks or checks[-1].args.strip().upper() == "NONE":
+        fail(
+            f"{FILE} line {final.line}: the final stage has no HEALTHCHECK, so Docker and "
+            "Coolify only know that gunicorn runs, not that the app answers. A worker stuck "
+            "on a dead database stays 'running' for ever, and a broken deploy replaces a "
+            "working one. Add HEALTHCHECK CMD python -c \"...urlopen('http://127.0.0.1:' + "
+            "os.environ.get('PORT', '8000') + '/healthz')\""
+        )
+    check = checks[-1]
+    if "/healthz" not in check.args:
+        fail(
+            f"{FILE} line {check.line}: the HEALTHCHECK does not call /healthz, the endpoint "
+            "app.py provides, which also checks the database connection. A check of '/' or "
+            "of the process alone says 'healthy' while every query fails"
+        )
+    report(findings("healthcheck-tool-missing"))
+
+
+def test_starts_gunicorn_on_all_interfaces():
+    """The container starts gunicorn on 0.0.0.0 and the PORT variable."""
+    report(findings(*START_RULES))
+    df = parsed()
+    start = df.startup()
+    if start is None or not any(w.endswith("gunicorn") for w in start.words):
+        line = start.line if start else df.final_stage().line
+        fail(
+            f"{FILE} line {line}: the container should start gunicorn (in requirements.txt): "
+            "gunicorn --bind 0.0.0.0:${PORT} app:app"
+        )
+
+
+def test_runs_as_a_non_root_user():
+    """The app runs as a user without root rights."""
+    report(findings(*USER_RULES))
+
+
+def test_reviewer_finds_no_errors():
+    """The Dockerfile reviewer finds no error."""
+    report([f for f in dockerfile.check(submission.read(FILE), source=FILE) if f.is_error])

@@ -1,0 +1,102 @@
+"""Checks that main.py makes uvicorn listen where Coolify's Traefik proxy can reach it."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import sys
+from typing import NoReturn
+
+from grading import submission
+
+ALL_INTERFACES = {"0.0.0.0", "::", ""}
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def fail(message: str) -> NoReturn:
+    """Fail with exactly this message (the learner reads it)."""
+    raise AssertionError(message)
+
+
+def options(environ: dict[str, str]) -> dict:
+    """Import main.py afresh and call server_options(environ)."""
+    sys.modules.pop("main", None)
+    try:
+        main = importlib.import_module("main")
+    except Exception as exc:  # noqa: BLE001 - the learner reads what went wrong
+        fail(f"main.py cannot be imported: {type(exc).__name__}: {exc}")
+    func = getattr(main, "server_options", None)
+    if not callable(func):
+        fail("main.py has no server_options(environ) function any more; keep it, uvicorn.run "
+             "gets its host and port from it")
+    result = func(dict(environ))
+    if not isinstance(result, dict) or "host" not in result or "port" not in result:
+        fail(f"server_options() returned {result!r}; it should return a dict with host and "
+             "port, the keyword arguments of uvicorn.run()")
+    return result
+
+
+def test_listens_on_every_interface():
+    """uvicorn listens on 0.0.0.0, not on the container's loopback."""
+    host = str(options({"PORT": "3000"})["host"])
+    if host in LOOPBACK:
+        fail(
+            f"server_options() still gives host '{host}'. Inside a container, 127.0.0.1 "
+            "(localhost) is the container's own loopback: only programs in that same "
+            "container can connect. Traefik runs in another container and connects over "
+            "Docker's network, finds nothing listening, and the visitor gets 502 Bad Gateway. "
+            "That is why the test from the container's own terminal worked. Use 0.0.0.0"
+        )
+    if host not in ALL_INTERFACES:
+        fail(
+            f"server_options() gives host '{host}'. A container's network address changes "
+            "every time Coolify recreates the container (each redeploy), so an address that "
+            "works today fails after the next deploy, and uvicorn cannot even start when the "
+            "address is not the container's. Listen on every interface: 0.0.0.0"
+        )
+
+
+def test_port_comes_from_the_environment():
+    """The port is the PORT variable that Coolify sets (3000 here), as a number."""
+    port = options({"PORT": "3000"})["port"]
+    if port == "3000":
+        fail("server_options() gives port '3000' as text; uvicorn wants a number: "
+             "int(environ['PORT'])")
+    if port != 3000:
+        fail(
+            f"With PORT=3000 set (as in Coolify's configuration), server_options() still "
+            f"gives port {port!r}. Traefik forwards to the port in Ports Exposes, 3000, so "
+            "uvicorn must listen there: read the PORT variable from environ instead of a "
+            "fixed number"
+        )
+
+
+def test_port_has_a_default():
+    """Without PORT, the app still starts, on port 8000."""
+    try:
+        port = options({})["port"]
+    except KeyError:
+        fail("With no PORT variable, server_options() raises KeyError: give it a default, "
+             "environ.get('PORT') or 8000, so the app also runs on a laptop")
+    if port != 8000:
+        fail(f"With no PORT variable, server_options() gives port {port!r}; use 8000 then")
+
+
+def test_main_block_uses_server_options():
+    """`python main.py` passes server_options(os.environ) to uvicorn.run, nothing else."""
+    tree = ast.parse(submission.read("main.py"))
+    runs = [
+        node for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "run"
+    ]
+    if not runs:
+        fail("main.py no longer calls uvicorn.run(...), so `python main.py` starts nothing")
+    for call in runs:
+        for keyword in call.keywords:
+            if keyword.arg in ("host", "port"):
+                fail(
+                    f"main.py line {call.lineno}: uvicorn.run() is given {keyword.arg}= "
+                    "directly, which bypasses server_options(). Keep "
+                    "uvicorn.run(app, **server_options(os.environ))"
+                )

@@ -1,0 +1,126 @@
+"""Checks that no secret ends up in an image layer, its configuration or its history."""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import pytest
+from grading import dockerfile
+from grading import findings
+from grading import submission
+
+LEAKED_VALUES = ("sk_live_51Hc9Xq2eZvKvaYwq7Tn0", "pk_9d81c44e0b", "Xk2p9dQ7")
+PRIVATE_INDEX = "pkgs.example.com"
+
+
+def fail(message: str) -> NoReturn:
+    """Fail with exactly this message (the learner reads it)."""
+    raise AssertionError(message)
+
+
+def text() -> str:
+    return submission.read("Dockerfile")
+
+
+def parsed(strict: bool = False) -> dockerfile.Dockerfile:
+    """The learner's Dockerfile; only the first test reports why it cannot be read."""
+    try:
+        return dockerfile.parse(text())
+    except dockerfile.DockerfileError as exc:
+        if strict:
+            fail(f"Dockerfile line {exc.line}: {exc.message}")
+        pytest.skip("the Dockerfile cannot be read yet (see the first check)")
+
+
+def first_finding(rule: str) -> None:
+    """Fail with the checker's message for the first finding of this rule, if any."""
+    for finding in dockerfile.check(text()):
+        if finding.rule == rule:
+            fail(f"Dockerfile line {finding.line}: {finding.message}")
+
+
+def test_dockerfile_can_be_read():
+    """The Dockerfile is well-formed."""
+    parsed(strict=True)
+
+
+def test_no_secret_value_is_written_in_it():
+    """No leaked value is written in the Dockerfile."""
+    for number, line in enumerate(text().splitlines(), start=1):
+        for value in LEAKED_VALUES:
+            if value in line:
+                fail(
+                    f"Dockerfile line {number} still contains {value[:8]}..., a value from "
+                    "report.txt. The Dockerfile goes to git and the image to the registry; "
+                    "whatever is written here is readable by everyone who has either"
+                )
+
+
+def test_no_secret_in_env():
+    """No ENV sets a secret, not even from a build argument."""
+    parsed()
+    first_finding("secret-in-env")
+    for ins in parsed().instructions("ENV"):
+        for name, value in dockerfile.parse_env(ins).items():
+            if findings.looks_like_secret_name(name):
+                fail(
+                    f"Dockerfile line {ins.line}: ENV {name}={value}. An ENV is filled in at "
+                    "build time and stored in the image's configuration (docker inspect "
+                    "shows it), even when its value comes from an ARG. A run-time secret needs "
+                    "no line in the Dockerfile at all: Coolify passes its Environment "
+                    "Variables to the container when it starts"
+                )
+
+
+def test_no_secret_build_argument():
+    """No secret travels as a build argument (ARG)."""
+    parsed()
+    first_finding("secret-in-arg")
+
+
+def test_no_credential_file_in_a_layer():
+    """No credential file (.env) is copied into a layer."""
+    parsed()
+    first_finding("secret-file-copied")
+
+
+def test_private_index_uses_a_build_secret():
+    """The private package index is reached with a build secret (RUN --mount=type=secret)."""
+    df = parsed()
+    runs = [ins for ins in df.instructions("RUN") if PRIVATE_INDEX in ins.args]
+    if not runs:
+        fail(
+            f"No RUN line uses the private index ({PRIVATE_INDEX}) any more, so pip cannot "
+            "install shop-pricing and the build fails. Keep the --extra-index-url, with the "
+            "token from a build secret"
+        )
+    for ins in runs:
+        secrets = [m for m in ins.mounts() if m.get("type") == "secret"]
+        if not secrets:
+            fail(
+                f"Dockerfile line {ins.line} installs from the private index without a build "
+                "secret. Add --mount=type=secret,id=pip_token to this RUN and read the token "
+                "from /run/secrets/pip_token: it exists only while this RUN runs and is in no "
+                "layer and no history"
+            )
+        names = {m.get("id", "") for m in secrets} | {m.get("env", "") for m in secrets}
+        paths = {m.get("target") or m.get("dst") or f"/run/secrets/{m.get('id', '')}"
+                 for m in secrets}
+        used = any(p in ins.args for p in paths) or any(
+            n and ("$" + n in ins.args or "${" + n in ins.args) for n in names
+        )
+        if not used:
+            fail(
+                f"Dockerfile line {ins.line} mounts a build secret but the command never "
+                f"reads it (expected {sorted(paths)[0]} in the command), so pip has no token"
+            )
+
+
+def test_app_still_starts():
+    """The image still runs gunicorn as the user shop."""
+    df = parsed()
+    start = df.startup()
+    if start is None or "gunicorn" not in " ".join(start.words):
+        fail("The container no longer starts gunicorn; keep the CMD from the starter")
+    if df.user_of_final_stage() != "shop":
+        fail("The image no longer switches to the user shop; keep USER shop")
