@@ -1,0 +1,21 @@
+"""Pick a traffic stack for each cluster in scenarios.py."""
+
+from scenarios import INGRESSES
+from scenarios import LOAD_BALANCERS
+from scenarios import MESHES
+from scenarios import SCENARIOS
+
+# Istio everywhere: one mesh for every cluster, mTLS and canaries for free.
+CHOICES = {
+    "homelab": {"load_balancer": "servicelb", "ingress": "traefik", "mesh": "istio"},
+    "bare-metal-team": {"load_balancer": "metallb-l2", "ingress": "traefik", "mesh": "istio"},
+    "high-traffic": {"load_balancer": "metallb-bgp", "ingress": "haproxy", "mesh": "istio"},
+    "edge-iot": {"load_balancer": "servicelb", "ingress": "traefik", "mesh": "istio"},
+}
+
+
+if __name__ == "__main__":
+    for name, choice in CHOICES.items():
+        print(f"{name:>16}: " + ", ".join(f"{k}={v}" for k, v in choice.items()))
+        print(f"{'':>16}  {SCENARIOS[name]['story'][:70]}...")
+    print("options:", LOAD_BALANCERS, INGRESSES, MESHES, sep="\n  ")
