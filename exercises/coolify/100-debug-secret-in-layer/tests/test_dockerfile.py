@@ -9,7 +9,7 @@ from grading import dockerfile
 from grading import findings
 from grading import submission
 
-LEAKED_VALUES = ("sk_live_51Hc9Xq2eZvKvaYwq7Tn0", "pk_9d81c44e0b", "Xk2p9dQ7")
+LEAKED_VALUES = ("sk_live_EXAMPLE_not_a_real_key", "pk_9d81c44e0b", "Xk2p9dQ7")
 PRIVATE_INDEX = "pkgs.example.com"
 
 
