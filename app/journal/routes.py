@@ -6,44 +6,21 @@ from flask import jsonify
 from flask import request
 from flask_login import current_user
 from flask_login import login_required
-from pydantic import BaseModel
-from pydantic import ValidationError
 
+from ..api import parse_json
 from ..catalog import get_catalog
 from ..errors import Invalid
 from ..errors import NotFound
-from ..learn.services import code_hash
 from ..models import utcnow
 from . import bp
 from .schemas import EntryIn
 from .schemas import FrictionEventIn
-from .services import decision_payload
-from .services import friction_decision
+from .services import friction_for_page
 from .services import hint_state
-from .services import log_event
 from .services import record_entry
 from .services import record_event
 from .services import reference_for
 from .services import take_hint
-
-
-def parse(model: type[BaseModel]):
-    """Validate the JSON body against a pydantic model, with a message that says what is wrong."""
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        raise Invalid("Send a JSON object (Content-Type: application/json).")
-    try:
-        return model.model_validate(payload)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'body'}: {err['msg']}"
-            for err in exc.errors()[:5]
-        )
-        raise Invalid(f"Not saved, the data is malformed: {problems}") from None
-
-
-# Which cards the page shows when it asks: on opening the exercise, before a check, after one.
-CARDS_AT = {"open": ("F0", "F7"), "before_check": ("F1", "F2"), "after_check": ("F6",)}
 
 
 def exercise_or_404(exercise_id: str):
@@ -59,26 +36,18 @@ def exercise_or_404(exercise_id: str):
 def friction(exercise_id: str):
     """What applies before the next check of these files (gates, break, re-entry); logs firings."""
     exercise = exercise_or_404(exercise_id)
-    payload = request.get_json(silent=True) or {}
-    files = payload.get("files") if isinstance(payload, dict) else None
-    hashed = code_hash(files) if isinstance(files, dict) else None
-    now = utcnow()
-    decision = friction_decision(current_user.id, exercise, hashed, now)
-    for rule in decision.rules:
-        log_event(
-            current_user.id, exercise.id, rule, "shown", {"eq": decision.eq, "red": decision.red}
-        )
-    from ..extensions import db
-
-    db.session.commit()
-    return jsonify(decision_payload(decision, current_user.id, exercise, now))
+    payload = request.get_json(silent=True)
+    payload = payload if isinstance(payload, dict) else {}
+    files = payload.get("files") if isinstance(payload.get("files"), dict) else None
+    moment = str(payload.get("moment") or "")
+    return jsonify(friction_for_page(current_user.id, exercise, files, moment, utcnow()))
 
 
 @bp.post("/api/journal")
 @login_required
 def post_entry():
     """Store a journal entry or a recorded skip."""
-    entry = record_entry(current_user.id, parse(EntryIn), get_catalog())
+    entry = record_entry(current_user.id, parse_json(EntryIn), get_catalog())
     return jsonify(id=entry.id, prediction_correct=entry.prediction_correct), 201
 
 
@@ -86,7 +55,7 @@ def post_entry():
 @login_required
 def post_event():
     """Store the learner's response to a card (break taken, kept going, ...)."""
-    event = record_event(current_user.id, parse(FrictionEventIn), get_catalog())
+    event = record_event(current_user.id, parse_json(FrictionEventIn), get_catalog())
     return jsonify(id=event.id), 201
 
 

@@ -139,6 +139,25 @@ def decision_payload(
     }
 
 
+# Which cards the page shows when it asks: on opening the exercise, before a check, after one.
+# Only those are logged as shown (a break offer logged early would never be shown at all).
+CARDS_AT = {"open": ("F0", "F7"), "before_check": ("F1", "F2"), "after_check": ("F6",)}
+
+
+def friction_for_page(
+    user_id: int, exercise: Exercise, files: dict[str, str] | None, moment: str, now: datetime
+) -> dict[str, Any]:
+    """Decide for the page at one moment, log the cards it will show, and describe them."""
+    from ..learn.services import code_hash
+
+    decision = friction_decision(user_id, exercise, code_hash(files) if files else None, now)
+    for rule in decision.rules:
+        if rule in CARDS_AT.get(moment, ()):
+            log_event(user_id, exercise.id, rule, "shown", {"eq": decision.eq, "red": decision.red})
+    db.session.commit()
+    return decision_payload(decision, user_id, exercise, now)
+
+
 def last_failure_reflection(user_id: int, exercise_id: str) -> JournalEntry | None:
     """The learner's most recent written (not skipped) failure reflection on an exercise."""
     return db.session.scalar(

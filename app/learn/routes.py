@@ -6,14 +6,12 @@ from flask import abort
 from flask import current_app
 from flask import jsonify
 from flask import render_template
-from flask import request
 from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
-from pydantic import ValidationError
 
+from ..api import parse_json
 from ..catalog import get_catalog
-from ..errors import Invalid
 from ..rendering import render_prompt
 from ..runtime.services import runtime_info
 from . import bp
@@ -87,17 +85,7 @@ def exercise(exercise_id: str):
 @login_required
 def post_attempt():
     """Store a Run or Check posted by the page; a repeated id is the same attempt (200)."""
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        raise Invalid("Send the attempt as a JSON object (Content-Type: application/json).")
-    try:
-        data = AttemptIn.model_validate(payload)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'body'}: {err['msg']}"
-            for err in exc.errors()[:5]
-        )
-        raise Invalid(f"The attempt was not stored because it is malformed: {problems}") from None
+    data = parse_json(AttemptIn, "The attempt was not stored because it is malformed")
     attempt, created = record_attempt(
         current_user.id, data, get_catalog(), current_app.config["MAX_ATTEMPT_FILE_BYTES"]
     )

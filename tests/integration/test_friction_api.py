@@ -201,3 +201,17 @@ def test_malformed_friction_event_is_refused(client, learner):
         "/api/friction-events", json={"exercise_id": "fixture-add", "rule": "F99", "action": "x"}
     )
     assert response.status_code == 400
+
+
+def test_a_break_offer_is_not_used_up_by_the_check_before_it(client, learner):
+    for i in range(5):  # the same failure five times: RED = 3.2
+        fail(client, {"adder.py": f"v{i}"})
+    before = client.post(
+        "/api/exercises/fixture-add/friction",
+        json={"files": {"adder.py": "v9"}, "moment": "before_check"},
+    ).get_json()
+    assert before["offer_break"] is True  # due, but the page shows it only after a check
+    after = client.post("/api/exercises/fixture-add/friction", json={"moment": "after_check"})
+    assert after.get_json()["offer_break"] is True
+    again = client.post("/api/exercises/fixture-add/friction", json={"moment": "after_check"})
+    assert again.get_json()["offer_break"] is False  # offered once per session
