@@ -56,7 +56,7 @@ def sync() -> None:
     help="Which runtimes to prove under (default: both).",
 )
 def check(path: Path | None, runtimes: tuple[str, ...]) -> None:
-    """Prove exercises: the solution passes; the starter and every wrong answer fail."""
+    """Prove exercises: the solution and right answers pass; the starter and wrong answers fail."""
     from .proof import prove_catalog
 
     catalog = load_catalog(current_app.config["EXERCISES_DIR"])

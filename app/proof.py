@@ -1,5 +1,6 @@
-"""Prove exercises: the reference passes, the starter and every wrong answer fail for the right
-reason, under CPython and under real Pyodide. Used by `flask exercises check` and the tests."""
+"""Prove exercises: the reference and every right answer pass, the starter and every wrong
+answer fail for the right reason, under CPython and under real Pyodide. Used by
+`flask exercises check` and the tests."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def proof_time_limit(exercise: Exercise) -> int:
 
 @dataclass(frozen=True)
 class Case:
-    """One answer to run: the reference, the starter, or a named wrong answer."""
+    """One answer to run: the reference, the starter, or a named right or wrong answer."""
 
     exercise: Exercise
     label: str
@@ -69,6 +70,9 @@ def cases_for(exercise: Exercise) -> list[Case]:
         Case(exercise, "solution", dict(exercise.solution), must_pass=True),
         Case(exercise, "starter", dict(exercise.starter), must_pass=False),
     ]
+    for right in exercise.right:
+        files = {**exercise.solution, **right.files}
+        cases.append(Case(exercise, f"right/{right.name}", files, must_pass=True))
     for wrong in exercise.wrong:
         files = {**exercise.solution, **wrong.files}
         cases.append(

@@ -95,7 +95,7 @@ def build_grading_wheel(out: Path) -> Path:
         (src / "pyproject.toml").write_text(
             "[build-system]\nrequires = ['setuptools']\nbuild-backend = 'setuptools.build_meta'\n"
             f"[project]\nname = '{GRADING_WHEEL_NAME}'\nversion = '{version}'\n"
-            "dependencies = ['pytest', 'ruamel.yaml']\n"
+            "dependencies = ['pytest', 'ruamel.yaml', 'hypothesis']\n"
             "[tool.setuptools.packages.find]\ninclude = ['grading*']\n"
         )
         subprocess.run(

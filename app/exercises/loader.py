@@ -1,7 +1,7 @@
 """Read the exercises/ folder into a validated, versioned catalog.
 
 Layout: exercises/<track>/track.toml and exercises/<track>/<NNN-slug>/ folders holding
-exercise.toml, prompt.md, starter/, solution/, tests/test_*.py and wrong/<name>/.
+exercise.toml, prompt.md, starter/, solution/, tests/test_*.py, right/<name>/ and wrong/<name>/.
 A broken folder becomes a LoadError naming the file and the problem; the rest still loads.
 """
 
@@ -19,6 +19,7 @@ from .schema import Catalog
 from .schema import Exercise
 from .schema import LoadError
 from .schema import Predict
+from .schema import RightAnswer
 from .schema import Track
 from .schema import WrongAnswer
 
@@ -125,6 +126,34 @@ def load_wrong_answers(
     return tuple(answers)
 
 
+def load_right_answers(
+    folder: Path, meta: dict[str, Any], toml_path: Path, editable: set[str]
+) -> tuple[RightAnswer, ...]:
+    """Read right/<name>/ folders (correct answers in another style); notes are optional."""
+    declared = meta.get("right", {})
+    if not isinstance(declared, dict) or not all(isinstance(v, dict) for v in declared.values()):
+        raise ExerciseInvalid(toml_path, "'right' must be a table of [right.<name>] entries")
+    right_dir = folder / "right"
+    found = sorted(p.name for p in right_dir.iterdir() if p.is_dir()) if right_dir.is_dir() else []
+    for name in sorted(set(declared) - set(found)):
+        raise ExerciseInvalid(
+            right_dir / name, f"[right.{name}] is declared but the folder is missing"
+        )
+    answers = []
+    for name in found:
+        files = read_tree(right_dir / name)
+        if not files:
+            raise ExerciseInvalid(right_dir / name, "right answer folder is empty")
+        stray = set(files) - editable
+        if stray:
+            raise ExerciseInvalid(
+                right_dir / name, f"files {sorted(stray)} are not among the learner's files"
+            )
+        note = str(declared.get(name, {}).get("note", ""))
+        answers.append(RightAnswer(name=name, files=files, note=note))
+    return tuple(answers)
+
+
 def load_exercise(folder: Path, track: str, order: int) -> Exercise:
     """Validate and load one exercise folder, or raise ExerciseInvalid."""
     toml_path = folder / "exercise.toml"
@@ -228,6 +257,7 @@ def load_exercise(folder: Path, track: str, order: int) -> Exercise:
         solution={n: solution[n] for n in editable},
         tests=tests,
         wrong=load_wrong_answers(folder, meta, toml_path, set(editable)),
+        right=load_right_answers(folder, meta, toml_path, set(editable)),
         hints=tuple(h.strip() for h in hints),
         entry=entry,
         predict=predict,

@@ -1,4 +1,4 @@
-"""The exercise catalog's data: tracks, exercises, wrong answers, and load errors."""
+"""The exercise catalog's data: tracks, exercises, right and wrong answers, and load errors."""
 
 from __future__ import annotations
 
@@ -32,6 +32,15 @@ class WrongAnswer:
 
 
 @dataclass(frozen=True)
+class RightAnswer:
+    """A correct answer written differently from the reference; it must pass every test."""
+
+    name: str
+    files: dict[str, str]
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Predict:
     """A predict-the-output question asked before the learner starts."""
 
@@ -61,6 +70,7 @@ class Exercise:
     hints: tuple[str, ...]
     entry: str
     predict: Predict | None = None
+    right: tuple[RightAnswer, ...] = ()
     follow_up: str | None = None
     summary: str = ""
     friction: dict[str, Any] = field(default_factory=dict)  # per-exercise threshold overrides

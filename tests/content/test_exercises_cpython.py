@@ -1,6 +1,7 @@
 """Every bundled exercise proves itself on CPython: the reference passes, the rest fail rightly.
 
-For each exercise: the solution passes; the starter runs and fails; each wrong answer fails,
+For each exercise: the solution and each right/ answer pass; the starter runs and fails; each
+wrong answer fails,
 and the text its [wrong.<name>] entry expects appears in a failing test's message or in the
 error, which shows it fails for the reason it was written for, not by accident.
 """
@@ -21,11 +22,14 @@ CATALOG = load_catalog(EXERCISES)
 
 
 def answers() -> list:
-    """One pytest param per (exercise, answer): solution, starter, and each wrong answer."""
+    """One pytest param per (exercise, answer): solution, starter, each right and wrong answer."""
     params = []
     for exercise in CATALOG.exercises.values():
         params.append(pytest.param(exercise.id, "solution", id=f"{exercise.id}:solution"))
         params.append(pytest.param(exercise.id, "starter", id=f"{exercise.id}:starter"))
+        for right in exercise.right:
+            answer = f"right/{right.name}"
+            params.append(pytest.param(exercise.id, answer, id=f"{exercise.id}:{answer}"))
         for wrong in exercise.wrong:
             answer = f"wrong/{wrong.name}"
             params.append(pytest.param(exercise.id, answer, id=f"{exercise.id}:{answer}"))
@@ -39,6 +43,9 @@ def files_for(exercise_id: str, answer: str) -> dict[str, str]:
         return dict(exercise.solution)
     if answer == "starter":
         return dict(exercise.starter)
+    if answer.startswith("right/"):
+        right = next(r for r in exercise.right if f"right/{r.name}" == answer)
+        return {**exercise.solution, **right.files}
     wrong = next(w for w in exercise.wrong if f"wrong/{w.name}" == answer)
     return {**exercise.solution, **wrong.files}
 
@@ -85,7 +92,7 @@ def test_every_exercise_has_a_hint_ladder_and_wrong_answers():
 def test_answer_gets_the_verdict_it_was_written_for(exercise_id, answer):
     exercise = CATALOG.exercises[exercise_id]
     verdict = grade(exercise.job(files_for(exercise_id, answer)), proof_time_limit(exercise))
-    if answer == "solution":
+    if answer == "solution" or answer.startswith("right/"):
         assert verdict.status == "passed", report(verdict)
         return
     if answer == "starter":

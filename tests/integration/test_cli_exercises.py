@@ -20,7 +20,7 @@ def catalog_copy(tmp_path):
 def test_check_proves_a_good_exercise_on_cpython(runner):
     result = runner.invoke(args=["exercises", "check", "--runtime", "cpython"])
     assert result.exit_code == 0, result.output
-    assert "OK: 1 exercises proven (4 runs under cpython)" in result.output
+    assert "OK: 1 exercises proven (5 runs under cpython)" in result.output
 
 
 def test_check_fails_when_a_wrong_answer_passes(app_factory, catalog_copy):
@@ -32,6 +32,15 @@ def test_check_fails_when_a_wrong_answer_passes(app_factory, catalog_copy):
     assert (
         "fixture-add [cpython] wrong/subtracts should fail but passes every test" in result.output
     )
+
+
+def test_check_fails_when_a_right_answer_fails(app_factory, catalog_copy):
+    right = catalog_copy / "basics" / "010-add" / "right" / "sum-builtin" / "adder.py"
+    right.write_text("def add(a, b):\n    return sum((a, b, 1))\n")  # not right any more
+    app = app_factory(EXERCISES_DIR=catalog_copy)
+    result = app.test_cli_runner().invoke(args=["exercises", "check", "--runtime", "cpython"])
+    assert result.exit_code == 1
+    assert "fixture-add [cpython] right/sum-builtin should pass but is failed" in result.output
 
 
 def test_check_fails_when_the_reference_fails(app_factory, catalog_copy):

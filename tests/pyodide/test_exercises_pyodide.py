@@ -36,4 +36,4 @@ def test_exercise_behaves_in_pyodide(pyodide_runner, case):
 def test_cli_check_proves_under_pyodide(runner):
     result = runner.invoke(args=["exercises", "check", "--runtime", "pyodide"])
     assert result.exit_code == 0, result.output
-    assert "OK: 1 exercises proven (4 runs under pyodide)" in result.output
+    assert "OK: 1 exercises proven (5 runs under pyodide)" in result.output

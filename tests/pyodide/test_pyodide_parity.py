@@ -34,6 +34,20 @@ def test_later():
 """
 
 
+PROPERTY_TESTS = """\
+from hypothesis import given, settings, strategies as st
+
+from solution import add
+
+
+@settings(max_examples=50, deadline=None, database=None)
+@given(st.integers(), st.integers())
+def test_add_any_integers(a, b):
+    \"\"\"Adds any two integers.\"\"\"
+    assert add(a, b) == a + b, f"add({a}, {b}) should be {a + b}"
+"""
+
+
 def check(solution: str, tests: str = ADD_TESTS) -> dict[str, Any]:
     """A check job with one learner file and one test file."""
     return {
@@ -69,6 +83,13 @@ JOBS = {
         "def load(text):\n    return YAML(typ='safe').load(text)\n",
         tests="from solution import load\n\n\ndef test_load():\n"
         "    assert load('a: [1, 2]') == {'a': [1, 2]}\n",
+    ),
+    # Property-based tests (hypothesis, shipped in the self-hosted runtime) judge over generated
+    # inputs: a lookup table of the visible cases fails on the inputs it did not list.
+    "hypothesis passes": check("def add(a, b):\n    return a + b\n", tests=PROPERTY_TESTS),
+    "hypothesis finds a table": check(
+        "def add(a, b):\n    return {(2, 3): 5, (-2, -3): -5}.get((a, b), 0)\n",
+        tests=PROPERTY_TESTS,
     ),
     "run with stdin": run("n = int(input())\nprint(n * 2)\n", stdin="21\n"),
     "run raises": run("print('before')\nvalues = []\nprint(values[3])\n"),

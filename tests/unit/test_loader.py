@@ -30,6 +30,9 @@ def test_fixture_catalog_loads(root):
     assert exercise.title == "Add two numbers"
     assert exercise.editable_files == ["adder.py"]
     assert [w.name for w in exercise.wrong] == ["off-by-one", "subtracts"]
+    assert [(r.name, r.note) for r in exercise.right] == [
+        ("sum-builtin", "The sum builtin instead of the + operator.")
+    ]
     assert catalog.tracks["basics"].title == "Basics (test fixture)"
     assert catalog.in_track("basics") == [exercise]
 
@@ -82,6 +85,16 @@ def add_broken_copy(root: Path, name: str) -> Path:
             lambda d: shutil.rmtree(d / "wrong" / "subtracts"),
             "subtracts",
             "declared but the folder is missing",
+        ),
+        (
+            lambda d: shutil.rmtree(d / "right" / "sum-builtin"),
+            "sum-builtin",
+            "declared but the folder is missing",
+        ),
+        (
+            lambda d: (d / "right" / "sum-builtin" / "extra.py").write_text("x = 1\n"),
+            "right/sum-builtin",
+            "not among the learner's files",
         ),
         (
             lambda d: (d / "exercise.toml").write_text(
