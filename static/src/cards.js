@@ -1,6 +1,7 @@
 // Friction cards (PEDAGOGY.md): plan, failure reflection, cooldown, break, re-entry, success.
 // Each card says why it is there, is a real form (keyboard-usable, labelled), never touches the
 // editor's code, and resolves a Promise when the learner submits, skips or the wait ends.
+import { ACTION, RULE } from "./friction-ids.js";
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -133,7 +134,7 @@ export class Cards {
         counter.textContent = `Checking in ${left} s…`;
         if (left <= 0) {
           clearInterval(timer);
-          this.post("/api/friction-events", { exercise_id: exerciseId, rule: "F2", action: "waited", details: { prediction: prediction.value.slice(0, 300) || null } });
+          this.post("/api/friction-events", { exercise_id: exerciseId, rule: RULE.COOLDOWN, action: ACTION.WAITED, details: { prediction: prediction.value.slice(0, 300) || null } });
           this.clear();
           resolve("waited");
         }
@@ -147,7 +148,7 @@ export class Cards {
   // F6: offered, never imposed; the choice is recorded.
   breakOffer(exerciseId, minutes, { eq, red }) {
     return new Promise((resolve) => {
-      const record = (action) => this.post("/api/friction-events", { exercise_id: exerciseId, rule: "F6", action, details: { eq, red, minutes } });
+      const record = (action) => this.post("/api/friction-events", { exercise_id: exerciseId, rule: RULE.BREAK, action, details: { eq, red, minutes } });
       const takeBreak = el("button", { type: "button", class: "button", text: `Take a ${minutes}-minute break` });
       const keepGoing = el("button", { type: "button", class: "button button-secondary", text: "Keep going" });
       const card = el("section", { class: "card card-calm", "aria-labelledby": "card-title" },
@@ -156,9 +157,9 @@ export class Cards {
         el("div", { class: "card-actions" }, takeBreak, keepGoing));
       this.area.replaceChildren(card);
       takeBreak.focus();
-      keepGoing.addEventListener("click", () => { record("kept_going"); this.clear(); resolve("kept_going"); });
+      keepGoing.addEventListener("click", () => { record(ACTION.KEPT_GOING); this.clear(); resolve("kept_going"); });
       takeBreak.addEventListener("click", () => {
-        record("break_taken");
+        record(ACTION.BREAK_TAKEN);
         let left = minutes * 60;
         const timer = el("p", { class: "break-timer", role: "timer", "aria-live": "off" });
         const back = el("button", { type: "button", class: "button button-secondary", text: "I'm back" });

@@ -1,5 +1,6 @@
 // The hint ladder (F3-F5): hints come from the server only once effort has unlocked them; asking
 // takes one line about what was tried. The last level is the bottom-out: explain it back.
+import { ACTION, RULE } from "./friction-ids.js";
 export class HintLadder {
   constructor({ exerciseId, api, list, form, input, button, statusLine }) {
     Object.assign(this, { exerciseId, api, list, form, input, button, statusLine });
@@ -50,7 +51,7 @@ export class HintLadder {
       event.preventDefault();
       const text = form.querySelector("input").value.trim();
       if (!text) return;
-      await this.api("/api/friction-events", { exercise_id: this.exerciseId, rule: "F5", action: "explained", details: { explanation: text } });
+      await this.api("/api/friction-events", { exercise_id: this.exerciseId, rule: RULE.BOTTOM_OUT, action: ACTION.EXPLAINED, details: { explanation: text } });
       form.replaceWith(Object.assign(document.createElement("p"), { className: "help", textContent: `Your explanation: ${text}` }));
     });
     return form;
