@@ -17,6 +17,7 @@ request, the model resolves it as the real controller does (each rule cites its 
 
 from __future__ import annotations
 
+from . import testing
 from .model import Cluster
 from .model import Endpoint
 from .model import Node
@@ -29,4 +30,5 @@ from .trace import Trace
 
 __all__ = [
     "Cluster", "Endpoint", "Hop", "Node", "Pod", "Rejection", "Trace", "apply_files", "quantity",
+    "testing",
 ]
