@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import NoReturn
 
 import pytest
-from grading import manifests
 from grading import cluster as k8s_cluster
+from grading import manifests
 from grading import submission
 from grading.cluster import testing as k8s
 
