@@ -105,6 +105,14 @@ def deliver(cluster: Cluster, trace: Trace, backends: list[Backend], source: Pod
     for b in live:
         key = b.name + (f"/{b.subset}" if b.subset else "")
         trace.shares[key] = trace.shares.get(key, 0.0) + b.weight / total
+    for b in live:
+        service = b.service or cluster.service(b.name, b.namespace)
+        port = cluster.service_port(service, b.port_number, b.port_name) if service else None
+        endpoints = cluster.endpoints(service, port, b.subset_labels) if port else []
+        for e in endpoints:
+            owner = e.pod.owner.name if e.pod.owner is not None else e.pod.name
+            trace.workload_shares[owner] = trace.workload_shares.get(owner, 0.0) + (
+                b.weight / total / len(endpoints))
     first = live[0]
     return to_service(cluster, trace, first, source, path)
 

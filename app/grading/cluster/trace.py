@@ -42,6 +42,7 @@ class Trace:
     path: str = ""  # the path as the pod receives it (after rewrites)
     host: str = ""  # the Host header as the pod receives it
     shares: dict[str, float] = field(default_factory=dict)  # "svc" or "svc/subset" -> fraction
+    workload_shares: dict[str, float] = field(default_factory=dict)  # workload -> fraction
     notes: dict[str, Any] = field(default_factory=dict)  # rate limits, headers, redirects...
 
     @property
