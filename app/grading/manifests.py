@@ -3592,6 +3592,9 @@ KIND_CHECKS: dict[tuple[str, str], KindCheck] = {
 TOP_LEVEL_EXTRA.update({
     "ControllerRevision": frozenset("data revision".split()),
     "PodTemplate": frozenset(["template"]),
+    # Cilium's CRD schema has both spec (one rule) and specs (a list of rules).
+    "CiliumNetworkPolicy": frozenset(["specs"]),
+    "CiliumClusterwideNetworkPolicy": frozenset(["specs"]),
 })
 
 

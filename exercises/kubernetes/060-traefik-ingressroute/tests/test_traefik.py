@@ -167,7 +167,7 @@ spec:
 
 
 def test_https_requests_reach_the_blog_with_hsts():
-    """https://blog.example.com/... reaches the blog pods through the route, with the HSTS header."""
+    """https://blog.example.com/... reaches the blog pods, with the HSTS header."""
     c = k8s.load(["service.yaml", "ingressroute.yaml"], learner=["ingressroute.yaml"],
                  extra=BLOG_PODS)
     k8s.accepted(c, "ingressroute.yaml")

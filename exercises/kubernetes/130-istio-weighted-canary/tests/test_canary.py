@@ -136,7 +136,7 @@ spec:
   template:
     metadata: {labels: {app: productpage}}
     spec:
-      containers: [{name: web, image: ghcr.io/example/productpage:1, ports: [{containerPort: 9080}]}]
+      containers: [{name: web, image: ghcr.io/example/productpage:1}]
 """
 
 
