@@ -53,6 +53,7 @@ class Backend:
     subset: str | None = None
     subset_labels: dict[str, str] | None = None
     where: str = ""
+    by_dns: bool = False  # a client resolved the Service's name itself (no controller between)
 
 
 def route_request(cluster: Cluster, url: str, via: str, source: Pod | None,
@@ -170,6 +171,11 @@ def to_service(cluster: Cluster, trace: Trace, backend: Backend, source: Pod,
     trace.notes["endpoints"] = len(endpoints)
     endpoint = endpoints[0]
     pod = endpoint.pod
+    if ip is None and backend.by_dns:
+        # Headless: DNS answers with the pod addresses and the client connects to them on the
+        # port it asked for; nothing translates port to targetPort
+        # (https://kubernetes.io/docs/concepts/services-networking/service/#headless-services).
+        endpoint = type(endpoint)(pod, int(port.get("port") or 0), endpoint.service_port)
     decision = check_policies(cluster, source, pod, endpoint.port)
     if decision is not None:
         trace.add(str(pod))
@@ -232,7 +238,8 @@ def route_in_cluster(cluster: Cluster, trace: Trace, host: str, port: int, path:
     vs = istio_virtual_service(cluster, fqdn)
     if vs is not None:
         return route_istio(cluster, trace, vs, fqdn, service, port, path, source, headers)
-    return to_service(cluster, trace, Backend(service, name, namespace, port), source, path)
+    return to_service(cluster, trace, Backend(service, name, namespace, port, by_dns=True),
+                      source, path)
 
 
 def istio_fqdn(host: str, namespace: str) -> str:
