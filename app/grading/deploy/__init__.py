@@ -12,9 +12,12 @@ grader. Every answer carries a trace of the steps behind it (Outcome.explain()).
 from __future__ import annotations
 
 from . import build as build_model
+from . import compose
+from . import coolify
 from . import images
 from . import run
 from . import shell
+from . import traefik
 from .build import Image
 from .build import build
 from .trace import DeployError
@@ -23,5 +26,5 @@ from .trace import Trace
 
 __all__ = [
     "DeployError", "Image", "Outcome", "Trace", "build", "build_model", "images", "run",
-    "shell",
+    "shell", "compose", "coolify", "traefik",
 ]

@@ -264,8 +264,9 @@ class Container:
             trace.add(f"nothing listens on port {port} (the server is not running)")
             return HttpResult(None, "connection refused", trace)
         if port != listener.port:
-            trace.add(f"connect to {host}:{port}: refused, the server listens on port "
-                      f"{listener.port}")
+            who = f"{host}:{port}" if inside else f"the container's address on port {port}"
+            trace.add(f"connect to {who}: refused, the server listens on port "
+                      f"{listener.port} ({listener.text()})")
             return HttpResult(None, "connection refused", trace)
         address = host if inside else "container-ip"
         reachable = listener.accepts(address) if inside else listener.host.strip("[]") in (
