@@ -12,6 +12,7 @@ grader. Every answer carries a trace of the steps behind it (Outcome.explain()).
 from __future__ import annotations
 
 from . import build as build_model
+from . import checks
 from . import compose
 from . import coolify
 from . import images
@@ -26,5 +27,5 @@ from .trace import Trace
 
 __all__ = [
     "DeployError", "Image", "Outcome", "Trace", "build", "build_model", "images", "run",
-    "shell", "compose", "coolify", "traefik",
+    "shell", "checks", "compose", "coolify", "traefik",
 ]
