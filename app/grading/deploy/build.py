@@ -271,7 +271,7 @@ def requirement_names(text: str) -> list[str]:
         line = raw.split("#", 1)[0].strip()
         if not line or line.startswith("-"):
             continue
-        names.append(re.split(r"[\[<>=!~;@ ]", line, maxsplit=1)[0].lower())
+        names.append(re.split(r"[<>=!~;@ ]", line, maxsplit=1)[0].lower())
     return names
 
 
@@ -594,7 +594,7 @@ class Builder:
         src_clean = src.removeprefix("./").rstrip("/")
         names = [n for n in self.context if not ignored(n, self.ignore)]
         if src_clean in ("", "."):
-            chosen = {n: f"{target}/{n}" for n in names}
+            chosen = {n: normal(f"{target}/{n}", "/") for n in names}
         else:
             matched = [n for n in names if fnmatch.fnmatch(n, src_clean) or
                        n.startswith(src_clean + "/")]
@@ -613,7 +613,7 @@ class Builder:
                 else:
                     rel = n[len(src_clean) + 1:] if n.startswith(src_clean + "/") else (
                         n.rsplit("/", 1)[-1])
-                    chosen[n] = f"{target}/{rel}"
+                    chosen[n] = normal(f"{target}/{rel}", "/")
         found = []
         values = [v for v in self.secrets.values() if v]
         for name, path in chosen.items():
@@ -645,6 +645,7 @@ class Builder:
                 path = f"{target}/{src_path.rsplit('/', 1)[-1]}" if dest_dir else target
             else:
                 path = target + entry.path[len(src_path):]
+            path = normal(path, "/")
             found.append(File(path, owner if "chown" in ins.flags else entry.owner, ins.line,
                               entry.kind, entry.python, entry.secret, entry.content))
         return found
@@ -993,9 +994,10 @@ class Builder:
                     f"--no-index: there is no wheel for {dist} in "
                     f"{', '.join(find_links) or 'any --find-links folder'}"))
             if action == "wheel" or not from_wheel:
-                needs = name in images.NEEDS_COMPILER and not dist.endswith("-binary")
+                compiled = dist in images.NEEDS_COMPILER or name == "psycopg2"
+                needs = compiled and not dist.endswith("-binary")
                 if needs and not (stage.has_program("gcc") and stage.has_program("pg_config")
-                                  if name == "psycopg2" else stage.has_program("gcc")):
+                                  if name.startswith("psycopg") else stage.has_program("gcc")):
                     raise BuildFailure(ins.line, stage, (
                         f"{dist} has no ready-made wheel here and is compiled from source: "
                         "it needs a C compiler and the database client headers (gcc, "
@@ -1023,8 +1025,8 @@ class Builder:
             site, bin_dir = f"/usr/local/lib/python{version}/site-packages", "/usr/local/bin"
         for dist in dists:
             name = normal_package(dist)
-            built = "source" if (name in images.NEEDS_LIBRARY and not dist.endswith("-binary")
-                                 ) else "wheel"
+            compiled = dist in images.NEEDS_COMPILER or name in ("psycopg2", "mysqlclient")
+            built = "source" if compiled and not dist.endswith("-binary") else "wheel"
             stage.add(File(f"{site}/{name}", user, ins.line, "package", version, content=built))
             for script in images.PYTHON_SCRIPTS.get(name, ()):
                 stage.add(File(f"{bin_dir}/{script}", user, ins.line, "script", version))

@@ -214,5 +214,6 @@ PYTHON_SCRIPTS: dict[str, tuple[str, ...]] = {
     "hypercorn": ("hypercorn",), "waitress": ("waitress-serve",), "celery": ("celery",),
     "alembic": ("alembic",), "django": ("django-admin",),
 }
-NEEDS_LIBRARY = {"psycopg2": "libpq", "mysqlclient": "libmysqlclient"}
-NEEDS_COMPILER = frozenset({"psycopg2", "mysqlclient"})
+NEEDS_LIBRARY = {"psycopg2": "libpq", "psycopg": "libpq", "mysqlclient": "libmysqlclient"}
+# Distributions compiled from source (psycopg only with its [c] extra).
+NEEDS_COMPILER = frozenset({"psycopg2", "mysqlclient", "psycopg[c]"})
