@@ -464,9 +464,6 @@ class Stack:
             service = project.services[name]
             env = {**service.environment, **extra_env.get(name, {})}
             image = builds.get(name)
-            if image is None and not service.image_ref:
-                raise DeployError(f"service '{name}' has build: but no image was built for it",
-                                  service.line, "compose.yaml")
             self.containers[name] = ServiceContainer(service, image, env)
             self.trace.add(f"service {name}: container started from "
                            f"{service.image_ref or 'the built image'}")
@@ -677,23 +674,51 @@ class Stack:
         from .shell import split_script
         from .shell import words
 
-        commands = [argv] if argv is not None else [
-            [expand(w, holder.env, unset="") for w in words(c)]
-            for _, c in split_script(script or "")]
-        for command in commands:
-            program, _ = program_of(command)
-            if argv is not None and " " in command[0]:
+        commands = [("", argv)] if argv is not None else [
+            (op, [expand(w, holder.env, unset="") for w in words(c)])
+            for op, c in split_script(script or "")]
+        for _, command in commands:
+            if argv is not None and command and " " in command[0]:
                 trace.add(f"CMD runs the program '{command[0]}' (the whole text, spaces and "
                           "all), which does not exist: use CMD-SHELL for a command line")
                 return Outcome(False, f"the health check of '{service}' cannot run: exec "
                                       f"'{command[0]}': not found", trace)
+            program, _ = program_of(command)
             if program and program not in holder.facts.programs and program not in (
-                    "exit", "true", "test", "["):
+                    "exit", "true", "false", "test", "[", ":"):
                 trace.add(f"{program} is not in {holder.facts.ref}")
                 return Outcome(False, f"the health check of '{service}' runs {program}, which "
                                       f"the image does not include", trace)
-        trace.add(f"'{service}' answers its health check")
+
+        def run_all(up: bool) -> bool:
+            last = True
+            for op, command in commands:
+                if op == "&&" and not last or op == "||" and last:
+                    continue
+                program, rest = program_of(command)
+                if program in PROBES:
+                    last = up
+                elif program == "exit":
+                    last = (rest[:1] or ["0"])[0] == "0"
+                elif program == "false":
+                    last = False
+                else:
+                    last = True
+            return last
+
+        if not run_all(True):
+            return Outcome(False, f"the health check of '{service}' fails even when the "
+                                  "database is up", trace)
+        if run_all(False):
+            trace.add("with the database stopped, the same check still succeeds")
+            return Outcome(False, f"the health check of '{service}' passes even when the "
+                                  "database is down, so 'healthy' means nothing", trace)
+        trace.add(f"'{service}' answers its health check (and would fail it when down)")
         return Outcome(True, f"'{service}' is healthy", trace)
+
+
+PROBES = frozenset({"pg_isready", "mysqladmin", "mariadb-admin", "healthcheck.sh", "redis-cli",
+                    "valkey-cli", "mongosh", "psql", "mysql", "mariadb"})
 
 
 def load(text: str, env: Mapping[str, str] | None = None, dotenv: str | None = None) -> Project:
