@@ -546,6 +546,12 @@ class Stack:
             return Outcome(False, f"{data} is on a tmpfs, in memory: every stop empties it",
                            trace)
         if mount.kind in ("anonymous", "image-volume"):
+            above = [m for m in holder.service.mounts if m.kind in ("volume", "bind") and
+                     mount.target.startswith(m.target.rstrip("/") + "/")]
+            if mount.kind == "image-volume" and above:
+                trace.add(f"line {above[0].line}: {above[0].describe()} is one level higher "
+                          f"than {mount.target}, the image's own VOLUME, which gets a separate "
+                          "anonymous volume on top of it")
             if action == "restart":
                 return Outcome(True, "a restart keeps the same container and its volumes",
                                trace)
