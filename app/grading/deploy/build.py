@@ -672,7 +672,7 @@ class Builder:
             script = ins.args
         self.run_script(stage, script, ins, dict(scope))
         for entry in temporary:
-            if entry.path not in before:
+            if entry.path not in before and stage.files.get(entry.path) is entry:
                 stage.files.pop(entry.path, None)
         args_shown = {k: v for k, v in stage.args.items()}
         prefix = (f"|{len(args_shown)} " + " ".join(f"{k}={v}" for k, v in args_shown.items())
@@ -811,7 +811,23 @@ class Builder:
                         if p == path or p.startswith(path + "/"):
                             entry.owner = owner
             return True
-        if program in ("groupadd", "addgroup", "chmod", "ln", "cat", "cp", "mv", "ls"):
+        if program in ("cp", "mv"):
+            paths = [a for a in args if not a.startswith("-")]
+            if len(paths) >= 2:
+                target = normal(paths[-1], stage.workdir)
+                for src in paths[:-1]:
+                    entry = stage.files.get(normal(src, stage.workdir))
+                    if entry is None:
+                        continue
+                    dest = target
+                    if target in stage.files and stage.files[target].kind == "dir":
+                        dest = f"{target}/{src.rsplit('/', 1)[-1]}"
+                    stage.add(File(dest, stage.user, ins.line, entry.kind, entry.python,
+                                   entry.secret, entry.content))
+                    if program == "mv":
+                        stage.files.pop(entry.path, None)
+            return True
+        if program in ("groupadd", "addgroup", "chmod", "ln", "cat", "ls"):
             return True
         return True
 
