@@ -153,6 +153,10 @@ class Container:
             self.fail("the container has no command to run")
             return
         self.trace.add(f"{where}: the container runs {argv!r} as user {user}")
+        self.run_argv(argv, where)
+
+    def run_argv(self, argv: list[str], where: str, depth: int = 0) -> None:
+        """Start argv; a shell's script is followed to the command that serves."""
         script = shell_c_script(argv)
         if script is not None:
             shell = argv[0]
@@ -174,6 +178,10 @@ class Container:
                 server_cmd = (command, [expand(w, self.env, unset="") for w in words(command)])
             command, args = server_cmd
             execs = command.lstrip().startswith("exec ") or len(commands) == 1
+            name, rest = program_of(args)
+            if depth < 3 and execs and shell_c_script([name, *rest]) is not None:
+                self.run_argv([name, *rest], where, depth + 1)
+                return
             self.launch(args, where, pid1_is_server=execs, shell=shell.rsplit("/", 1)[-1])
         else:
             self.launch(list(argv), where, pid1_is_server=True, shell=None)
