@@ -80,10 +80,8 @@ def alias_budget(text: str, limit: int = MAX_ALIAS_NODES) -> None:
                 raise DeployError(
                     f"YAML aliases expand to more than {limit} values (a 'billion laughs' "
                     "file?); compose files do not need that many", line, "compose.yaml")
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DeployError(f"not valid YAML: {getattr(exc, 'problem', exc)}",
-                          mark.line + 1 if mark else 1, "compose.yaml") from None
+    except YAMLError:
+        return  # not YAML at all: the loader that follows says where and why
 
 
 def read_yaml(text: str) -> Any:
