@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 from app.grading import compose
 from app.grading import dockerfile
+from app.grading.deploy import rules
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "realworld"
 OFFICIAL = sorted((FIXTURES / "docker" / "official").glob("*.Dockerfile"))
@@ -72,3 +74,20 @@ def test_port_host_ip_is_checked_as_an_address(mapping, ok):
     text = f'services:\n  web:\n    image: nginx:1.27\n    ports:\n      - "{mapping}"\n'
     errors = [f.rule for f in compose.check(text) if f.is_error]
     assert (errors == []) is ok
+
+
+RULE_ID_RE = re.compile(r'(?:finding|self\.add|Finding)\(\s*"([a-z0-9-]+)"')
+
+
+def test_every_rule_the_checkers_report_is_in_the_registry():
+    root = Path(__file__).resolve().parents[2] / "app" / "grading"
+    used = set()
+    for name in ("dockerfile.py", "compose.py"):
+        used |= set(RULE_ID_RE.findall((root / name).read_text()))
+    assert used, "no rule ids found"
+    assert sorted(used - set(rules.RULES)) == []
+
+
+def test_the_reference_page_is_generated_from_the_registry():
+    page = Path(__file__).resolve().parents[2] / "docs" / "checker-rules.md"
+    assert page.read_text() == rules.reference_markdown()
