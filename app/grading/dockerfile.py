@@ -1285,9 +1285,7 @@ def rule_healthcheck(review: Review) -> list[Finding]:
         return [review.finding("no-healthcheck", WARNING, review.chain[-1].line, (
             "There is no HEALTHCHECK, so Docker (and Coolify) only know that the process "
             "runs, not that the app answers: a hung app stays 'running' and a broken deploy "
-            "replaces a working one. Add e.g. HEALTHCHECK CMD python -c \"import urllib."
-            "request,os; urllib.request.urlopen('http://127.0.0.1:'+os.environ.get('PORT',"
-            "'8000')+'/health')\""
+            "replaces a working one. " + healthcheck_example(review)
         ))]
     last = checks[-1]
     if last.args.strip().upper() == "NONE":
@@ -1313,6 +1311,27 @@ def rule_healthcheck(review: Review) -> list[Finding]:
                 "language (python -c \"import urllib.request; ...\")"
             ))]
     return []
+
+
+def healthcheck_example(review: Review) -> str:
+    """A health check suggestion that fits the image: its language, or a tool it has."""
+    from .deploy import images
+
+    name = review.base.name.rsplit("/", 1)[-1].lower()
+    facts = images.lookup(f"{review.base.name}:{review.base.tag or 'latest'}")
+    if name == "python" or review.is_python():
+        return ("Add e.g. HEALTHCHECK CMD python -c \"import urllib.request,os; "
+                "urllib.request.urlopen('http://127.0.0.1:'+os.environ.get('PORT','8000')+"
+                "'/health')\"")
+    if name == "node":
+        return ("Add e.g. HEALTHCHECK CMD node -e \"fetch('http://127.0.0.1:'+(process.env."
+                "PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))\"")
+    if facts.known and facts.has("curl"):
+        return "Add e.g. HEALTHCHECK CMD curl -fsS http://127.0.0.1/ || exit 1"
+    if facts.known and facts.has("wget"):
+        return "Add e.g. HEALTHCHECK CMD wget -q --spider http://127.0.0.1/ || exit 1"
+    return ("Add a HEALTHCHECK that requests the app with a program this image has (check "
+            "that curl or wget is installed before relying on it)")
 
 
 def rule_packages(review: Review) -> list[Finding]:

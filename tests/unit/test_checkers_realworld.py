@@ -91,3 +91,15 @@ def test_every_rule_the_checkers_report_is_in_the_registry():
 def test_the_reference_page_is_generated_from_the_registry():
     page = Path(__file__).resolve().parents[2] / "docs" / "checker-rules.md"
     assert page.read_text() == rules.reference_markdown()
+
+
+@pytest.mark.parametrize(("base", "advice", "not_advice"), [
+    ("node:22-slim", "node -e", "python"),
+    ("nginx:1.27", "curl", "python"),
+    ("python:3.12-slim", "python -c", "curl"),
+])
+def test_health_check_advice_fits_the_image(base, advice, not_advice):
+    text = f'FROM {base}\nUSER 1000\nCMD ["x"]\n'
+    found = [f for f in dockerfile.check(text) if f.rule == "no-healthcheck"]
+    assert found and found[0].severity == "warning"
+    assert advice in found[0].message and not_advice not in found[0].message.split("Add")[-1]
