@@ -5,8 +5,14 @@ A job is a JSON object:
      "tests": {"test_x.py": "source", ...}, "entry": "name.py", "stdin": "", "max_output": 20000}
 
 `check` writes everything into a scratch folder and runs pytest there with a small plugin that
-records each test's outcome. `run` executes the entry file (Python) or parses the files (YAML,
-Dockerfile) and returns what it printed. The caller enforces the time limit: in the browser the
+records each test's outcome. It runs in two steps when the exercise has source-only tests (files
+named `test_structure*.py`): those run first, while the learner's modules cannot be imported, and
+their results are frozen before any learner code runs; then the other tests run. So code that
+patches the grader when it is imported (`grading.pyast.if_chains = ...`) cannot change what the
+structural checks found. The verdict lists the behaviour tests first, then the structural ones.
+
+`run` executes the entry file (Python) or parses the files (YAML, Dockerfile) and returns what it
+printed. The caller enforces the time limit: in the browser the
 page interrupts the worker (KeyboardInterrupt) or replaces it; on the server a subprocess is killed.
 """
 
@@ -21,6 +27,7 @@ import sys
 import tempfile
 import time
 import traceback
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -259,8 +266,94 @@ def scratch_folder(files: dict[str, str], tests: dict[str, str]):
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+SOURCE_TESTS_PREFIX = "test_structure"
+
+
+def is_source_test(name: str) -> bool:
+    """True for a test file that reads the learner's source and must not import it."""
+    return Path(name).name.startswith(SOURCE_TESTS_PREFIX) and name.endswith(".py")
+
+
+def learner_module_names(files: dict[str, str]) -> set[str]:
+    """Top-level module names the learner's files would be imported as."""
+    names = set()
+    for name in files:
+        first = Path(name).parts[0]
+        names.add(first[:-3] if first.endswith(".py") else first)
+    return names
+
+
+class LearnerImportBlocker:
+    """A meta-path finder that refuses to import the learner's modules (source-only step)."""
+
+    def __init__(self, modules: set[str]) -> None:
+        self.modules = modules
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> None:
+        """Refuse the learner's modules; let every other import through."""
+        if fullname.partition(".")[0] in self.modules:
+            raise ImportError(
+                f"{fullname} was imported by a structural test (test_structure*.py): those tests "
+                "read the learner's source with grading.pyast and never run it"
+            )
+
+
+def pytest_args(scratch: Path, test_files: list[str], *extra: str) -> list[str]:
+    """Command-line arguments for one pytest session over these test files."""
+    return [
+        *(str(scratch / name) if name != "." else str(scratch) for name in test_files),
+        "-c",
+        str(scratch / "pytest.ini"),
+        "--rootdir",
+        str(scratch),
+        # pytest captures what the learner's code prints, per test. Its terminal reporter is
+        # replaced by QuietReporter: formatting reports (a KeyboardInterrupt's traceback above
+        # all) costs about a second in Pyodide, and the learner never sees that report.
+        "--capture=sys",
+        "-p",
+        "no:terminal",
+        "--import-mode=importlib",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:stepwise",
+        "-p",
+        "no:warnings",
+        "-p",
+        "no:faulthandler",
+        "--assert=rewrite",
+        *extra,
+    ]
+
+
+def run_source_tests(
+    scratch: Path, files: dict[str, str], test_files: list[str]
+) -> tuple[str, VerdictPlugin]:
+    """Run the structural tests before any learner code runs; return their frozen results.
+
+    The results leave this function as JSON text: nothing the learner's code does later (it
+    runs in the same interpreter) can reach back and edit them.
+    """
+    import pytest
+
+    plugin = VerdictPlugin(scratch, set(files))
+    blocker = LearnerImportBlocker(learner_module_names(files))
+    sys.meta_path.insert(0, blocker)
+    try:
+        # --noconftest: a conftest.py among the learner's files would run learner code here.
+        args = pytest_args(scratch, test_files, "--noconftest")
+        sink = CappedWriter(2_000)
+        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            pytest.main(args, plugins=[plugin])
+    finally:
+        sys.meta_path.remove(blocker)
+    if plugin.interrupted:
+        plugin.mark_unfinished()
+    return json.dumps([asdict(r) for r in plugin.results.values()]), plugin
+
+
 def run_check(files: dict[str, str], tests: dict[str, str], max_output: int) -> Verdict:
-    """Run the exercise's tests against the learner's files."""
+    """Run the exercise's tests against the learner's files (structural tests first)."""
     import pytest
 
     output = CappedWriter(max_output)
@@ -271,30 +364,20 @@ def run_check(files: dict[str, str], tests: dict[str, str], max_output: int) -> 
         if error:
             verdict.status, verdict.error = "error", error
             return verdict
+        source_tests = sorted(name for name in tests if is_source_test(name))
+        frozen = "[]"
+        if source_tests:
+            frozen, source_plugin = run_source_tests(scratch, files, source_tests)
+            if source_plugin.interrupted or source_plugin.collect_error is not None:
+                verdict.tests = [TestResult(**t) for t in json.loads(frozen)]
+                if source_plugin.interrupted:
+                    verdict.status = "timeout"
+                else:
+                    verdict.status, verdict.error = "error", source_plugin.collect_error
+                return verdict
         plugin = VerdictPlugin(scratch, learner_files)
-        args = [
-            str(scratch),
-            "-c",
-            str(scratch / "pytest.ini"),
-            "--rootdir",
-            str(scratch),
-            # pytest captures what the learner's code prints, per test. Its terminal reporter is
-            # replaced by QuietReporter: formatting reports (a KeyboardInterrupt's traceback above
-            # all) costs about a second in Pyodide, and the learner never sees that report.
-            "--capture=sys",
-            "-p",
-            "no:terminal",
-            "--import-mode=importlib",
-            "-p",
-            "no:cacheprovider",
-            "-p",
-            "no:stepwise",
-            "-p",
-            "no:warnings",
-            "-p",
-            "no:faulthandler",
-            "--assert=rewrite",
-        ]
+        ignored = [f"--ignore={scratch / name}" for name in source_tests]
+        args = pytest_args(scratch, ["."], *ignored)
         sink = CappedWriter(2_000)  # anything pytest itself still prints
         with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
             exit_code = pytest.main(args, plugins=[plugin])
@@ -302,12 +385,16 @@ def run_check(files: dict[str, str], tests: dict[str, str], max_output: int) -> 
             output.write(text)
         if plugin.interrupted:
             plugin.mark_unfinished()
-        verdict.tests = list(plugin.results.values())
+        structure = [TestResult(**t) for t in json.loads(frozen)]
+        verdict.tests = [*plugin.results.values(), *structure]
+        no_tests = not verdict.tests or (
+            exit_code == pytest.ExitCode.NO_TESTS_COLLECTED and not structure
+        )
         if plugin.interrupted:
             verdict.status = "timeout"
         elif plugin.collect_error is not None:
             verdict.status, verdict.error = "error", plugin.collect_error
-        elif exit_code == pytest.ExitCode.NO_TESTS_COLLECTED or not verdict.tests:
+        elif no_tests:
             verdict.status = "error"
             verdict.error = ErrorInfo(type="NoTests", message="The exercise has no tests to run.")
         elif verdict.passed == verdict.total:

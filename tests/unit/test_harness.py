@@ -192,3 +192,76 @@ def test_a_malformed_job_is_a_bad_job_verdict_not_a_crash(job):
     verdict = harness.run(job)
     assert verdict.status == "error"
     assert verdict.error.type == "BadJob"
+
+
+@pytest.fixture
+def grading_alias():
+    """Exercise tests import the grader as `grading`, as inside Pyodide."""
+    from app.grading import alias_as_top_level
+
+    alias_as_top_level()
+
+
+# A structural test (source only) and a behaviour test for a tiny "no ladder" exercise.
+LADDER_TESTS = {
+    "test_structure_adder.py": (
+        "from grading import pyast\n\n"
+        "def test_no_ladder():\n"
+        '    tree = pyast.parse_submission("adder.py")\n'
+        "    for chain in pyast.if_chains(tree, min_branches=2):\n"
+        '        raise AssertionError(f"adder.py line {chain.line}: a ladder")\n'
+    ),
+    "test_adder.py": "from adder import add\n\ndef test_add():\n    assert add(2, 3) == 5\n",
+}
+LADDER = (
+    "def add(a, b):\n"
+    "    if a == 0:\n        return b\n"
+    "    elif b == 0:\n        return a\n"
+    "    return a + b\n"
+)
+
+
+def test_structural_tests_run_before_the_learners_code_and_are_listed_last(grading_alias):
+    verdict = check(LADDER, tests=LADDER_TESTS)
+    assert verdict.status == "failed"
+    assert [(t.name, t.outcome) for t in verdict.tests] == [
+        ("test_add", "passed"), ("test_no_ladder", "failed")
+    ]
+    assert verdict.tests[1].message == "adder.py line 2: a ladder"
+
+
+def test_an_answer_that_patches_the_grader_on_import_still_fails(grading_alias):
+    patching = (
+        "import sys\n"
+        "for name in ('grading.pyast', 'app.grading.pyast'):\n"
+        "    if name in sys.modules:\n"
+        "        sys.modules[name].if_chains = lambda *args, **kwargs: []\n"
+        "import grading.pyast\n"
+        "grading.pyast.if_chains = lambda *args, **kwargs: []\n"
+    ) + LADDER
+    verdict = check(patching, tests=LADDER_TESTS)
+    assert verdict.status == "failed"
+    failing = verdict.first_failure
+    assert failing.name == "test_no_ladder"
+    assert failing.message == "adder.py line 8: a ladder"  # the ladder, after the patch
+
+
+def test_a_structural_test_that_imports_the_learners_module_is_refused():
+    tests = {"test_structure_adder.py": "import adder\n\ndef test_x():\n    assert adder\n"}
+    verdict = check("def add(a, b):\n    return a + b\n", tests=tests)
+    assert verdict.status == "error"
+    assert "structural test" in verdict.error.message
+
+
+def test_learner_code_does_not_run_during_the_structural_step(grading_alias):
+    tests = {
+        **LADDER_TESTS,
+        "test_structure_order.py": (
+            "import sys\n\n"
+            "def test_nothing_imported_yet():\n"
+            '    assert "adder" not in sys.modules, "the learner module ran too early"\n'
+        ),
+    }
+    verdict = check("def add(a, b):\n    return a + b\n", tests=tests)
+    assert verdict.status == "passed", [(t.name, t.message) for t in verdict.tests]
+    assert verdict.total == 3

@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import NoReturn
 
 import editor
-from grading import pyast
-from grading.patterns import behavioral
 
 
 def fail(message: str) -> NoReturn:
@@ -217,19 +215,3 @@ def test_editor_runs_a_command_it_has_never_seen():
             f"and executed it {shout.runs} times (expected 'QUIET PLEASE', 'quiet please', "
             "'QUIET PLEASE', 2): run() and redo() each call execute() once, undo() calls undo()"
         )
-
-
-def test_commands_carry_do_and_undo():
-    """InsertText and DeleteText each have their own execute() and undo()."""
-    tree = pyast.parse_submission("editor.py")
-    for problem in behavioral.commands_complete(tree, ["InsertText", "DeleteText"]):
-        fail(f"editor.py: {problem}")
-
-
-def test_editor_knows_no_command():
-    """Editor treats every command alike: no type checks, no names, no ladder."""
-    tree = pyast.parse_submission("editor.py")
-    problems = behavioral.invoker_stays_generic(tree, "Editor", ["InsertText", "DeleteText"])
-    problems += behavioral.ladders(tree, "editor.py")
-    for problem in problems:
-        fail(f"editor.py: {problem}" if problem.startswith("line") else problem)
