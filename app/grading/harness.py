@@ -39,6 +39,7 @@ from .verdict import Verdict
 DEFAULT_MAX_OUTPUT = 20_000
 MAX_MESSAGE_CHARS = 600
 MAX_MESSAGE_LINES = 8
+HYPOTHESIS_NOTES = ("Falsifying example:", "Falsifying explicit example:", "You can reproduce")
 TRUNCATION_NOTE = "\n… output cut here: the program printed more than {limit} characters."
 
 
@@ -95,6 +96,12 @@ def explain_assertion(message: str) -> str:
             message = message[len(prefix) :]
             break
     lines = message.splitlines()
+    # A property-based test (hypothesis) appends the drawn inputs as Python code; the author's
+    # message already names them in the learner's terms.
+    for index, line in enumerate(lines):
+        if line.startswith(HYPOTHESIS_NOTES):
+            lines = lines[:index]
+            break
     author = []
     for line in lines:
         if line.startswith("assert ") and author:
@@ -102,7 +109,7 @@ def explain_assertion(message: str) -> str:
         author.append(line)
     if author and not author[0].startswith("assert "):
         return shorten("\n".join(author))
-    return shorten(message)
+    return shorten("\n".join(lines))
 
 
 class QuietReporter:

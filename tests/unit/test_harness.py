@@ -265,3 +265,21 @@ def test_learner_code_does_not_run_during_the_structural_step(grading_alias):
     verdict = check("def add(a, b):\n    return a + b\n", tests=tests)
     assert verdict.status == "passed", [(t.name, t.message) for t in verdict.tests]
     assert verdict.total == 3
+
+
+def test_a_property_based_failure_reads_as_the_authors_words(grading_alias):
+    tests = {
+        "test_adder.py": (
+            "from adder import add\n"
+            "from hypothesis import given, settings, strategies as st\n\n"
+            "@settings(database=None, max_examples=20)\n"
+            "@given(st.integers(min_value=1, max_value=100))\n"
+            "def test_any(n):\n"
+            '    assert add(n, 1) == n + 1, f"add({n}, 1) gave {add(n, 1)}"\n'
+        )
+    }
+    verdict = check("def add(a, b):\n    return a + b if a < 1 else 0\n", tests=tests)
+    assert verdict.status == "failed"
+    message = verdict.first_failure.message
+    assert message.startswith("add(") and "gave 0" in message
+    assert "Falsifying" not in message and "test_any(" not in message

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..pyast import FunctionNode
+from ..pyast import ancestor_names
 from ..pyast import code
 from ..pyast import find_class
 from ..pyast import is_stub
@@ -72,19 +73,8 @@ def mentions(node: ast.AST, names: Iterable[str]) -> list[Mention]:
 
 
 def ancestors(tree: ast.AST, cls: ast.ClassDef) -> list[str]:
-    """Names of every base class of `cls`, following bases defined in the same file."""
-    seen: list[str] = []
-    todo = [cls]
-    while todo:
-        current = todo.pop()
-        for base in current.bases:
-            name = base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", None)
-            if name and name not in seen:
-                seen.append(name)
-                parent = find_class(tree, name)
-                if parent is not None and parent is not cls:
-                    todo.append(parent)
-    return seen
+    """Names of every base class of `cls`, through aliases and bases defined in the same file."""
+    return ancestor_names(tree, cls)
 
 
 def self_calls(function: ast.AST) -> list[str]:

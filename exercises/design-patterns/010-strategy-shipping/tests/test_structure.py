@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import NoReturn
 
 from grading import pyast
+from grading.patterns import dispatch
 
 
 def fail(message: str) -> NoReturn:
@@ -26,11 +27,10 @@ def test_calculator_does_not_choose_the_algorithm():
             "a chain of them is the old if/elif ladder in disguise. Call "
             "self.strategy.cost(parcel)"
         )
-    for switch in pyast.string_switches(context):
+    for problem in dispatch.problems(tree, "shipping.py", context, "ShippingCalculator"):
         fail(
-            f"shipping.py line {switch.line}: ShippingCalculator still compares {switch.subject} "
-            f"with {', '.join(repr(v) for v in switch.values)} to choose what to do. The "
-            "strategy object should make that choice unnecessary"
+            f"{problem}. The calculator keeps what every method shares (one weight check, "
+            "rounding) and asks self.strategy for the price"
         )
     for chain in pyast.if_chains(context, min_branches=2):
         fail(
@@ -57,8 +57,8 @@ def test_no_ladder_left_anywhere():
             "editing this chain. Give each method's class its own cost formula, and map names "
             "to strategy objects with data (a dict), not with ifs"
         )
-    for switch in pyast.type_switches(tree):
+    for problem in dispatch.problems(tree, "shipping.py"):
         fail(
-            f"shipping.py line {switch.line}: a chain of {switch.branches} type checks picks "
-            "the behaviour. Each class should carry its own behaviour instead"
+            f"{problem}. Moving the choice out of the calculator (into a function or a shared "
+            "base class) keeps the problem. Give each method's class its own cost formula"
         )
