@@ -29,6 +29,7 @@ from typing import Any
 from ..pyast import FunctionNode
 from ..pyast import ancestor_names
 from ..pyast import code
+from ..pyast import dispatches
 from ..pyast import find_class
 from ..pyast import is_stub
 from ..pyast import match_statements
@@ -36,6 +37,8 @@ from ..pyast import methods
 from ..pyast import string_switches
 from ..pyast import type_checks
 from ..pyast import type_switches
+from .dispatch import DOCTRINE
+from .dispatch import describe
 
 PASSED_ON = "<passed on to the next handler>"
 
@@ -98,6 +101,9 @@ def self_calls(function: ast.AST) -> list[str]:
 def ladders(tree: ast.AST, file_name: str) -> list[str]:
     """Anywhere in a file: ladders that choose by comparing with names, or by asking types.
 
+    Also every other shape of the same decision (pyast.dispatches): Enum or constant ladders,
+    hasattr() probes, getattr() with a built name, tables keyed by type, __subclasses__().
+
     The shape every behavioral pattern replaces. Moving a ladder from one class to another (a
     helper function, a shared base class) keeps the problem, so this looks at the whole file.
     """
@@ -115,6 +121,13 @@ def ladders(tree: ast.AST, file_name: str) -> list[str]:
             "the behaviour. Each class should carry its own behaviour, so nothing has to ask "
             "which class an object is"
         )
+    reported = {s.line for s in string_switches(tree)} | {s.line for s in type_switches(tree)}
+    for found in dispatches(tree, tree):
+        if found.line not in reported:
+            problems.append(
+                describe(found, file_name, "code here")
+                + "; let each object carry its own behaviour instead"
+            )
     return problems
 
 
@@ -633,7 +646,7 @@ def no_state_switch_in(
             found.append((
                 n.lineno,
                 f"line {n.lineno}: {context} still decides what to do by its state, through a "
-                f"table keyed by it ({code(n)}). A table is a ladder in another shape. {tail}",
+                f"table keyed by it ({code(n)}). {DOCTRINE}. {tail}",
             ))
         elif (
             isinstance(n, ast.Call)
@@ -645,7 +658,7 @@ def no_state_switch_in(
             found.append((
                 n.lineno,
                 f"line {n.lineno}: {context} still decides what to do by its state, through a "
-                f"table keyed by it ({code(n)}). A table is a ladder in another shape. {tail}",
+                f"table keyed by it ({code(n)}). {DOCTRINE}. {tail}",
             ))
     for check in type_checks(cls):
         found.append((

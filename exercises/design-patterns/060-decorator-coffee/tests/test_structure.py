@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import NoReturn
 
 from grading import pyast
+from grading.patterns import dispatch
 from grading.patterns import structural
 
 ADD_ONS = {"Milk": (50, "milk"), "Caramel": (70, "caramel"), "ExtraShot": (90, "extra shot")}
@@ -24,3 +25,13 @@ def test_add_ons_wrap_rather_than_subclass():
         )
         if problems:
             fail(f"coffee.py {problems[0]}")
+
+
+def test_nothing_chooses_by_what_a_drink_is():
+    """No ladder, type check, hasattr() probe or table keyed by class picks an add-on's part."""
+    tree = pyast.parse_submission("coffee.py")
+    for problem in dispatch.problems(tree, "coffee.py"):
+        fail(
+            f"{problem}. Each add-on already knows its own price and name, and asks the drink it "
+            "wraps for the rest; nothing needs to ask which drink or add-on it is"
+        )
