@@ -473,8 +473,47 @@ class BadJob(ValueError):
     """The job itself is malformed (not the learner's code)."""
 
 
+def grader_modules() -> dict[str, dict[str, Any]]:
+    """The namespaces of the grader's own modules (`grading.*`, `app.grading.*`), copied."""
+    package = __name__.rpartition(".")[0]
+    return {
+        name: dict(vars(module))
+        for name, module in list(sys.modules.items())
+        if module is not None
+        and any(name == root or name.startswith(root + ".") for root in {package, "grading"})
+    }
+
+
+def restore_grader_modules(saved: dict[str, dict[str, Any]]) -> None:
+    """Undo whatever a learner's code set on the grader's modules during a run.
+
+    One interpreter serves many runs (a browser worker, the Node runner): without this, an
+    answer that patched `grading.pyast` would weaken every check that follows it.
+    """
+    for name, namespace in saved.items():
+        module = sys.modules.get(name)
+        if module is not None and vars(module) != namespace:
+            vars(module).clear()
+            vars(module).update(namespace)
+
+
+def preload_test_libraries() -> None:
+    """Import hypothesis now, while the runtime warms up, not during a learner's first check."""
+    with contextlib.suppress(ImportError):
+        import hypothesis.strategies  # noqa: F401
+
+
 def run(job: dict[str, Any]) -> Verdict:
     """Run one job (see the module docstring) and time it."""
+    saved = grader_modules()
+    try:
+        return run_unguarded(job)
+    finally:
+        restore_grader_modules(saved)
+
+
+def run_unguarded(job: dict[str, Any]) -> Verdict:
+    """Run one job without restoring the grader's modules afterwards (see run)."""
     started = time.perf_counter()
     sys.dont_write_bytecode = True  # the scratch folder is thrown away; do not litter it
     mode = job.get("mode", "check") if isinstance(job, dict) else "check"
@@ -505,3 +544,6 @@ def run(job: dict[str, Any]) -> Verdict:
 def run_job(job_json: str) -> str:
     """JSON in, JSON out: the entry point the browser worker and the Node runner call."""
     return json.dumps(run(json.loads(job_json)).to_dict())
+
+
+preload_test_libraries()

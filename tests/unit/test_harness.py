@@ -283,3 +283,16 @@ def test_a_property_based_failure_reads_as_the_authors_words(grading_alias):
     message = verdict.first_failure.message
     assert message.startswith("add(") and "gave 0" in message
     assert "Falsifying" not in message and "test_any(" not in message
+
+
+def test_a_patch_made_in_one_run_does_not_reach_the_next(grading_alias):
+    patching = "import grading.pyast\ngrading.pyast.if_chains = lambda *a, **k: []\n" + LADDER
+    tests = {"test_adder.py": (
+        "import adder\nfrom grading import pyast\n\n"
+        "def test_no_ladder():\n"
+        '    assert not pyast.if_chains(pyast.parse_submission("adder.py"), 2), "a ladder"\n'
+    )}
+    first = check(patching, tests=tests)
+    assert first.status == "passed"  # in its own run the patch wins: this test imports adder
+    second = check(LADDER, tests=tests)
+    assert second.status == "failed", "the previous answer's patch leaked into this run"
