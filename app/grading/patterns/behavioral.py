@@ -32,6 +32,7 @@ from ..pyast import code
 from ..pyast import dispatches
 from ..pyast import find_class
 from ..pyast import is_stub
+from ..pyast import lineage
 from ..pyast import match_statements
 from ..pyast import methods
 from ..pyast import string_switches
@@ -356,7 +357,8 @@ def subject_decoupled(
     """The subject knows its observers only as "something with `method`()".
 
     It must not name the concrete observer classes or ask their types, and it must notify by
-    looping over whoever subscribed, calling `method` on each.
+    looping over whoever subscribed, calling `method` on each; a base class in the file (a GoF
+    Subject owning subscribe/notify) may do that for it.
     """
     cls = find_class(tree, subject)
     if cls is None:
@@ -365,14 +367,18 @@ def subject_decoupled(
         f"line {m.line}: {subject} names {m.name}. A subject should know its observers only "
         f"as objects with {method}(); once it names one kind, every new kind of observer "
         f"means editing {subject} again. Whoever creates the {m.name} subscribes it"
-        for m in mentions(cls, observers)
+        for c in lineage(tree, cls)
+        for m in mentions(c, observers)
     ]
     problems += [
         f"line {check.line}: {subject} asks what type an observer is ({check.code}); it should "
         f"call {method}() on every subscriber alike"
-        for check in type_checks(cls)
+        for c in lineage(tree, cls)
+        for check in type_checks(c)
     ]
-    if not loops_calling(cls, method):
+    # A GoF Subject base class in the file may own subscribe/notify: look through the bases.
+    family = lineage(tree, cls)
+    if not any(loops_calling(c, method) for c in family):
         problems.append(
             f"{subject} never loops over its subscribers calling {method}() on each. The "
             "subject keeps a collection of whoever subscribed and, after each change, tells "
