@@ -137,6 +137,8 @@ class VerdictPlugin:
         self.printed: list[str] = []
         self.descriptions: dict[str, str] = {}
         self.finished: set[str] = set()
+        # test name -> (exception type, message, learner file, learner line) of a crash
+        self.crashes: dict[str, tuple[str, str, str | None, int | None]] = {}
 
     def _learner_location(self, tb: Any) -> tuple[str | None, int | None]:
         """Find the innermost traceback frame that lies in a learner file."""
@@ -145,6 +147,22 @@ class VerdictPlugin:
             if Path(frame.filename).name in self.learner_files:
                 file, line = Path(frame.filename).name, frame.lineno
         return file, line
+
+    def pytest_runtest_makereport(self, item: Any, call: Any) -> None:
+        """Note where an unexpected exception (not a failed check) came from during a test.
+
+        Runs before the report is logged; returns None so pytest still makes the report.
+        """
+        if call.excinfo is None:
+            return
+        exc = call.excinfo.value
+        if isinstance(exc, AssertionError | KeyboardInterrupt) or type(exc).__name__ in (
+            "Failed", "Skipped", "XFailed", "Exit"
+        ):
+            return
+        file, line = self._learner_location(call.excinfo.tb)
+        name = item.nodeid.split("::", 1)[-1]
+        self.crashes.setdefault(name, (type(exc).__name__, str(exc), file, line))
 
     def pytest_exception_interact(self, node: Any, call: Any, report: Any) -> None:
         """Keep the exception of a failed collection (an import error, for instance)."""
@@ -156,6 +174,27 @@ class VerdictPlugin:
             exc = exc.__cause__ or exc.__context__
         self.collect_error = learner_traceback(exc, self.learner_files)
         self.collect_error.message = self.unscratch(self.collect_error.message)
+
+    def explain_crash(self, name: str, description: str) -> tuple[str, int | None]:
+        """An exception that was not a failed check, as a sentence: where, what, and what it
+        stopped (the test's own description)."""
+        kind, text, file, line = self.crashes[name]
+        text = self.unscratch(text)
+        what = f"{kind} ({text})" if text else kind
+        checking = ""
+        if description:
+            checking = f" It was checking: {description[:1].lower()}{description[1:]}"
+        if file is not None:
+            message = (
+                f"{file} line {line} raised {what} while this check ran, so it could not "
+                f"finish.{checking}"
+            )
+        else:
+            message = (
+                f"This check stopped with {what} while it used what your code gave it (the "
+                f"error was raised in the check, not in your file).{checking}"
+            )
+        return shorten(message), line
 
     def unscratch(self, text: str) -> str:
         """Show file names as the learner knows them, not as temporary paths."""
@@ -190,7 +229,9 @@ class VerdictPlugin:
         elif report.failed:
             result.outcome = "failed" if report.when == "call" else "error"
             crash = getattr(report.longrepr, "reprcrash", None)
-            if crash is not None:
+            if name in self.crashes:
+                result.message, result.line = self.explain_crash(name, result.description)
+            elif crash is not None:
                 result.message = self.unscratch(explain_assertion(crash.message))
                 if Path(crash.path).name in self.learner_files:
                     result.line = crash.lineno

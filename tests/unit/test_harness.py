@@ -82,6 +82,24 @@ def test_an_exception_inside_learner_code_points_at_their_line():
     assert verdict.status == "failed"
     assert "ZeroDivisionError" in verdict.first_failure.message
     assert verdict.first_failure.line == 3
+    # A sentence in the learner's terms: their file and line, and what the check was doing.
+    assert verdict.first_failure.message == (
+        "adder.py line 3 raised ZeroDivisionError (division by zero) while this check ran, so "
+        "it could not finish. It was checking: add(2, 3) gives 5"
+    )
+
+
+def test_an_exception_raised_in_the_check_says_so():
+    tests = {"test_adder.py": (
+        "from adder import add\n\n"
+        "def test_lookup():\n"
+        '    """The answer is one of the known prices"""\n'
+        "    assert {5: 'five'}[add(2, 2)]\n"
+    )}
+    verdict = check("def add(a, b):\n    return a + b\n", tests=tests)
+    message = verdict.first_failure.message
+    assert message.startswith("This check stopped with KeyError (4) while it used what your code")
+    assert message.endswith("It was checking: the answer is one of the known prices")
 
 
 def test_printed_output_is_captured_and_capped():

@@ -27,7 +27,7 @@ FORMULAS = {
     "overnight": lambda w, d: 25.00 + 3.00 * max(0, w - 5),
 }
 FRESH = settings(
-    max_examples=15, database=None, deadline=None, derandomize=False,
+    max_examples=15, database=None, deadline=None, derandomize=False, report_multiple_bugs=False,
     phases=[Phase.explicit, Phase.generate],  # no shrinking: the first failure is explained
     suppress_health_check=list(HealthCheck),
 )

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 # Thresholds drawn at random on every check (the seed is chosen when the check runs).
 FRESH = settings(
-    max_examples=20, database=None, deadline=None, derandomize=False,
+    max_examples=20, database=None, deadline=None, derandomize=False, report_multiple_bugs=False,
     phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
 )
 
