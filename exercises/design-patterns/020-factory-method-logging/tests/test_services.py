@@ -46,6 +46,18 @@ def logger_of(service):
     return logger
 
 
+def test_each_service_gets_a_logger_of_its_own():
+    """Each new service asks the factory method and gets a new logger, not one shared by all."""
+    first, second = make("CheckoutService"), make("SignupService")
+    if logger_of(first) is logger_of(second):
+        fail(
+            "CheckoutService() and SignupService() hold the very same logger object. A logger "
+            "made once and kept (on the class or the module) is chosen before a subclass or a "
+            "changed LOG_TARGET can have a say: the factory method should make a logger for "
+            "each service, in Service.__init__"
+        )
+
+
 def test_every_service_logs_where_log_target_says(monkeypatch):
     """Every service gets the logger LOG_TARGET names: file, cloud or console."""
     for target, expected in EXPECTED_LOGGER.items():
@@ -55,8 +67,8 @@ def test_every_service_logs_where_log_target_says(monkeypatch):
             if got != expected:
                 fail(
                     f"with LOG_TARGET = {target!r}, {name}() logs with a {got}; it should get "
-                    f"a {expected}. While every service picks its own logger, moving to the "
-                    "cloud means finding and editing each of them"
+                    f"a {expected}. Each service's logger should come from the factory method, "
+                    "which reads LOG_TARGET when the service is created"
                 )
 
 
