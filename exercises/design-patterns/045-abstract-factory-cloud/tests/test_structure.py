@@ -6,6 +6,7 @@ from typing import NoReturn
 
 from grading import pyast
 from grading.patterns import creational
+from grading.patterns import dispatch
 
 FAMILIES = {
     "AwsFactory": ["S3Storage", "SqsQueue"],
@@ -54,4 +55,9 @@ def test_nothing_chooses_by_provider_name():
             f"{switch.subject} with {values}. Choosing the family is done once, by picking a "
             "factory object (FACTORIES[name]); after that, each factory class simply makes its "
             "own products, and a new cloud never means editing a chain"
+        )
+    for problem in dispatch.problems(tree, "uploads.py"):
+        fail(
+            f"{problem}. The family is chosen once, by handing over a factory object; the "
+            "service then asks that factory for its products without asking which one it is"
         )
