@@ -119,5 +119,6 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "TRUSTED_PROXIES": env_int("TRUSTED_PROXIES", 0),
         # Far-future caching of /static (URLs carry ?v=<content hash>) and /runtime/<build>/.
         "STATIC_MAX_AGE": env_int("STATIC_MAX_AGE", 365 * 24 * 3600),
+        "BACKUP_DIR": Path(os.environ.get("BACKUP_DIR") or instance_path / "backups"),
         "ANTHROPIC_API_KEY": os.environ.get("ANTHROPIC_API_KEY", ""),
     }
