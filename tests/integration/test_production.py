@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
+from pathlib import Path
 
 import pytest
 
 from app import create_app
+from tests.conftest import FIXTURE_EXERCISES
 from tests.conftest import PASSWORD
+from tests.conftest import ROOT
 
 
 @pytest.fixture
@@ -137,3 +145,26 @@ def test_forwarded_addresses_count_only_behind_a_configured_proxy(app_factory):
     # Behind one proxy, the address it forwards is the client's: each has its own budget.
     assert login_statuses(proxied, 3, "203.0.113.1") == [400, 400, 429]
     assert login_statuses(proxied, 1, "203.0.113.2") == [400]
+
+
+def test_the_container_entrypoint_migrates_syncs_and_then_runs_the_server(tmp_path):
+    database = tmp_path / "fresh.db"
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "FLASK_APP": "app",
+        "FRICTION_ENV": "production",
+        "SECRET_KEY": "entrypoint-" + "e" * 40,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "EXERCISES_DIR": str(FIXTURE_EXERCISES),
+    }
+    # The image's CMD with --check-config: gunicorn loads its settings and the app, then exits.
+    result = subprocess.run(
+        ["sh", "scripts/docker-entrypoint.sh", "gunicorn", "--check-config",
+         "--config", "gunicorn.conf.py", "app:create_app()"],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    with closing(sqlite3.connect(database)) as db:
+        assert db.execute("SELECT count(*) FROM alembic_version").fetchone() == (1,)
+        assert db.execute("SELECT id FROM exercise").fetchall() == [("fixture-add",)]
