@@ -74,6 +74,17 @@ def default_backup_name(database: Database, now: datetime | None = None) -> str:
     return f"friction-{stamp}{database.suffix}"
 
 
+def prune_backups(folder: Path, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` backups named by default_backup_name; return them."""
+    named = sorted(
+        p for p in folder.glob("friction-*") if p.suffix in (".sqlite3", ".pgdump") and p.is_file()
+    )
+    doomed = named[:-keep] if keep > 0 else []
+    for path in doomed:
+        path.unlink()
+    return doomed
+
+
 def tool(name: str) -> str:
     """The path of a PostgreSQL client program, or a message saying how to get it."""
     found = shutil.which(name)

@@ -2,6 +2,7 @@
 
     flask backup create                       # BACKUP_DIR/friction-<UTC time>.sqlite3|.pgdump
     flask backup create --output /tmp/b.pgdump
+    flask backup create --keep 14             # and delete all but the 14 newest in BACKUP_DIR
     flask backup restore /backups/friction-20261129T184500Z.pgdump --yes
 """
 
@@ -17,6 +18,7 @@ from .backup import BackupError
 from .backup import Database
 from .backup import create_backup
 from .backup import default_backup_name
+from .backup import prune_backups
 from .backup import restore_backup
 
 backup_cli = AppGroup("backup", help="Back up the database, or restore a backup.")
@@ -44,16 +46,24 @@ def release_app_connections() -> None:
     "--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
     help="The backup file (default: BACKUP_DIR/friction-<UTC time>.sqlite3 or .pgdump).",
 )
-def create(output: Path | None) -> None:
+@click.option(
+    "--keep", type=click.IntRange(min=1),
+    help="Then delete all but the newest KEEP backups in BACKUP_DIR (names friction-<time>).",
+)
+def create(output: Path | None, keep: int | None) -> None:
     """Write a consistent backup while the app keeps running."""
     database = app_database()
-    target = output or Path(current_app.config["BACKUP_DIR"]) / default_backup_name(database)
+    folder = Path(current_app.config["BACKUP_DIR"])
+    target = output or folder / default_backup_name(database)
     try:
         written = create_backup(database, target)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     size = written.stat().st_size
     click.echo(f"Backed up the {database.engine} database to {written} ({size:,} bytes).")
+    if keep is not None:
+        for old in prune_backups(folder, keep):
+            click.echo(f"Deleted the older backup {old}.")
 
 
 @backup_cli.command("restore")

@@ -70,6 +70,21 @@ def test_backups_go_to_the_backup_dir_with_a_sortable_name(app_factory, tmp_path
     assert written.name.startswith("friction-20") and written.suffix in (".sqlite3", ".pgdump")
 
 
+def test_keep_deletes_all_but_the_newest_backups_and_nothing_else(app_factory, tmp_path):
+    folder = tmp_path / "kept"
+    folder.mkdir()
+    app = app_factory(BACKUP_DIR=folder)
+    suffix = ".pgdump" if "postgresql" in db_url(app) else ".sqlite3"
+    for day in ("20261101", "20261102", "20261103"):
+        (folder / f"friction-{day}T030000Z{suffix}").write_bytes(b"old")
+    (folder / "notes.txt").write_text("not a backup")
+    result = app.test_cli_runner().invoke(args=["backup", "create", "--keep", "2"])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in folder.iterdir())
+    assert names[0] == f"friction-20261103T030000Z{suffix}" and names[-1] == "notes.txt"
+    assert len(names) == 3 and names[1].startswith("friction-2026")
+
+
 def test_a_backup_never_overwrites_a_file(app, tmp_path):
     existing = tmp_path / "precious"
     existing.write_text("keep me")
