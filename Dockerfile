@@ -7,7 +7,8 @@
 # Node) and pg_dump/pg_restore (flask backup), running as a non-root user.
 
 ARG PYTHON_IMAGE=python:3.13-slim-trixie
-ARG NODE_IMAGE=node:22-trixie-slim
+# Only Node's binary and npm are copied out of this image; glibc in trixie is newer, so it runs.
+ARG NODE_IMAGE=node:22-bookworm-slim
 
 FROM ${NODE_IMAGE} AS node
 
