@@ -75,8 +75,8 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "ANTHROPIC_BASE_URL": os.environ.get("ANTHROPIC_BASE_URL") or "https://api.anthropic.com",
         # A cheap model first; the stronger one only after the guards rejected it this many
         # times in one turn (an empty TUTOR_STRONG_MODEL or 0 turns the escalation off).
-        "TUTOR_MODEL": os.environ.get("TUTOR_MODEL") or "claude-haiku-4-5",
-        "TUTOR_STRONG_MODEL": os.environ.get("TUTOR_STRONG_MODEL", "claude-sonnet-4-5"),
+        "TUTOR_MODEL": os.environ.get("TUTOR_MODEL") or "claude-haiku-5-5",
+        "TUTOR_STRONG_MODEL": os.environ.get("TUTOR_STRONG_MODEL", "claude-sonnet-5-5"),
         "TUTOR_ESCALATE_AFTER": env_int("TUTOR_ESCALATE_AFTER", 2),
         "TUTOR_MAX_OUTPUT_TOKENS": env_int("TUTOR_MAX_OUTPUT_TOKENS", 400),
         "TUTOR_TIMEOUT_S": env_int("TUTOR_TIMEOUT_S", 20),

@@ -70,7 +70,6 @@ class TutorClient:
                 max_tokens=self.max_output_tokens,
                 system=system,
                 messages=messages,
-                temperature=0.3,
             )
         except anthropic.APITimeoutError as exc:
             raise TutorServiceError("timeout", "The tutor service did not answer in time.") from exc
@@ -90,6 +89,10 @@ class TutorClient:
             kind = "server_error" if exc.status_code >= 500 else "refused"
             raise TutorServiceError(
                 kind, f"The tutor service failed (HTTP {exc.status_code})."
+            ) from exc
+        except ValueError as exc:  # a body that is not JSON at all
+            raise TutorServiceError(
+                "malformed", "The tutor service sent a malformed reply."
             ) from exc
         except anthropic.AnthropicError as exc:
             raise TutorServiceError("failed", "The tutor service failed.") from exc

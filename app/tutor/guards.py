@@ -272,8 +272,8 @@ def g3_reference_overlap(reply: Reply, ctx: GuardContext) -> GuardResult:
             "reference overlap",
             True,
             False,
-            f"copies a run of {SHARED_RUN_TOKENS}+ tokens from the reference "
-            f"({' '.join(copied[0])})",
+            # The copied text itself is never named: the learner may read guard details.
+            f"copies {len(copied)} run(s) of {SHARED_RUN_TOKENS} tokens from the reference",
             round(jaccard, 3),
         )
     if jaccard >= limit:
