@@ -31,6 +31,9 @@ JACCARD_MAX_BOTTOM_OUT = 0.25
 SHARED_RUN_TOKENS = 8
 NGRAM = 5
 INLINE_CODE_MAX_CHARS = 40
+# Settings of the reference (key: value) a reply may name, by level: prose that lists the
+# whole configuration is the answer even without a code block.
+SETTINGS_BY_LEVEL = {1: 1, 2: 1, 3: 2, 4: 4}
 READING_GRADE_MAX = 9.0
 
 
@@ -60,6 +63,8 @@ class GuardContext:
     known_code: str = ""  # starter and learner code: quoting it leaks nothing
     avoid: frozenset[str] = field(default_factory=frozenset)
     test_literals: frozenset[str] = field(default_factory=frozenset)
+    # key: value settings of the reference the learner does not have (YAML, compose, ENV ...)
+    settings: frozenset[tuple[str, str]] = field(default_factory=frozenset)
 
     @property
     def guard_level(self) -> int:
@@ -266,6 +271,18 @@ def g3_reference_overlap(reply: Reply, ctx: GuardContext) -> GuardResult:
         code_tokens(ctx.known_code, False), SHARED_RUN_TOKENS
     )
     copied = sorted(ngrams(code_tokens(reply.text, False), SHARED_RUN_TOKENS) & runs)
+    restated = settings_restated(reply.text, ctx.settings)
+    settings_max = SETTINGS_BY_LEVEL[ctx.guard_level]
+    if len(restated) > settings_max:
+        return GuardResult(
+            "G3",
+            "reference overlap",
+            True,
+            False,
+            f"restates {len(restated)} settings of the reference in words or code "
+            f"(at most {settings_max} at hint level {ctx.level})",
+            round(jaccard, 3),
+        )
     if copied:
         return GuardResult(
             "G3",
@@ -295,6 +312,29 @@ def g3_reference_overlap(reply: Reply, ctx: GuardContext) -> GuardResult:
     )
 
 
+SETTING = re.compile(r"""^\s*(?:-\s+)?([A-Za-z_][\w.-]*)\s*[:=]\s*["']?([^\s"'#{}\[\]]+)""")
+
+
+def settings_of(text: str) -> set[tuple[str, str]]:
+    """The key: value (or KEY=value) settings written one per line in a config file."""
+    found = set()
+    for line in text.splitlines():
+        m = SETTING.match(line)
+        if m and m.group(2) not in ("|", ">", "-"):
+            found.add((m.group(1), m.group(2).rstrip(",")))
+    return found
+
+
+def settings_restated(text: str, settings: frozenset[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The reference settings a reply names, key next to its value ("pathType: Prefix",
+    "pathType Prefix", "pathType=Prefix")."""
+    return [
+        (key, value)
+        for key, value in sorted(settings)
+        if re.search(rf"(?<![\w-]){re.escape(key)}\W{{1,3}}{re.escape(value)}(?![\w-])", text, re.I)
+    ]
+
+
 # ---------- G4 no test literals, no reference-only identifiers ----------
 
 NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w]|\.\d)")
@@ -318,7 +358,7 @@ def g4_no_leaks(reply: Reply, ctx: GuardContext) -> GuardResult:
         if is_number(literal):
             if float(literal) in numbers:
                 leaked.append(f"test value {literal}")
-        elif literal.lower() in reply.text.lower():
+        elif re.search(rf"(?<![\w-]){re.escape(literal)}(?![\w-])", reply.text, re.I):
             leaked.append(f"test value {literal!r}")
     if leaked:
         return GuardResult(
@@ -397,9 +437,10 @@ CLAIMS = re.compile(
     r"\b(it|this|that|everything|your (code|solution|function|class|program|logic|version)|"
     r"the (code|solution|logic))( now| already)? (works|is working|runs correctly)\b|"
     r"\bworks (correctly|fine|perfectly|as expected)\b|"
-    r"\b(the )?tests? (is|are|seems?|might be|could be|may be|must be) "
-    r"(wrong|incorrect|buggy|mistaken|broken|flawed)\b|"
-    r"\b(a|the) (bug|mistake|error) (is )?in the tests?\b",
+    r"\b(tests?|checks?|checker|grader|test suite)((\s+(is|are|seems?|might|may|must|could|"
+    r"probably|likely|be|really|actually|just|itself|simply|clearly|here|then))+)\s+"
+    r"(wrong|incorrect|buggy|mistaken|broken|flawed|confused|at fault)\b|"
+    r"\b(bug|mistake|error) (is )?in the (tests?|checker|grader)\b",
     re.I,
 )
 
@@ -546,8 +587,8 @@ def test_literals(
             3 <= len(literal) <= 60
             and " " not in literal
             and literal not in shown
-            # A plain word ("default", "nothing") is part of a message, not a hidden value.
-            and not (literal.isalpha() and not code_shaped(literal))
+            # A plain word ("default", "ADD") is a message or a keyword, not a hidden value.
+            and not (literal.isalpha() and not re.search(r"[a-z][A-Z]", literal))
         ):
             out.add(literal)
     return frozenset(out)
@@ -569,4 +610,10 @@ def context_for(
         ),
         avoid=reference_only_identifiers(exercise, level, learner_code),
         test_literals=test_literals(exercise, learner_code),
+        settings=frozenset(
+            settings_of(joined(exercise.solution))
+            - settings_of(joined(exercise.starter))
+            - settings_of(joined(exercise.readonly))
+            - settings_of(joined(learner_code or {}))
+        ),
     )
