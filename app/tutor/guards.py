@@ -568,11 +568,23 @@ def python_literals(source: str) -> set[str]:
 
 
 def test_literals(
-    exercise: Exercise, learner_code: Mapping[str, str] | None = None
+    exercise: Exercise,
+    learner_code: Mapping[str, str] | None = None,
+    seen: str = "",
+    level: int = 0,
 ) -> frozenset[str]:
     """Values the tests expect that the learner has not been shown: short literals of the test
-    files, minus what the prompt, starter, hints or their own code already say."""
-    shown = "\n".join([exercise.prompt_md, joined(exercise.starter), joined(learner_code or {})])
+    files, minus what the prompt, starter, hints up to `level`, their own code and what they
+    have `seen` (the failure messages of their check) already say."""
+    shown = "\n".join(
+        [
+            exercise.prompt_md,
+            joined(exercise.starter),
+            joined(learner_code or {}),
+            seen,
+            *exercise.hints[: max(0, level)],
+        ]
+    )
     shown_numbers = {float(m.group()) for m in NUMBER.finditer(shown)}
     out = set()
     for literal in python_literals(joined(exercise.tests)):
@@ -599,8 +611,10 @@ def context_for(
     level: int,
     tests_failing: bool,
     learner_code: Mapping[str, str] | None = None,
+    seen: str = "",
 ) -> GuardContext:
-    """The guard context for a reply on this exercise at this level."""
+    """The guard context for a reply on this exercise at this level; `seen` is what the
+    learner's check already showed them (failure messages), which a reply may repeat."""
     return GuardContext(
         level=level,
         tests_failing=tests_failing,
@@ -609,7 +623,7 @@ def context_for(
             [joined(exercise.starter), joined(exercise.readonly), joined(learner_code or {})]
         ),
         avoid=reference_only_identifiers(exercise, level, learner_code),
-        test_literals=test_literals(exercise, learner_code),
+        test_literals=test_literals(exercise, learner_code, seen, level),
         settings=frozenset(
             settings_of(joined(exercise.solution))
             - settings_of(joined(exercise.starter))

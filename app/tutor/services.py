@@ -319,8 +319,15 @@ def answer_turn(user_id: int, turn_id: int, exercise: Exercise, now: datetime) -
         return turn  # answered already (a double click, a retried request)
     attempt = db.session.get(Attempt, turn.attempt_id) if turn.attempt_id else None
     code = dict(attempt.files) if attempt else dict(exercise.starter)
+    shown_failures = "\n".join(
+        f"{t.get('description') or ''} {t.get('message') or ''}" for t in failing_tests(attempt)
+    )
     guard_ctx = context_for(
-        exercise, turn.level, tests_failing=not (attempt and attempt.passed), learner_code=code
+        exercise,
+        turn.level,
+        tests_failing=not (attempt and attempt.passed),
+        learner_code=code,
+        seen=shown_failures,
     )
     prompt = build_prompt_for(turn, exercise)
     messages = prompt.messages()

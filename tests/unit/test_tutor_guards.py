@@ -248,3 +248,10 @@ def test_g7_does_not_mistake_ordinary_words_for_praise(shipping):
 
 def test_an_empty_reply_is_rejected(shipping):
     assert "G1" in failed("", context_for(shipping, 1, tests_failing=True))
+
+
+def test_g4_lets_a_reply_repeat_what_the_failing_check_already_showed(shipping):
+    reply = "Your check said express came out at 23.15, not what you expected. Which line adds it?"
+    assert "G4" in failed(reply, context_for(shipping, 1, tests_failing=True))
+    seen = "express for 3 kg over 120 km: expected 23.15, got 17.0"
+    assert "G4" not in failed(reply, context_for(shipping, 1, tests_failing=True, seen=seen))
