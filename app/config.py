@@ -79,8 +79,10 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "TUTOR_STRONG_MODEL": os.environ.get("TUTOR_STRONG_MODEL", "claude-sonnet-5-5"),
         "TUTOR_ESCALATE_AFTER": env_int("TUTOR_ESCALATE_AFTER", 2),
         "TUTOR_MAX_OUTPUT_TOKENS": env_int("TUTOR_MAX_OUTPUT_TOKENS", 400),
-        "TUTOR_TIMEOUT_S": env_int("TUTOR_TIMEOUT_S", 20),
-        "TUTOR_MAX_RETRIES": env_int("TUTOR_MAX_RETRIES", 2),
+        "TUTOR_TIMEOUT_S": env_int("TUTOR_TIMEOUT_S", 15),
+        "TUTOR_MAX_RETRIES": env_int("TUTOR_MAX_RETRIES", 1),
+        # A whole turn (first reply, regeneration, stronger model) fits in one web request.
+        "TUTOR_TURN_DEADLINE_S": env_int("TUTOR_TURN_DEADLINE_S", 40),
         # Limits, enforced on the server: turns per learner per UTC day, seconds between two
         # turns on one exercise, and tokens (in + out) for the whole server per UTC day.
         "TUTOR_LEARNER_DAILY_TURNS": env_int("TUTOR_LEARNER_DAILY_TURNS", 20),

@@ -60,16 +60,28 @@ class TutorClient:
             http_client=http_client,
         )
         self.max_output_tokens = max_output_tokens
+        self.timeout_s = timeout_s
 
-    def complete(self, model: str, system: str, messages: list[dict[str, Any]]) -> Completion:
-        """Ask the model for one reply; raise TutorServiceError on any failure."""
+    def complete(
+        self,
+        model: str,
+        system: str,
+        messages: list[dict[str, Any]],
+        timeout_s: float | None = None,
+    ) -> Completion:
+        """Ask the model for one reply (within `timeout_s` per request when given); raise
+        TutorServiceError on any failure."""
         started = time.monotonic()
+        options: dict[str, Any] = (
+            {"timeout": min(timeout_s, self.timeout_s)} if timeout_s is not None else {}
+        )
         try:
             message = self.sdk.messages.create(
                 model=model,
                 max_tokens=self.max_output_tokens,
                 system=system,
                 messages=messages,
+                **options,
             )
         except anthropic.APITimeoutError as exc:
             raise TutorServiceError("timeout", "The tutor service did not answer in time.") from exc

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from datetime import time
 from datetime import timedelta
+from time import monotonic
 from typing import Any
 
 import sqlalchemy as sa
@@ -44,6 +45,7 @@ from .prompt import files_block
 from .prompt import regeneration_note
 
 QUESTION_MAX_CHARS = 300
+MIN_TRY_S = 2.0  # a regeneration is not worth starting with less time than this left
 
 
 class TutorLimitReached(DomainError):
@@ -62,6 +64,7 @@ class TutorSettings:
     learner_daily_turns: int
     cooldown_s: int
     daily_token_budget: int
+    turn_deadline_s: float = 40.0
 
     @classmethod
     def from_config(cls, config: Any) -> TutorSettings:
@@ -73,6 +76,7 @@ class TutorSettings:
             learner_daily_turns=config["TUTOR_LEARNER_DAILY_TURNS"],
             cooldown_s=config["TUTOR_COOLDOWN_S"],
             daily_token_budget=config["TUTOR_DAILY_TOKEN_BUDGET"],
+            turn_deadline_s=config["TUTOR_TURN_DEADLINE_S"],
         )
 
     def models(self) -> list[str]:
@@ -334,9 +338,16 @@ def answer_turn(user_id: int, turn_id: int, exercise: Exercise, now: datetime) -
     raws: list[str] = []
     results: list[Any] = []
     shown: str | None = None
+    # One turn must fit in one web request: no new try starts once the deadline is near.
+    deadline = monotonic() + tutor.settings.turn_deadline_s
     try:
-        for model in tutor.settings.models():
-            completion = tutor.client.complete(model, prompt.system, messages)
+        for number, model in enumerate(tutor.settings.models()):
+            remaining = deadline - monotonic()
+            if number > 0 and remaining < MIN_TRY_S:
+                break
+            completion = tutor.client.complete(
+                model, prompt.system, messages, timeout_s=max(remaining, MIN_TRY_S)
+            )
             turn.model = completion.model
             turn.input_tokens += completion.input_tokens
             turn.output_tokens += completion.output_tokens

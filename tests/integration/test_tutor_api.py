@@ -223,6 +223,14 @@ def test_without_a_strong_model_the_fallback_comes_after_one_regeneration(tutor_
     assert answered["turn"]["source"] == "authored_hint" and len(fake.requests) == 2
 
 
+def test_no_regeneration_starts_past_the_turn_deadline(tutor_app):
+    app, client, fake = tutor_app([LEAK, GOOD], TUTOR_TURN_DEADLINE_S=0)
+    sign_up(client)
+    earn_level_1(client)
+    _, answered = ask(client)
+    assert answered["turn"]["source"] == "authored_hint" and len(fake.requests) == 1
+
+
 def test_praise_while_the_tests_fail_is_caught(tutor_app):
     app, client, fake = tutor_app([PRAISE, GOOD])
     sign_up(client)
