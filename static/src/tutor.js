@@ -123,7 +123,7 @@ export class TutorPanel {
       this.setStep("writing", turn.status === "failed" ? "failed" : "done");
       const item = this.turnItem(turn);
       pending.replaceWith(item);
-      this.input.value = "";
+      if (turn.status !== "failed") this.input.value = ""; // kept for another try after a failure
       this.statusLine.textContent = turn.status === "failed" ? turn.message : "The tutor's question is below.";
       if (answered.body.state) this.render(answered.body.state);
       item.querySelector(".tutor-reply")?.focus();

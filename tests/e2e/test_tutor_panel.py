@@ -16,6 +16,7 @@ from tests.e2e.test_core_loop import READY
 from tests.e2e.test_core_loop import exercise  # noqa: F401  (fixture)
 from tests.e2e.test_core_loop import replace_code
 from tests.e2e.test_core_loop import sign_up
+from tests.e2e.tutor_app import OUTAGE
 from tests.e2e.tutor_app import QUESTION
 
 pytestmark = pytest.mark.e2e
@@ -96,11 +97,28 @@ def test_fail_reflect_unlock_ask_the_tutor_and_see_what_it_saw(page, live_server
     answered.scroll_into_view_if_needed()
     panel.screenshot(path=str(ARTIFACTS / "tutor-panel-what-it-saw.png"))
 
+    # The service fails: the panel says it is the service, not the learner; hints keep working.
+    panel.get_by_label("Your question to the tutor (one line)").fill(f"And now? {OUTAGE}")
+    ask.click()
+    failure = panel.locator(".tutor-turn[data-status=failed]")
+    failure.wait_for(timeout=60_000)
+    assert "The tutor service had an internal error" in failure.inner_text()
+    assert "not yours" in failure.inner_text()
+    writing = panel.locator(".tutor-steps li", has_text="Writing a question")
+    assert writing.get_attribute("data-state") == "failed"
+    assert "19 of 20 tutor questions left today" in panel.inner_text()  # it cost nothing
+    panel.screenshot(path=str(ARTIFACTS / "tutor-panel-service-failed.png"))
+    page.get_by_label("What did you try, or where are you stuck? (one line)").fill(
+        "The calculator still checks the class"
+    )
+    page.get_by_role("button", name="Show hint 1 of 4").click()
+    page.locator("#hint-list li.hint").first.wait_for()
+
     with closing(sqlite3.connect(live_server.db_path)) as db:
         turns = db.execute(
             "SELECT t.status, t.level, t.model, json_array_length(t.raw_replies) FROM tutor_turn t "
-            "JOIN user u ON u.id = t.user_id WHERE u.email = ?",
+            "JOIN user u ON u.id = t.user_id WHERE u.email = ? ORDER BY t.id",
             (email,),
         ).fetchall()
-    assert turns == [("answered", 1, "claude-haiku-5-5", 2)]
+    assert turns == [("answered", 1, "claude-haiku-5-5", 2), ("failed", 1, None, 0)]
     assert page.page_errors == [] and page.foreign_requests == []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from app import create_app
 from tests.fake_anthropic import FakeAnthropic
+from tests.fake_anthropic import status
 
 # The first reply a model writes gives the answer away; the guards reject it and the tutor is
 # asked again with the violation named, and then writes a question.
@@ -27,8 +28,14 @@ QUESTION = (
 )
 
 
-def reply_for(body: dict) -> str:
-    """Leak on the first try of a turn, ask a real question when asked again."""
+OUTAGE = "(the test asks for an outage)"
+
+
+def reply_for(body: dict):
+    """Leak on the first try of a turn, ask a real question when asked again; answer 500 when
+    the learner's question asks for an outage."""
+    if OUTAGE in body["messages"][0]["content"]:
+        return status(500)
     return LEAKY if len(body["messages"]) == 1 else QUESTION
 
 
@@ -39,5 +46,6 @@ def create_app_with_fake_tutor():
             "ANTHROPIC_API_KEY": "sk-ant-e2e-fake",
             "TUTOR_HTTP_TRANSPORT": FakeAnthropic(reply_for).transport(),
             "TUTOR_MAX_RETRIES": 0,
+            "TUTOR_COOLDOWN_S": 0,
         }
     )
