@@ -30,7 +30,7 @@ export class TutorPanel {
     const heading = el("h3", "tutor-title", "Ask the tutor");
     heading.id = "tutor-title";
     this.root.setAttribute("aria-labelledby", heading.id);
-    const help = el("p", "help", "The tutor answers with a question, not with the answer. It sees your last checked code, its failing tests, your last reflection and your question; every reply is checked before you see it.");
+    const help = el("p", "help", "The tutor answers with a question, not with the answer. It sees your last checked code, its failing tests, your last reflection and your question; every reply is checked before you see it. Your questions and its replies are stored with your data: you can export or delete them.");
     this.form = el("form", "hint-form tutor-form");
     this.form.hidden = true; // until the server says the tutor can be asked
     const label = el("label", null, "Your question to the tutor (one line)");
