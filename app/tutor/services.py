@@ -394,11 +394,12 @@ def build_prompt_for(turn: TutorTurn, exercise: Exercise) -> TutorPrompt:
 
 def authored_hint(user_id: int, exercise: Exercise, turn: TutorTurn, now: datetime) -> str:
     """The authored hint of the turn's level; taking it on the ladder if it was not yet shown."""
+    level = min(turn.level, len(exercise.hints))  # the exercise may have changed meanwhile
     status, taken = hint_state(user_id, exercise, now)
-    if turn.level not in {h.level for h in taken}:
-        if status.next_level == turn.level and status.available:
-            take_hint(user_id, exercise, turn.level, turn.question, now)
-    return exercise.hints[turn.level - 1]
+    if level not in {h.level for h in taken}:
+        if status.next_level == level and status.available:
+            take_hint(user_id, exercise, level, turn.question, now)
+    return exercise.hints[level - 1]
 
 
 # ---------- what the page reads ----------
