@@ -66,6 +66,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(account_bp)
     app.register_blueprint(runtime_bp)
 
+    from . import tutor
+
+    tutor.init_app(app)  # only with an API key: without one the tutor is simply absent
+
     from .errors import register_error_handlers
 
     register_error_handlers(app)

@@ -1,4 +1,4 @@
-"""Command-line tools: `flask exercises check|list|sync` and `flask users create`."""
+"""Command-line tools: `flask exercises check|list|sync`, `flask users create`, `flask tutor`."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from .errors import DomainError
 from .exercises import load_catalog
 from .lint_cli import lint_cli
 from .models import Role
+from .tutor.cli import tutor_cli
 
 exercises_cli = AppGroup("exercises", help="Validate, prove and list exercises.")
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -118,3 +119,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(lint_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(tutor_cli)

@@ -120,5 +120,24 @@ def load_config(instance_path: Path) -> dict[str, object]:
         # Far-future caching of /static (URLs carry ?v=<content hash>) and /runtime/<build>/.
         "STATIC_MAX_AGE": env_int("STATIC_MAX_AGE", 365 * 24 * 3600),
         "BACKUP_DIR": Path(os.environ.get("BACKUP_DIR") or instance_path / "backups"),
+        # The AI tutor (app/tutor): no key, no tutor; the hint ladder works the same either way.
         "ANTHROPIC_API_KEY": os.environ.get("ANTHROPIC_API_KEY", ""),
+        "ANTHROPIC_BASE_URL": os.environ.get("ANTHROPIC_BASE_URL") or "https://api.anthropic.com",
+        # A cheap model first; the stronger one only after the guards rejected it this many
+        # times in one turn (an empty TUTOR_STRONG_MODEL or 0 turns the escalation off).
+        "TUTOR_MODEL": os.environ.get("TUTOR_MODEL") or "claude-haiku-5-5",
+        "TUTOR_STRONG_MODEL": os.environ.get("TUTOR_STRONG_MODEL", "claude-sonnet-5-5"),
+        "TUTOR_ESCALATE_AFTER": env_int("TUTOR_ESCALATE_AFTER", 2),
+        "TUTOR_MAX_OUTPUT_TOKENS": env_int("TUTOR_MAX_OUTPUT_TOKENS", 400),
+        "TUTOR_TIMEOUT_S": env_int("TUTOR_TIMEOUT_S", 15),
+        "TUTOR_MAX_RETRIES": env_int("TUTOR_MAX_RETRIES", 1),
+        # A whole turn (first reply, regeneration, stronger model) fits in one web request.
+        "TUTOR_TURN_DEADLINE_S": env_int("TUTOR_TURN_DEADLINE_S", 40),
+        # Limits, enforced on the server: turns per learner per UTC day, seconds between two
+        # turns on one exercise, and tokens (in + out) for the whole server per UTC day.
+        "TUTOR_LEARNER_DAILY_TURNS": env_int("TUTOR_LEARNER_DAILY_TURNS", 20),
+        "TUTOR_COOLDOWN_S": env_int("TUTOR_COOLDOWN_S", 60),
+        "TUTOR_DAILY_TOKEN_BUDGET": env_int("TUTOR_DAILY_TOKEN_BUDGET", 2_000_000),
+        # Tests only: an httpx2 transport object for the SDK (never read from the environment).
+        "TUTOR_HTTP_TRANSPORT": None,
     }

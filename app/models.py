@@ -235,3 +235,38 @@ class RateLimitCounter(db.Model):
     count: so.Mapped[int] = so.mapped_column(default=0)
     # Seconds since the epoch, as the `limits` library counts: compared, never shown.
     expires_at: so.Mapped[float] = so.mapped_column(sa.Float, index=True)
+
+
+class TutorTurn(db.Model):
+    """One question to the AI tutor: what it saw (minus the reference), every reply it wrote,
+    the guard results, the reply shown (or the authored hint that replaced it), cost and errors."""
+
+    __tablename__ = "tutor_turn"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    exercise_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("exercise.id"))
+    exercise_version: so.Mapped[str] = so.mapped_column(sa.String(64))
+    attempt_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("attempt.id", ondelete="SET NULL")
+    )
+    level: so.Mapped[int] = so.mapped_column()  # the hint level unlocked when asked
+    question: so.Mapped[str] = so.mapped_column(sa.Text)
+    # pending (context built) | answered | fallback (authored hint shown) | failed (service)
+    status: so.Mapped[str] = so.mapped_column(sa.String(12), default="pending")
+    # The system prompt and messages sent, with the reference solution withheld.
+    context: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON)
+    raw_replies: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
+    guard_results: so.Mapped[list[Any]] = so.mapped_column(sa.JSON, default=list)
+    final_reply: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    model: so.Mapped[str | None] = so.mapped_column(sa.String(80))
+    input_tokens: so.Mapped[int] = so.mapped_column(default=0)
+    output_tokens: so.Mapped[int] = so.mapped_column(default=0)
+    latency_ms: so.Mapped[int] = so.mapped_column(default=0)
+    error: so.Mapped[str | None] = so.mapped_column(sa.String(300))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (
+        sa.Index("ix_tutor_turn_user_exercise_created", "user_id", "exercise_id", "created_at"),
+        sa.Index("ix_tutor_turn_created", "created_at"),
+    )

@@ -4,12 +4,14 @@ Every function takes ONE user id and touches only that user's rows.
 
 Export formats:
 - JSON: one object {"format", "exported_at", "account", "attempts", "journal_entries",
-  "friction_events", "study_sessions"}; attempts carry their files and the full verdict.
+  "friction_events", "study_sessions", "tutor_turns"}; attempts carry their files and the full
+  verdict; tutor turns carry what the tutor saw (reference withheld) and the guard results.
 - CSV: a zip with one CSV per table (account.csv, attempts.csv, journal_entries.csv,
-  friction_events.csv, study_sessions.csv) and a README.txt. Columns are the table's columns;
-  structured values (files, verdict, details, emotions) are JSON text in their cell, times are
-  ISO 8601 in UTC, booleans are true/false, empty cells are nulls. Cells are exported as stored
-  (no spreadsheet-formula escaping): open them as text if they hold code starting with '='.
+  friction_events.csv, study_sessions.csv, tutor_turns.csv) and a README.txt. Columns are the
+  table's columns; structured values (files, verdict, details, emotions) are JSON text in their
+  cell, times are ISO 8601 in UTC, booleans are true/false, empty cells are nulls. Cells are
+  exported as stored (no spreadsheet-formula escaping): open them as text if they hold code
+  starting with '='.
 """
 
 from __future__ import annotations
@@ -34,8 +36,10 @@ from ..models import Attempt
 from ..models import FrictionEvent
 from ..models import JournalEntry
 from ..models import StudySession
+from ..models import TutorTurn
 from ..models import User
 from ..models import utcnow
+from ..tutor.services import turn_export
 
 EXPORT_FORMAT = "friction-lab-export/1"
 ACCOUNT_FIELDS = ("id", "email", "display_name", "role", "created_at")
@@ -49,6 +53,9 @@ attempts.csv         every Run and Check: the files you sent and the verdict (JS
 journal_entries.csv  plans, reflections, notes and recorded skips
 friction_events.csv  the friction cards that were shown to you and what you chose
 study_sessions.csv   your study sessions (a session ends after 20 idle minutes)
+tutor_turns.csv      your questions to the AI tutor: what it saw (the reference solution
+                     withheld), the reply you were shown, every guard result, model, tokens;
+                     the text of replies the guards rejected is withheld (they may hold the answer)
 
 Times are ISO 8601 in UTC. Structured values are JSON text. Empty cells are empty values.
 """
@@ -92,6 +99,7 @@ def export_data(user_id: int, now: datetime | None = None) -> dict[str, Any]:
         "journal_entries": [entry_dict(e) for e in own_rows(JournalEntry, user_id)],
         "friction_events": [row_dict(e) for e in own_rows(FrictionEvent, user_id)],
         "study_sessions": [row_dict(s) for s in own_rows(StudySession, user_id)],
+        "tutor_turns": [turn_export(row_dict(t)) for t in own_rows(TutorTurn, user_id)],
     }
 
 
@@ -127,6 +135,7 @@ TABLES = {
     "journal_entries": JournalEntry,
     "friction_events": FrictionEvent,
     "study_sessions": StudySession,
+    "tutor_turns": TutorTurn,
 }
 
 
@@ -149,6 +158,7 @@ def email_matches(user_id: int, typed: str | None) -> bool:
 
 
 OWN_TABLES = (
+    ("tutor_turns", TutorTurn),
     ("friction_events", FrictionEvent),
     ("journal_entries", JournalEntry),
     ("attempts", Attempt),
@@ -164,14 +174,17 @@ class DataCounts:
     journal_entries: int
     friction_events: int
     study_sessions: int
+    tutor_turns: int = 0
 
     def listing(self) -> str:
-        """'12 runs and checks, 3 journal entries, 5 friction events and 2 study sessions'."""
+        """'12 runs and checks, 3 journal entries, 5 friction events, 2 study sessions and 1 tutor
+        question'."""
         return (
             f"{plural(self.attempts, 'run or check', 'runs and checks')}, "
             f"{plural(self.journal_entries, 'journal entry', 'journal entries')}, "
-            f"{plural(self.friction_events, 'friction event')} and "
-            f"{plural(self.study_sessions, 'study session')}"
+            f"{plural(self.friction_events, 'friction event')}, "
+            f"{plural(self.study_sessions, 'study session')} and "
+            f"{plural(self.tutor_turns, 'tutor question')}"
         )
 
     def deleted_sentence(self) -> str:

@@ -4,6 +4,7 @@ import { BrowserRunner } from "./runner.js";
 import { AttemptQueue } from "./attempts.js";
 import { Cards } from "./cards.js";
 import { HintLadder } from "./hints.js";
+import { TutorPanel } from "./tutor.js";
 
 const $ = (id) => document.getElementById(id);
 const data = JSON.parse($("page-data").textContent);
@@ -406,6 +407,9 @@ const hints = new HintLadder({
   button: $("hint-button"), statusLine: $("hint-status"),
 });
 hints.refresh();
+const tutor = new TutorPanel({ exerciseId: exercise.id, api, root: $("tutor-panel") });
+document.addEventListener("hints:changed", () => tutor.refresh()); // a level may have opened
+tutor.refresh();
 
 queue.flush().then(onOpen);
 window.frictionLab = { runner, editor, queue, cards };

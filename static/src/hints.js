@@ -31,6 +31,7 @@ export class HintLadder {
     this.form.hidden = !state.next_level || !state.available;
     this.button.textContent = state.next_level ? `Show hint ${state.next_level} of ${state.levels}` : "";
     this.statusLine.textContent = state.next_level && !state.available ? state.reason : "";
+    document.dispatchEvent(new CustomEvent("hints:changed", { detail: state })); // the tutor panel listens
   }
 
   async ask() {

@@ -38,13 +38,13 @@ def free_port() -> int:
 class LiveServer:
     """The app in its own process, as a learner's browser meets it."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, flask_app: str = "app") -> None:
         self.db_path = tmp / "e2e.db"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
             **os.environ,
-            "FLASK_APP": "app",
+            "FLASK_APP": flask_app,  # tests may start a test-only factory (a fake tutor API)
             "SECRET_KEY": "e2e-secret",
             "DATABASE_URL": f"sqlite:///{self.db_path}",
             "EXERCISES_DIR": str(ROOT / "exercises"),

@@ -322,6 +322,7 @@ def test_csv_export_is_a_zip_of_one_csv_per_table_with_exactly_my_rows(app, clie
         "friction_events.csv",
         "journal_entries.csv",
         "study_sessions.csv",
+        "tutor_turns.csv",
     ]
 
     def table(name):
