@@ -8,7 +8,8 @@ machine: compare ratios, and run it several times):
   - warm Check latency in Chromium (median of --runs reference-solution checks per exercise),
     the same checks under native CPython in this process, and the ratio.
 
-Usage: .venv/bin/python scripts/bench.py [--visits 5] [--runs 20] [--exercises 6]
+Usage: .venv/bin/python scripts/bench.py [--visits 5] [--runs 20] [--exercises 6] [--no-snapshot]
+(--no-snapshot answers 404 for snapshot.bin: the worker boots cold, from the grader zip alone.)
 Needs the built runtime (./scripts/run or scripts/build_assets.py) and /usr/bin/chromium.
 """
 
@@ -62,7 +63,9 @@ def ready_info(page) -> dict:
     """What the page's runner says about its start (worker time, restored from the snapshot)."""
     return page.evaluate(
         "() => ({ms: window.frictionLab.runner.readyMs,"
-        " snapshot: window.frictionLab.runner.fromSnapshot})"
+        " marks: window.frictionLab.runner.startMarks,"
+        " snapshot: window.frictionLab.runner.fromSnapshot,"
+        " page: Math.round(window.frictionLab.runner.readyAt)})"
     )
 
 
@@ -145,6 +148,7 @@ def main() -> None:
     parser.add_argument("--visits", type=int, default=5)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--exercises", type=int, default=6, help="how many exercises to time")
+    parser.add_argument("--no-snapshot", action="store_true", help="boot without the snapshot")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -164,6 +168,8 @@ def main() -> None:
             cold, repeat, infos = [], [], []
             for _ in range(args.visits):
                 context = browser.new_context()  # a new context: empty HTTP cache and storage
+                if args.no_snapshot:
+                    context.route("**/snapshot.bin", lambda route: route.fulfill(status=404))
                 page = context.new_page()
                 sign_up(page, server.url)
                 cold.append(time_to_ready(page, first_url))
@@ -177,6 +183,11 @@ def main() -> None:
             )
             print(summary("Python ready, first visit", cold, native))
             print(summary("Python ready, repeat visit", repeat, native))
+            for label, part in (("first", infos[0::2]), ("repeat", infos[1::2])):
+                print(f"  {label} visits, inside the page (ms): " + "; ".join(
+                    f"ready at {i['page']} after page start, worker {i['ms']} {i['marks']}"
+                    for i in part
+                ))
             snapshots = sum(bool(i["snapshot"]) for i in infos)
             print(
                 f"worker start (inside the page): median "

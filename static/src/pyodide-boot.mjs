@@ -53,15 +53,16 @@ export function openFiles(pyodide) {
 }
 
 // runtime: runtime.json (site_zip, snapshot, on_demand); readBytes(name) -> Uint8Array of a
-// runtime file; createModule: the default export of pyodide.asm.mjs.
+// runtime file; createModule: the default export of pyodide.asm.mjs; siteZip: the zip's bytes
+// (or their promise) when the caller fetched them already.
 export async function bootInterpreter({
-  loadPyodide, createModule, indexURL, runtime, readBytes, snapshot = null,
+  loadPyodide, createModule, indexURL, runtime, readBytes, snapshot = null, siteZip = null,
   makeSnapshot = false, onStep = () => {}, stdout = () => {}, stderr = () => {},
 }) {
   const started = performance.now();
   onStep("download");
-  const siteZip = await readBytes(runtime.site_zip);
-  const common = { indexURL, packageBaseUrl: indexURL, stdout, stderr, fsInit: installSite(siteZip) };
+  const site = await (siteZip ?? readBytes(runtime.site_zip)); // the caller may have fetched it
+  const common = { indexURL, packageBaseUrl: indexURL, stdout, stderr, fsInit: installSite(site) };
   let pyodide = null;
   let snapshotError = null;
   if (snapshot && !makeSnapshot) {

@@ -30,7 +30,9 @@ export class BrowserRunner {
         const m = e.data;
         if (m.type === "step") this.onStep(m.step);
         else if (m.type === "ready") {
-          Object.assign(this, { readyMs: m.ms, fromSnapshot: m.fromSnapshot, readyAt: performance.now() });
+          Object.assign(this, {
+            readyMs: m.ms, fromSnapshot: m.fromSnapshot, startMarks: m.marks, readyAt: performance.now(),
+          });
           this.onReady(m.ms, m);
           resolve();
         } else if (m.type === "failed") { this.onFailed(m.message); reject(new Error(m.message)); }

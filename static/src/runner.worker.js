@@ -42,19 +42,26 @@ async function fetchBytes(url, cache) {
 async function init({ baseUrl, interruptBuffer, stateBuffer }) {
   const started = performance.now();
   self.postMessage({ type: "step", step: "download" });
+  const marks = {};
+  const mark = (name) => { marks[name] = Math.round(performance.now() - started); };
   const runtime = await (await fetch(`${baseUrl}runtime.json`)).json();
   const cache = await runtimeCache(runtime.build_id);
+  mark("runtime_json");
   const readBytes = (name) => fetchBytes(`${baseUrl}${name}`, cache);
   // Everything is fetched at once; Pyodide fetches its wasm and standard library itself.
+  const siteZip = readBytes(runtime.site_zip);
+  siteZip.catch(() => {}); // awaited (and reported) by bootInterpreter
   const [{ loadPyodide }, { default: createModule }, snapshot] = await Promise.all([
     import(`${baseUrl}pyodide.mjs`),
     import(`${baseUrl}pyodide.asm.mjs`),
     runtime.snapshot ? readBytes(runtime.snapshot).catch(() => null) : null,
   ]);
+  mark("scripts_and_snapshot");
   const booted = await bootInterpreter({
-    loadPyodide, createModule, indexURL: baseUrl, runtime, readBytes, snapshot,
+    loadPyodide, createModule, indexURL: baseUrl, runtime, readBytes, snapshot, siteZip,
     onStep: (step) => { if (step !== "download") self.postMessage({ type: "step", step }); },
   });
+  mark("python");
   if (interruptBuffer && stateBuffer) state = new Int32Array(stateBuffer);
   const runJob = connectInterpreter(booted.pyodide, {
     interruptBuffer: interruptBuffer ? new Int32Array(interruptBuffer) : null,
@@ -67,7 +74,7 @@ async function init({ baseUrl, interruptBuffer, stateBuffer }) {
   interpreter = { ...booted, runtime, runJob, readBytes, loaded: new Set() };
   self.postMessage({
     type: "ready", ms: Math.round(performance.now() - started), fromSnapshot: booted.fromSnapshot,
-    snapshotError: booted.snapshotError,
+    snapshotError: booted.snapshotError, marks,
   });
 }
 
