@@ -102,3 +102,61 @@ def test_a_job_finished_at_the_limit_is_not_interrupted(results: dict[str, Any])
     outcome = results["finished_at_the_limit"]
     assert outcome["flag"] == 0
     assert outcome["stopped_by"] is None
+
+
+# ---- the page's runner (static/src/runner.js) with a scripted worker --------------------------
+
+PAGE_SCENARIOS = Path(__file__).with_name("browser_runner_scenarios.mjs")
+
+
+@pytest.fixture(scope="module")
+def page_results() -> dict[str, Any]:
+    """Run the page runner's scenarios once."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("Node.js is needed for the runner protocol tests")
+    done = subprocess.run(
+        [node, str(PAGE_SCENARIOS)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=REPO,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_the_page_reruns_a_crashed_check_once_by_itself(page_results: dict[str, Any]) -> None:
+    outcome = page_results["crash_then_pass"]
+    assert outcome["verdict"]["status"] == "passed"
+    assert outcome["verdict"]["retried"] is True
+    assert outcome["retries"] == ["aborted"]
+    assert outcome["stats"]["replaced"] == 1
+
+
+def test_a_check_aborted_twice_is_reported_as_aborted(page_results: dict[str, Any]) -> None:
+    outcome = page_results["crash_twice"]
+    assert outcome["verdict"]["status"] == "aborted"
+    assert outcome["verdict"]["cause"] == "crash"
+    assert outcome["retries"] == ["aborted"]  # once more, not forever
+    assert outcome["next"] == "passed"  # and the next check runs on a fresh worker
+
+
+def test_the_learners_own_failure_is_not_rerun(page_results: dict[str, Any]) -> None:
+    outcome = page_results["learner_failure"]
+    assert outcome["verdict"]["status"] == "failed"
+    assert outcome["retries"] == []
+    assert outcome["stats"]["replaced"] == 0
+
+
+def test_a_stop_without_isolation_replaces_the_worker_as_the_learners_stop(
+    page_results: dict[str, Any],
+) -> None:
+    outcome = page_results["stopped_by_the_learner"]
+    verdict = outcome["verdict"]
+    assert (verdict["status"], verdict["stopped_by"]) == ("timeout", "learner")
+    assert "limit" not in verdict["error"]["message"]
+    assert outcome["retries"] == []
+    assert outcome["stats"]["replaced"] == 1
+    assert outcome["next"] == "passed"
