@@ -13,11 +13,14 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parentPort, workerData } from "node:worker_threads";
 
-import { bootInterpreter, connectInterpreter, ensurePackages } from "../../static/src/pyodide-boot.mjs";
+import {
+  bootInterpreter, connectInterpreter, ensurePackages, warmUpAgain,
+} from "../../static/src/pyodide-boot.mjs";
 import { acknowledge, markDone, markStarted } from "../../static/src/runner-protocol.mjs";
 
 const { runtimeDir, interruptBuffer, stateBuffer, runtime, useSnapshot } = workerData;
 const state = new Int32Array(stateBuffer);
+let warming = false; // the post-restore warm-up runs: its "start" is not a job's
 
 // Anything Python writes past the harness's capture (os.write(1, ...), sys.__stdout__) ends up
 // here. Stdout belongs to the JSON-lines protocol, so it goes to stderr, and only a little of
@@ -57,6 +60,7 @@ async function start() {
     interruptBuffer: new Int32Array(interruptBuffer),
     onAcknowledge: () => acknowledge(state),
     onStarted: () => {
+      if (warming) return;
       markStarted(state);
       parentPort.postMessage({ type: "started" });
     },
@@ -98,6 +102,14 @@ function serve(interpreter) {
     init_ms: interpreter.initMs,
     from_snapshot: interpreter.fromSnapshot,
   });
+  if (interpreter.fromSnapshot) {
+    // As in the browser: a job sent meanwhile waits; its clock starts with its own code.
+    setTimeout(() => {
+      warming = true;
+      warmUpAgain(interpreter.runJob);
+      warming = false;
+    }, 0);
+  }
 }
 
 try {

@@ -140,6 +140,18 @@ sorted(_names)
   return wanted.map(([name]) => name);
 }
 
+// After a restore, the first check still fills caches the snapshot could not keep (package
+// metadata read from the zip, pytest's per-run set-up): a warm-up check run right after
+// "ready", while the learner reads, makes the first real Check as quick as the next ones.
+// Returns false if it did not pass (nothing depends on it).
+export function warmUpAgain(runJob) {
+  try {
+    return JSON.parse(runJob(JSON.stringify(WARM_UP_JOB))).status === "passed";
+  } catch {
+    return false; // an early Stop may land here; the learner's job runs next as usual
+  }
+}
+
 // After boot (and after any snapshot is taken): interrupts through the shared buffer, with an
 // acknowledgement, and a signal when the learner's code starts (see grading/interrupts.py).
 export function connectInterpreter(pyodide, { interruptBuffer, onAcknowledge, onStarted }) {
