@@ -93,7 +93,7 @@ function setStep(step, state = "active") {
 }
 function status(text) { $("status-line").textContent = text; }
 const stepText = {
-  download: "Step 1 of 3: loading Python for your browser (about 6 MB the first time; later visits use the cache)…",
+  download: "Step 1 of 3: loading Python for your browser (about 16 MB the first time; later visits use the copy kept in this browser)…",
   restart: "Restarting Python: the last run had to be stopped the hard way. Your code is untouched.",
   packages: "Step 2 of 3: installing pytest and the grader…",
   warm: "Step 3 of 3: warming up, so your first check is quick…",
