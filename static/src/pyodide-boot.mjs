@@ -77,6 +77,11 @@ export async function bootInterpreter({
     }
   }
   const fromSnapshot = pyodide !== null;
+  if (fromSnapshot) {
+    // The snapshot froze the random generator's state too: without a new seed every page
+    // would draw the same "random" numbers.
+    pyodide.runPython("import sys\nif 'random' in sys.modules:\n    sys.modules['random'].seed()");
+  }
   if (!pyodide) {
     pyodide = await loadPyodide({
       ...common, ...(makeSnapshot ? { _makeSnapshot: true } : {}),

@@ -239,3 +239,18 @@ def test_a_cold_start_without_the_snapshot_grades_the_same() -> None:
         verdict = runner.grade(check_job(ADD_WRONG, ADD_TESTS), LIMIT_MS)
         assert verdict.status == "failed", verdict
         assert verdict.tests[0].message.startswith("add(2, 3) should be 5")
+
+
+def test_every_restored_interpreter_draws_its_own_random_numbers() -> None:
+    # The snapshot holds the random generator's state: without a fresh seed after each restore,
+    # every page would draw the same "random" numbers.
+    draws = []
+    for _ in range(2):
+        with PyodideNodeRunner(RUNTIME) as runner:
+            assert runner.from_snapshot is True
+            draws.append(
+                runner.grade(
+                    run_job("import random\nprint(random.getrandbits(64))\n"), LIMIT_MS
+                ).stdout
+            )
+    assert draws[0] != draws[1], draws
