@@ -6,6 +6,9 @@ Outputs (git-ignored, rebuilt only when their inputs change):
                           grader needs, a trimmed pyodide-lock.json that lists only hosted files
                           (an entry whose file is missing makes Pyodide quietly try a CDN),
                           .br/.gz siblings for the big files, and runtime.json (version, build id)
+                          plus, built by runner/node/build-snapshot.mjs in Pyodide itself:
+                          site-packages.zip (the grader and its dependencies with bytecode) and
+                          snapshot.bin (Python's memory with the grader imported and warmed up)
 """
 
 from __future__ import annotations
@@ -28,7 +31,19 @@ DIST = ROOT / "static" / "dist"
 RUNTIME = ROOT / "static" / "vendor" / "pyodide"
 PYODIDE_REQUIREMENTS = ROOT / "requirements-pyodide.txt"
 CORE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
-COMPRESS = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide-lock.json"]
+COMPRESS = [
+    "pyodide.mjs",
+    "pyodide.asm.mjs",
+    "pyodide.asm.wasm",
+    "pyodide-lock.json",
+    "site-packages.zip",
+    "snapshot.bin",
+]
+SNAPSHOT_BUILDER = ROOT / "runner" / "node" / "build-snapshot.mjs"
+# Loaded only when a job imports them (property-based tests): not in the zip or the snapshot.
+ON_DEMAND = ["hypothesis"]
+# Kept as source in the zip: big, and a check never imports them (pytest's optional highlighter).
+SOURCE_ONLY = ["pygments"]
 BUNDLE_ENTRIES = ["static/src/exercise.js", "static/src/runner.worker.js"]
 GRADING_WHEEL_NAME = "friction-grading"
 
@@ -190,9 +205,20 @@ def write_compressed(path: Path) -> None:
     path.with_name(path.name + ".gz").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
 
 
-def precompress(stage: Path) -> None:
+def build_snapshot(stage: Path) -> dict:
+    """Build site-packages.zip and snapshot.bin in real Pyodide (Node); return what it reports."""
+    args = ["node", str(SNAPSHOT_BUILDER), "--runtime", str(stage), "--package", GRADING_WHEEL_NAME]
+    for name in ON_DEMAND:
+        args += ["--on-demand", name]
+    for name in SOURCE_ONLY:
+        args += ["--source-only", name]
+    done = subprocess.run(args, check=True, capture_output=True, text=True, timeout=600)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def precompress(stage: Path, extra: list[str]) -> None:
     """Write .br and .gz siblings so the app never compresses the 9 MB wasm per request."""
-    for name in COMPRESS:
+    for name in COMPRESS + extra:
         write_compressed(stage / name)
 
 
@@ -203,6 +229,8 @@ def build_runtime() -> None:
         PYODIDE_REQUIREMENTS,
         ROOT / "package-lock.json",
         ROOT / "pyproject.toml",
+        ROOT / "static" / "src" / "pyodide-boot.mjs",
+        SNAPSHOT_BUILDER,
         Path(__file__),
     )
     stamp = RUNTIME / ".stamp"
@@ -219,13 +247,22 @@ def build_runtime() -> None:
             wheels = download_pyodide_wheels(Path(tmp))
             wheels.append(build_grading_wheel(Path(tmp)))
             write_lock(stage, wheels)
-        precompress(stage)
+        built = build_snapshot(stage)
+        on_demand_zips = [info["zip"] for info in built["on_demand"].values()]
+        precompress(stage, on_demand_zips)
         pyodide_version = json.loads((NODE_PYODIDE / "package.json").read_text())["version"]
-        lock_hash = hashlib.sha256((stage / "pyodide-lock.json").read_bytes()).hexdigest()
+        # The URL of every runtime file carries the build id and is cached for a year: it must
+        # change with anything that changes a file, the snapshot included.
+        build = hashlib.sha256()
+        for name in ["pyodide-lock.json", built["site_zip"], built["snapshot"], *on_demand_zips]:
+            build.update(hashlib.sha256((stage / name).read_bytes()).digest())
         runtime = {
             "pyodide_version": pyodide_version,
-            "build_id": f"{pyodide_version}-{lock_hash[:12]}",
+            "build_id": f"{pyodide_version}-{build.hexdigest()[:12]}",
             "grading_package": GRADING_WHEEL_NAME,
+            "site_zip": built["site_zip"],
+            "snapshot": built["snapshot"],
+            "on_demand": built["on_demand"],
         }
         (stage / "runtime.json").write_text(json.dumps(runtime, indent=1))
         (stage / ".stamp").write_text(digest)

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from . import submission
+from .interrupts import learner_code_starts
 from .verdict import ErrorInfo
 from .verdict import TestResult
 from .verdict import Verdict
@@ -204,6 +205,10 @@ class VerdictPlugin:
         """Install the silent stand-in for the terminal reporter."""
         if config.pluginmanager.get_plugin("terminalreporter") is None:
             config.pluginmanager.register(QuietReporter(config), "terminalreporter")
+
+    def pytest_collection(self, session: Any) -> None:
+        """Collection imports the learner's modules: their time limit starts now."""
+        learner_code_starts()
 
     def pytest_collectreport(self, report: Any) -> None:
         """Keep what the learner's modules printed while being imported."""
@@ -476,6 +481,7 @@ def run_program(files: dict[str, str], entry: str, stdin: str, max_output: int) 
         old_stdin, old_argv = sys.stdin, sys.argv
         sys.stdin, sys.argv = io.StringIO(stdin), [entry]
         try:
+            learner_code_starts()
             with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
                 if entry.endswith(".py"):
                     runpy.run_path(str(scratch / entry), run_name="__main__")

@@ -6,6 +6,10 @@ the grading wheel too.
 
     with PyodideNodeRunner(Path("static/vendor/pyodide")) as runner:
         verdict = runner.grade(job, time_limit_ms=5000)
+
+The runner keeps the protocol the browser keeps (static/src/runner-protocol.mjs): the limit
+counts from the moment the learner's code starts, an ignored interrupt replaces the interpreter,
+and a job stopped for a reason that is not the learner's comes back with status "aborted".
 """
 
 from __future__ import annotations
@@ -27,8 +31,9 @@ DEFAULT_SCRIPT = Path(__file__).resolve().parents[2] / "runner" / "node" / "pyod
 BUILD_HINT = "run ./scripts/run or python scripts/build_assets.py first"
 # Loading Pyodide, the wheels and pytest takes 4-8 s on two cores; leave room for a busy machine.
 START_TIMEOUT_S = 120.0
-# Beyond the learner's limit the runner may wait out its kill grace (0.5 s) and, after a kill or
-# a crash, the start of a replacement interpreter before the job even begins.
+# Beyond the learner's limit the runner may wait out its kill grace (GRACE_MS in
+# runner-protocol.mjs) and, after a kill or a crash, the start of a replacement interpreter
+# before the job even begins; the job's clock only starts with the learner's code.
 ANSWER_ALLOWANCE_S = START_TIMEOUT_S + 5.0
 STDERR_TAIL_LINES = 40
 STDERR_LINE_CHARS = 500
@@ -40,12 +45,14 @@ class PyodideNodeRunner:
 
     def __init__(
         self, runtime_dir: Path, node: str = "node", script: Path | None = None,
-        start_timeout_s: float = START_TIMEOUT_S,
+        start_timeout_s: float = START_TIMEOUT_S, cold: bool = False,
     ) -> None:
         self.runtime_dir = Path(runtime_dir)
         self.node = node
         self.script = Path(script) if script is not None else DEFAULT_SCRIPT
         self.start_timeout_s = start_timeout_s
+        self.cold = cold  # start without the memory snapshot, as a browser without one does
+        self.from_snapshot: bool | None = None
         self.init_ms: int | None = None
         self.python_version: str | None = None
         self._proc: subprocess.Popen[str] | None = None
@@ -74,7 +81,8 @@ class PyodideNodeRunner:
         if not self.script.is_file():
             raise RuntimeError(f"the Pyodide runner script is missing: {self.script}")
         self._proc = subprocess.Popen(
-            [node, str(self.script), "--runtime", str(self.runtime_dir)],
+            [node, str(self.script), "--runtime", str(self.runtime_dir)]
+            + (["--cold"] if self.cold else []),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True, encoding="utf-8", errors="replace", bufsize=1,
         )
@@ -97,6 +105,7 @@ class PyodideNodeRunner:
             raise self._fail(f"could not start: {ready.get('error', ready)}", wait_s=5)
         self.init_ms = int(ready["init_ms"])
         self.python_version = str(ready["python"])
+        self.from_snapshot = ready.get("from_snapshot")
         return self
 
     def grade(self, job: dict[str, Any], time_limit_ms: int) -> Verdict:

@@ -8,8 +8,12 @@ from dataclasses import field
 from typing import Any
 
 # Statuses of a whole run. "error" means the code could not be tested at all (syntax error,
-# failed import, crash outside a test); "timeout" means the time limit stopped it.
-STATUSES = ("passed", "failed", "error", "timeout")
+# failed import, crash outside a test); "timeout" means the time limit (or the learner's Stop)
+# stopped it; "aborted" means the runner stopped it for a reason that is not the learner's (its
+# interpreter crashed, or the code never got to start): the runner sets it, never the harness,
+# and nothing that judges the learner (friction rules, journal, progress) counts it.
+ABORTED = "aborted"
+STATUSES = ("passed", "failed", "error", "timeout", ABORTED)
 OUTCOMES = ("passed", "failed", "error", "skipped")
 
 

@@ -28,6 +28,7 @@ from ..friction.metrics import error_signature
 from ..friction.metrics import split_sessions
 from ..friction.rules import Action
 from ..friction.rules import Rule
+from ..grading.verdict import ABORTED
 from ..models import Attempt
 from ..models import EntryKind
 from ..models import Exercise as ExerciseRow
@@ -479,7 +480,11 @@ def user_checks(user_id: int, exercise_ids: Iterable[str] | None = None) -> list
         Attempt.error_type,
         Attempt.gate,
         Attempt.code_hash,
-    ).where(Attempt.user_id == user_id, Attempt.kind == "check")
+    ).where(
+        Attempt.user_id == user_id,
+        Attempt.kind == "check",
+        Attempt.status != ABORTED,  # stopped by the runner, not the learner: never counted
+    )
     if exercise_ids is not None:
         query = query.where(Attempt.exercise_id.in_(list(exercise_ids)))
     rows = db.session.execute(query.order_by(Attempt.created_at, Attempt.id))

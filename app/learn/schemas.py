@@ -47,7 +47,8 @@ class VerdictIn(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    status: Literal["passed", "failed", "error", "timeout"]
+    # "aborted": stopped for a reason that is not the learner's; stored, never counted.
+    status: Literal["passed", "failed", "error", "timeout", "aborted"]
     kind: Literal["run", "check"] = "check"
     tests: list[TestIn] = Field(default_factory=list, max_length=200)
     error: ErrorIn | None = None

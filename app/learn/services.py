@@ -17,6 +17,7 @@ from ..exercises import Exercise
 from ..extensions import db
 from ..friction.metrics import code_hash
 from ..friction.rules import Action
+from ..grading.verdict import ABORTED
 from ..models import Attempt
 from ..models import utcnow
 from ..practice.services import gate_for_check
@@ -64,7 +65,9 @@ def record_attempt(
     now = utcnow()
     hashed = code_hash(data.files)
     # A check made while a friction gate is open is stored all the same (nothing is lost), flagged.
-    gate = gate_for_check(user_id, exercise, hashed, now) if data.kind == "check" else None
+    # An aborted check (the runner's failure, not the learner's) is stored but judged by nothing.
+    counted = data.kind == "check" and verdict.status != ABORTED
+    gate = gate_for_check(user_id, exercise, hashed, now) if counted else None
     attempt = Attempt(
         client_id=client_id,
         user_id=user_id,
@@ -163,7 +166,9 @@ def progress_by_exercise(user_id: int) -> dict[str, Progress]:
             sa.func.count(Attempt.id),
             sa.func.max(sa.case((Attempt.passed, 1), else_=0)),
         )
-        .where(Attempt.user_id == user_id, Attempt.kind == "check")
+        .where(
+            Attempt.user_id == user_id, Attempt.kind == "check", Attempt.status != ABORTED
+        )
         .group_by(Attempt.exercise_id)
     )
     return {ex: Progress(checks=n, solved=bool(solved)) for ex, n, solved in rows}

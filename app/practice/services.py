@@ -30,6 +30,7 @@ from ..friction.metrics import code_hash
 from ..friction.metrics import error_signature
 from ..friction.rules import Action
 from ..friction.rules import Rule
+from ..grading.verdict import ABORTED
 from ..models import Attempt
 from ..models import FrictionEvent
 from ..models import HintEvent
@@ -74,7 +75,10 @@ def check_points(user_id: int, exercise_id: str) -> list[CheckPoint]:
             Attempt.code_hash,
         )
         .where(
-            Attempt.user_id == user_id, Attempt.exercise_id == exercise_id, Attempt.kind == "check"
+            Attempt.user_id == user_id,
+            Attempt.exercise_id == exercise_id,
+            Attempt.kind == "check",
+            Attempt.status != ABORTED,  # stopped by the runner, not the learner: never counted
         )
         .order_by(Attempt.created_at, Attempt.id)
     )

@@ -1,19 +1,20 @@
 #!/usr/bin/env node
 // Grade jobs in real Pyodide under Node: a long-lived process speaking JSON lines.
 //
-//   node runner/node/pyodide-runner.mjs [--runtime DIR]     (default: static/vendor/pyodide)
+//   node runner/node/pyodide-runner.mjs [--runtime DIR] [--cold]   (default: static/vendor/pyodide)
 //
 // Once the interpreter is loaded and warmed up it prints
-//   {"ready": true, "init_ms": N, "python": "3.14.2"}
+//   {"ready": true, "init_ms": N, "python": "3.14.2", "from_snapshot": true}
 // then answers each stdin line {"id": ..., "job": {...}, "time_limit_ms": N}, in order, with
 //   {"id": ..., "verdict": {...}, "wall_ms": N}
 // and a line it cannot use with {"id": ... or null, "error": "..."}. It exits when stdin closes.
 // wall_ms is the job's time in the interpreter; waiting for a replacement to load is not in it.
 //
-// Time limit: at the limit, 2 (SIGINT) goes into the interpreter's interrupt buffer, which raises
-// KeyboardInterrupt in Python (the harness reports "timeout"); it is written again until Python's
-// handler acknowledges it. If Python is still busy GRACE_MS later (it swallowed the interrupt),
-// the worker thread is terminated and replaced.
+// Time limit, interrupts, replacement and the verdicts for stops and crashes follow the protocol
+// shared with the browser (static/src/runner-protocol.mjs): the clock starts when the learner's
+// code starts; a job aborted for a reason that is not the learner's (a crash, code that never
+// started) gets status "aborted".
+// --cold starts Python without the memory snapshot (the path a browser takes when it has none).
 // Nothing here may write to stdout except protocol lines: diagnostics go to stderr.
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -23,17 +24,12 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 
+import { INTERRUPT_BYTES, JobWatch, STATE_BYTES } from "../../static/src/runner-protocol.mjs";
+
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, "..", "..");
 const WORKER = path.join(HERE, "pyodide-worker.mjs");
 const DEFAULT_PACKAGE = "friction-grading";
-const GRACE_MS = 500;
-const RESEND_MS = 20;
-const SIGINT = 2;
-// Indexes in the state buffer shared with the worker (see pyodide-worker.mjs).
-const DONE = 0;
-const ACK = 1;
-const MAX_CRASH_MESSAGE = 600;
 
 function send(message) {
   process.stdout.write(`${JSON.stringify(message)}\n`);
@@ -58,10 +54,13 @@ function checkRuntime(runtimeDir) {
       throw new Error(`the Pyodide runtime is not built: ${missing} is missing (${hint})`);
     }
   }
-  let packageName = DEFAULT_PACKAGE;
   const runtimeJson = path.join(runtimeDir, "runtime.json");
-  if (fs.existsSync(runtimeJson)) {
-    packageName = JSON.parse(fs.readFileSync(runtimeJson, "utf8")).grading_package ?? packageName;
+  const runtime = fs.existsSync(runtimeJson) ? JSON.parse(fs.readFileSync(runtimeJson, "utf8")) : {};
+  const packageName = runtime.grading_package ?? DEFAULT_PACKAGE;
+  for (const name of [runtime.site_zip, runtime.snapshot]) {
+    if (!name || !fs.existsSync(path.join(runtimeDir, name))) {
+      throw new Error(`the Pyodide runtime has no grader zip or snapshot (${hint})`);
+    }
   }
   const lock = JSON.parse(fs.readFileSync(path.join(runtimeDir, "pyodide-lock.json"), "utf8"));
   const entries = new Map();
@@ -87,48 +86,7 @@ function checkRuntime(runtimeDir) {
     for (const dependency of entry.depends) visit(dependency, entry.name);
   };
   visit(packageName, null);
-  return packageName;
-}
-
-function seconds(ms) {
-  return `${Number((ms / 1000).toFixed(3))}`;
-}
-
-function timeoutError(limitMs) {
-  return {
-    type: "Timeout",
-    message: `stopped after ${seconds(limitMs)} s — probably an infinite loop`,
-    file: null,
-    line: null,
-  };
-}
-
-// A verdict for a job the harness could not answer (killed or crashed interpreter), with every
-// field the harness's own verdicts have.
-function emptyVerdict(job, status, error, durationMs) {
-  return {
-    status,
-    kind: job.mode ?? "check",
-    tests: [],
-    error,
-    stdout: "",
-    stdout_truncated: false,
-    duration_ms: Math.round(durationMs * 10) / 10,
-    passed: 0,
-    total: 0,
-    failed: 0,
-  };
-}
-
-function crashError(detail) {
-  let message = `the Pyodide interpreter crashed: ${detail}`;
-  if (message.length > MAX_CRASH_MESSAGE) message = `${message.slice(0, MAX_CRASH_MESSAGE - 1)}…`;
-  return {
-    type: "GraderCrash",
-    message,
-    file: null,
-    line: null,
-  };
+  return runtime;
 }
 
 class Interpreter {
@@ -145,12 +103,12 @@ class Interpreter {
     worker.on("error", (error) => log(`worker error: ${error?.stack ?? error}`));
   }
 
-  static start(runtimeDir, packageName) {
-    const interruptBuffer = new SharedArrayBuffer(4);
-    const stateBuffer = new SharedArrayBuffer(8);
+  static start(runtimeDir, runtime, useSnapshot) {
+    const interruptBuffer = new SharedArrayBuffer(INTERRUPT_BYTES);
+    const stateBuffer = new SharedArrayBuffer(STATE_BYTES);
     // stdout: true keeps the worker's console.log away from our stdout (the protocol channel).
     const worker = new Worker(WORKER, {
-      workerData: { runtimeDir, interruptBuffer, stateBuffer, packageName },
+      workerData: { runtimeDir, interruptBuffer, stateBuffer, runtime, useSnapshot },
       stdout: true,
     });
     worker.stdout.pipe(process.stderr, { end: false });
@@ -179,77 +137,44 @@ class Interpreter {
 
   // Run one job; `replace` says whether this interpreter must be thrown away afterwards.
   run(job, limitMs) {
-    const started = performance.now();
-    Atomics.store(this.interrupt, 0, 0); // a late interrupt from the previous job must not leak
-    Atomics.store(this.state, DONE, 0);
-    Atomics.store(this.state, ACK, 0);
-    // When the process is starved of CPU, an expired timer runs before a message that arrived
-    // earlier; the done flag says whether the job really was still running.
-    const finished = () => Atomics.load(this.state, DONE) === 1;
     return new Promise((resolve) => {
-      let interrupted = false;
-      let killTimer;
-      let resendTimer;
+      const kind = job.mode ?? "check";
       const finish = (verdict, replace) => {
-        clearTimeout(limitTimer);
-        clearTimeout(killTimer);
-        clearInterval(resendTimer);
         this.worker.off("message", onMessage);
         this.worker.off("error", onError);
         this.worker.off("exit", onExit);
         resolve({ verdict, replace });
       };
-      const elapsed = () => performance.now() - started;
+      const watch = new JobWatch({
+        kind, limitMs, interrupt: this.interrupt, state: this.state,
+        onKilled: (verdict) => {
+          log(`job ${watch.stoppedBy ? "ignored its interrupt" : "never started"}: replacing the worker`);
+          finish(verdict, true);
+        },
+      });
       const onMessage = (message) => {
-        if (message.type === "verdict") {
+        if (message.type === "started") {
+          watch.started();
+        } else if (message.type === "verdict") {
           let verdict;
           try {
             verdict = JSON.parse(message.json);
           } catch (error) {
-            const crash = crashError(`unreadable verdict (${error.message})`);
-            finish(emptyVerdict(job, "error", crash, elapsed()), true);
+            finish(watch.crashed(`unreadable verdict: ${error.message}`), true);
             return;
           }
-          if (interrupted || verdict.status === "timeout") {
-            // The harness reports an interrupt as a bare "timeout"; a program that caught the
-            // KeyboardInterrupt and finished anyway still ran past its limit.
-            verdict.status = "timeout";
-            verdict.error = timeoutError(limitMs);
-          }
-          finish(verdict, false);
-        } else if (message.type === "fault" && interrupted
+          finish(watch.settle(verdict), false);
+        } else if (message.type === "fault" && watch.stoppedBy
                    && message.pythonType === "KeyboardInterrupt") {
           // The interrupt landed in the harness's own code; the interpreter itself is fine.
-          finish(emptyVerdict(job, "timeout", timeoutError(limitMs), elapsed()), false);
+          finish(watch.settle({ status: "timeout", kind }), false);
         } else if (message.type === "fault") {
           log(`job fault: ${message.error}`);
-          crashed(message.summary);
+          finish(watch.crashed(message.summary), true);
         }
       };
-      const crashed = (detail) => {
-        finish(emptyVerdict(job, "error", crashError(detail), elapsed()), true);
-      };
-      const onError = (error) => crashed(String(error?.message ?? error));
-      const onExit = (code) => crashed(`the worker exited with code ${code}`);
-      const limitTimer = setTimeout(() => {
-        if (finished()) return; // its answer is already on the way
-        interrupted = true;
-        Atomics.store(this.interrupt, 0, SIGINT);
-        // Python's signal check reads the buffer and then clears it, not atomically, so an
-        // interrupt written in between is lost (a few percent of the time). Until the handler
-        // acknowledges it, write it again.
-        resendTimer = setInterval(() => {
-          const pending = Atomics.load(this.interrupt, 0) !== 0;
-          if (!finished() && !pending && Atomics.load(this.state, ACK) === 0) {
-            Atomics.store(this.interrupt, 0, SIGINT);
-          }
-        }, RESEND_MS);
-        killTimer = setTimeout(() => {
-          if (finished()) return;
-          log(`job still running ${GRACE_MS} ms after the interrupt: terminating the worker`);
-          finish(emptyVerdict(job, "timeout", timeoutError(limitMs), elapsed()), true);
-        }, GRACE_MS);
-      }, limitMs);
+      const onError = (error) => finish(watch.crashed(String(error?.message ?? error)), true);
+      const onExit = (code) => finish(watch.crashed(`the worker exited with code ${code}`), true);
       this.worker.on("message", onMessage);
       this.worker.on("error", onError);
       this.worker.on("exit", onExit);
@@ -284,15 +209,16 @@ function parseRequest(line) {
 }
 
 class Runner {
-  constructor(runtimeDir, packageName) {
+  constructor(runtimeDir, runtime, useSnapshot) {
     this.runtimeDir = runtimeDir;
-    this.packageName = packageName;
+    this.runtime = runtime;
+    this.useSnapshot = useSnapshot;
     this.interpreter = null;
     this.replacement = null;
   }
 
   async start() {
-    this.interpreter = await Interpreter.start(this.runtimeDir, this.packageName);
+    this.interpreter = await Interpreter.start(this.runtimeDir, this.runtime, this.useSnapshot);
     return this.interpreter.info;
   }
 
@@ -305,7 +231,7 @@ class Runner {
     }
     this.interpreter = null;
     // Start loading at once, so the replacement is (nearly) ready when the next job comes.
-    this.replacement = Interpreter.start(this.runtimeDir, this.packageName);
+    this.replacement = Interpreter.start(this.runtimeDir, this.runtime, this.useSnapshot);
     this.replacement.catch(() => {}); // awaited (and reported) by the next job
   }
 
@@ -345,16 +271,22 @@ class Runner {
 
 async function main() {
   const started = performance.now();
-  const { values } = parseArgs({ options: { runtime: { type: "string" } } });
+  const { values } = parseArgs({
+    options: { runtime: { type: "string" }, cold: { type: "boolean", default: false } },
+  });
   const runtimeDir = path.resolve(values.runtime ?? path.join(REPO, "static", "vendor", "pyodide"));
   // A reader that went away must not turn our next write into an unhandled EPIPE crash.
   process.stdout.on("error", () => process.exit(1));
   let runner;
   try {
-    runner = new Runner(runtimeDir, checkRuntime(runtimeDir));
+    runner = new Runner(runtimeDir, checkRuntime(runtimeDir), !values.cold);
     const info = await runner.start();
-    log(`interpreter loaded in ${info.init_ms} ms (Python ${info.python}, ${info.platform})`);
-    send({ ready: true, init_ms: Math.round(performance.now() - started), python: info.python });
+    const how = info.from_snapshot ? "restored from the snapshot" : "started cold";
+    log(`interpreter ${how} in ${info.init_ms} ms (Python ${info.python}, ${info.platform})`);
+    send({
+      ready: true, init_ms: Math.round(performance.now() - started), python: info.python,
+      from_snapshot: info.from_snapshot,
+    });
   } catch (error) {
     log(error?.stack ?? String(error));
     send({ ready: false, error: String(error?.message ?? error) });

@@ -1,35 +1,26 @@
-// One Pyodide interpreter in a worker thread, started by pyodide-runner.mjs.
+// One Pyodide interpreter in a worker thread, started by pyodide-runner.mjs. It boots exactly as
+// the browser worker does (static/src/pyodide-boot.mjs) and speaks the same protocol
+// (static/src/runner-protocol.mjs); only the transport differs.
 //
 // Messages in:  {type: "job", job: "<harness job JSON>"}
-// Messages out: {type: "ready", python, platform, init_ms}
+// Messages out: {type: "ready", python, platform, init_ms, from_snapshot}
 //               {type: "init-failed", error}
+//               {type: "started"}                          (the learner's code starts: clock on)
 //               {type: "verdict", json: "<verdict JSON>"}
 //               {type: "fault", error, summary, pythonType}   (run_job raised instead)
-//
-// The parent owns the time limit: it writes 2 (SIGINT) into the shared interrupt buffer, which
-// raises KeyboardInterrupt at the interpreter's next signal check (it writes it again until the
-// handler below acknowledges it), and terminates this thread if Python ignores it.
+import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parentPort, workerData } from "node:worker_threads";
 
-const { runtimeDir, interruptBuffer, stateBuffer, packageName } = workerData;
-// Shared with the parent, whose timers read it. DONE is set the moment a job's answer exists,
-// before it is posted, so a busy parent event loop cannot mistake a finished job for a running
-// one; ACK is set when Python's SIGINT handler runs, so the parent knows the interrupt arrived.
-const DONE = 0;
-const ACK = 1;
-const state = new Int32Array(stateBuffer);
+import {
+  bootInterpreter, connectInterpreter, ensurePackages, warmUpAgain,
+} from "../../static/src/pyodide-boot.mjs";
+import { acknowledge, markDone, markStarted } from "../../static/src/runner-protocol.mjs";
 
-// A job that must pass before the interpreter counts as ready: it imports pytest's plugins and
-// the assertion rewriter, so the first real job does not pay for them.
-const WARM_UP_JOB = {
-  mode: "check",
-  files: { "warm_up.py": "def answer():\n    return 42\n" },
-  tests: {
-    "test_warm_up.py": "from warm_up import answer\n\n\ndef test_answer():\n    assert answer() == 42\n",
-  },
-};
+const { runtimeDir, interruptBuffer, stateBuffer, runtime, useSnapshot } = workerData;
+const state = new Int32Array(stateBuffer);
+let warming = false; // the post-restore warm-up runs: its "start" is not a job's
 
 // Anything Python writes past the harness's capture (os.write(1, ...), sys.__stdout__) ends up
 // here. Stdout belongs to the JSON-lines protocol, so it goes to stderr, and only a little of
@@ -56,51 +47,41 @@ function summarise(error) {
 }
 
 async function start() {
-  const started = performance.now();
   const indexURL = runtimeDir.endsWith(path.sep) ? runtimeDir : runtimeDir + path.sep;
   const { loadPyodide } = await import(pathToFileURL(path.join(indexURL, "pyodide.mjs")).href);
-  const pyodide = await loadPyodide({
-    indexURL,
-    // Pyodide downloads a package from its CDN when a lock entry's file is missing. Pointing the
-    // package base (and with it the fallback URL) at our folder turns that into a local error.
-    packageBaseUrl: indexURL,
-    stdout: diagnostic,
-    stderr: diagnostic,
+  const createModule = (await import(pathToFileURL(path.join(indexURL, "pyodide.asm.mjs")).href)).default;
+  const readBytes = async (name) => new Uint8Array(fs.readFileSync(path.join(runtimeDir, name)));
+  const snapshot = useSnapshot && runtime.snapshot ? await readBytes(runtime.snapshot) : null;
+  const booted = await bootInterpreter({
+    loadPyodide, createModule, indexURL, runtime, readBytes, snapshot, stdout: diagnostic, stderr: diagnostic,
   });
-  const loadErrors = [];
-  await pyodide.loadPackage([packageName], {
-    messageCallback: (message) => process.stderr.write(`[pyodide] ${message}\n`),
-    errorCallback: (message) => loadErrors.push(message),
+  if (booted.snapshotError) process.stderr.write(`[pyodide] snapshot not used: ${booted.snapshotError}\n`);
+  const runJob = connectInterpreter(booted.pyodide, {
+    interruptBuffer: new Int32Array(interruptBuffer),
+    onAcknowledge: () => acknowledge(state),
+    onStarted: () => {
+      if (warming) return;
+      markStarted(state);
+      parentPort.postMessage({ type: "started" });
+    },
   });
-  // loadPackage reports a failed package through the callback only; it does not throw.
-  if (loadErrors.length) {
-    throw new Error(`could not load ${packageName} from ${runtimeDir}: ${loadErrors.join("; ")}`);
-  }
-  pyodide.runPython("import grading.harness, pytest");
-  const runJob = pyodide.pyimport("grading.harness").run_job;
-  const [python, platform] = pyodide
-    .runPython("import sys; [sys.version.split()[0], sys.platform]")
-    .toJs();
-  pyodide.setInterruptBuffer(new Int32Array(interruptBuffer));
-  // Acknowledge each interrupt, so the parent can write again one that CPython dropped.
-  pyodide.pyimport("grading.interrupts").install(() => Atomics.store(state, ACK, 1));
-  const warmUp = JSON.parse(runJob(JSON.stringify(WARM_UP_JOB)));
-  if (warmUp.status !== "passed") {
-    throw new Error(`the warm-up job did not pass: ${JSON.stringify(warmUp).slice(0, 2000)}`);
-  }
-  return { runJob, python, platform, initMs: Math.round(performance.now() - started) };
+  return { ...booted, runJob, readBytes, loaded: new Set() };
 }
 
 function serve(interpreter) {
-  parentPort.on("message", (message) => {
+  parentPort.on("message", async (message) => {
     if (message.type !== "job") return;
     diagnosticRoom = DIAGNOSTIC_BUDGET;
     let json;
     try {
+      // Packages only this job needs load before its clock starts (the learner's code has not).
+      await ensurePackages(
+        interpreter.pyodide, runtime, JSON.parse(message.job), interpreter.loaded, interpreter.readBytes,
+      );
       json = interpreter.runJob(message.job);
-      Atomics.store(state, DONE, 1);
+      markDone(state);
     } catch (error) {
-      Atomics.store(state, DONE, 1);
+      markDone(state);
       // The harness answers every learner mistake itself, so reaching this means either an
       // interrupt that landed outside the learner's code (pythonType "KeyboardInterrupt") or a
       // broken interpreter (a fatal wasm error: no pythonType).
@@ -119,7 +100,16 @@ function serve(interpreter) {
     python: interpreter.python,
     platform: interpreter.platform,
     init_ms: interpreter.initMs,
+    from_snapshot: interpreter.fromSnapshot,
   });
+  if (interpreter.fromSnapshot) {
+    // As in the browser: a job sent meanwhile waits; its clock starts with its own code.
+    setTimeout(() => {
+      warming = true;
+      warmUpAgain(interpreter.runJob);
+      warming = false;
+    }, 0);
+  }
 }
 
 try {

@@ -94,7 +94,7 @@ function setStep(step, state = "active") {
 }
 function status(text) { $("status-line").textContent = text; }
 const stepText = {
-  download: "Step 1 of 3: loading Python for your browser (about 6 MB the first time; later visits use the cache)…",
+  download: "Step 1 of 3: loading Python for your browser (about 16 MB the first time; later visits use the copy kept in this browser)…",
   restart: "Restarting Python: the last run had to be stopped the hard way. Your code is untouched.",
   packages: "Step 2 of 3: installing pytest and the grader…",
   warm: "Step 3 of 3: warming up, so your first check is quick…",
@@ -113,7 +113,6 @@ function updateButtons() {
 const runner = data.runtime.base_url ? new BrowserRunner({
   workerUrl: data.worker_url,
   baseUrl: new URL(data.runtime.base_url, location.href).href,
-  pkg: data.runtime.package,
   onStep: (step) => {
     setStep(step);
     const restarting = step === "download" && runner.stats.replaced > 0;
@@ -124,6 +123,7 @@ const runner = data.runtime.base_url ? new BrowserRunner({
     setStep("ready", "done");
     if (!running) status(`Python is ready (started in ${(ms / 1000).toFixed(1)} s). Press Check when you are.`);
   },
+  onRetry: () => status("Python stopped for a reason that is not your code; running it once more…"),
   onFailed: (message) => {
     runtimeReady = false;
     for (const li of $("runner-steps").children) if (li.dataset.state === "active") li.dataset.state = "failed";
@@ -161,14 +161,16 @@ function renderVerdict(verdict, mode) {
   const list = $("test-list");
   list.replaceChildren();
   let headline;
-  if (mode === "run") {
-    headline = verdict.status === "passed" ? "Ran without errors." : verdict.status === "timeout" ? "Stopped." : "Your code raised an error.";
+  if (verdict.status === "aborted") {
+    headline = "Python stopped before your code could finish. This does not count as an attempt; press the button again.";
+  } else if (verdict.status === "timeout") {
+    headline = verdict.stopped_by === "learner" ? "Stopped by you." : "Stopped: the time limit was reached.";
+  } else if (mode === "run") {
+    headline = verdict.status === "passed" ? "Ran without errors." : "Your code raised an error.";
   } else if (verdict.status === "passed") {
     headline = `All ${verdict.total} tests passed.`;
   } else if (verdict.status === "failed") {
     headline = `${verdict.passed} of ${verdict.total} tests passed. Read the first failure below, change one thing, and check again.`;
-  } else if (verdict.status === "timeout") {
-    headline = "Stopped: the time limit was reached.";
   } else {
     headline = "The tests could not run yet.";
   }
@@ -356,7 +358,9 @@ async function check(mode) {
   running = false;
   updateButtons();
   renderVerdict(verdict, mode);
-  status(verdict.status === "passed" && mode === "check" ? "Well done: every test passes." : `Finished in ${(durationMs / 1000).toFixed(2)} s.`);
+  status(verdict.status === "passed" && mode === "check" ? "Well done: every test passes."
+    : verdict.status === "timeout" || verdict.status === "aborted" ? ""
+      : `Finished in ${(durationMs / 1000).toFixed(2)} s.`);
   const attempt = {
     id: crypto.randomUUID(),
     exercise_id: exercise.id,
@@ -372,7 +376,8 @@ async function check(mode) {
     first_failure: failing ? failing.description || failing.name : null,
     error_type: verdict.error?.type || null }, attempt.id, true);
   await queue.enqueue(attempt); // stored before the cards ask the server about it
-  if (mode === "check") await afterCheck(verdict, files);
+  // An aborted check was not the learner's: no friction card follows it.
+  if (mode === "check" && verdict.status !== "aborted") await afterCheck(verdict, files);
 }
 
 buttons.check.addEventListener("click", () => check("check"));

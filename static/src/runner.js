@@ -1,29 +1,20 @@
-// Page side of the in-browser runner: owns the worker, its warm-up steps and the time limit.
-// With cross-origin isolation a SharedArrayBuffer interrupt stops runaway code and keeps the
-// warm interpreter; if that fails (or isolation is unavailable) the worker is replaced.
-const INTERRUPT_GRACE_MS = 1000;
-const RESEND_MS = 20;
-const SIGINT = 2;
-const DONE = 0;
-const ACK = 1;
+// Page side of the in-browser runner: owns the worker, its start-up steps and the time limit,
+// following the protocol shared with the Node runner (runner-protocol.mjs). With cross-origin
+// isolation a SharedArrayBuffer interrupt stops runaway code and keeps the warm interpreter; if
+// that fails (or isolation is unavailable) the worker is replaced.
+import {
+  abortedVerdict, CAUSE, INTERRUPT_BYTES, isAborted, JobWatch, STATE_BYTES,
+} from "./runner-protocol.mjs";
 
-export function timeoutVerdict(kind, seconds, byUser) {
-  const message = byUser
-    ? `Stopped by you after ${seconds} s.`
-    : `Stopped after ${seconds} s — probably an infinite loop. Look for a loop whose condition never becomes false, or a call that never returns.`;
-  return {
-    status: "timeout", kind, tests: [], stdout: "", stdout_truncated: false, duration_ms: 0,
-    error: { type: "Timeout", message, file: null, line: null }, passed: 0, total: 0, failed: 0,
-  };
-}
+export { isAborted };
 
 export class BrowserRunner {
-  constructor({ workerUrl, baseUrl, pkg, onStep = () => {}, onReady = () => {}, onFailed = () => {} }) {
-    Object.assign(this, { workerUrl, baseUrl, pkg, onStep, onReady, onFailed });
+  constructor({ workerUrl, baseUrl, onStep = () => {}, onReady = () => {}, onFailed = () => {}, onRetry = () => {} }) {
+    Object.assign(this, { workerUrl, baseUrl, onStep, onReady, onFailed, onRetry });
     this.ready = null;
     this.busy = null;
     this.nextId = 1;
-    this.stats = { spawned: 0, interrupted: 0, replaced: 0 };
+    this.stats = { spawned: 0, interrupted: 0, resent: 0, replaced: 0, retried: 0 };
   }
 
   get isolated() { return self.crossOriginIsolated === true && typeof SharedArrayBuffer !== "undefined"; }
@@ -31,25 +22,36 @@ export class BrowserRunner {
   start() {
     this.stats.spawned++;
     this.worker = new Worker(this.workerUrl, { type: "module", name: "python-runner" });
-    this.interrupt = this.isolated ? new Int32Array(new SharedArrayBuffer(4)) : null;
-    this.state = this.isolated ? new Int32Array(new SharedArrayBuffer(8)) : null;
+    this.interrupt = this.isolated ? new Int32Array(new SharedArrayBuffer(INTERRUPT_BYTES)) : null;
+    this.state = this.isolated ? new Int32Array(new SharedArrayBuffer(STATE_BYTES)) : null;
+    this.readyAt = null;
     this.ready = new Promise((resolve, reject) => {
       this.worker.onmessage = (e) => {
         const m = e.data;
         if (m.type === "step") this.onStep(m.step);
-        else if (m.type === "ready") { this.readyMs = m.ms; this.onReady(m.ms); resolve(); }
-        else if (m.type === "failed") { this.onFailed(m.message); reject(new Error(m.message)); }
+        else if (m.type === "ready") {
+          Object.assign(this, {
+            readyMs: m.ms, fromSnapshot: m.fromSnapshot, startMarks: m.marks, readyAt: performance.now(),
+          });
+          this.onReady(m.ms, m);
+          resolve();
+        } else if (m.type === "failed") { this.onFailed(m.message); reject(new Error(m.message)); }
         else this.handleJobMessage(m);
       };
       this.worker.onerror = (e) => {
         const message = e.message || "the Python worker could not start";
+        if (this.busy) { // it died while running a job: not the learner's doing
+          this.settle(this.busy.watch.crashed(message));
+          this.replace();
+          return;
+        }
         this.onFailed(message);
         reject(new Error(message));
       };
     });
     this.ready.catch(() => {});
     this.worker.postMessage({
-      type: "init", baseUrl: this.baseUrl, package: this.pkg,
+      type: "init", baseUrl: this.baseUrl,
       interruptBuffer: this.interrupt ? this.interrupt.buffer : null,
       stateBuffer: this.state ? this.state.buffer : null,
     });
@@ -57,29 +59,25 @@ export class BrowserRunner {
   }
 
   handleJobMessage(m) {
-    if (!this.busy || m.id !== this.busy.id) return;
-    if (m.type === "result") this.finish(m.verdict);
+    const job = this.busy;
+    if (!job || m.id !== job.id) return;
+    if (m.type === "started") job.watch.started();
+    else if (m.type === "result") this.settle(job.watch.settle(m.verdict));
     else if (m.type === "crash") {
-      this.finish({
-        status: "error", kind: this.busy.kind, tests: [], stdout: "", stdout_truncated: false,
-        duration_ms: 0, passed: 0, total: 0, failed: 0,
-        error: { type: "RunnerCrash", message: `Python in the browser crashed (${m.message}). It has been restarted; check again.`, file: null, line: null },
-      });
+      if (job.watch.stoppedBy && m.pythonType === "KeyboardInterrupt") {
+        // The interrupt landed in the grader's own code; the interpreter itself is fine.
+        this.settle(job.watch.settle({ status: "timeout", kind: job.watch.kind }));
+        return;
+      }
+      this.settle(job.watch.crashed(m.message));
       this.replace();
     }
   }
 
-  finish(verdict) {
+  settle(verdict) {
     const job = this.busy;
     if (!job) return;
-    clearTimeout(job.limitTimer);
-    clearTimeout(job.killTimer);
-    clearInterval(job.resendTimer);
     this.busy = null;
-    if (this.interrupt) Atomics.store(this.interrupt, 0, 0);
-    if (verdict.status === "timeout" && (!verdict.error || verdict.error.type !== "Timeout")) {
-      verdict = { ...timeoutVerdict(job.kind, job.seconds, job.byUser), stdout: verdict.stdout || "" };
-    }
     job.resolve(verdict);
   }
 
@@ -89,54 +87,50 @@ export class BrowserRunner {
     this.start();
   }
 
-  // Run a grading job; resolves with a verdict (a timeout is a verdict, not an error).
+  // Run a grading job; resolves with a verdict (a timeout is a verdict, not an error). A job
+  // aborted for a reason that is not the learner's (a crash, code that never started) runs once
+  // more by itself; if that fails the same way, its "aborted" verdict is the answer.
   async run(job, timeLimitMs) {
-    await this.ready;
+    const first = await this.runOnce(job, timeLimitMs);
+    if (!isAborted(first)) return first;
+    this.stats.retried++;
+    this.onRetry(first);
+    const second = await this.runOnce(job, timeLimitMs);
+    return { ...second, retried: true };
+  }
+
+  async runOnce(job, timeLimitMs) {
+    try {
+      await this.ready;
+    } catch (err) {
+      if (this.stats.replaced === 0) throw err; // Python never started here: the page says so
+      return abortedVerdict(job.mode, CAUSE.REPLACED, err.message);
+    }
     if (this.busy) throw new Error("a run is already in progress");
     const id = this.nextId++;
     return new Promise((resolve) => {
-      const entry = { id, kind: job.mode, resolve, seconds: timeLimitMs / 1000, byUser: false, started: performance.now() };
-      this.busy = entry;
-      if (this.interrupt) {
-        Atomics.store(this.interrupt, 0, 0);
-        Atomics.store(this.state, DONE, 0);
-        Atomics.store(this.state, ACK, 0);
-      }
-      entry.limitTimer = setTimeout(() => this.halt(false), timeLimitMs);
+      const watch = new JobWatch({
+        kind: job.mode, limitMs: timeLimitMs, interrupt: this.interrupt, state: this.state,
+        onKilled: (verdict) => {
+          this.stats.interrupted += watch.stats.interrupted;
+          this.stats.resent += watch.stats.resent;
+          this.busy = null;
+          this.replace();
+          resolve(verdict);
+        },
+      });
+      this.busy = { id, watch, resolve: (verdict) => {
+        this.stats.interrupted += watch.stats.interrupted;
+        this.stats.resent += watch.stats.resent;
+        resolve(verdict);
+      } };
       this.worker.postMessage({ type: "job", id, job });
     });
   }
 
-  // Stop the current run: interrupt first (keeps the interpreter), replace the worker if that fails.
-  halt(byUser) {
-    const job = this.busy;
-    if (!job) return;
-    job.byUser = byUser;
-    if (byUser) job.seconds = Math.round((performance.now() - job.started) / 100) / 10;
-    clearTimeout(job.limitTimer);
-    const killNow = () => {
-      clearInterval(job.resendTimer);
-      if (this.busy !== job) return;
-      const verdict = timeoutVerdict(job.kind, job.seconds, byUser);
-      this.busy = null;
-      this.replace();
-      job.resolve(verdict);
-    };
-    if (this.interrupt) {
-      if (Atomics.load(this.state, DONE) === 1) return; // finished just now; its answer is on the way
-      this.stats.interrupted++;
-      Atomics.store(this.interrupt, 0, SIGINT);
-      // Write the interrupt again while Python has consumed the flag without acknowledging it.
-      job.resendTimer = setInterval(() => {
-        const pending = Atomics.load(this.interrupt, 0) !== 0;
-        if (!pending && Atomics.load(this.state, ACK) === 0 && Atomics.load(this.state, DONE) === 0) {
-          this.stats.resent = (this.stats.resent || 0) + 1;
-          Atomics.store(this.interrupt, 0, SIGINT);
-        }
-      }, RESEND_MS);
-      job.killTimer = setTimeout(killNow, INTERRUPT_GRACE_MS);
-    } else {
-      killNow();
-    }
+  // Stop the current run because the learner asked: interrupt first (keeps the interpreter),
+  // replace the worker if that fails.
+  halt() {
+    if (this.busy) this.busy.watch.stop(true);
   }
 }

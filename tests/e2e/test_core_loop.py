@@ -140,6 +140,10 @@ def test_unsaved_code_survives_a_reload_and_an_early_check_waits(page, live_serv
     page.goto(f"/exercises/{EXERCISE_ID}")
     replace_code(page, "# my half-finished idea\n")
     page.wait_for_timeout(500)  # the draft is saved a moment after typing stops
+    # Python restores in about a second on a repeat visit: hold its start back until the learner
+    # has pressed Check, so "before Python is ready" really is before.
+    held = []
+    page.route("**/runtime.json", lambda route: held.append(route))
     page.reload()
     assert "my half-finished idea" in page.locator(".cm-content").inner_text()
     assert "Restored your unsaved code" in page.inner_text("#draft-note")
@@ -149,6 +153,11 @@ def test_unsaved_code_survives_a_reload_and_an_early_check_waits(page, live_serv
     page.wait_for_function(
         "() => document.getElementById('status-line').textContent.includes('Waiting for Python')"
     )
+    page.wait_for_function("() => true")  # let the held request reach the handler
+    assert held, "the worker never asked for runtime.json"
+    for route in held:
+        route.continue_()
+    page.unroute("**/runtime.json")
     page.wait_for_selector(".verdict-failed, .verdict-error", timeout=90_000)
 
 

@@ -22,25 +22,35 @@ BUILD_HINT = "run ./scripts/run or python scripts/build_assets.py first"
 
 
 def stale_grading_files(runtime: Path) -> list[str]:
-    """List app/grading files whose copy in the runtime's grading wheel differs or is missing."""
+    """List app/grading files whose copy in the runtime differs or is missing.
+
+    Both copies are checked: the grading wheel (in the lock) and site-packages.zip, which is
+    what the browser and the Node runner import (its memory snapshot is built from it).
+    """
     lock = json.loads((runtime / "pyodide-lock.json").read_text())
     entry = lock["packages"].get("friction-grading")
     if entry is None:
         return ["(pyodide-lock.json has no friction-grading entry)"]
-    with zipfile.ZipFile(runtime / entry["file_name"]) as wheel:
-        built = {
-            name.removeprefix("grading/"): wheel.read(name)
-            for name in wheel.namelist()
-            if name.startswith("grading/") and name.endswith(".py")
-        }
+    info = json.loads((runtime / "runtime.json").read_text())
+    if "site_zip" not in info or not (runtime / info["site_zip"]).is_file():
+        return ["(the runtime has no site-packages.zip)"]
     sources = {
         path.relative_to(GRADING_SOURCES).as_posix(): path.read_bytes()
         for path in GRADING_SOURCES.rglob("*.py")
         if "__pycache__" not in path.parts
     }
-    return sorted(
-        name for name in sources.keys() | built.keys() if sources.get(name) != built.get(name)
-    )
+    stale: set[str] = set()
+    for archive in (runtime / entry["file_name"], runtime / info["site_zip"]):
+        with zipfile.ZipFile(archive) as built_zip:
+            built = {
+                name.removeprefix("grading/"): built_zip.read(name)
+                for name in built_zip.namelist()
+                if name.startswith("grading/") and name.endswith(".py")
+            }
+        stale.update(
+            name for name in sources.keys() | built.keys() if sources.get(name) != built.get(name)
+        )
+    return sorted(stale)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,188 @@
+// The runner protocol, one copy for the browser (runner.js, runner.worker.js) and the Node runner
+// (runner/node/*.mjs): how a job's time limit is kept, how runaway code is stopped, and the
+// verdicts for stops and crashes. No DOM and no Node APIs here.
+//
+// A job goes: posted -> started (the learner's code begins: the clock starts) -> finished.
+//   - At the limit, SIGINT goes into the interpreter's interrupt buffer (KeyboardInterrupt in
+//     Python). CPython can drop a write that lands while it clears the flag, so it is written
+//     again every RESEND_MS until Python's handler acknowledges it (grading/interrupts.py).
+//   - If Python is still busy GRACE_MS after the interrupt (it swallowed it), the worker is
+//     replaced: the verdict is still the learner's timeout.
+//   - A job whose code never started within START_ALLOWANCE_MS, or whose worker crashed, is not
+//     the learner's doing: its verdict has status "aborted" and the page runs it once more.
+
+export const SIGINT = 2;
+// Int32 slots of the state buffer shared by the supervising thread and the worker.
+export const STATE = { DONE: 0, ACK: 1, STARTED: 2 };
+export const STATE_BYTES = 4 * 3;
+export const INTERRUPT_BYTES = 4;
+export const GRACE_MS = 1000;
+export const RESEND_MS = 20;
+// From posting a job to the learner's code starting: the harness writes files and sets pytest
+// up. Seconds on a busy machine; longer than this means the worker is stuck, not the learner.
+export const START_ALLOWANCE_MS = 60_000;
+
+// Verdict statuses beyond the harness's own (passed, failed, error, timeout).
+export const ABORTED = "aborted";
+// Why a job was aborted (verdict.cause): never the learner's code.
+export const CAUSE = { NOT_STARTED: "not-started", CRASH: "crash", REPLACED: "replaced" };
+// Who stopped a timed-out job (verdict.stopped_by).
+export const STOPPED_BY = { LIMIT: "limit", LEARNER: "learner" };
+
+function seconds(ms) {
+  return Number((ms / 1000).toFixed(1));
+}
+
+function emptyVerdict(kind, status, error, extra = {}) {
+  return {
+    status, kind, tests: [], error, stdout: "", stdout_truncated: false, duration_ms: 0,
+    passed: 0, total: 0, failed: 0, ...extra,
+  };
+}
+
+// The verdict of a job stopped at its limit or by the learner; keeps what the harness reported
+// (tests that ran, output) when there is a harness verdict.
+export function stoppedVerdict(kind, { byLearner, limitMs, elapsedMs, harness = null }) {
+  const message = byLearner
+    ? `You pressed Stop after ${seconds(elapsedMs)} s.`
+    : `Stopped after ${seconds(limitMs)} s — probably an infinite loop. Look for a loop whose condition never becomes false, or a call that never returns.`;
+  const error = { type: byLearner ? "Stopped" : "Timeout", message, file: null, line: null };
+  const base = harness ? { ...harness, status: "timeout", kind, error } : emptyVerdict(kind, "timeout", error);
+  return { ...base, stopped_by: byLearner ? STOPPED_BY.LEARNER : STOPPED_BY.LIMIT };
+}
+
+// The verdict of a job that could not run to its end for a reason that is not the learner's.
+export function abortedVerdict(kind, cause, detail = "") {
+  const why = {
+    [CAUSE.NOT_STARTED]: "Python did not start your code in time (the computer is very busy)",
+    [CAUSE.CRASH]: "Python crashed",
+    [CAUSE.REPLACED]: "Python was being restarted",
+  }[cause] || "Python stopped";
+  const message = `${why}${detail ? ` (${detail})` : ""}. This does not count against you.`;
+  return emptyVerdict(kind, ABORTED, { type: "RunnerStopped", message: message.slice(0, 600), file: null, line: null }, { cause });
+}
+
+export function isAborted(verdict) {
+  return verdict && verdict.status === ABORTED;
+}
+
+// Watches one job from the supervising side: starts the clock when the learner's code starts,
+// interrupts at the limit (or when the learner presses Stop), and asks for the worker to be
+// replaced when the interrupt is ignored or the code never starts. Exactly one of
+// onKilled(verdict) / the caller's own finish() ends a job.
+export class JobWatch {
+  constructor({ kind, limitMs, interrupt, state, onKilled, timers = globalThis }) {
+    Object.assign(this, { kind, limitMs, interrupt, state, onKilled, timers });
+    this.postedAt = performance.now();
+    this.startedAt = null;
+    this.stoppedBy = null;
+    this.over = false;
+    this.stats = { interrupted: 0, resent: 0 };
+    if (interrupt) {
+      Atomics.store(interrupt, 0, 0); // a late interrupt from the previous job must not leak
+      for (const slot of Object.values(STATE)) Atomics.store(state, slot, 0);
+    }
+    this.startTimer = timers.setTimeout(() => this.neverStarted(), START_ALLOWANCE_MS);
+  }
+
+  // The job's answer exists (even if its message has not arrived): a late timer must not act.
+  get done() {
+    return this.over || (this.state ? Atomics.load(this.state, STATE.DONE) === 1 : false);
+  }
+
+  // The learner's code began: the time limit counts from now.
+  started() {
+    if (this.over || this.startedAt !== null) return;
+    this.startedAt = performance.now();
+    this.timers.clearTimeout(this.startTimer);
+    this.limitTimer = this.timers.setTimeout(() => this.stop(false), this.limitMs);
+  }
+
+  elapsedMs() {
+    return this.startedAt === null ? 0 : performance.now() - this.startedAt;
+  }
+
+  neverStarted() {
+    if (this.done || this.startedAt !== null) return;
+    this.kill(abortedVerdict(this.kind, CAUSE.NOT_STARTED));
+  }
+
+  // Stop at the limit (byLearner false) or because the learner asked.
+  stop(byLearner) {
+    if (this.done || this.stoppedBy) return;
+    this.stoppedBy = byLearner ? STOPPED_BY.LEARNER : STOPPED_BY.LIMIT;
+    this.stoppedAfterMs = this.elapsedMs();
+    this.timers.clearTimeout(this.limitTimer);
+    if (!this.interrupt) {
+      this.kill(this.verdictForStop(null));
+      return;
+    }
+    this.stats.interrupted++;
+    Atomics.store(this.interrupt, 0, SIGINT);
+    this.resendTimer = this.timers.setInterval(() => {
+      const pending = Atomics.load(this.interrupt, 0) !== 0;
+      if (!this.done && !pending && Atomics.load(this.state, STATE.ACK) === 0) {
+        this.stats.resent++;
+        Atomics.store(this.interrupt, 0, SIGINT);
+      }
+    }, RESEND_MS);
+    this.graceTimer = this.timers.setTimeout(() => {
+      if (!this.done) this.kill(this.verdictForStop(null));
+    }, GRACE_MS);
+  }
+
+  // The verdict for a stopped job, from the harness's answer when there is one.
+  verdictForStop(harness) {
+    return stoppedVerdict(this.kind, {
+      byLearner: this.stoppedBy === STOPPED_BY.LEARNER,
+      limitMs: this.limitMs,
+      elapsedMs: this.stoppedAfterMs ?? this.elapsedMs(),
+      harness,
+    });
+  }
+
+  // Turn the harness's answer into the job's verdict: a stopped job's answer is a stop,
+  // whatever the code did with the KeyboardInterrupt afterwards.
+  settle(harnessVerdict) {
+    this.finish();
+    if (this.stoppedBy || harnessVerdict.status === "timeout") {
+      if (!this.stoppedBy) this.stoppedBy = STOPPED_BY.LIMIT;
+      return this.verdictForStop(harnessVerdict);
+    }
+    return harnessVerdict;
+  }
+
+  // The worker broke while running this job.
+  crashed(detail) {
+    this.finish();
+    if (this.stoppedBy) return this.verdictForStop(null); // killed by our own stop
+    return abortedVerdict(this.kind, CAUSE.CRASH, detail);
+  }
+
+  kill(verdict) {
+    this.finish();
+    this.onKilled(verdict);
+  }
+
+  finish() {
+    this.over = true;
+    this.timers.clearTimeout(this.startTimer);
+    this.timers.clearTimeout(this.limitTimer);
+    this.timers.clearTimeout(this.graceTimer);
+    this.timers.clearInterval(this.resendTimer);
+    if (this.interrupt) Atomics.store(this.interrupt, 0, 0);
+  }
+}
+
+// Worker side: mark the job's answer as existing before posting it (see JobWatch.done).
+export function markDone(state) {
+  if (state) Atomics.store(state, STATE.DONE, 1);
+}
+
+export function markStarted(state) {
+  if (state) Atomics.store(state, STATE.STARTED, 1);
+}
+
+export function acknowledge(state) {
+  if (state) Atomics.store(state, STATE.ACK, 1);
+}
