@@ -66,6 +66,7 @@ ACTION_LABELS = {
     "worked_example": "Opened the worked example",
     "kept_going": "Chose to keep going",
     "waited": "Waited out the {rule}",
+    "explained": "Explained the {rule} in one line",
     "completed": "{rule} completed",
     "skipped": "{rule} skipped",
 }
@@ -433,6 +434,8 @@ def event_item(event: FrictionEvent) -> TimelineItem:
         value = event.details.get("eq")
         if isinstance(value, int | float):
             detail = f"struggle score (EQ) {value:.2f}"
+    elif event.details and event.action == "explained":
+        detail = str(event.details.get("explanation") or "")
     return TimelineItem(event.created_at, "event", "event", event_label(event), detail)
 
 

@@ -58,8 +58,15 @@ class FrictionEventIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     exercise_id: Annotated[str, StringConstraints(max_length=80)]
-    rule: Literal["F0", "F1", "F2", "F6", "F7", "F8"]
+    rule: Literal["F0", "F1", "F2", "F5", "F6", "F7", "F8"]
     action: Literal[
-        "shown", "completed", "skipped", "break_taken", "worked_example", "kept_going", "waited"
+        "shown",
+        "completed",
+        "skipped",
+        "break_taken",
+        "worked_example",
+        "kept_going",
+        "waited",
+        "explained",  # F5: the bottom-out hint explained back in one line
     ]
     details: dict[str, str | int | float | bool | None] | None = Field(default=None, max_length=10)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 
 from ..errors import Invalid
 from ..errors import NotAllowed
@@ -37,8 +38,8 @@ from .schemas import FrictionEventIn
 
 
 def friction_config(exercise: Exercise) -> FrictionConfig:
-    """The exercise's thresholds: the defaults with its [friction] overrides."""
-    return with_overrides(exercise.friction) if exercise.friction else DEFAULTS
+    """The exercise's thresholds: the site's defaults with its [friction] overrides."""
+    return with_overrides(exercise.friction, current_app.config.get("FRICTION_DEFAULTS", DEFAULTS))
 
 
 def touch_session(
