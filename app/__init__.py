@@ -51,14 +51,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     catalog.init_app(app)
 
+    from .account import bp as account_bp
     from .auth import bp as auth_bp
     from .journal import bp as journal_bp
     from .learn import bp as learn_bp
+    from .practice import bp as practice_bp
     from .runtime import bp as runtime_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(learn_bp)
+    app.register_blueprint(practice_bp)
     app.register_blueprint(journal_bp)
+    app.register_blueprint(account_bp)
     app.register_blueprint(runtime_bp)
 
     from .errors import register_error_handlers

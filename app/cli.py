@@ -11,6 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from .catalog import get_catalog
+from .catalog import sync_exercises
 from .errors import DomainError
 from .exercises import load_catalog
 from .lint_cli import lint_cli
@@ -37,8 +38,6 @@ def list_exercises() -> None:
 @exercises_cli.command("sync")
 def sync() -> None:
     """Mirror the catalog into the database (run after changing exercises)."""
-    from .learn.services import sync_exercises
-
     catalog = get_catalog()
     added, updated = sync_exercises(catalog)
     click.echo(f"{len(catalog.exercises)} exercises: {added} added, {updated} updated.")

@@ -18,6 +18,7 @@ from .metrics import CheckPoint
 from .metrics import eq
 from .metrics import red
 from .metrics import split_sessions
+from .rules import Rule
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class LearnerState:
 class Decision:
     """What the page must do before the next check, and the rules behind it."""
 
-    rules: tuple[str, ...] = ()
+    rules: tuple[Rule, ...] = ()
     reflect: bool = False  # F1: ask for a failure reflection first
     wait_until: datetime | None = None  # F2: the next check waits until then
     wait_reason: str = ""
@@ -130,22 +131,22 @@ def decide(
     state: LearnerState, config: FrictionConfig = DEFAULTS, code_hash: str | None = None
 ) -> Decision:
     """Decide what applies before the next check; `code_hash` is the code about to be checked."""
-    rules = []
+    rules: list[Rule] = []
     plan = not state.planned and not state.checks
     if plan:
-        rules.append("F0")
+        rules.append(Rule.PLAN)
     reflect = needs_reflection(state, config)
     if reflect:
-        rules.append("F1")
+        rules.append(Rule.REFLECT)
     wait_until, reason = cooldown(state, config, code_hash)
     if wait_until is not None:
-        rules.append("F2")
+        rules.append(Rule.COOLDOWN)
     quotient, density, offer_break = struggle(state, config)
     if offer_break:
-        rules.append("F6")
+        rules.append(Rule.BREAK)
     reentry = needs_reentry(state, config)
     if reentry:
-        rules.append("F7")
+        rules.append(Rule.REENTRY)
     return Decision(
         rules=tuple(rules),
         reflect=reflect,
@@ -167,7 +168,7 @@ class HintStatus:
     available: bool
     reason: str = ""
     wait_until: datetime | None = None
-    rule: str = ""  # F3 first hint, F4 next level, F5 bottom-out (the last level)
+    rule: Rule | None = None  # F3 first hint, F4 next level, F5 bottom-out (the last level)
 
 
 def genuine_failures(checks: Sequence[CheckPoint]) -> list[CheckPoint]:
@@ -191,7 +192,10 @@ def hint_status(
     next_level = (taken[-1] + 1) if taken else 1
     if next_level > levels:
         return HintStatus(next_level=None, available=False, reason="You have seen every hint.")
-    rule = "F5" if next_level == levels and levels > 1 else ("F3" if next_level == 1 else "F4")
+    if next_level == levels and levels > 1:
+        rule = Rule.BOTTOM_OUT
+    else:
+        rule = Rule.FIRST_HINT if next_level == 1 else Rule.NEXT_HINT
     if any(c.passed for c in state.checks):
         return HintStatus(next_level, True, rule=rule)
     genuine = genuine_failures(state.checks)

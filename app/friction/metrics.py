@@ -8,6 +8,8 @@ run of r consecutive pairs that share an error signature; it is not normalised.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +23,12 @@ class CheckPoint:
     passed: bool
     signature: str | None = None  # None for a pass; e.g. "AssertionError:test_price" otherwise
     code_hash: str = ""
+
+
+def code_hash(files: dict[str, str]) -> str:
+    """Hash the learner's files (names and contents), so unchanged resubmissions are visible."""
+    canonical = json.dumps(files, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(canonical).hexdigest()
 
 
 def error_signature(error_type: str | None, first_failure: str | None) -> str:

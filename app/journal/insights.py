@@ -26,6 +26,8 @@ from ..friction.metrics import CheckPoint
 from ..friction.metrics import eq
 from ..friction.metrics import error_signature
 from ..friction.metrics import split_sessions
+from ..friction.rules import Action
+from ..friction.rules import Rule
 from ..models import Attempt
 from ..models import EntryKind
 from ..models import Exercise as ExerciseRow
@@ -47,28 +49,28 @@ KIND_LABELS = {
 }
 
 RULE_LABELS = {
-    "F0": "plan card",
-    "F1": "reflection card",
-    "F2": "20-second wait",
-    "F3": "hint",
-    "F4": "hint",
-    "F5": "bottom-out hint",
-    "F6": "break offer",
-    "F7": "re-entry card",
-    "F8": "success reflection",
-    "F9": "follow-up",
+    Rule.PLAN: "plan card",
+    Rule.REFLECT: "reflection card",
+    Rule.COOLDOWN: "20-second wait",
+    Rule.FIRST_HINT: "hint",
+    Rule.NEXT_HINT: "hint",
+    Rule.BOTTOM_OUT: "bottom-out hint",
+    Rule.BREAK: "break offer",
+    Rule.REENTRY: "re-entry card",
+    Rule.REFERENCE: "success reflection",
+    Rule.FOLLOW_UP: "follow-up",
 }
 
 ACTION_LABELS = {
-    "shown": "{rule} shown",
-    "flagged": "Check sent while the {rule} was open (stored, flagged)",
-    "break_taken": "Took a break",
-    "worked_example": "Opened the worked example",
-    "kept_going": "Chose to keep going",
-    "waited": "Waited out the {rule}",
-    "explained": "Explained the {rule} in one line",
-    "completed": "{rule} completed",
-    "skipped": "{rule} skipped",
+    Action.SHOWN: "{rule} shown",
+    Action.FLAGGED: "Check sent while the {rule} was open (stored, flagged)",
+    Action.BREAK_TAKEN: "Took a break",
+    Action.WORKED_EXAMPLE: "Opened the worked example",
+    Action.KEPT_GOING: "Chose to keep going",
+    Action.WAITED: "Waited out the {rule}",
+    Action.EXPLAINED: "Explained the {rule} in one line",
+    Action.COMPLETED: "{rule} completed",
+    Action.SKIPPED: "{rule} skipped",
 }
 
 STATUS_LABELS = {
@@ -78,7 +80,7 @@ STATUS_LABELS = {
 }
 
 # These events repeat what a journal entry already shows (record_entry logs both).
-ENTRY_ECHO_ACTIONS = {"completed", "skipped"}
+ENTRY_ECHO_ACTIONS = {Action.COMPLETED, Action.SKIPPED}
 
 
 # ---- rows as the page sees them ------------------------------------------------------------
@@ -430,7 +432,7 @@ def event_label(event: FrictionEvent) -> str:
 def event_item(event: FrictionEvent) -> TimelineItem:
     """A friction event as a timeline mark."""
     detail = ""
-    if event.details and event.rule == "F6" and "eq" in event.details:
+    if event.details and event.rule == Rule.BREAK and "eq" in event.details:
         value = event.details.get("eq")
         if isinstance(value, int | float):
             detail = f"struggle score (EQ) {value:.2f}"

@@ -1,46 +1,23 @@
-"""Journal and friction API used by the exercise page's cards (thin: parse, call, respond)."""
+"""The journal page and the journal entry API (thin: parse, call a service, respond)."""
 
 from __future__ import annotations
 
 from flask import jsonify
+from flask import render_template
 from flask import request
 from flask_login import current_user
 from flask_login import login_required
 
 from ..api import parse_json
 from ..catalog import get_catalog
-from ..errors import Invalid
-from ..errors import NotFound
-from ..models import utcnow
+from ..friction.config import DEFAULTS
 from . import bp
+from .charts import progress_svg
+from .charts import timeline_svg
+from .insights import build_journal
+from .insights import entry_fields
 from .schemas import EntryIn
-from .schemas import FrictionEventIn
-from .services import friction_for_page
-from .services import hint_state
 from .services import record_entry
-from .services import record_event
-from .services import reference_for
-from .services import take_hint
-
-
-def exercise_or_404(exercise_id: str):
-    """The catalog exercise, or a 404."""
-    exercise = get_catalog().get(exercise_id)
-    if exercise is None:
-        raise NotFound(f"There is no exercise {exercise_id!r}.")
-    return exercise
-
-
-@bp.post("/api/exercises/<exercise_id>/friction")
-@login_required
-def friction(exercise_id: str):
-    """What applies before the next check of these files (gates, break, re-entry); logs firings."""
-    exercise = exercise_or_404(exercise_id)
-    payload = request.get_json(silent=True)
-    payload = payload if isinstance(payload, dict) else {}
-    files = payload.get("files") if isinstance(payload.get("files"), dict) else None
-    moment = str(payload.get("moment") or "")
-    return jsonify(friction_for_page(current_user.id, exercise, files, moment, utcnow()))
 
 
 @bp.post("/api/journal")
@@ -51,63 +28,25 @@ def post_entry():
     return jsonify(id=entry.id, prediction_correct=entry.prediction_correct), 201
 
 
-@bp.post("/api/friction-events")
+@bp.get("/journal")
 @login_required
-def post_event():
-    """Store the learner's response to a card (break taken, kept going, ...)."""
-    event = record_event(current_user.id, parse_json(FrictionEventIn), get_catalog())
-    return jsonify(id=event.id), 201
-
-
-@bp.get("/api/exercises/<exercise_id>/reference")
-@login_required
-def reference(exercise_id: str):
-    """The reference solution, after a pass only (F8)."""
-    return jsonify(reference_for(current_user.id, exercise_or_404(exercise_id)))
-
-
-def hints_payload(exercise, now) -> dict:
-    """The hints shown so far (rendered, sanitised) and what opens the next one."""
-    from ..rendering import render_markdown
-
-    status, taken = hint_state(current_user.id, exercise, now)
-    wait = (status.wait_until - now).total_seconds() if status.wait_until else 0
-    return {
-        "levels": len(exercise.hints),
-        "revealed": [
-            {
-                "level": h.level,
-                "html": render_markdown(exercise.hints[h.level - 1]),
-                "bottom_out": h.bottom_out,
-            }
-            for h in taken
-        ],
-        "next_level": status.next_level,
-        "available": status.available,
-        "reason": status.reason,
-        "wait_seconds": max(0, round(wait)),
+def journal():
+    """The learner's journal: summary, streaks, progress chart, timelines and entries."""
+    page = build_journal(
+        current_user.id,
+        get_catalog(),
+        track=request.args.get("track"),
+        kind=request.args.get("kind"),
+    )
+    charts = {
+        t.exercise_id: timeline_svg(t, f"timeline-{index}")
+        for index, t in enumerate(page.timelines)
     }
-
-
-@bp.get("/api/exercises/<exercise_id>/hints")
-@login_required
-def hints(exercise_id: str):
-    """Hints already shown, and whether the next level is open (F3-F5)."""
-    return jsonify(hints_payload(exercise_or_404(exercise_id), utcnow()))
-
-
-@bp.post("/api/exercises/<exercise_id>/hints")
-@login_required
-def ask_hint(exercise_id: str):
-    """Reveal the next hint level when effort has unlocked it."""
-    exercise = exercise_or_404(exercise_id)
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict) or not isinstance(payload.get("level"), int):
-        raise Invalid("Send {level, stuck_text} as JSON.")
-    stuck = payload.get("stuck_text")
-    if not isinstance(stuck, str) or len(stuck) > 300:
-        raise Invalid(
-            "Say in one line (at most 300 characters) what you tried or where you are stuck."
-        )
-    take_hint(current_user.id, exercise, payload["level"], stuck, utcnow())
-    return jsonify(hints_payload(exercise, utcnow())), 201
+    return render_template(
+        "journal/index.html",
+        page=page,
+        timeline_charts=charts,
+        progress_chart=progress_svg(page.solves, page.eqs, page.titles),
+        entry_fields=entry_fields,
+        eq_threshold=DEFAULTS.eq_threshold,
+    )

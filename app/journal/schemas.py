@@ -1,4 +1,4 @@
-"""Shape and length rules for journal entries and friction responses (pydantic)."""
+"""Shape and length rules for journal entries (pydantic)."""
 
 from __future__ import annotations
 
@@ -50,23 +50,3 @@ REQUIRED = {
     "reentry": (),
     "free": ("text",),
 }
-
-
-class FrictionEventIn(BaseModel):
-    """The learner's response to a card (a break taken, a card skipped, ...)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    exercise_id: Annotated[str, StringConstraints(max_length=80)]
-    rule: Literal["F0", "F1", "F2", "F5", "F6", "F7", "F8"]
-    action: Literal[
-        "shown",
-        "completed",
-        "skipped",
-        "break_taken",
-        "worked_example",
-        "kept_going",
-        "waited",
-        "explained",  # F5: the bottom-out hint explained back in one line
-    ]
-    details: dict[str, str | int | float | bool | None] | None = Field(default=None, max_length=10)

@@ -12,6 +12,7 @@ from flask_login import login_required
 
 from ..api import parse_json
 from ..catalog import get_catalog
+from ..friction import rules as friction_rules
 from ..rendering import render_prompt
 from ..runtime.services import runtime_info
 from . import bp
@@ -82,6 +83,7 @@ def exercise(exercise_id: str):
         "attempt_url": url_for("learn.attempt_files", client_id="ATTEMPT_ID"),
         "solved": bool(progress and progress.solved),
         "next": next_step,
+        "friction": friction_rules.for_page(),
     }
     attempts = [attempt_summary(a) for a in list_attempts(current_user.id, ex.id)]
     return render_template(

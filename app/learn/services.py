@@ -2,68 +2,30 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from ..catalog import ensure_exercise_row
 from ..errors import Conflict
 from ..errors import Invalid
 from ..errors import NotFound
 from ..exercises import Catalog
 from ..exercises import Exercise
 from ..extensions import db
+from ..friction.metrics import code_hash
+from ..friction.rules import Action
 from ..models import Attempt
-from ..models import Exercise as ExerciseRow
 from ..models import utcnow
+from ..practice.services import gate_for_check
+from ..practice.services import log_event
+from ..practice.services import touch_session
 from .schemas import AttemptIn
 from .schemas import client_time_is_sane
 
 ATTEMPTS_SHOWN = 50
-
-
-def code_hash(files: dict[str, str]) -> str:
-    """Hash the learner's files (names and contents), so unchanged resubmissions are visible."""
-    canonical = json.dumps(files, sort_keys=True, ensure_ascii=False).encode()
-    return hashlib.sha256(canonical).hexdigest()
-
-
-def sync_exercises(catalog: Catalog) -> tuple[int, int]:
-    """Mirror the catalog into the exercise table; return (added, updated)."""
-    added = updated = 0
-    existing = {row.id: row for row in db.session.scalars(sa.select(ExerciseRow))}
-    for exercise in catalog.exercises.values():
-        row = existing.get(exercise.id)
-        if row is None:
-            db.session.add(mirror_row(exercise))
-            added += 1
-        elif (row.version, row.title, row.track) != (
-            exercise.version,
-            exercise.title,
-            exercise.track,
-        ):
-            row.version, row.title, row.track = exercise.version, exercise.title, exercise.track
-            row.synced_at = utcnow()
-            updated += 1
-    db.session.commit()
-    return added, updated
-
-
-def mirror_row(exercise: Exercise) -> ExerciseRow:
-    """Build the database row that mirrors a catalog exercise."""
-    return ExerciseRow(
-        id=exercise.id, track=exercise.track, title=exercise.title, version=exercise.version
-    )
-
-
-def ensure_exercise_row(exercise: Exercise) -> None:
-    """Make sure the exercise has its mirror row (a fresh install may not have synced yet)."""
-    if db.session.get(ExerciseRow, exercise.id) is None:
-        db.session.add(mirror_row(exercise))
-        db.session.flush()
 
 
 def check_files(exercise: Exercise, files: dict[str, str], max_file_bytes: int) -> None:
@@ -101,10 +63,6 @@ def record_attempt(
     tests_passed = sum(t.outcome == "passed" for t in verdict.tests)
     now = utcnow()
     hashed = code_hash(data.files)
-    from ..journal.services import gate_for_check
-    from ..journal.services import log_event
-    from ..journal.services import touch_session
-
     # A check made while a friction gate is open is stored all the same (nothing is lost), flagged.
     gate = gate_for_check(user_id, exercise, hashed, now) if data.kind == "check" else None
     attempt = Attempt(
@@ -132,7 +90,7 @@ def record_attempt(
         db.session.add(attempt)
         if gate:
             db.session.flush()
-            log_event(user_id, exercise.id, gate, "flagged", {"code_hash": hashed}, attempt.id)
+            log_event(user_id, exercise.id, gate, Action.FLAGGED, {"code_hash": hashed}, attempt.id)
         db.session.commit()
     except IntegrityError:
         # Two deliveries of the same attempt raced; the other one won. Return it.

@@ -4,6 +4,7 @@
 // A card never loses what the learner typed: when the server refuses or cannot be reached, the
 // card stays open with the text and says why (and a way on, so friction never locks anyone out).
 import { ok, problemText } from "./http.js";
+import { ACTION, RULE } from "./friction-ids.js";
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -182,7 +183,7 @@ export class Cards {
           const text = prediction.value.slice(0, 300);
           this.clear();
           resolve("waited");
-          this.record({ exercise_id: exerciseId, rule: "F2", action: "waited", details: { prediction: text || null } },
+          this.record({ exercise_id: exerciseId, rule: RULE.COOLDOWN, action: ACTION.WAITED, details: { prediction: text || null } },
             text ? `Your prediction (“${text}”)` : "The wait");
         }
         left -= 1;
@@ -195,7 +196,7 @@ export class Cards {
   // F6: offered, never imposed; the choice is recorded.
   breakOffer(exerciseId, minutes, { eq, red }) {
     return new Promise((resolve) => {
-      const record = (action) => this.record({ exercise_id: exerciseId, rule: "F6", action, details: { eq, red, minutes } }, "Your choice");
+      const record = (action) => this.record({ exercise_id: exerciseId, rule: RULE.BREAK, action, details: { eq, red, minutes } }, "Your choice");
       const takeBreak = el("button", { type: "button", class: "button", text: `Take a ${minutes}-minute break` });
       const keepGoing = el("button", { type: "button", class: "button button-secondary", text: "Keep going" });
       const card = el("section", { class: "card card-calm", "aria-labelledby": "card-title" },
@@ -204,9 +205,9 @@ export class Cards {
         el("div", { class: "card-actions" }, takeBreak, keepGoing));
       this.area.replaceChildren(card);
       takeBreak.focus();
-      keepGoing.addEventListener("click", () => { record("kept_going"); this.clear(); resolve("kept_going"); });
+      keepGoing.addEventListener("click", () => { record(ACTION.KEPT_GOING); this.clear(); resolve("kept_going"); });
       takeBreak.addEventListener("click", () => {
-        record("break_taken");
+        record(ACTION.BREAK_TAKEN);
         let left = minutes * 60;
         const timer = el("p", { class: "break-timer", role: "timer", "aria-live": "off" });
         const back = el("button", { type: "button", class: "button button-secondary", text: "I'm back" });

@@ -2,6 +2,7 @@
 // takes one line about what was tried. The last level is the bottom-out: explain it back.
 // Whatever the server answers, the learner's line stays where they typed it until it is stored.
 import { ok, problemText } from "./http.js";
+import { ACTION, RULE } from "./friction-ids.js";
 export class HintLadder {
   constructor({ exerciseId, api, list, form, input, button, statusLine }) {
     Object.assign(this, { exerciseId, api, list, form, input, button, statusLine });
@@ -65,7 +66,7 @@ export class HintLadder {
       const text = input.value.trim();
       if (!text) { error.textContent = "Write one sentence first."; input.focus(); return; }
       button.disabled = true;
-      const { status, body } = await this.api("/api/friction-events", { exercise_id: this.exerciseId, rule: "F5", action: "explained", details: { explanation: text } });
+      const { status, body } = await this.api("/api/friction-events", { exercise_id: this.exerciseId, rule: RULE.BOTTOM_OUT, action: ACTION.EXPLAINED, details: { explanation: text } });
       button.disabled = false;
       if (!ok(status)) { // keep the sentence in its field and say why it was not saved
         error.textContent = `Not saved: ${problemText(status, body)}. Your sentence is still here; try again.`;

@@ -86,3 +86,17 @@ def test_exercise_page_says_so_when_the_runtime_is_not_built(app, client, auth, 
     auth.signup()
     html = client.get("/exercises/fixture-add").get_data(as_text=True)
     assert "not built on this server" in html
+
+
+def test_exercise_page_carries_the_friction_ids_from_the_server(client, auth):
+    import json
+    import re
+
+    from app.friction.rules import Rule
+
+    auth.signup()
+    html = client.get("/exercises/fixture-add").get_data(as_text=True)
+    found = re.search(r'<script type="application/json" id="page-data">(.*?)</script>', html, re.S)
+    ids = json.loads(found.group(1))["friction"]
+    assert ids["rules"] == {rule.name: rule.value for rule in Rule}
+    assert ids["actions"]["WAITED"] == "waited"

@@ -1,4 +1,4 @@
-"""The journal page, export and account deletion (views: parse, call a service, respond)."""
+"""Export and account deletion (views: parse, call a service, respond)."""
 
 from __future__ import annotations
 
@@ -7,64 +7,20 @@ import io
 from flask import flash
 from flask import redirect
 from flask import render_template
-from flask import request
 from flask import send_file
 from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
 from flask_login import logout_user
-from flask_wtf import FlaskForm
-from wtforms import EmailField
-from wtforms.validators import DataRequired
-from wtforms.validators import Length
 
-from ..catalog import get_catalog
-from ..friction.config import DEFAULTS
 from ..models import utcnow
 from . import bp
-from .account import data_counts
-from .account import delete_account
-from .account import email_matches
-from .account import export_csv_zip
-from .account import export_json
-from .charts import progress_svg
-from .charts import timeline_svg
-from .insights import build_journal
-from .insights import entry_fields
-
-
-class DeleteAccountForm(FlaskForm):
-    """Type your email to confirm (CSRF-protected through Flask-WTF)."""
-
-    email = EmailField(
-        "Type your email to confirm",
-        validators=[DataRequired(message="Type your email to confirm."), Length(max=254)],
-        render_kw={"autocomplete": "off", "spellcheck": "false"},
-    )
-
-
-@bp.get("/journal")
-@login_required
-def journal():
-    """The learner's journal: summary, streaks, progress chart, timelines and entries."""
-    page = build_journal(
-        current_user.id,
-        get_catalog(),
-        track=request.args.get("track"),
-        kind=request.args.get("kind"),
-    )
-    charts = {
-        t.exercise_id: timeline_svg(t, f"timeline-{index}")
-        for index, t in enumerate(page.timelines)
-    }
-    return render_template(
-        "journal/index.html",
-        page=page,
-        timeline_charts=charts,
-        progress_chart=progress_svg(page.solves, page.eqs, page.titles),
-        entry_fields=entry_fields,
-        eq_threshold=DEFAULTS.eq_threshold,
-    )
+from .forms import DeleteAccountForm
+from .services import data_counts
+from .services import delete_account
+from .services import email_matches
+from .services import export_csv_zip
+from .services import export_json
 
 
 def download(data: bytes, mimetype: str, extension: str):
@@ -105,6 +61,6 @@ def delete_account_view():
         form.email.errors.append("That is not the email of this account, so nothing was deleted.")
     status = 400 if form.errors else 200
     return (
-        render_template("journal/delete.html", form=form, counts=data_counts(current_user.id)),
+        render_template("account/delete.html", form=form, counts=data_counts(current_user.id)),
         status,
     )

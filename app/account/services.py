@@ -28,14 +28,14 @@ import sqlalchemy as sa
 from ..auth.services import normalise_email
 from ..errors import NotFound
 from ..extensions import db
+from ..journal.insights import plural
+from ..journal.services import entry_dict
 from ..models import Attempt
 from ..models import FrictionEvent
 from ..models import JournalEntry
 from ..models import StudySession
 from ..models import User
 from ..models import utcnow
-from .insights import plural
-from .services import entry_dict
 
 EXPORT_FORMAT = "friction-lab-export/1"
 ACCOUNT_FIELDS = ("id", "email", "display_name", "role", "created_at")
