@@ -283,8 +283,9 @@ export function compareFiles(container, myFiles, referenceFiles) {
   container.replaceChildren();
   for (const [name, text] of Object.entries(referenceFiles)) {
     container.append(
-      el("figure", {}, el("figcaption", { text: `Your ${name}` }), el("pre", { text: myFiles[name] || "" })),
-      el("figure", {}, el("figcaption", { text: `Reference ${name}` }), el("pre", { text })));
+      // tabindex: a long file scrolls in its box, and keyboard users must be able to scroll it.
+      el("figure", {}, el("figcaption", { text: `Your ${name}` }), el("pre", { text: myFiles[name] || "", tabindex: 0 })),
+      el("figure", {}, el("figcaption", { text: `Reference ${name}` }), el("pre", { text, tabindex: 0 })));
   }
 }
 

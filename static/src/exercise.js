@@ -369,8 +369,19 @@ async function onOpen() {
 // After a check, focus lands on the result, unless the learner has moved on (typing in the
 // editor, say): Check is disabled while it runs, which would otherwise drop focus to <body>.
 
+// body[data-check] says where a Check or Run is ("running" until its cards are answered, then
+// "done"), so tests and tools can wait for the end instead of guessing a time.
 async function check(mode) {
   if (running || !runner) return;
+  document.body.dataset.check = "running";
+  try {
+    await runCheck(mode);
+  } finally {
+    document.body.dataset.check = "done";
+  }
+}
+
+async function runCheck(mode) {
   running = true;
   stopRequested = false;
   updateButtons();
