@@ -338,6 +338,7 @@ function showSolved(reference) {
 
 async function afterCheck(verdict, files) {
   if (verdict.status === "passed") {
+    hints.refresh(); // after a pass every hint is open
     if (solved) return; // the success card is for the first pass only
     solved = true;
     const reference = await loadReference();

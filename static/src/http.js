@@ -25,7 +25,7 @@ export function ok(status) { return status >= 200 && status < 300; }
 export function problemText(status, body) {
   if (status === 0) return "the server could not be reached (are you offline?)";
   if (status === 401) return "you are signed out; log in again in another tab";
-  if (body && typeof body.message === "string" && body.message) return body.message;
+  if (body && typeof body.message === "string" && body.message.trim()) return body.message.trim().replace(/[.\s]+$/, "");
   if (status === 429) return "too many requests; wait a moment";
   if (status >= 500) return `the server had a problem (HTTP ${status})`;
   return `the server refused it (HTTP ${status})`;
