@@ -34,7 +34,16 @@ def press_check(page, attempts: int) -> None:
 def no_sideways_scroll(page) -> None:
     """Nothing on the page is wider than the screen."""
     width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert width[0] <= width[1], f"the page scrolls sideways: {width[0]} px for {width[1]} px"
+    wide = page.evaluate(  # what sticks out, to say what to fix
+        """() => {
+            const out = (e) => e.getBoundingClientRect().right > window.innerWidth + 1;
+            return [...document.querySelectorAll('body *')]
+                .filter((e) => out(e) && ![...e.children].some(out))
+                .slice(0, 5)
+                .map((e) => `${e.tagName}.${e.className} ${e.textContent.slice(0, 60)}`);
+        }"""
+    )
+    assert width[0] <= width[1], f"the page scrolls sideways: {width[0]} px for {width[1]}: {wide}"
 
 
 def failure_stays_in_view(page) -> None:
