@@ -21,7 +21,7 @@ async function frictionAt(moment, files = null) {
   const { status: code, body } = await api(frictionUrl, { moment, files });
   if (code === 200) return body;
   // Friction never locks anyone out: the check goes on, and the learner knows why no card came.
-  status(`Could not ask the server about cards: ${problemText(code, body)}. Your check goes on anyway.`);
+  notice(`Could not ask the server about cards: ${problemText(code, body)}. Your work goes on anyway.`);
   return null;
 }
 
@@ -82,6 +82,8 @@ function setStep(step, state = "active") {
   }
 }
 function status(text) { $("status-line").textContent = text; }
+// A request the server refused or could not take: said where it stays until the next check.
+function notice(text) { $("page-notice").textContent = text; $("page-notice").hidden = !text; }
 const stepText = {
   download: "Step 1 of 3: loading Python for your browser (about 6 MB the first time; later visits use the cache)…",
   restart: "Restarting Python: the last run had to be stopped the hard way. Your code is untouched.",
@@ -252,7 +254,7 @@ async function openAttempt(id) {
   let files = queued ? queued.files : null;
   if (!files) {
     const { status: code, body } = await api(data.attempt_url.replace("ATTEMPT_ID", encodeURIComponent(id)), null, "GET");
-    if (!ok(code) || !body?.files) { status(`That attempt could not be loaded: ${problemText(code, body)}. Your code in the editor is unchanged.`); return; }
+    if (!ok(code) || !body?.files) { notice(`That attempt could not be loaded: ${problemText(code, body)}. Your code in the editor is unchanged.`); return; }
     files = body.files;
   }
   undoFiles = editor.files();
@@ -270,7 +272,7 @@ $("attempt-rows").addEventListener("click", (e) => {
 });
 
 // ---------- friction cards ----------
-const cards = new Cards($("card-area"), { post: api, onStatus: (text) => status(text) });
+const cards = new Cards($("card-area"), { post: api, onStatus: notice });
 let planPending = false;
 let solved = Boolean(data.solved);
 
@@ -384,6 +386,7 @@ async function check(mode) {
 
 async function runCheck(mode) {
   running = true;
+  notice("");
   stopRequested = false;
   updateButtons();
   if (mode === "check") await beforeCheck(editor.files());

@@ -130,9 +130,15 @@ def test_reflection_card_and_hint_explanation_keep_the_text_when_the_server_says
     wait_until_ready(page)
     wrong = exercise.wrong[0].files["shipping.py"]
     replace_code(page, wrong)
+    # The server cannot say which card comes: the check runs anyway, and the page says so.
+    friction = f"**/api/exercises/{EXERCISE_ID}/friction"
+    page.route(friction, lambda route: route.fulfill(status=502, body="Bad gateway"))
     press_check(page, 1)
+    expect(page.locator("#page-notice")).to_contain_text("Could not ask the server about cards")
+    page.unroute(friction)
     replace_code(page, wrong + "\n# another try\n")
     press_check(page, 2)
+    expect(page.locator("#page-notice")).to_be_hidden()
 
     # The reflection card: the failure stays under Results while it is open.
     page.get_by_role("button", name="Check").click()
