@@ -132,5 +132,6 @@ def test_fail_twice_reflect_wait_pass_reflect(page, live_server, exercise):  # n
     page.goto("/tracks/design-patterns")
     counts = re.compile(r"Solved in 5 checks\s+5 checks in all")
     expect(page.locator("main")).to_contain_text(counts)
+    page.screenshot(path=str(ARTIFACTS / "track.png"))
     assert_accessible(page, "the track page")
     assert page.page_errors == []
