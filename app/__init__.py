@@ -35,12 +35,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     except ValueError as error:
         raise SystemExit(f"FRICTION_OVERRIDES: {error}") from None
 
+    # Importing rate_limits registers the database:// rate-limit storage with `limits`.
+    from . import rate_limits
     from .extensions import csrf
     from .extensions import db
     from .extensions import limiter
     from .extensions import login_manager
     from .extensions import migrate
 
+    if app.config["RATELIMIT_STORAGE_URI"].startswith(rate_limits.SCHEME + "://"):
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {})
+        app.config["RATELIMIT_STORAGE_OPTIONS"].setdefault(
+            "url", app.config["SQLALCHEMY_DATABASE_URI"]
+        )
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -79,11 +86,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.add_template_filter(lambda text: Markup(render_markdown(text)), "markdown")
     install_security_headers(app)
+
+    from .serving import install_serving
+
+    install_serving(app)
     return app
 
 
 def install_security_headers(app: Flask) -> None:
     """Cross-origin isolation (for the Pyodide interrupt buffer) and a strict CSP everywhere."""
+    from .serving import apply_security_headers
 
     @app.before_request
     def make_csp_nonce() -> None:
@@ -93,24 +105,4 @@ def install_security_headers(app: Flask) -> None:
     def inject_nonce() -> dict[str, str]:
         return {"csp_nonce": getattr(g, "csp_nonce", "")}
 
-    @app.after_request
-    def set_headers(response):
-        nonce = getattr(g, "csp_nonce", "")
-        # COOP + COEP make the page crossOriginIsolated, which enables SharedArrayBuffer: the page
-        # can then interrupt a learner's endless loop without throwing the interpreter away.
-        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        response.headers.setdefault("Cross-Origin-Embedder-Policy", "require-corp")
-        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-        # connect-src 'self' also guarantees that nothing is fetched from another host.
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
-            # The editor sets a few style attributes; style attributes cannot run code.
-            f"style-src 'self' 'nonce-{nonce}'; style-src-attr 'unsafe-inline'; "
-            "img-src 'self' data:; font-src 'self'; "
-            "connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; "
-            "frame-ancestors 'none'; form-action 'self'",
-        )
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+    app.after_request(apply_security_headers)

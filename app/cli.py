@@ -10,6 +10,7 @@ from flask import Flask
 from flask import current_app
 from flask.cli import AppGroup
 
+from .backup_cli import backup_cli
 from .catalog import get_catalog
 from .catalog import sync_exercises
 from .errors import DomainError
@@ -116,3 +117,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(exercises_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(lint_cli)
+    app.cli.add_command(backup_cli)

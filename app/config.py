@@ -37,6 +37,45 @@ def env_json_object(name: str) -> dict[str, object]:
     return value
 
 
+def env_bool(name: str, default: bool) -> bool:
+    """Read yes/no from the environment (1/true/yes/on or 0/false/no/off)."""
+    raw = os.environ.get(name, "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SystemExit(f"{name} must be true or false, not {raw!r}")
+
+
+def is_production() -> bool:
+    """FRICTION_ENV=production: a shared server (secrets required, secure cookies)."""
+    value = os.environ.get("FRICTION_ENV", "development").strip().lower()
+    if value not in ("development", "production"):
+        raise SystemExit(f"FRICTION_ENV must be development or production, not {value!r}")
+    return value == "production"
+
+
+def secret_key(instance_path: Path, production: bool) -> str:
+    """SECRET_KEY from the environment; a generated one only on a development laptop."""
+    key = os.environ.get("SECRET_KEY", "")
+    if key:
+        if production and len(key) < 32:
+            raise SystemExit(
+                "SECRET_KEY is shorter than 32 characters. Generate one with: "
+                "python -c 'import secrets; print(secrets.token_hex(32))'"
+            )
+        return key
+    if production:
+        raise SystemExit(
+            "SECRET_KEY is not set, and FRICTION_ENV=production refuses to start without it "
+            "(every process and replica must sign sessions with the same key). Generate one "
+            "with: python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    return dev_secret_key(instance_path)
+
+
 def dev_secret_key(instance_path: Path) -> str:
     """Return a generated secret kept in instance/, so sessions survive restarts on a laptop."""
     key_file = instance_path / "dev-secret-key"
@@ -64,8 +103,11 @@ def normalise_database_url(url: str) -> str:
 def load_config(instance_path: Path) -> dict[str, object]:
     """Build the Flask config mapping from the environment."""
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'friction.db'}"
+    production = is_production()
+    secure_cookies = env_bool("SESSION_COOKIE_SECURE", production)
     return {
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or dev_secret_key(instance_path),
+        "PRODUCTION": production,
+        "SECRET_KEY": secret_key(instance_path, production),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "EXERCISES_DIR": Path(os.environ.get("EXERCISES_DIR") or ROOT / "exercises"),
@@ -75,16 +117,24 @@ def load_config(instance_path: Path) -> dict[str, object]:
         # Requests larger than this get a 413 with a message; an attempt carries a few files.
         "MAX_CONTENT_LENGTH": env_int("MAX_REQUEST_BYTES", 512 * 1024),
         "MAX_ATTEMPT_FILE_BYTES": env_int("MAX_ATTEMPT_FILE_BYTES", 100 * 1024),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # database:// (app/rate_limits.py) shares counters between processes and replicas.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "database://",
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
         "RATELIMIT_HEADERS_ENABLED": True,
         # The CSRF token lives as long as the session: a queued offline attempt sent hours
         # later must not be refused for an expired token.
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "").lower()
-        in ("1", "true", "yes"),
+        "SESSION_COOKIE_SECURE": secure_cookies,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
+        "PREFERRED_URL_SCHEME": "https" if secure_cookies else "http",
+        # How many reverse proxies (Traefik, Caddy, nginx) stand in front of the app: their
+        # X-Forwarded-For/-Proto/-Host/-Port are believed for that many hops, and nothing else.
+        "TRUSTED_PROXIES": env_int("TRUSTED_PROXIES", 0),
+        # Far-future caching of /static (URLs carry ?v=<content hash>) and /runtime/<build>/.
+        "STATIC_MAX_AGE": env_int("STATIC_MAX_AGE", 365 * 24 * 3600),
+        "BACKUP_DIR": Path(os.environ.get("BACKUP_DIR") or instance_path / "backups"),
         "ANTHROPIC_API_KEY": os.environ.get("ANTHROPIC_API_KEY", ""),
         # Site-wide friction thresholds over PEDAGOGY.md's defaults, e.g. '{"cooldown_s": 10}'
         # (same names as an exercise's [friction] table, which still applies on top).

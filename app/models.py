@@ -223,3 +223,15 @@ class HintEvent(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (sa.Index("ix_hint_event_user_exercise", "user_id", "exercise_id"),)
+
+
+class RateLimitCounter(db.Model):
+    """A fixed-window request counter, shared by every process and replica (app/rate_limits.py)."""
+
+    __tablename__ = "rate_limit_counter"
+
+    # Flask-Limiter's key: the limit, the route and the client address.
+    key: so.Mapped[str] = so.mapped_column(sa.String(255), primary_key=True)
+    count: so.Mapped[int] = so.mapped_column(default=0)
+    # Seconds since the epoch, as the `limits` library counts: compared, never shown.
+    expires_at: so.Mapped[float] = so.mapped_column(sa.Float, index=True)

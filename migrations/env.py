@@ -1,8 +1,12 @@
 import logging
 from logging.config import fileConfig
 
+import sqlalchemy as sa
 from alembic import context
 from flask import current_app
+
+# Any fixed number: the PostgreSQL advisory lock that serialises concurrent upgrades.
+MIGRATION_LOCK = 7_146_525_105
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -100,14 +104,29 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        # Replicas that start together run `flask db upgrade` together: on PostgreSQL one
+        # migrates while the others wait for this lock, then find nothing left to do.
+        locked = connection.dialect.name == "postgresql"
+        if locked:
+            connection.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            connection.commit()
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if locked:
+                # The connection goes back to a pool, so the session lock must be let go.
+                connection.rollback()
+                connection.execute(
+                    sa.text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK}
+                )
+                connection.commit()
 
 
 if context.is_offline_mode():

@@ -1,7 +1,7 @@
 """Build the browser assets: the editor/page bundle and the self-hosted Pyodide runtime.
 
 Outputs (git-ignored, rebuilt only when their inputs change):
-  static/dist/            exercise.js, runner.worker.js (+ source maps), bundled by esbuild
+  static/dist/            exercise.js, runner.worker.js (+ source maps, .br/.gz), bundled by esbuild
   static/vendor/pyodide/  Pyodide core files from the npm package, the pure-Python wheels the
                           grader needs, a trimmed pyodide-lock.json that lists only hosted files
                           (an entry whose file is missing makes Pyodide quietly try a CDN),
@@ -74,6 +74,9 @@ def build_bundle() -> None:
         cwd=ROOT,
         check=True,
     )
+    # Served with a year-long cache: the server sends these siblings instead of compressing.
+    for script in DIST.glob("*.js"):
+        write_compressed(script)
     stamp.write_text(digest)
     print(f"    editor bundle: {', '.join(p.name for p in sorted(DIST.glob('*.js')))}")
 
@@ -180,12 +183,17 @@ def write_lock(stage: Path, wheels: list[Path]) -> None:
     (stage / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True))
 
 
+def write_compressed(path: Path) -> None:
+    """Write the .br and .gz siblings of a file."""
+    data = path.read_bytes()
+    path.with_name(path.name + ".br").write_bytes(brotli.compress(data, quality=9))
+    path.with_name(path.name + ".gz").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+
+
 def precompress(stage: Path) -> None:
     """Write .br and .gz siblings so the app never compresses the 9 MB wasm per request."""
     for name in COMPRESS:
-        data = (stage / name).read_bytes()
-        (stage / f"{name}.br").write_bytes(brotli.compress(data, quality=9))
-        (stage / f"{name}.gz").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+        write_compressed(stage / name)
 
 
 def build_runtime() -> None:

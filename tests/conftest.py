@@ -1,8 +1,14 @@
-"""Shared fixtures: an app on a migrated SQLite file, clients, and account helpers."""
+"""Shared fixtures: an app on a migrated database, clients, and account helpers.
+
+Every test that uses the app's database runs on SQLite and, when TEST_POSTGRES_URL names a
+PostgreSQL server where it may create databases (./scripts/test starts a throwaway one), on
+PostgreSQL too: test ids end in [sqlite] or [postgresql].
+"""
 
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -14,17 +20,116 @@ from app import create_app  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_EXERCISES = ROOT / "tests" / "fixtures" / "exercises"
 PASSWORD = "correct horse battery"
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "")
+DATABASE_ENGINES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+
+
+class PostgresServer:
+    """A PostgreSQL server where each test gets its own database, dropped afterwards."""
+
+    def __init__(self, url: str) -> None:
+        import sqlalchemy as sa
+
+        from app.config import normalise_database_url
+
+        self.url = sa.make_url(normalise_database_url(url))
+        self.admin = sa.create_engine(self.url, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+
+    def url_for(self, name: str) -> str:
+        """The URL of one database on this server."""
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def create_database(self, template: str | None = None) -> str:
+        """Create an empty database (or a copy of a template) and return its name."""
+        import sqlalchemy as sa
+
+        name = f"test_{uuid.uuid4().hex[:16]}"
+        clause = f" TEMPLATE {template}" if template else ""
+        with self.admin.connect() as connection:
+            connection.execute(sa.text(f"CREATE DATABASE {name}{clause}"))
+        return name
+
+    def drop_database(self, name: str) -> None:
+        """Drop a database, closing whatever connections a test left open."""
+        import sqlalchemy as sa
+
+        with self.admin.connect() as connection:
+            connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """The PostgreSQL server of TEST_POSTGRES_URL, or a skip when there is none."""
+    if not POSTGRES_URL:
+        pytest.skip("TEST_POSTGRES_URL is not set (./scripts/test starts a PostgreSQL server)")
+    server = PostgresServer(POSTGRES_URL)
+    yield server
+    server.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(postgres, tmp_path_factory):
+    """A PostgreSQL database migrated to head once; each test's database is a copy of it."""
+    name = postgres.create_database()
+    folder = tmp_path_factory.mktemp("template")
+    app = make_app(folder, SQLALCHEMY_DATABASE_URI=postgres.url_for(name))
+    dispose(app)
+    yield name
+    postgres.drop_database(name)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked sqlite_only run once, on SQLite (the PostgreSQL runs show as deselected)."""
+
+    def postgres_twin(item) -> bool:
+        callspec = getattr(item, "callspec", None)
+        return (
+            item.get_closest_marker("sqlite_only") is not None
+            and callspec is not None
+            and callspec.params.get("database_engine") == "postgresql"
+        )
+
+    dropped = [item for item in items if postgres_twin(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if not postgres_twin(item)]
+
+
+@pytest.fixture(params=DATABASE_ENGINES)
+def database_engine(request) -> str:
+    """Which database engine this run of the test uses."""
+    return request.param
+
+
+@pytest.fixture
+def new_database_url(database_engine, tmp_path, request):
+    """Make URLs of fresh, migrated databases on this test's engine."""
+    made: list[str] = []
+    server = request.getfixturevalue("postgres") if database_engine == "postgresql" else None
+    template = (
+        request.getfixturevalue("migrated_template") if database_engine == "postgresql" else None
+    )
+
+    def new(name: str = "test") -> str:
+        if server is None:
+            tmp_path.mkdir(parents=True, exist_ok=True)
+            return f"sqlite:///{tmp_path / f'{name}-{len(made)}.db'}"
+        made.append(server.create_database(template))
+        return server.url_for(made[-1])
+
+    yield new
+    for database in made:
+        server.drop_database(database)
 
 
 def make_app(tmp_path: Path, **overrides):
-    """An app on a fresh database created by the real migrations."""
+    """An app on a fresh database created by the real migrations (SQLite unless overridden)."""
     from flask_migrate import upgrade
 
     tmp_path.mkdir(parents=True, exist_ok=True)
     config = {
         "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": os.environ.get("TEST_DATABASE_URL")
-        or f"sqlite:///{tmp_path / 'test.db'}",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "EXERCISES_DIR": FIXTURE_EXERCISES,
@@ -47,11 +152,12 @@ def dispose(app) -> None:
 
 
 @pytest.fixture
-def app_factory(tmp_path):
-    """Make apps with config overrides; their connections are closed after the test."""
+def app_factory(tmp_path, new_database_url):
+    """Make apps (each on its own database) with config overrides; closed after the test."""
     made = []
 
     def factory(**overrides):
+        overrides.setdefault("SQLALCHEMY_DATABASE_URI", new_database_url())
         app = make_app(tmp_path / f"app{len(made)}", **overrides)
         made.append(app)
         return app

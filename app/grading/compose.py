@@ -18,10 +18,13 @@ Pure Python (ruamel.yaml), so it runs in Pyodide like the rest of the grader.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Mapping
 from typing import Any
 
+from .deploy.compose import alias_budget
+from .deploy.trace import DeployError
 from .findings import ERROR
 from .findings import WARNING
 from .findings import Finding
@@ -45,7 +48,8 @@ SERVICE_KEYS = frozenset("""
     annotations attach blkio_config build cap_add cap_drop cgroup cgroup_parent command configs
     container_name cpu_count cpu_percent cpu_period cpu_quota cpu_rt_period cpu_rt_runtime
     cpu_shares cpus cpuset credential_spec depends_on deploy develop device_cgroup_rules devices
-    dns dns_opt dns_search domainname driver_opts entrypoint env_file environment expose extends
+    dns dns_opt dns_search domainname driver_opts entrypoint env_file environment exclude_from_hc
+    expose extends
     external_links extra_hosts gpus group_add healthcheck hostname image init ipc isolation
     label_file labels links logging mac_address mem_limit mem_reservation mem_swappiness
     memswap_limit models network_mode networks oom_kill_disable oom_score_adj pid pids_limit
@@ -91,6 +95,10 @@ class ComposeError(Exception):
 def load(text: str, source: str = "compose.yaml") -> Resource:
     """The compose file as a Resource (get(), line_of()); ComposeError if it is unusable."""
     try:
+        alias_budget(text)
+    except DeployError as exc:
+        raise ComposeError(exc.line or 1, exc.message) from None
+    try:
         _, documents, _ = parse_yaml(text, source)
     except ManifestError as exc:
         raise ComposeError(exc.line, exc.message) from None
@@ -126,6 +134,10 @@ def check(text: str, source: str = "compose.yaml", max_chars: int | None = MAX_C
     if problem:
         return [Finding("not-text", ERROR, problem[0], problem[1], source)]
     try:
+        alias_budget(text)
+    except DeployError as exc:
+        return [Finding("yaml-aliases", ERROR, exc.line or 1, exc.message, source)]
+    try:
         _, documents, notes = parse_yaml(text, source)
     except ManifestError as exc:
         return [Finding("yaml-syntax", ERROR, exc.line, exc.message, source)]
@@ -143,7 +155,7 @@ def check(text: str, source: str = "compose.yaml", max_chars: int | None = MAX_C
     except ComposeError as exc:
         return [*findings, Finding("compose-shape", ERROR, exc.line, exc.message, source)]
     try:
-        findings += Compose(doc).check()
+        findings += Compose(doc, coolify=is_coolify_template(text)).check()
     except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
         findings.append(Finding(
             "unchecked", WARNING, 1,
@@ -151,6 +163,37 @@ def check(text: str, source: str = "compose.yaml", max_chars: int | None = MAX_C
             "against the Compose documentation", source,
         ))
     return sort_findings(findings, [source])
+
+
+COOLIFY_MARKERS = ("SERVICE_FQDN_", "SERVICE_URL_", "SERVICE_PASSWORD_", "SERVICE_USER_",
+                   "SERVICE_BASE64_", "SERVICE_REALBASE64_")
+
+
+TEMPLATE_HEADER_RE = re.compile(r"^# (documentation|slogan|category|tags|logo|port):",
+                                re.MULTILINE)
+
+
+def is_coolify_template(text: str) -> bool:
+    """True for Coolify's one-click service templates (their header comments)."""
+    first = text.lstrip().split("\n", 1)[0]
+    return bool(TEMPLATE_HEADER_RE.match(first)) or len(
+        set(TEMPLATE_HEADER_RE.findall(text[:2000]))) >= 2
+
+
+def uses_coolify_dialect(data: Any, depth: int = 0) -> bool:
+    """True for files written for Coolify (magic variables or exclude_from_hc)."""
+    if depth > 12:
+        return False
+    if isinstance(data, str):
+        return any(marker in data for marker in COOLIFY_MARKERS)
+    if isinstance(data, Mapping):
+        return any(
+            key == "exclude_from_hc" or uses_coolify_dialect(key, depth + 1)
+            or uses_coolify_dialect(value, depth + 1) for key, value in data.items()
+        )
+    if isinstance(data, list):
+        return any(uses_coolify_dialect(item, depth + 1) for item in data)
+    return False
 
 
 def environment_of(service: Mapping[str, Any]) -> dict[str, tuple[Any, tuple[str | int, ...]]]:
@@ -184,12 +227,15 @@ def postgres_major(tag: str) -> int | None:
 class Compose:
     """One compose file being reviewed."""
 
-    def __init__(self, doc: Resource) -> None:
+    def __init__(self, doc: Resource, coolify: bool = False) -> None:
         self.doc = doc
         self.data = doc.data
         services = self.data.get("services")
         self.services: dict[str, Any] = dict(services) if isinstance(services, Mapping) else {}
         self.findings: list[Finding] = []
+        # Coolify's compose dialect: magic SERVICE_* variables, exclude_from_hc; Coolify
+        # declares the named volumes itself.
+        self.coolify = coolify or uses_coolify_dialect(self.data)
 
     def add(self, rule: str, severity: str, path: tuple[str | int, ...], message: str) -> None:
         self.findings.append(
@@ -282,12 +328,16 @@ class Compose:
     def check_image(self, name: str, path: tuple[str | int, ...], image: str) -> str | None:
         """Warn about unpinned images; return the database family, if it is one."""
         base, tag = image_parts(image)
-        database = base if base in DATABASES else None
+        # Only the official images keep their data where DATABASES says (linuxserver's
+        # mariadb, for one, uses /config).
+        official = "/" not in image.split("@")[0].rsplit(":", 1)[0].removeprefix(
+            "docker.io/library/").removeprefix("library/")
+        database = base if base in DATABASES and official else None
         if "$" in image:
             return database
         if "@" not in image and (not tag or tag == "latest"):
             if database and database not in CACHES:
-                self.add("db-image-unpinned", ERROR, (*path, "image"), (
+                self.add("db-image-unpinned", WARNING, (*path, "image"), (
                     f"service '{name}': image {image} means :latest. For a database that is "
                     "dangerous: the day latest moves to a new major version, the new server "
                     "cannot read the old data directory and the database does not start. Pin "
@@ -316,8 +366,8 @@ class Compose:
                     ".env file that is not committed)"
                 ))
             elif looks_like_secret_name(key) and not is_reference(text) and not isinstance(
-                value, bool
-            ):
+                value, (bool, int, float)
+            ) and text.lower() not in ("true", "false", "yes", "no", "on", "off", "0", "1"):
                 self.add("plain-secret", ERROR, (*path, *where), (
                     f"service '{name}': {key} is written in plain text in the compose file, "
                     "which goes to git, into backups and onto every laptop that clones it. "
@@ -402,8 +452,19 @@ class Compose:
                 "unquoted xx:yy with numbers below 60 as a base-60 number, and the Compose "
                 "documentation recommends quoting every mapping"
             ))
+        ip = str(match.group("ip") or "")
+        if ip:
+            try:
+                ipaddress.ip_address(ip.strip("[]"))
+            except ValueError:
+                self.add("invalid-port", ERROR, where, (
+                    f"service '{name}': '{ip}' in '{text}' is not an IP address, so Docker "
+                    "refuses the port mapping; write an address such as 127.0.0.1 (or leave "
+                    "it out to publish on every interface)"
+                ))
+                return None
         # Without a host port Docker picks a random one, still on every interface.
-        return str(match.group("ip") or "")
+        return ip
 
     def check_volumes(
         self, name: str, path: tuple[str | int, ...], service: Mapping[str, Any]
@@ -434,7 +495,8 @@ class Compose:
                 else:
                     source, target = parts[0], parts[1]
                     kind = "bind" if source.startswith((".", "/", "~", "$")) else "volume"
-            if kind == "volume" and source not in declared and "$" not in source:
+            if kind == "volume" and source not in declared and "$" not in source and \
+                    not self.coolify:
                 self.add("undeclared-volume", ERROR, where, (
                     f"service '{name}' mounts the named volume '{source}', which is not "
                     "declared under the top-level volumes: key, so docker compose stops with "
@@ -543,7 +605,10 @@ class Compose:
             disabled = isinstance(health, Mapping) and health.get("disable") is True
             if condition == "service_healthy" and (not health or disabled):
                 built = bool(target_map.get("build"))
-                self.add("healthy-without-healthcheck", WARNING if built else ERROR,
+                # An image may bring its own HEALTHCHECK; the database images do not.
+                known_without = image_parts(str(target_map.get("image") or ""))[0] in DATABASES
+                severity = ERROR if disabled or known_without else WARNING
+                self.add("healthy-without-healthcheck", severity,
                          (*dep_path, "condition"), (
                     f"service '{name}' waits for '{dep}' to be healthy, but '{dep}' has no "
                     "healthcheck" + (" here (its Dockerfile may define a HEALTHCHECK)"
@@ -587,10 +652,7 @@ class Compose:
                 ))
         test = health.get("test")
         if test is None:
-            if health.get("disable") is not True:
-                self.add("healthcheck-test", ERROR, where, (
-                    f"service '{name}': the healthcheck needs test: (the command to run)"
-                ))
+            # Without test: the image's own HEALTHCHECK runs, with these timings.
             return
         if isinstance(test, list):
             if not test or str(test[0]) not in ("NONE", "CMD", "CMD-SHELL"):

@@ -898,13 +898,13 @@ def rule_base_images(review: Review) -> list[Finding]:
         if image.digest:
             continue
         if not image.tag or image.tag == "latest":
-            findings.append(review.finding("base-image-unpinned", ERROR, stage.line, (
+            findings.append(review.finding("base-image-unpinned", WARNING, stage.line, (
                 f"FROM {written}: {label} means '{name}:latest', which moves to a new release "
                 "without warning, so a rebuild next month can break with no change of yours. "
                 f"Pin a version, e.g. {example_pin(name)}"
             )))
-        elif not any(c.isdigit() for c in image.tag):
-            findings.append(review.finding("base-image-unpinned", ERROR, stage.line, (
+        elif not any(c.isdigit() for c in image.tag) and not is_codename_tag(image.tag):
+            findings.append(review.finding("base-image-unpinned", WARNING, stage.line, (
                 f"FROM {written}: the tag '{image.tag}' follows whatever release is newest, so "
                 f"it is not pinned. Put the version in the tag, e.g. {example_pin(name)}"
             )))
@@ -937,6 +937,18 @@ def rule_base_images(review: Review) -> list[Finding]:
     return findings
 
 
+# Debian and Ubuntu release codenames: a tag such as bookworm-slim pins one release (it moves
+# only with that release's security updates), as the official images' own FROM lines do.
+CODENAMES = frozenset(
+    "buster bullseye bookworm trixie forky sid focal jammy noble oracular plucky".split()
+)
+
+
+def is_codename_tag(tag: str) -> bool:
+    """True for tags named after a distribution release (bookworm, trixie-slim, noble)."""
+    return tag.lower().split("-", 1)[0] in CODENAMES
+
+
 def example_pin(name: str) -> str:
     """A pinned tag for messages."""
     return {
@@ -965,10 +977,18 @@ def rule_user(review: Review) -> list[Finding]:
     non_root_base = any(w in reference for w in NON_ROOT_IMAGE_WORDS) or \
         base.name.startswith("cgr.dev/")
     users = review.df.chain_instructions("USER")
+    # An entrypoint that drops privileges itself (gosu, su-exec, setpriv: the official
+    # postgres and redis images) runs the server as another user with no USER line.
+    drops_privileges = any(
+        re.search(r"\b(gosu|su-exec|setpriv|chroot|runuser)\b", " ".join(
+            [ins.args, *ins.heredocs])) for ins in review.df.chain_instructions("RUN")
+    ) and bool(review.df.chain_instructions("ENTRYPOINT"))
     if not users:
-        if non_root_base:
+        if non_root_base or drops_privileges:
             return []
-        return [review.finding("runs-as-root", ERROR, review.chain[-1].line, (
+        # Advice, not an error: the image works, and base images often leave USER to the
+        # images built on them.
+        return [review.finding("runs-as-root", WARNING, review.chain[-1].line, (
             "There is no USER instruction, so the container runs as root. Whoever breaks into "
             "the app is then root inside the container, one container-escape bug away from root "
             "on the VPS that runs all your apps. Create a user (RUN useradd --create-home app) "
@@ -977,7 +997,7 @@ def rule_user(review: Review) -> list[Finding]:
     last = users[-1]
     name = expand(last.args.strip(), review.args).split(":", 1)[0]
     if name in ("root", "0"):
-        return [review.finding("runs-as-root", ERROR, last.line, (
+        return [review.finding("runs-as-root", WARNING, last.line, (
             f"USER {last.args} switches back to root, so the app runs with every right in the "
             "container. Switch to a user of your own after the steps that need root"
         ))]
@@ -1265,9 +1285,7 @@ def rule_healthcheck(review: Review) -> list[Finding]:
         return [review.finding("no-healthcheck", WARNING, review.chain[-1].line, (
             "There is no HEALTHCHECK, so Docker (and Coolify) only know that the process "
             "runs, not that the app answers: a hung app stays 'running' and a broken deploy "
-            "replaces a working one. Add e.g. HEALTHCHECK CMD python -c \"import urllib."
-            "request,os; urllib.request.urlopen('http://127.0.0.1:'+os.environ.get('PORT',"
-            "'8000')+'/health')\""
+            "replaces a working one. " + healthcheck_example(review)
         ))]
     last = checks[-1]
     if last.args.strip().upper() == "NONE":
@@ -1295,6 +1313,27 @@ def rule_healthcheck(review: Review) -> list[Finding]:
     return []
 
 
+def healthcheck_example(review: Review) -> str:
+    """A health check suggestion that fits the image: its language, or a tool it has."""
+    from .deploy import images
+
+    name = review.base.name.rsplit("/", 1)[-1].lower()
+    facts = images.lookup(f"{review.base.name}:{review.base.tag or 'latest'}")
+    if name == "python" or review.is_python():
+        return ("Add e.g. HEALTHCHECK CMD python -c \"import urllib.request,os; "
+                "urllib.request.urlopen('http://127.0.0.1:'+os.environ.get('PORT','8000')+"
+                "'/health')\"")
+    if name == "node":
+        return ("Add e.g. HEALTHCHECK CMD node -e \"fetch('http://127.0.0.1:'+(process.env."
+                "PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))\"")
+    if facts.known and facts.has("curl"):
+        return "Add e.g. HEALTHCHECK CMD curl -fsS http://127.0.0.1/ || exit 1"
+    if facts.known and facts.has("wget"):
+        return "Add e.g. HEALTHCHECK CMD wget -q --spider http://127.0.0.1/ || exit 1"
+    return ("Add a HEALTHCHECK that requests the app with a program this image has (check "
+            "that curl or wget is installed before relying on it)")
+
+
 def rule_packages(review: Review) -> list[Finding]:
     """apt-get, apk and pip used the way a Dockerfile needs them."""
     findings = []
@@ -1305,7 +1344,10 @@ def rule_packages(review: Review) -> list[Finding]:
         cache_targets = " ".join(m.get("target", "") for m in ins.mounts() if m.get("type")
                                  == "cache")
         for segment in re.split(r"&&|;|\|\||\n", text):
-            if APT_INSTALL_RE.search(segment) and not APT_YES_RE.search(segment):
+            simulated = re.search(r"\s(-s|--simulate|--dry-run|--just-print|--no-act)\b",
+                                  segment)
+            if APT_INSTALL_RE.search(segment) and not APT_YES_RE.search(segment) and not \
+                    simulated:
                 findings.append(review.finding("apt-no-yes", ERROR, ins.line, (
                     "apt-get install without -y asks for confirmation when it must install "
                     "extra packages; in a build nobody answers, so it aborts and the build "

@@ -5,8 +5,14 @@ A job is a JSON object:
      "tests": {"test_x.py": "source", ...}, "entry": "name.py", "stdin": "", "max_output": 20000}
 
 `check` writes everything into a scratch folder and runs pytest there with a small plugin that
-records each test's outcome. `run` executes the entry file (Python) or parses the files (YAML,
-Dockerfile) and returns what it printed. The caller enforces the time limit: in the browser the
+records each test's outcome. It runs in two steps when the exercise has source-only tests (files
+named `test_structure*.py`): those run first, while the learner's modules cannot be imported, and
+their results are frozen before any learner code runs; then the other tests run. So code that
+patches the grader when it is imported (`grading.pyast.if_chains = ...`) cannot change what the
+structural checks found. The verdict lists the behaviour tests first, then the structural ones.
+
+`run` executes the entry file (Python) or parses the files (YAML, Dockerfile) and returns what it
+printed. The caller enforces the time limit: in the browser the
 page interrupts the worker (KeyboardInterrupt) or replaces it; on the server a subprocess is killed.
 """
 
@@ -21,6 +27,7 @@ import sys
 import tempfile
 import time
 import traceback
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +39,7 @@ from .verdict import Verdict
 DEFAULT_MAX_OUTPUT = 20_000
 MAX_MESSAGE_CHARS = 600
 MAX_MESSAGE_LINES = 8
+HYPOTHESIS_NOTES = ("Falsifying example:", "Falsifying explicit example:", "You can reproduce")
 TRUNCATION_NOTE = "\n… output cut here: the program printed more than {limit} characters."
 
 
@@ -88,6 +96,12 @@ def explain_assertion(message: str) -> str:
             message = message[len(prefix) :]
             break
     lines = message.splitlines()
+    # A property-based test (hypothesis) appends the drawn inputs as Python code; the author's
+    # message already names them in the learner's terms.
+    for index, line in enumerate(lines):
+        if line.startswith(HYPOTHESIS_NOTES):
+            lines = lines[:index]
+            break
     author = []
     for line in lines:
         if line.startswith("assert ") and author:
@@ -95,7 +109,7 @@ def explain_assertion(message: str) -> str:
         author.append(line)
     if author and not author[0].startswith("assert "):
         return shorten("\n".join(author))
-    return shorten(message)
+    return shorten("\n".join(lines))
 
 
 class QuietReporter:
@@ -123,6 +137,8 @@ class VerdictPlugin:
         self.printed: list[str] = []
         self.descriptions: dict[str, str] = {}
         self.finished: set[str] = set()
+        # test name -> (exception type, message, learner file, learner line) of a crash
+        self.crashes: dict[str, tuple[str, str, str | None, int | None]] = {}
 
     def _learner_location(self, tb: Any) -> tuple[str | None, int | None]:
         """Find the innermost traceback frame that lies in a learner file."""
@@ -131,6 +147,22 @@ class VerdictPlugin:
             if Path(frame.filename).name in self.learner_files:
                 file, line = Path(frame.filename).name, frame.lineno
         return file, line
+
+    def pytest_runtest_makereport(self, item: Any, call: Any) -> None:
+        """Note where an unexpected exception (not a failed check) came from during a test.
+
+        Runs before the report is logged; returns None so pytest still makes the report.
+        """
+        if call.excinfo is None:
+            return
+        exc = call.excinfo.value
+        if isinstance(exc, AssertionError | KeyboardInterrupt) or type(exc).__name__ in (
+            "Failed", "Skipped", "XFailed", "Exit"
+        ):
+            return
+        file, line = self._learner_location(call.excinfo.tb)
+        name = item.nodeid.split("::", 1)[-1]
+        self.crashes.setdefault(name, (type(exc).__name__, str(exc), file, line))
 
     def pytest_exception_interact(self, node: Any, call: Any, report: Any) -> None:
         """Keep the exception of a failed collection (an import error, for instance)."""
@@ -142,6 +174,27 @@ class VerdictPlugin:
             exc = exc.__cause__ or exc.__context__
         self.collect_error = learner_traceback(exc, self.learner_files)
         self.collect_error.message = self.unscratch(self.collect_error.message)
+
+    def explain_crash(self, name: str, description: str) -> tuple[str, int | None]:
+        """An exception that was not a failed check, as a sentence: where, what, and what it
+        stopped (the test's own description)."""
+        kind, text, file, line = self.crashes[name]
+        text = self.unscratch(text)
+        what = f"{kind} ({text})" if text else kind
+        checking = ""
+        if description:
+            checking = f" It was checking: {description[:1].lower()}{description[1:]}"
+        if file is not None:
+            message = (
+                f"{file} line {line} raised {what} while this check ran, so it could not "
+                f"finish.{checking}"
+            )
+        else:
+            message = (
+                f"This check stopped with {what} while it used what your code gave it (the "
+                f"error was raised in the check, not in your file).{checking}"
+            )
+        return shorten(message), line
 
     def unscratch(self, text: str) -> str:
         """Show file names as the learner knows them, not as temporary paths."""
@@ -176,7 +229,9 @@ class VerdictPlugin:
         elif report.failed:
             result.outcome = "failed" if report.when == "call" else "error"
             crash = getattr(report.longrepr, "reprcrash", None)
-            if crash is not None:
+            if name in self.crashes:
+                result.message, result.line = self.explain_crash(name, result.description)
+            elif crash is not None:
                 result.message = self.unscratch(explain_assertion(crash.message))
                 if Path(crash.path).name in self.learner_files:
                     result.line = crash.lineno
@@ -259,8 +314,94 @@ def scratch_folder(files: dict[str, str], tests: dict[str, str]):
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+SOURCE_TESTS_PREFIX = "test_structure"
+
+
+def is_source_test(name: str) -> bool:
+    """True for a test file that reads the learner's source and must not import it."""
+    return Path(name).name.startswith(SOURCE_TESTS_PREFIX) and name.endswith(".py")
+
+
+def learner_module_names(files: dict[str, str]) -> set[str]:
+    """Top-level module names the learner's files would be imported as."""
+    names = set()
+    for name in files:
+        first = Path(name).parts[0]
+        names.add(first[:-3] if first.endswith(".py") else first)
+    return names
+
+
+class LearnerImportBlocker:
+    """A meta-path finder that refuses to import the learner's modules (source-only step)."""
+
+    def __init__(self, modules: set[str]) -> None:
+        self.modules = modules
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> None:
+        """Refuse the learner's modules; let every other import through."""
+        if fullname.partition(".")[0] in self.modules:
+            raise ImportError(
+                f"{fullname} was imported by a structural test (test_structure*.py): those tests "
+                "read the learner's source with grading.pyast and never run it"
+            )
+
+
+def pytest_args(scratch: Path, test_files: list[str], *extra: str) -> list[str]:
+    """Command-line arguments for one pytest session over these test files."""
+    return [
+        *(str(scratch / name) if name != "." else str(scratch) for name in test_files),
+        "-c",
+        str(scratch / "pytest.ini"),
+        "--rootdir",
+        str(scratch),
+        # pytest captures what the learner's code prints, per test. Its terminal reporter is
+        # replaced by QuietReporter: formatting reports (a KeyboardInterrupt's traceback above
+        # all) costs about a second in Pyodide, and the learner never sees that report.
+        "--capture=sys",
+        "-p",
+        "no:terminal",
+        "--import-mode=importlib",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:stepwise",
+        "-p",
+        "no:warnings",
+        "-p",
+        "no:faulthandler",
+        "--assert=rewrite",
+        *extra,
+    ]
+
+
+def run_source_tests(
+    scratch: Path, files: dict[str, str], test_files: list[str]
+) -> tuple[str, VerdictPlugin]:
+    """Run the structural tests before any learner code runs; return their frozen results.
+
+    The results leave this function as JSON text: nothing the learner's code does later (it
+    runs in the same interpreter) can reach back and edit them.
+    """
+    import pytest
+
+    plugin = VerdictPlugin(scratch, set(files))
+    blocker = LearnerImportBlocker(learner_module_names(files))
+    sys.meta_path.insert(0, blocker)
+    try:
+        # --noconftest: a conftest.py among the learner's files would run learner code here.
+        args = pytest_args(scratch, test_files, "--noconftest")
+        sink = CappedWriter(2_000)
+        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            pytest.main(args, plugins=[plugin])
+    finally:
+        sys.meta_path.remove(blocker)
+    if plugin.interrupted:
+        plugin.mark_unfinished()
+    return json.dumps([asdict(r) for r in plugin.results.values()]), plugin
+
+
 def run_check(files: dict[str, str], tests: dict[str, str], max_output: int) -> Verdict:
-    """Run the exercise's tests against the learner's files."""
+    """Run the exercise's tests against the learner's files (structural tests first)."""
     import pytest
 
     output = CappedWriter(max_output)
@@ -271,30 +412,20 @@ def run_check(files: dict[str, str], tests: dict[str, str], max_output: int) -> 
         if error:
             verdict.status, verdict.error = "error", error
             return verdict
+        source_tests = sorted(name for name in tests if is_source_test(name))
+        frozen = "[]"
+        if source_tests:
+            frozen, source_plugin = run_source_tests(scratch, files, source_tests)
+            if source_plugin.interrupted or source_plugin.collect_error is not None:
+                verdict.tests = [TestResult(**t) for t in json.loads(frozen)]
+                if source_plugin.interrupted:
+                    verdict.status = "timeout"
+                else:
+                    verdict.status, verdict.error = "error", source_plugin.collect_error
+                return verdict
         plugin = VerdictPlugin(scratch, learner_files)
-        args = [
-            str(scratch),
-            "-c",
-            str(scratch / "pytest.ini"),
-            "--rootdir",
-            str(scratch),
-            # pytest captures what the learner's code prints, per test. Its terminal reporter is
-            # replaced by QuietReporter: formatting reports (a KeyboardInterrupt's traceback above
-            # all) costs about a second in Pyodide, and the learner never sees that report.
-            "--capture=sys",
-            "-p",
-            "no:terminal",
-            "--import-mode=importlib",
-            "-p",
-            "no:cacheprovider",
-            "-p",
-            "no:stepwise",
-            "-p",
-            "no:warnings",
-            "-p",
-            "no:faulthandler",
-            "--assert=rewrite",
-        ]
+        ignored = [f"--ignore={scratch / name}" for name in source_tests]
+        args = pytest_args(scratch, ["."], *ignored)
         sink = CappedWriter(2_000)  # anything pytest itself still prints
         with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
             exit_code = pytest.main(args, plugins=[plugin])
@@ -302,12 +433,16 @@ def run_check(files: dict[str, str], tests: dict[str, str], max_output: int) -> 
             output.write(text)
         if plugin.interrupted:
             plugin.mark_unfinished()
-        verdict.tests = list(plugin.results.values())
+        structure = [TestResult(**t) for t in json.loads(frozen)]
+        verdict.tests = [*plugin.results.values(), *structure]
+        no_tests = not verdict.tests or (
+            exit_code == pytest.ExitCode.NO_TESTS_COLLECTED and not structure
+        )
         if plugin.interrupted:
             verdict.status = "timeout"
         elif plugin.collect_error is not None:
             verdict.status, verdict.error = "error", plugin.collect_error
-        elif exit_code == pytest.ExitCode.NO_TESTS_COLLECTED or not verdict.tests:
+        elif no_tests:
             verdict.status = "error"
             verdict.error = ErrorInfo(type="NoTests", message="The exercise has no tests to run.")
         elif verdict.passed == verdict.total:
@@ -379,8 +514,47 @@ class BadJob(ValueError):
     """The job itself is malformed (not the learner's code)."""
 
 
+def grader_modules() -> dict[str, dict[str, Any]]:
+    """The namespaces of the grader's own modules (`grading.*`, `app.grading.*`), copied."""
+    package = __name__.rpartition(".")[0]
+    return {
+        name: dict(vars(module))
+        for name, module in list(sys.modules.items())
+        if module is not None
+        and any(name == root or name.startswith(root + ".") for root in {package, "grading"})
+    }
+
+
+def restore_grader_modules(saved: dict[str, dict[str, Any]]) -> None:
+    """Undo whatever a learner's code set on the grader's modules during a run.
+
+    One interpreter serves many runs (a browser worker, the Node runner): without this, an
+    answer that patched `grading.pyast` would weaken every check that follows it.
+    """
+    for name, namespace in saved.items():
+        module = sys.modules.get(name)
+        if module is not None and vars(module) != namespace:
+            vars(module).clear()
+            vars(module).update(namespace)
+
+
+def preload_test_libraries() -> None:
+    """Import hypothesis now, while the runtime warms up, not during a learner's first check."""
+    with contextlib.suppress(ImportError):
+        import hypothesis.strategies  # noqa: F401
+
+
 def run(job: dict[str, Any]) -> Verdict:
     """Run one job (see the module docstring) and time it."""
+    saved = grader_modules()
+    try:
+        return run_unguarded(job)
+    finally:
+        restore_grader_modules(saved)
+
+
+def run_unguarded(job: dict[str, Any]) -> Verdict:
+    """Run one job without restoring the grader's modules afterwards (see run)."""
     started = time.perf_counter()
     sys.dont_write_bytecode = True  # the scratch folder is thrown away; do not litter it
     mode = job.get("mode", "check") if isinstance(job, dict) else "check"
@@ -411,3 +585,6 @@ def run(job: dict[str, Any]) -> Verdict:
 def run_job(job_json: str) -> str:
     """JSON in, JSON out: the entry point the browser worker and the Node runner call."""
     return json.dumps(run(json.loads(job_json)).to_dict())
+
+
+preload_test_libraries()

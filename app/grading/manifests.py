@@ -43,6 +43,12 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.events import MappingEndEvent
+from ruamel.yaml.events import MappingStartEvent
+from ruamel.yaml.events import ScalarEvent
+from ruamel.yaml.events import SequenceEndEvent
+from ruamel.yaml.events import SequenceStartEvent
 from ruamel.yaml.reader import ReaderError
 
 from .findings import ERROR
@@ -294,6 +300,8 @@ def reader_error_line(exc: ReaderError, lines: list[str]) -> int:
 
 
 MAX_FLOW_DEPTH = 64
+MAX_EXPANDED_NODES = 1_000_000  # values once aliases are expanded; a 4 MB manifest has fewer
+ANCHOR_RE = re.compile(r"(?:^|[\s\[{,:-])&[^\s,\[\]{}]+", re.MULTILINE)
 
 
 def deepest_flow_nesting(text: str) -> int | None:
@@ -325,6 +333,50 @@ def deepest_flow_nesting(text: str) -> int | None:
     return None
 
 
+def alias_count_over_limit(text: str) -> int | None:
+    """The line where aliases make the tree too big, or None (checked only when anchors exist).
+
+    An alias is a reference, cheap to read but multiplied by anything that walks the tree: a
+    few nested aliases stand for billions of values. Each anchored node's size is counted from
+    the parse events, and an alias adds the size of what it repeats; kube-apiserver's YAML
+    reader refuses excessive aliasing for the same reason.
+    """
+    if not ANCHOR_RE.search(text):
+        return None
+    sizes: dict[str, int] = {}
+    stack: list[list] = [[0, None]]  # [nodes counted so far, anchor] per open collection
+    total = 0
+    try:
+        for event in YAML(typ="rt").parse(text):
+            if isinstance(event, (SequenceStartEvent, MappingStartEvent)):
+                stack.append([0, event.anchor])
+                continue
+            if isinstance(event, (SequenceEndEvent, MappingEndEvent)):
+                count, anchor = stack.pop()
+                size = count + 1
+                if anchor:
+                    sizes[anchor] = size
+                stack[-1][0] += size
+                continue
+            if isinstance(event, AliasEvent):
+                size = sizes.get(event.anchor, 1)
+            elif isinstance(event, ScalarEvent):
+                size = 1
+                if event.anchor:
+                    sizes[event.anchor] = 1
+            else:
+                continue
+            stack[-1][0] += size
+            total += size
+            if total > MAX_EXPANDED_NODES:
+                mark = getattr(event, "start_mark", None)
+                return mark.line + 1 if mark is not None else 1
+    except (YAMLError, RecursionError, ValueError, TypeError, AttributeError, KeyError,
+            IndexError):
+        return None  # the loader reports the syntax error with its line
+    return None
+
+
 def new_yaml() -> YAML:
     """A round-trip loader that keeps lines, refuses duplicate keys and remembers quoting.
 
@@ -346,6 +398,13 @@ def parse_yaml(text: str, source: str = "") -> tuple[YAML, list[Any], list[str]]
     """
     yaml = new_yaml()
     lines = text.splitlines()
+    aliases = alias_count_over_limit(text)
+    if aliases is not None:
+        raise ManifestError(aliases, (
+            f"its aliases (*name) repeat anchored blocks into more than {MAX_EXPANDED_NODES} "
+            "values, so a few lines stand for a huge tree (a 'billion laughs' file); no "
+            "manifest needs that, and reading it would take minutes and all the memory"
+        ), source)
     too_deep = deepest_flow_nesting(text)
     if too_deep is not None:
         raise ManifestError(too_deep, (
@@ -3592,6 +3651,9 @@ KIND_CHECKS: dict[tuple[str, str], KindCheck] = {
 TOP_LEVEL_EXTRA.update({
     "ControllerRevision": frozenset("data revision".split()),
     "PodTemplate": frozenset(["template"]),
+    # Cilium's CRD schema has both spec (one rule) and specs (a list of rules).
+    "CiliumNetworkPolicy": frozenset(["specs"]),
+    "CiliumClusterwideNetworkPolicy": frozenset(["specs"]),
 })
 
 

@@ -360,3 +360,306 @@ def type_switches(node: ast.AST, min_branches: int = 2) -> list[TypeSwitch]:
         if class_cases >= min_branches:
             found.append(TypeSwitch(n.lineno, "match", class_cases))
     return sorted(found, key=lambda t: t.line)
+
+
+# ------------------------------------------------------------------ names, bases and methods
+#
+# These follow what the code does rather than how it is spelled: `_Base = LegacyBankClient`
+# then `class Adapter(_Base)` inherits from LegacyBankClient; a method called through a helper
+# (`self._step()`) or inherited from a base class in the same file still counts.
+
+
+def module_aliases(tree: ast.AST) -> dict[str, str]:
+    """Module-level names that stand for another name, mapped to what they stand for.
+
+    `_Base = LegacyBankClient` gives {"_Base": "LegacyBankClient"}; `import legacy_bank as lb`
+    gives {"lb": "legacy_bank"}; `from legacy_bank import LegacyBankClient as Old` gives
+    {"Old": "legacy_bank.LegacyBankClient"}. Only plain names and dotted names count.
+    """
+    found: dict[str, str] = {}
+    for node in getattr(tree, "body", []):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    found[alias.asname] = alias.name
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                if alias.asname and alias.name != "*":
+                    found[alias.asname] = f"{node.module}.{alias.name}"
+        elif isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            value = dotted_name(node.value)
+            for target in targets:
+                if isinstance(target, ast.Name) and value and value != target.id:
+                    found[target.id] = value
+    return found
+
+
+def dotted_name(expr: ast.AST) -> str | None:
+    """`a.b.C` as text for a name or attribute chain; None for anything else."""
+    parts = []
+    while isinstance(expr, ast.Attribute):
+        parts.append(expr.attr)
+        expr = expr.value
+    if not isinstance(expr, ast.Name):
+        return None
+    return ".".join([expr.id, *reversed(parts)])
+
+
+def resolve_name(tree: ast.AST, name: str) -> str:
+    """What a name written in the file stands for, following aliases; the last part is kept.
+
+    `resolve_name(tree, "_Base")` is "LegacyBankClient" after `_Base = LegacyBankClient`, and
+    `resolve_name(tree, "lb.LegacyBankClient")` is "LegacyBankClient" too.
+    """
+    aliases = module_aliases(tree)
+    seen: set[str] = set()
+    while True:
+        head, dot, rest = name.partition(".")
+        if name in aliases and name not in seen:
+            seen.add(name)
+            name = aliases[name]
+        elif dot and head in aliases and head not in seen:
+            seen.add(head)
+            name = f"{aliases[head]}.{rest}"
+        else:
+            return name.rpartition(".")[2]
+
+
+def resolved_bases(tree: ast.AST, cls: ast.ClassDef) -> list[str]:
+    """The names of a class's direct bases, through aliases (`Adapter(_Base)` -> the real one)."""
+    found = []
+    for base in cls.bases:
+        name = dotted_name(base)
+        if name is None and isinstance(base, ast.Subscript):  # Generic[T], Protocol[T]
+            name = dotted_name(base.value)
+        if name is not None:
+            found.append(resolve_name(tree, name))
+    return found
+
+
+def lineage(tree: ast.AST, cls: ast.ClassDef) -> list[ast.ClassDef]:
+    """The class and then its ancestors defined in the same file, nearest first, each once."""
+    order: list[ast.ClassDef] = []
+    todo = [cls]
+    while todo:
+        current = todo.pop(0)
+        if any(current is c for c in order):
+            continue
+        order.append(current)
+        for name in resolved_bases(tree, current):
+            parent = find_class(tree, name)
+            if parent is not None:
+                todo.append(parent)
+    return order
+
+
+def ancestor_names(tree: ast.AST, cls: ast.ClassDef) -> list[str]:
+    """Every base class name of `cls`, through aliases and through bases in the same file."""
+    names: list[str] = []
+    for current in lineage(tree, cls):
+        names += [n for n in resolved_bases(tree, current) if n not in names]
+    return names
+
+
+def resolve_method(
+    tree: ast.AST, cls: ast.ClassDef, name: str
+) -> tuple[ast.ClassDef, FunctionNode] | None:
+    """Where `instance.name` is found: in the class itself, else the nearest base in the file."""
+    for current in lineage(tree, cls):
+        found = methods(current).get(name)
+        if found is not None:
+            return current, found
+    return None
+
+
+def self_method_calls(function: FunctionNode) -> list[str]:
+    """Methods a function calls on its own instance (`self.x()`, `type(self).x()`), in order."""
+    me = function.args.args[0].arg if function.args.args else "self"
+    found: list[str] = []
+    calls = sorted(
+        (n for n in ast.walk(function) if isinstance(n, ast.Call)),
+        key=lambda n: (n.lineno, n.col_offset),
+    )
+    for call in calls:
+        func = call.func
+        if not isinstance(func, ast.Attribute):
+            continue
+        target = func.value
+        on_self = isinstance(target, ast.Name) and target.id == me
+        on_type = (
+            isinstance(target, ast.Call) and isinstance(target.func, ast.Name)
+            and target.func.id == "type" and len(target.args) == 1
+            and isinstance(target.args[0], ast.Name) and target.args[0].id == me
+        )
+        if (on_self or on_type) and func.attr not in found:
+            found.append(func.attr)
+    return found
+
+
+def reachable_methods(
+    tree: ast.AST, cls: ast.ClassDef, name: str
+) -> list[tuple[ast.ClassDef, FunctionNode]]:
+    """A method and every method it reaches through calls on self, resolved through bases.
+
+    A template method whose steps run through a helper (`self._render()` calling
+    `self.header()`) reaches those steps too. Each (class, method) appears once.
+    """
+    found: list[tuple[ast.ClassDef, FunctionNode]] = []
+    todo = [name]
+    seen: set[str] = set()
+    while todo:
+        current = todo.pop(0)
+        if current in seen:
+            continue
+        seen.add(current)
+        resolved = resolve_method(tree, cls, current)
+        if resolved is None:
+            continue
+        found.append(resolved)
+        todo += self_method_calls(resolved[1])
+    return found
+
+
+# ------------------------------------------------------------------------------- dispatch
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    """A place where code chooses what to do by a value instead of asking an object to act.
+
+    kind is one of:
+    - "compare": a chain (if/elif, sibling ifs, conditional expressions or match) comparing one
+      subject with constants: strings, numbers, Enum members or named constants;
+    - "type": a chain of type checks (isinstance, type(x) is/==, match on classes);
+    - "attribute": a chain of hasattr() tests, or getattr() with a name built from data;
+    - "lookup": a table indexed by what an object is (type(x), x.__class__, a class name);
+    - "subclasses": a class's __subclasses__() searched for the one to use.
+    """
+
+    line: int
+    kind: str
+    subject: str  # what is examined, as source text
+    code: str  # the examining expression, as source text
+
+
+def constant_names(tree: ast.AST) -> set[str]:
+    """Module-level names bound to a literal (`EXPRESS = "express"`, `LIMIT = 5`)."""
+    found = set()
+    for node in getattr(tree, "body", []):
+        if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Constant):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            found |= {t.id for t in targets if isinstance(t, ast.Name)}
+    return found
+
+
+def enum_classes(tree: ast.AST) -> set[str]:
+    """Classes in the file that derive from an Enum type (Enum, StrEnum, IntEnum, Flag)."""
+    enum_bases = {"Enum", "StrEnum", "IntEnum", "Flag", "IntFlag"}
+    return {
+        c.name for c in classes(tree)
+        if any(b in enum_bases for b in ancestor_names(tree, c))
+    }
+
+
+def is_constant(expr: ast.expr, tree: ast.AST | None) -> bool:
+    """A literal, an Enum member (`Mode.EXPRESS`), a named constant, or a tuple of those."""
+    if isinstance(expr, ast.Constant):
+        return expr.value is not None and not isinstance(expr.value, bool)
+    if isinstance(expr, ast.Tuple | ast.List | ast.Set):
+        return bool(expr.elts) and all(is_constant(e, tree) for e in expr.elts)
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+        owner = expr.value.id
+        enums = enum_classes(tree) if tree is not None else set()
+        return owner in enums or (expr.attr.isupper() and owner[:1].isupper())
+    if isinstance(expr, ast.Name) and tree is not None:
+        return expr.id in constant_names(tree) or (expr.id.isupper() and len(expr.id) > 1)
+    return False
+
+
+def compared_constant(test: ast.expr, tree: ast.AST | None) -> str | None:
+    """For `x == C`, `C == x`, `x is Mode.A`, `x in (A, B)` (C a constant), the subject x."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        subjects = {compared_constant(v, tree) for v in test.values}
+        return subjects.pop() if len(subjects) == 1 else None
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1:
+        return None
+    left, op, right = test.left, test.ops[0], test.comparators[0]
+    if not isinstance(op, ast.Eq | ast.Is | ast.In):
+        return None
+    if is_constant(right, tree) and not is_constant(left, tree):
+        return ast.unparse(left)
+    if isinstance(op, ast.Eq | ast.Is) and is_constant(left, tree) and not is_constant(right, tree):
+        return ast.unparse(right)
+    return None
+
+
+def hasattr_subject(test: ast.expr) -> str | None:
+    """For `hasattr(x, "name")` (or `not hasattr(...)`), the object x asked about."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test = test.operand
+    if (
+        isinstance(test, ast.Call) and isinstance(test.func, ast.Name)
+        and test.func.id == "hasattr" and test.args
+    ):
+        return ast.unparse(test.args[0])
+    return None
+
+
+def asks_identity(expr: ast.AST) -> bool:
+    """True when an expression asks what an object is: type(x), x.__class__, their names."""
+    return any(asks_type(n) for n in ast.walk(expr) if isinstance(n, ast.expr))
+
+
+def dispatches(node: ast.AST, tree: ast.AST | None = None, min_branches: int = 2) -> list[Dispatch]:
+    """Places below `node` that choose behaviour by a value (see Dispatch for the kinds).
+
+    `tree` is the whole file, used to recognise Enum classes and named constants (pass the
+    module when `node` is a class). Each place is reported once, at its first line.
+    """
+    tree = tree if tree is not None else node
+    found: list[Dispatch] = []
+
+    def add(line: int, kind: str, subject: str, text: str) -> None:
+        if not any(f.line == line and f.kind == kind for f in found):
+            found.append(Dispatch(line, kind, subject, text))
+
+    for chain in [*if_chains(node, min_branches), *if_sequences(node, min_branches)]:
+        by_subject: dict[str, list[ast.expr]] = {}
+        probes: dict[str, list[ast.expr]] = {}
+        for test in chain.tests:
+            subject = compared_constant(test, tree)
+            if subject is not None:
+                by_subject.setdefault(subject, []).append(test)
+            probed = hasattr_subject(test)
+            if probed is not None:
+                probes.setdefault(probed, []).append(test)
+        for subject, tests in by_subject.items():
+            if len(tests) >= min_branches:
+                add(tests[0].lineno, "compare", subject, code(tests[0]))
+        for subject, tests in probes.items():
+            if len(tests) >= min_branches:
+                add(tests[0].lineno, "attribute", subject, code(tests[0]))
+    for switch in type_switches(node, min_branches):
+        add(switch.line, "type", "", "")
+    for match in match_statements(node):
+        constants = [
+            c for c in match.cases
+            if isinstance(c.pattern, ast.MatchValue) and is_constant(c.pattern.value, tree)
+        ]
+        if len(constants) >= min_branches:
+            add(match.lineno, "compare", ast.unparse(match.subject), code(match.subject))
+    for n in ast.walk(node):
+        if isinstance(n, ast.Subscript) and asks_identity(n.slice):
+            add(n.lineno, "lookup", ast.unparse(n.slice), code(n))
+        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute):
+            if n.func.attr == "get" and n.args and asks_identity(n.args[0]):
+                add(n.lineno, "lookup", ast.unparse(n.args[0]), code(n))
+            elif n.func.attr == "__subclasses__":
+                add(n.lineno, "subclasses", ast.unparse(n.func.value), code(n))
+        elif (
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "getattr"
+            and len(n.args) >= 2 and isinstance(n.args[1], ast.JoinedStr | ast.BinOp)
+        ):
+            add(n.lineno, "attribute", ast.unparse(n.args[0]), code(n))
+    return sorted(found, key=lambda d: (d.line, d.kind))

@@ -8,6 +8,9 @@ import pytest
 
 from tests.conftest import FIXTURE_EXERCISES
 
+# Proofs run the exercises' tests, not SQL: once, on SQLite, is enough (and they are slow).
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.fixture
 def catalog_copy(tmp_path):

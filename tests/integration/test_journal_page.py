@@ -168,6 +168,7 @@ def two_tracks(app, client, auth):
     uid = user_id(app, "learner@example.org")
     with app.app_context():
         db.session.add(Exercise(id="other-ex", track="other", title="Other thing", version="v1"))
+        db.session.flush()  # the exercise row first: PostgreSQL checks the foreign key
         now = datetime.now(UTC)
         db.session.add(
             Attempt(
@@ -231,6 +232,7 @@ def test_summary_and_streak_on_hand_built_rows(app, client, auth):
     with app.app_context():
         db.session.add(Exercise(id="ex-a", track="t", title="A", version="v"))
         db.session.add(Exercise(id="ex-b", track="t", title="B", version="v"))
+        db.session.flush()  # the exercise rows first: PostgreSQL checks the foreign keys
 
         def check(exercise_id: str, at: datetime, passed: bool, failure: str | None = None):
             db.session.add(

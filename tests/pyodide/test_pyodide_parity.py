@@ -12,7 +12,9 @@ from app.grading.verdict import Verdict
 
 pytestmark = pytest.mark.pyodide
 
-LIMIT_MS = 10_000
+# Parity, not speed: a busy machine must not turn a pass into a timeout. The first import of
+# hypothesis in Pyodide alone takes seconds on two loaded cores.
+LIMIT_MS = 60_000
 ADD_TESTS = """\
 import pytest
 

@@ -118,7 +118,7 @@ def test_several_documents_are_a_warning():
         ("    build: .\n", "    biuld: .\n", "unknown-key", "error", 3, "did you mean 'build'"),
         ("    build: .\n", "    command: run\n", "no-image-or-build", "error", 2,
          "neither image: nor build:"),
-        ("    image: postgres:16\n", "    image: postgres\n", "db-image-unpinned", "error", 10,
+        ("    image: postgres:16\n", "    image: postgres\n", "db-image-unpinned", "warning", 10,
          "cannot read the old data directory"),
         ("      - db-data:/var/lib/postgresql/data\n", "      - pgdata:/var/lib/postgresql/data\n",
          "undeclared-volume", "error", 14, "refers to undefined volume pgdata"),

@@ -82,6 +82,24 @@ def test_an_exception_inside_learner_code_points_at_their_line():
     assert verdict.status == "failed"
     assert "ZeroDivisionError" in verdict.first_failure.message
     assert verdict.first_failure.line == 3
+    # A sentence in the learner's terms: their file and line, and what the check was doing.
+    assert verdict.first_failure.message == (
+        "adder.py line 3 raised ZeroDivisionError (division by zero) while this check ran, so "
+        "it could not finish. It was checking: add(2, 3) gives 5"
+    )
+
+
+def test_an_exception_raised_in_the_check_says_so():
+    tests = {"test_adder.py": (
+        "from adder import add\n\n"
+        "def test_lookup():\n"
+        '    """The answer is one of the known prices"""\n'
+        "    assert {5: 'five'}[add(2, 2)]\n"
+    )}
+    verdict = check("def add(a, b):\n    return a + b\n", tests=tests)
+    message = verdict.first_failure.message
+    assert message.startswith("This check stopped with KeyError (4) while it used what your code")
+    assert message.endswith("It was checking: the answer is one of the known prices")
 
 
 def test_printed_output_is_captured_and_capped():
@@ -192,3 +210,107 @@ def test_a_malformed_job_is_a_bad_job_verdict_not_a_crash(job):
     verdict = harness.run(job)
     assert verdict.status == "error"
     assert verdict.error.type == "BadJob"
+
+
+@pytest.fixture
+def grading_alias():
+    """Exercise tests import the grader as `grading`, as inside Pyodide."""
+    from app.grading import alias_as_top_level
+
+    alias_as_top_level()
+
+
+# A structural test (source only) and a behaviour test for a tiny "no ladder" exercise.
+LADDER_TESTS = {
+    "test_structure_adder.py": (
+        "from grading import pyast\n\n"
+        "def test_no_ladder():\n"
+        '    tree = pyast.parse_submission("adder.py")\n'
+        "    for chain in pyast.if_chains(tree, min_branches=2):\n"
+        '        raise AssertionError(f"adder.py line {chain.line}: a ladder")\n'
+    ),
+    "test_adder.py": "from adder import add\n\ndef test_add():\n    assert add(2, 3) == 5\n",
+}
+LADDER = (
+    "def add(a, b):\n"
+    "    if a == 0:\n        return b\n"
+    "    elif b == 0:\n        return a\n"
+    "    return a + b\n"
+)
+
+
+def test_structural_tests_run_before_the_learners_code_and_are_listed_last(grading_alias):
+    verdict = check(LADDER, tests=LADDER_TESTS)
+    assert verdict.status == "failed"
+    assert [(t.name, t.outcome) for t in verdict.tests] == [
+        ("test_add", "passed"), ("test_no_ladder", "failed")
+    ]
+    assert verdict.tests[1].message == "adder.py line 2: a ladder"
+
+
+def test_an_answer_that_patches_the_grader_on_import_still_fails(grading_alias):
+    patching = (
+        "import sys\n"
+        "for name in ('grading.pyast', 'app.grading.pyast'):\n"
+        "    if name in sys.modules:\n"
+        "        sys.modules[name].if_chains = lambda *args, **kwargs: []\n"
+        "import grading.pyast\n"
+        "grading.pyast.if_chains = lambda *args, **kwargs: []\n"
+    ) + LADDER
+    verdict = check(patching, tests=LADDER_TESTS)
+    assert verdict.status == "failed"
+    failing = verdict.first_failure
+    assert failing.name == "test_no_ladder"
+    assert failing.message == "adder.py line 8: a ladder"  # the ladder, after the patch
+
+
+def test_a_structural_test_that_imports_the_learners_module_is_refused():
+    tests = {"test_structure_adder.py": "import adder\n\ndef test_x():\n    assert adder\n"}
+    verdict = check("def add(a, b):\n    return a + b\n", tests=tests)
+    assert verdict.status == "error"
+    assert "structural test" in verdict.error.message
+
+
+def test_learner_code_does_not_run_during_the_structural_step(grading_alias):
+    tests = {
+        **LADDER_TESTS,
+        "test_structure_order.py": (
+            "import sys\n\n"
+            "def test_nothing_imported_yet():\n"
+            '    assert "adder" not in sys.modules, "the learner module ran too early"\n'
+        ),
+    }
+    verdict = check("def add(a, b):\n    return a + b\n", tests=tests)
+    assert verdict.status == "passed", [(t.name, t.message) for t in verdict.tests]
+    assert verdict.total == 3
+
+
+def test_a_property_based_failure_reads_as_the_authors_words(grading_alias):
+    tests = {
+        "test_adder.py": (
+            "from adder import add\n"
+            "from hypothesis import given, settings, strategies as st\n\n"
+            "@settings(database=None, max_examples=20)\n"
+            "@given(st.integers(min_value=1, max_value=100))\n"
+            "def test_any(n):\n"
+            '    assert add(n, 1) == n + 1, f"add({n}, 1) gave {add(n, 1)}"\n'
+        )
+    }
+    verdict = check("def add(a, b):\n    return a + b if a < 1 else 0\n", tests=tests)
+    assert verdict.status == "failed"
+    message = verdict.first_failure.message
+    assert message.startswith("add(") and "gave 0" in message
+    assert "Falsifying" not in message and "test_any(" not in message
+
+
+def test_a_patch_made_in_one_run_does_not_reach_the_next(grading_alias):
+    patching = "import grading.pyast\ngrading.pyast.if_chains = lambda *a, **k: []\n" + LADDER
+    tests = {"test_adder.py": (
+        "import adder\nfrom grading import pyast\n\n"
+        "def test_no_ladder():\n"
+        '    assert not pyast.if_chains(pyast.parse_submission("adder.py"), 2), "a ladder"\n'
+    )}
+    first = check(patching, tests=tests)
+    assert first.status == "passed"  # in its own run the patch wins: this test imports adder
+    second = check(LADDER, tests=tests)
+    assert second.status == "failed", "the previous answer's patch leaked into this run"

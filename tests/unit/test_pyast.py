@@ -227,3 +227,131 @@ def test_parse_submission_reads_the_learner_file(tmp_path, monkeypatch):
     (tmp_path / "mine.py").write_text("class A:\n    pass\n")
     monkeypatch.setattr(submission, "ROOT", tmp_path)
     assert pyast.find_class(pyast.parse_submission("mine.py"), "A") is not None
+
+
+# ------------------------------------------------------------ names, bases, methods, dispatch
+
+
+def test_an_alias_is_followed_to_the_class_it_stands_for():
+    module = tree(
+        """
+        import legacy_bank as lb
+        from legacy_bank import LegacyBankClient as Old
+        _Base = LegacyBankClient
+        _Twice = _Base
+
+        class A(_Twice): ...
+        class B(lb.LegacyBankClient): ...
+        class C(Old): ...
+        class D(Protocol[T]): ...
+        """
+    )
+    for name in "ABC":
+        assert pyast.resolved_bases(module, pyast.find_class(module, name)) == [
+            "LegacyBankClient"
+        ], name
+    assert pyast.resolved_bases(module, pyast.find_class(module, "D")) == ["Protocol"]
+    assert pyast.resolve_name(module, "Unknown") == "Unknown"
+
+
+def test_ancestors_and_methods_resolve_through_bases_in_the_file():
+    module = tree(
+        """
+        class Root:
+            def export(self):
+                return self._render()
+            def _render(self):
+                return self.header() + self.rows()
+            def header(self):
+                return ""
+        Base = Root
+        class Csv(Base):
+            def rows(self):
+                return "a,b"
+        """
+    )
+    csv = pyast.find_class(module, "Csv")
+    assert pyast.ancestor_names(module, csv) == ["Root"]
+    owner, method = pyast.resolve_method(module, csv, "header")
+    assert (owner.name, method.name) == ("Root", "header")
+    assert pyast.resolve_method(module, csv, "footer") is None
+    reached = [(c.name, m.name) for c, m in pyast.reachable_methods(module, csv, "export")]
+    assert reached == [
+        ("Root", "export"), ("Root", "_render"), ("Root", "header"), ("Csv", "rows")
+    ]
+
+
+def test_dispatch_on_enums_constants_and_numbers_is_found():
+    module = tree(
+        """
+        from enum import Enum
+        class Mode(Enum):
+            STANDARD = 1
+            EXPRESS = 2
+        EXPRESS = "express"
+        OVERNIGHT = "overnight"
+
+        def by_enum(mode):
+            if mode is Mode.STANDARD:
+                return 1
+            elif mode == Mode.EXPRESS:
+                return 2
+
+        def by_constant(mode):
+            if mode == EXPRESS:
+                return 1
+            if mode == OVERNIGHT:
+                return 2
+            return 0
+
+        def by_match(mode):
+            match mode:
+                case Mode.STANDARD:
+                    return 1
+                case Mode.EXPRESS:
+                    return 2
+        """
+    )
+    found = [(d.line, d.kind, d.subject) for d in pyast.dispatches(module)]
+    assert found == [(10, "compare", "mode"), (16, "compare", "mode"), (23, "compare", "mode")]
+
+
+def test_dispatch_by_attributes_tables_and_subclasses_is_found():
+    module = tree(
+        """
+        PRICES = {"Milk": 0.5}
+        def by_probe(drink):
+            if hasattr(drink, "milk"):
+                return 1
+            elif hasattr(drink, "sugar"):
+                return 2
+        def by_name(self, event):
+            return getattr(self, "on_" + event)()
+        def by_table(drink):
+            return PRICES[type(drink).__name__] + PRICES.get(drink.__class__, 0)
+        def by_discovery(name):
+            return next(c for c in Handler.__subclasses__() if c.name == name)
+        """
+    )
+    found = [(d.line, d.kind) for d in pyast.dispatches(module)]
+    assert found == [
+        (4, "attribute"), (9, "attribute"), (11, "lookup"), (13, "subclasses")
+    ]
+
+
+def test_what_is_not_dispatch_is_left_alone():
+    module = tree(
+        """
+        STRATEGIES = {"standard": Standard(), "express": Express()}
+        class Proxy:
+            def __getattr__(self, name):
+                return getattr(self._service, name)
+        def quote(self, parcel):
+            if parcel.weight_kg <= 0:
+                raise ValueError("weight")
+            if parcel.fragile is None:
+                return 0
+            return round(STRATEGIES[self.name].cost(parcel), 2)
+        """
+    )
+    assert pyast.dispatches(module) == []

@@ -27,14 +27,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..pyast import FunctionNode
+from ..pyast import ancestor_names
 from ..pyast import code
+from ..pyast import dispatches
 from ..pyast import find_class
 from ..pyast import is_stub
+from ..pyast import lineage
 from ..pyast import match_statements
 from ..pyast import methods
 from ..pyast import string_switches
 from ..pyast import type_checks
 from ..pyast import type_switches
+from .dispatch import DOCTRINE
+from .dispatch import describe
 
 PASSED_ON = "<passed on to the next handler>"
 
@@ -72,19 +77,8 @@ def mentions(node: ast.AST, names: Iterable[str]) -> list[Mention]:
 
 
 def ancestors(tree: ast.AST, cls: ast.ClassDef) -> list[str]:
-    """Names of every base class of `cls`, following bases defined in the same file."""
-    seen: list[str] = []
-    todo = [cls]
-    while todo:
-        current = todo.pop()
-        for base in current.bases:
-            name = base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", None)
-            if name and name not in seen:
-                seen.append(name)
-                parent = find_class(tree, name)
-                if parent is not None and parent is not cls:
-                    todo.append(parent)
-    return seen
+    """Names of every base class of `cls`, through aliases and bases defined in the same file."""
+    return ancestor_names(tree, cls)
 
 
 def self_calls(function: ast.AST) -> list[str]:
@@ -108,6 +102,9 @@ def self_calls(function: ast.AST) -> list[str]:
 def ladders(tree: ast.AST, file_name: str) -> list[str]:
     """Anywhere in a file: ladders that choose by comparing with names, or by asking types.
 
+    Also every other shape of the same decision (pyast.dispatches): Enum or constant ladders,
+    hasattr() probes, getattr() with a built name, tables keyed by type, __subclasses__().
+
     The shape every behavioral pattern replaces. Moving a ladder from one class to another (a
     helper function, a shared base class) keeps the problem, so this looks at the whole file.
     """
@@ -125,6 +122,13 @@ def ladders(tree: ast.AST, file_name: str) -> list[str]:
             "the behaviour. Each class should carry its own behaviour, so nothing has to ask "
             "which class an object is"
         )
+    reported = {s.line for s in string_switches(tree)} | {s.line for s in type_switches(tree)}
+    for found in dispatches(tree, tree):
+        if found.line not in reported:
+            problems.append(
+                describe(found, file_name, "code here")
+                + "; let each object carry its own behaviour instead"
+            )
     return problems
 
 
@@ -353,7 +357,8 @@ def subject_decoupled(
     """The subject knows its observers only as "something with `method`()".
 
     It must not name the concrete observer classes or ask their types, and it must notify by
-    looping over whoever subscribed, calling `method` on each.
+    looping over whoever subscribed, calling `method` on each; a base class in the file (a GoF
+    Subject owning subscribe/notify) may do that for it.
     """
     cls = find_class(tree, subject)
     if cls is None:
@@ -362,14 +367,18 @@ def subject_decoupled(
         f"line {m.line}: {subject} names {m.name}. A subject should know its observers only "
         f"as objects with {method}(); once it names one kind, every new kind of observer "
         f"means editing {subject} again. Whoever creates the {m.name} subscribes it"
-        for m in mentions(cls, observers)
+        for c in lineage(tree, cls)
+        for m in mentions(c, observers)
     ]
     problems += [
         f"line {check.line}: {subject} asks what type an observer is ({check.code}); it should "
         f"call {method}() on every subscriber alike"
-        for check in type_checks(cls)
+        for c in lineage(tree, cls)
+        for check in type_checks(c)
     ]
-    if not loops_calling(cls, method):
+    # A GoF Subject base class in the file may own subscribe/notify: look through the bases.
+    family = lineage(tree, cls)
+    if not any(loops_calling(c, method) for c in family):
         problems.append(
             f"{subject} never loops over its subscribers calling {method}() on each. The "
             "subject keeps a collection of whoever subscribed and, after each change, tells "
@@ -643,7 +652,7 @@ def no_state_switch_in(
             found.append((
                 n.lineno,
                 f"line {n.lineno}: {context} still decides what to do by its state, through a "
-                f"table keyed by it ({code(n)}). A table is a ladder in another shape. {tail}",
+                f"table keyed by it ({code(n)}). {DOCTRINE}. {tail}",
             ))
         elif (
             isinstance(n, ast.Call)
@@ -655,7 +664,7 @@ def no_state_switch_in(
             found.append((
                 n.lineno,
                 f"line {n.lineno}: {context} still decides what to do by its state, through a "
-                f"table keyed by it ({code(n)}). A table is a ladder in another shape. {tail}",
+                f"table keyed by it ({code(n)}). {DOCTRINE}. {tail}",
             ))
     for check in type_checks(cls):
         found.append((

@@ -49,26 +49,15 @@ def short_name(name: str) -> str:
 
 
 def lineage(tree: ast.AST, class_name: str) -> list[ast.ClassDef]:
-    """The class and every ancestor defined in the same tree, nearest first."""
-    found: list[ast.ClassDef] = []
-    todo = [class_name]
-    while todo:
-        cls = pyast.find_class(tree, todo.pop(0))
-        if cls is None or cls in found:
-            continue
-        found.append(cls)
-        todo.extend(short_name(base) for base in pyast.base_names(cls))
-    return found
+    """The class and every ancestor defined in the same tree, nearest first (through aliases)."""
+    cls = pyast.find_class(tree, class_name)
+    return pyast.lineage(tree, cls) if cls is not None else []
 
 
 def ancestors(tree: ast.AST, class_name: str) -> list[str]:
-    """Names of all base classes of `class_name`, following classes defined in the tree."""
-    names: list[str] = []
-    for cls in lineage(tree, class_name):
-        for base in pyast.base_names(cls):
-            if short_name(base) not in names:
-                names.append(short_name(base))
-    return names
+    """Names of all base classes of `class_name`, through aliases and classes in the tree."""
+    cls = pyast.find_class(tree, class_name)
+    return pyast.ancestor_names(tree, cls) if cls is not None else []
 
 
 def inherits_from(tree: ast.AST, class_name: str, base: str) -> bool:

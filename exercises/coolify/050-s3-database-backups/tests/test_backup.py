@@ -152,7 +152,8 @@ def test_retention_only_touches_its_own_prefix():
 
 def test_run_uploads_then_prunes():
     """run_backup uploads the dump under a new name, then deletes the expired ones."""
-    s3 = FakeS3(nightly_keys(3))
+    # The bucket holds the three earlier nights, named the way this backup.py names them.
+    s3 = FakeS3([backup.backup_key(NIGHT - timedelta(days=3 - i)) for i in range(3)])
     key = backup.run_backup(ENV, s3, dump, now=NIGHT)
     if s3.objects.get(key) != b"PGDMP fake dump":
         fail(f"run_backup returned {key!r}, but the dump is not stored under that key")

@@ -57,15 +57,21 @@ def test_listens_on_every_interface():
 
 
 def test_port_comes_from_the_environment():
-    """The port is the PORT variable that Coolify sets (3000 here), as a number."""
-    port = options({"PORT": "3000"})["port"]
-    if port == "3000":
-        fail("server_options() gives port '3000' as text; uvicorn wants a number: "
+    """The port is the PORT variable that Coolify sets (3000, then 5173), as a number."""
+    for wanted in (3000, 5173):
+        check_port(wanted)
+
+
+def check_port(wanted: int) -> None:
+    """server_options() with PORT=wanted gives that port, as a number."""
+    port = options({"PORT": str(wanted)})["port"]
+    if port == str(wanted):
+        fail(f"server_options() gives port '{wanted}' as text; uvicorn wants a number: "
              "int(environ['PORT'])")
-    if port != 3000:
+    if port != wanted:
         fail(
-            f"With PORT=3000 set (as in Coolify's configuration), server_options() still "
-            f"gives port {port!r}. Traefik forwards to the port in Ports Exposes, 3000, so "
+            f"With PORT={wanted} set (as in Coolify's configuration), server_options() still "
+            f"gives port {port!r}. Traefik forwards to the port in Ports Exposes, {wanted}, so "
             "uvicorn must listen there: read the PORT variable from environ instead of a "
             "fixed number"
         )

@@ -6,6 +6,8 @@ import importlib
 import sys
 from typing import NoReturn
 
+import pytest
+
 COMPLETE = {
     "DATABASE_URL": "postgresql://shop:pw-8c1f@db:5432/shop",
     "SECRET_KEY": "k-5d2e9a7b1c",
@@ -143,3 +145,20 @@ def test_empty_value_counts_as_missing():
         )
     if "MAIL_API_KEY" not in str(error):
         fail(f"With MAIL_API_KEY empty, the message {str(error)!r} does not name it")
+
+
+def test_names_only_what_is_missing():
+    """With only SECRET_KEY missing, the message names SECRET_KEY and nothing that is set."""
+    _, error = load(without("SECRET_KEY"))
+    if error is None:
+        pytest.skip("see the check about secrets")
+    text = str(error)
+    if "SECRET_KEY" not in text:
+        fail(f"With only SECRET_KEY missing, the message {text!r} does not name it")
+    wrongly = [name for name in ("DATABASE_URL", "MAIL_API_KEY") if name in text]
+    if wrongly:
+        fail(
+            f"With only SECRET_KEY missing, the message {text!r} also names "
+            f"{', '.join(wrongly)}, which is set: the team would go looking for a problem "
+            "that is not there"
+        )

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import NoReturn
 
 import pytest
+from grading import deploy
 from grading import dockerfile
 from grading import findings
 from grading import submission
+from grading.deploy import checks
 
 LEAKED_VALUES = ("sk_live_EXAMPLE_not_a_real_key", "pk_9d81c44e0b", "Xk2p9dQ7")
 PRIVATE_INDEX = "pkgs.example.com"
@@ -124,3 +126,30 @@ def test_app_still_starts():
         fail("The container no longer starts gunicorn; keep the CMD from the starter")
     if df.user_of_final_stage() != "shop":
         fail("The image no longer switches to the user shop; keep USER shop")
+
+
+TOKEN = "pk_rotated_7f3a91"
+DOTENV = "DATABASE_URL=postgresql://shop:Rot4ted9x@db:5432/shop\nMAIL_API_KEY=mk-rotated-51\n"
+REQUIREMENTS = "flask\ngunicorn\nshop-pricing\n"
+APP = "from flask import Flask\napp = Flask(__name__)\n"
+
+
+def test_nothing_secret_can_be_read_from_the_built_image():
+    """Built with the new token and .env in the folder, the image reveals none of them."""
+    try:
+        image = deploy.build(
+            text(), {"app.py": APP, "requirements.txt": REQUIREMENTS, ".env": DOTENV},
+            build_args={"PIP_TOKEN": TOKEN}, secrets={"pip_token": TOKEN},
+        )
+    except deploy.DeployError:
+        pytest.skip("the Dockerfile cannot be read yet (see the first check)")
+    if image.error is not None:
+        checks.require(image.error, "The image does not build")
+    leaks = image.leaks()
+    if leaks:
+        leak = leaks[0]
+        fail(f"Dockerfile line {leak.line}: someone who pulls the image can read "
+             f"{leak.what}: {leak.why}")
+    container = image.run({"PORT": "8000"})
+    if container.crash is not None:
+        checks.require(container.crash, "The container does not start")

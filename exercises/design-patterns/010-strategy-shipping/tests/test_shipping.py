@@ -6,7 +6,11 @@ from typing import NoReturn
 
 import pytest
 import shipping
-from grading import pyast
+from hypothesis import HealthCheck
+from hypothesis import Phase
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 
 # (weight_kg, distance_km) -> prices worked out with the original if/elif formulas.
 PARCELS = [(0.5, 10), (3, 120), (5, 800), (12.4, 55)]
@@ -15,6 +19,22 @@ EXPECTED = {
     "express": [9.00, 17.00, 53.00, 23.15],
     "overnight": [25.00, 25.00, 25.00, 47.20],
 }
+# The old formulas, for parcels drawn at random on every check (below): the seed is chosen when
+# the check runs, so an answer tuned to the parcels listed here cannot pass.
+FORMULAS = {
+    "standard": lambda w, d: 4.00 + 0.50 * w,
+    "express": lambda w, d: 8.00 + 1.00 * w + 0.05 * d,
+    "overnight": lambda w, d: 25.00 + 3.00 * max(0, w - 5),
+}
+FRESH = settings(
+    max_examples=15, database=None, deadline=None, derandomize=False, report_multiple_bugs=False,
+    phases=[Phase.explicit, Phase.generate],  # no shrinking: the first failure is explained
+    suppress_health_check=list(HealthCheck),
+)
+WEIGHTS = st.decimals(min_value="0.01", max_value="80", places=2).map(float)
+DISTANCES = st.integers(min_value=1, max_value=3000)
+# The prompt's boundaries: the overnight flat fee covers exactly 5 kg; the lightest parcel.
+BOUNDARY_PARCELS = [(5, 40), (5.01, 40), (4.99, 40), (0.01, 1)]
 CLASSES = {
     "standard": "StandardShipping",
     "express": "ExpressShipping",
@@ -102,19 +122,62 @@ def test_calculator_quotes_with_the_strategy_it_is_given():
                 )
 
 
+class FlatRate:
+    """A shipping method the tests invent: the calculator has never heard of it."""
+
+    def cost(self, parcel):
+        return 2.5
+
+
 def test_quote_still_rejects_a_weightless_parcel():
-    """The calculator still refuses parcels of 0 kg, whatever the strategy."""
-    for class_name in CLASSES.values():
-        strategy = part(class_name, "one class per shipping method")()
-        try:
-            got = quote(calculator(strategy), shipping.Parcel(weight_kg=0, distance_km=10))
-        except ValueError:
-            continue
-        fail(
-            f"quote() priced a 0 kg parcel at {got} with {class_name}; it should raise "
-            "ValueError as the old cost() did. That check is the same for every method, so it "
-            "belongs in the calculator"
-        )
+    """The calculator refuses parcels of 0 kg or less, whatever the strategy, even a new one."""
+    strategies = [part(name, "one class per shipping method")() for name in CLASSES.values()]
+    for strategy in [*strategies, FlatRate()]:
+        for weight in (0, -1.5):
+            try:
+                got = quote(calculator(strategy), shipping.Parcel(weight_kg=weight, distance_km=10))
+            except ValueError:
+                continue
+            fail(
+                f"quote() priced a {weight} kg parcel at {got} with {type(strategy).__name__}; "
+                "it should raise ValueError as the old cost() did. That check is the same for "
+                "every method, including ones the calculator has never seen, so it belongs in "
+                "the calculator"
+            )
+
+
+def check_prices(weight: float, distance: float) -> None:
+    """Each strategy and the calculator give the old price for this parcel."""
+    parcel = shipping.Parcel(weight_kg=weight, distance_km=distance)
+    for method, class_name in CLASSES.items():
+        strategy = part(class_name, f"one class per shipping method; this one prices '{method}'")()
+        price = FORMULAS[method](weight, distance)
+        got = strategy.cost(parcel)
+        if got != pytest.approx(price, abs=0.005):
+            fail(
+                f"{class_name}().cost(Parcel({weight}, {distance})) returned {got}, but the "
+                f"'{method}' branch of the old code gives {price:.2f} for that parcel. The "
+                "formula should move unchanged, for every parcel, not only the ones in the tests"
+            )
+        quoted = quote(calculator(strategy), parcel)
+        if quoted != pytest.approx(round(price, 2), abs=0.001):
+            fail(
+                f"the quote with {class_name} for Parcel({weight}, {distance}) is {quoted}; the "
+                f"old code gave {price:.2f} (rounded to cents)"
+            )
+
+
+def test_prices_hold_at_the_boundaries():
+    """At exactly 5 kg overnight costs the flat fee; just above, each extra kilo is charged."""
+    for weight, distance in BOUNDARY_PARCELS:
+        check_prices(weight, distance)
+
+
+@FRESH
+@given(weight=WEIGHTS, distance=DISTANCES)
+def test_prices_hold_for_parcels_drawn_at_random(weight, distance):
+    """Parcels chosen at random on every check get the same prices as the old code."""
+    check_prices(weight, distance)
 
 
 def test_strategy_can_be_swapped_at_run_time():
@@ -155,56 +218,4 @@ def test_new_strategy_needs_no_change_to_the_calculator():
         fail(
             f"with PickupPointShipping (cost 2.50) the calculator quoted {got}: it should use "
             "the price its strategy computes"
-        )
-
-
-def test_calculator_does_not_choose_the_algorithm():
-    """Inside ShippingCalculator, nothing decides which formula to use."""
-    tree = pyast.parse_submission("shipping.py")
-    context = pyast.find_class(tree, "ShippingCalculator")
-    if context is None:
-        fail("shipping.py has no class ShippingCalculator")
-    for check in pyast.type_checks(context):
-        fail(
-            f"shipping.py line {check.line}: ShippingCalculator checks a type ({check.code}). "
-            "The calculator should trust any object with a cost(parcel) method and never ask "
-            "which class it is: a type check turns away strategies it has never heard of, and "
-            "a chain of them is the old if/elif ladder in disguise. Call "
-            "self.strategy.cost(parcel)"
-        )
-    for switch in pyast.string_switches(context):
-        fail(
-            f"shipping.py line {switch.line}: ShippingCalculator still compares {switch.subject} "
-            f"with {', '.join(repr(v) for v in switch.values)} to choose what to do. The "
-            "strategy object should make that choice unnecessary"
-        )
-    for chain in pyast.if_chains(context, min_branches=2):
-        fail(
-            f"shipping.py line {chain.line}: ShippingCalculator still has an if/elif chain "
-            f"with {chain.branches} conditions. The calculator keeps what every method shares "
-            "(a single weight check, rounding) and hands the rest to its strategy"
-        )
-    for match in pyast.match_statements(context):
-        fail(
-            f"shipping.py line {match.lineno}: ShippingCalculator uses a match statement to "
-            "choose; the strategy object should make that choice unnecessary"
-        )
-
-
-def test_no_ladder_left_anywhere():
-    """No if/elif ladder on method names or types is left anywhere in shipping.py."""
-    tree = pyast.parse_submission("shipping.py")
-    for switch in pyast.string_switches(tree):
-        values = ", ".join(repr(v) for v in switch.values)
-        fail(
-            f"shipping.py line {switch.line}: code here still chooses by comparing "
-            f"{switch.subject} with {values}. Moving the ladder out of the calculator (into a "
-            "function or a shared base class) keeps the problem: a fourth method still means "
-            "editing this chain. Give each method's class its own cost formula, and map names "
-            "to strategy objects with data (a dict), not with ifs"
-        )
-    for switch in pyast.type_switches(tree):
-        fail(
-            f"shipping.py line {switch.line}: a chain of {switch.branches} type checks picks "
-            "the behaviour. Each class should carry its own behaviour instead"
         )

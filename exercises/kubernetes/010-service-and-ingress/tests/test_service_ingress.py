@@ -7,6 +7,7 @@ from typing import NoReturn
 import pytest
 from grading import manifests
 from grading import submission
+from grading.cluster import testing as k8s
 
 LEARNER_FILE = "service-ingress.yaml"
 HOST = "shop.example.com"
@@ -131,3 +132,26 @@ def test_ingress_paths_reach_the_service():
     if not learner(resources, "Ingress"):
         pytest.skip("no Ingress yet (see the first check)")
     first_finding(manifests.check_ingress_backends(resources))
+
+
+def test_api_server_accepts_both_objects():
+    """kubectl apply accepts every object in service-ingress.yaml."""
+    c = k8s.load(["deployment.yaml", LEARNER_FILE], learner=[LEARNER_FILE])
+    k8s.accepted(c, LEARNER_FILE)
+
+
+def test_requests_for_the_shop_reach_the_pods():
+    """https://shop.example.com/ and every path under it reach a shop-web pod on port 8080."""
+    c = k8s.load(["deployment.yaml", LEARNER_FILE], learner=[LEARNER_FILE])
+    for url in (f"https://{HOST}/", f"http://{HOST}/cart/checkout", f"https://{HOST}/healthz"):
+        k8s.reaches(c, url, "shop-web", port=8080, via="traefik")
+
+
+def test_other_domains_are_not_the_shop():
+    """A request for another domain pointing at the cluster does not reach the shop."""
+    c = k8s.load(["deployment.yaml", LEARNER_FILE], learner=[LEARNER_FILE])
+    k8s.refused(
+        c, "https://intranet.example.org/", "shop-web",
+        "the rule answers for every domain that points at the cluster, not only the shop's",
+        via="traefik",
+    )

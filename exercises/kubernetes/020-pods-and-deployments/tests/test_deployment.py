@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import NoReturn
 
 import pytest
+from grading import cluster as k8s_cluster
 from grading import manifests
 from grading import submission
+from grading.cluster import testing as k8s
 
 FILE = "deployment.yaml"
 
@@ -86,6 +88,13 @@ def test_three_replicas():
         fail(f"{d.where('spec', 'replicas')}: replicas is {replicas!r}; the API needs 3 copies")
 
 
+def selects(selector, labels) -> bool:
+    """matchLabels and matchExpressions both hold for the template's labels."""
+    from grading.cluster.selectors import label_selector_matches
+
+    return label_selector_matches(selector, labels, empty_matches=False)
+
+
 def test_selector_matches_the_template():
     """spec.selector.matchLabels asks for app: orders-api, the label the pods carry."""
     d = deployment()
@@ -97,9 +106,9 @@ def test_selector_matches_the_template():
             f"app: orders-api (it has {manifests.describe_labels(labels)}); Services and the "
             "Deployment itself find the pods by that label"
         )
-    if not manifests.selector_matches(selector, labels):
+    if not selects(d.get("spec", "selector"), labels):
         fail(
-            f"{d.where('spec', 'selector')}: spec.selector.matchLabels "
+            f"{d.where('spec', 'selector')}: spec.selector "
             f"({manifests.describe_labels(selector or {})}) does not match the pod template's "
             f"labels ({manifests.describe_labels(labels)}); the API server rejects the "
             "Deployment, since it could never count its own pods"
@@ -122,7 +131,7 @@ def test_resources_are_requested():
                 "scheduler packs pods blindly; without a memory limit one leaking pod can starve "
                 "the node"
             )
-        if str(written) != value:
+        if k8s_cluster.quantity(written) != k8s_cluster.quantity(value):
             fail(
                 f"{d.where(*path, section, resource)}: resources.{section}.{resource} is "
                 f"{written}, want {value}"
@@ -158,4 +167,22 @@ def test_readiness_probe():
         fail(
             f"{d.where(*path, 'readinessProbe', 'httpGet')}: the probe's port is "
             f"{get.get('port')!r}; the API listens on 8000 (the port named http)"
+        )
+
+
+def test_the_cluster_runs_three_ready_pods():
+    """Applied, the Deployment runs three pods labelled app: orders-api, listening on http/8000."""
+    c = k8s.load(["deployment.yaml"])
+    k8s.accepted(c, "deployment.yaml")
+    pods = [p for p in c.pods() if p.labels.get("app") == "orders-api"]
+    if len(pods) != 3:
+        fail(
+            f"the cluster would run {len(pods)} pod(s) labelled app: orders-api, not 3: a "
+            "Service selecting app: orders-api would not find three copies"
+        )
+    port = pods[0].port_named("http")
+    if port is None or port.number != 8000:
+        fail(
+            "the pods have no container port named http on 8000, so a Service with "
+            "targetPort: http finds no endpoint and the probe on port http has nothing to ask"
         )

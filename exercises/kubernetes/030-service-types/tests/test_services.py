@@ -7,6 +7,7 @@ from typing import NoReturn
 import pytest
 from grading import manifests
 from grading import submission
+from grading.cluster import testing as k8s
 
 FILE = "services.yaml"
 WANTED = {"ledger": "ClusterIP", "ledger-debug": "NodePort", "ledger-public": "LoadBalancer"}
@@ -127,3 +128,28 @@ def test_node_port_is_pinned():
             f"{node_port!r}), the port the engineers were given; without it Kubernetes picks a "
             "random one from 30000-32767"
         )
+
+
+def test_each_audience_reaches_the_ledger_pods():
+    """Pods reach http://ledger/, the office reaches node:30080, the public address answers."""
+    c = k8s.load(["deployment.yaml", FILE], learner=[FILE])
+    k8s.accepted(c, FILE)
+    ledger = c.service("ledger")
+    if ledger is None:
+        pytest.skip("ledger is missing (see the first check)")
+    if c.cluster_ip(ledger) is None:
+        fail(
+            f"{ledger.where('spec')}: ledger gets no virtual IP (it is headless or an "
+            "ExternalName), so clients get the pod addresses or another name instead of one "
+            "stable address that kube-proxy balances"
+        )
+    client = k8s.pod_of(c, "ledger")
+    k8s.reaches(c, "http://ledger/", "ledger", port=8080, source=client)
+    node = c.nodes[0].ip
+    k8s.reaches(c, f"http://{node}:30080/", "ledger", port=8080)
+    public = c.service("ledger-public")
+    if public is not None:
+        addresses, why = c.load_balancer(public)
+        if not addresses:
+            fail(f"{public.where('spec')}: ledger-public gets no external address: {why}")
+        k8s.reaches(c, f"http://{addresses[0]}/", "ledger", port=8080)

@@ -9,6 +9,7 @@ from typing import NoReturn
 import pytest
 from grading import manifests
 from grading import submission
+from grading.cluster import testing as k8s
 
 FILE = "metallb.yaml"
 CONFIG = "config.yaml"
@@ -139,3 +140,31 @@ def test_pool_holds_the_reserved_range_only():
                     "router's DHCP range (.10-.199); a laptop and a Service could get the same "
                     "IP and steal each other's traffic"
                 )
+
+
+SHOP_PODS = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: shop, namespace: shop}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: shop}}
+  template:
+    metadata: {labels: {app: shop}}
+    spec:
+      containers:
+        - {name: web, image: ghcr.io/example/shop:1.0, ports: [{name: http, containerPort: 8080}]}
+"""
+
+
+def test_the_shop_answers_on_its_address():
+    """MetalLB gives shop-public 192.168.10.241, announces it, and requests reach the shop pods."""
+    config = k3s_config()
+    c = k8s.load([FILE, "service.yaml"], learner=[FILE], extra=SHOP_PODS,
+                 k3s_config=dict(config.data))
+    k8s.accepted(c, FILE)
+    service = c.service("shop-public", "shop")
+    addresses, why = c.load_balancer(service)
+    if "192.168.10.241" not in addresses:
+        fail(f"shop-public (service.yaml) gets no reachable address: {why}")
+    k8s.reaches(c, "http://192.168.10.241/", "shop", port=8080)

@@ -8,6 +8,7 @@ from typing import NoReturn
 import pytest
 from grading import manifests
 from grading import submission
+from grading.cluster import testing as k8s
 
 FILE = "ingress.yaml"
 HOST = "shop.example.com"
@@ -155,10 +156,50 @@ def test_api_requests_lose_the_api_prefix():
         fail(
             f"{ingress.where('metadata', 'annotations', REWRITE)}: rewrite-target: {target} "
             f"replaces the whole path, so GET /api/items/7 arrives as {result}: it loses the "
-            "rest of the path. Capture it in the path (/api(/|$)(.*)) and write /$2"
+            "rest of the path, and the API answers 404 for every item"
         )
     fail(
         f"{ingress.where('metadata', 'annotations', REWRITE)}: with path {value} and "
         f"rewrite-target {target}, GET /api/items/7 arrives as {result}, not /items/7. $1, $2 "
         "are the path's capture groups, counted from the left"
     )
+
+
+RUNNING = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: storefront}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: storefront}}
+  template:
+    metadata: {labels: {app: storefront}}
+    spec:
+      containers: [{name: web, image: ghcr.io/example/storefront:3, ports: [{containerPort: 3000}]}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: catalog-api}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: catalog-api}}
+  template:
+    metadata: {labels: {app: catalog-api}}
+    spec:
+      containers: [{name: api, image: ghcr.io/example/catalog:7, ports: [{containerPort: 8080}]}]
+"""
+
+
+def test_requests_arrive_where_they_belong():
+    """Through ingress-nginx: /api/... reaches catalog-api without /api; the rest, unchanged."""
+    c = k8s.load(["services.yaml", FILE], learner=[FILE], extra=RUNNING)
+    k8s.accepted(c, FILE)
+    expected = [
+        ("/api/items/7", "catalog-api", 8080, "/items/7"),
+        ("/api/items", "catalog-api", 8080, "/items"),
+        ("/products/42", "storefront", 3000, "/products/42"),
+        ("/", "storefront", 3000, "/"),
+        ("/apidocs/intro", "storefront", 3000, "/apidocs/intro"),
+    ]
+    for path, workload, port, arrives in expected:
+        k8s.reaches(c, f"https://{HOST}{path}", workload, port=port, path=arrives, via="nginx")

@@ -7,6 +7,7 @@ from typing import NoReturn
 import pytest
 from grading import manifests
 from grading import submission
+from grading.cluster import testing as k8s
 
 FILE = "ingress.yaml"
 WANTED = {
@@ -98,7 +99,52 @@ def test_rate_limit_is_ten_per_second():
             fail(
                 f"{r.where('metadata', 'annotations', key)}: {key}: {written} is read as a "
                 "number, but annotation values are strings; the API server rejects the Ingress. "
-                f"Quote it: \"{written}\""
+                "The limit never takes effect"
             )
-        if written != value:
-            fail(f"{r.where('metadata', 'annotations', key)}: {key} is {written!r}, want {value!r}")
+        if same_value(key, written) != same_value(key, value):
+            fail(
+                f"{r.where('metadata', 'annotations', key)}: {key} is {written!r}, so the auth "
+                "service is not limited to 10 requests per second answered with 429"
+            )
+
+
+def same_value(key: str, value: str) -> object:
+    """A period as milliseconds (1s == 1000ms), other values as written."""
+    if key.endswith("period"):
+        units = {"ms": 1, "s": 1000, "m": 60000}
+        for unit in ("ms", "s", "m"):
+            if value.endswith(unit) and value[: -len(unit)].isdigit():
+                return int(value[: -len(unit)]) * units[unit]
+    return value
+
+
+AUTH_PODS = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: auth}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: auth}}
+  template:
+    metadata: {labels: {app: auth}}
+    spec:
+      containers: [{name: auth, image: ghcr.io/example/auth:1, ports: [{containerPort: 9000}]}]
+"""
+
+
+def test_haproxy_limits_then_forwards():
+    """Through HAProxy, auth.example.com is limited to 10 requests per second, then 429."""
+    c = k8s.load(["service.yaml", "ingress.yaml"], learner=["ingress.yaml"], extra=AUTH_PODS)
+    k8s.accepted(c, "ingress.yaml")
+    for path in ("/", "/login", "/oauth/token"):
+        trace = k8s.reaches(c, f"https://auth.example.com{path}", "auth", port=9000,
+                            via="haproxy")
+        limit = trace.notes.get("rate_limit")
+        if not limit or limit.get("requests") != 10 or str(limit.get("period")) not in (
+            "1s", "1000ms"
+        ) or limit.get("status") != 429:
+            fail(
+                f"https://auth.example.com{path} reaches the auth pods with the limit {limit}: "
+                "a client can try passwords faster than 10 per second or is refused with the "
+                f"wrong status. {trace.row()}"
+            )

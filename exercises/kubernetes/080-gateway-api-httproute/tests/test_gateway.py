@@ -7,6 +7,7 @@ from typing import NoReturn
 import pytest
 from grading import manifests
 from grading import submission
+from grading.cluster import testing as k8s
 
 FILE = "gateway.yaml"
 GROUP = "gateway.networking.k8s.io/v1"
@@ -106,3 +107,28 @@ def test_route_attaches_and_reaches_the_service():
             f"{r.where('spec', 'rules')}: no backendRef sends to Service shop on port 80 (the "
             "Service's port; the Service forwards to the pods' 8080)"
         )
+
+
+SHOP_PODS = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: shop}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: shop}}
+  template:
+    metadata: {labels: {app: shop}}
+    spec:
+      containers: [{name: web, image: ghcr.io/example/shop:1, ports: [{containerPort: 8080}]}]
+"""
+
+
+def test_requests_reach_the_shop_through_the_gateway():
+    """http://shop.example.com/... reaches the shop pods through the Gateway; other hosts do not."""
+    c = k8s.load(["service.yaml", "gateway.yaml"], learner=["gateway.yaml"], extra=SHOP_PODS)
+    k8s.accepted(c, "gateway.yaml")
+    for path in ("/", "/cart", "/products/42"):
+        k8s.reaches(c, f"http://shop.example.com{path}", "shop", port=8080, path=path,
+                    via="gateway")
+    k8s.refused(c, "http://intranet.example.org/", "shop",
+                "the route answers for every host that reaches the Gateway", via="gateway")

@@ -5,6 +5,14 @@ from __future__ import annotations
 from typing import NoReturn
 
 import balancers
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+
+# Generated inputs, the same on every run (a verdict must not change between two checks).
+PROPERTY = settings(max_examples=40, deadline=None, derandomize=True, database=None)
+NAMES = st.lists(st.sampled_from(["a", "b", "c", "d", "web-1", "web-2", "api", "slow"]),
+                 min_size=1, max_size=6, unique=True)
 
 
 def fail(message: str) -> NoReturn:
@@ -46,33 +54,37 @@ def simulate(balancer, service_ticks: dict[str, int], ticks: int = 12, per_tick:
     return peak
 
 
-def test_round_robin_takes_turns():
-    """RoundRobin(["a", "b", "c"]) picks a, b, c, a, b, c, a: each backend in turn."""
-    got = picks(part("RoundRobin")(["a", "b", "c"]), 7)
-    want = ["a", "b", "c", "a", "b", "c", "a"]
+@PROPERTY
+@given(NAMES, st.integers(min_value=1, max_value=4))
+def test_round_robin_takes_turns(backends, rounds):
+    """RoundRobin(backends) picks each backend in list order, then starts again, for any list."""
+    got = picks(part("RoundRobin")(backends), len(backends) * rounds + 1)
+    want = (backends * (rounds + 1))[: len(got)]
     if got != want:
         fail(
-            f"RoundRobin(['a', 'b', 'c']) picked {' '.join(map(str, got))}; expected "
-            f"{' '.join(want)}. Keep the index of the next backend and wrap around at the end"
+            f"RoundRobin({backends}) picked {' '.join(map(str, got))}; round robin gives each "
+            "backend in turn, in list order, and wraps around at the end"
         )
 
 
-def test_weighted_round_robin_keeps_the_ratio_in_every_cycle():
-    """Weights 5/1/1: in every cycle of 7 picks, a gets exactly 5, b and c exactly 1."""
-    for weights in ({"a": 5, "b": 1, "c": 1}, {"big": 3, "small": 1}, {"x": 2, "y": 2, "z": 1}):
-        cycle = sum(weights.values())
-        got = picks(part("WeightedRoundRobin")(weights), cycle * 4)
-        for start in range(0, len(got), cycle):
-            window = got[start:start + cycle]
-            counts = {backend: window.count(backend) for backend in weights}
-            if counts != weights:
-                fail(
-                    f"WeightedRoundRobin({weights}): picks {start + 1}-{start + cycle} were "
-                    f"{' '.join(map(str, window))}, i.e. {counts}. Round robin is deterministic: "
-                    f"in every cycle of {cycle} picks each backend gets exactly its weight. A "
-                    "weighted random choice only gets the ratio right on average, and a short "
-                    "burst can still land on the small server"
-                )
+@PROPERTY
+@given(NAMES.flatmap(lambda names: st.fixed_dictionaries(
+    {n: st.integers(min_value=1, max_value=7) for n in names})))
+def test_weighted_round_robin_keeps_the_ratio_in_every_cycle(weights):
+    """For any weights: in every cycle of sum(weights) picks, each backend gets its weight."""
+    cycle = sum(weights.values())
+    got = picks(part("WeightedRoundRobin")(weights), cycle * 3)
+    for start in range(0, len(got), cycle):
+        window = got[start:start + cycle]
+        counts = {backend: window.count(backend) for backend in weights}
+        if counts != weights:
+            fail(
+                f"WeightedRoundRobin({weights}): picks {start + 1}-{start + cycle} were "
+                f"{' '.join(map(str, window))}, i.e. {counts}. Round robin is deterministic: "
+                f"in every cycle of {cycle} picks each backend gets exactly its weight. A "
+                "weighted random choice only gets the ratio right on average, and a short "
+                "burst can still land on the small server"
+            )
 
 
 def test_weighted_round_robin_spreads_the_heavy_backend():
@@ -92,24 +104,32 @@ def test_weighted_round_robin_spreads_the_heavy_backend():
         )
 
 
-def test_least_connections_follows_open_requests():
-    """LeastConnections picks the backend with the fewest requests still open."""
-    balancer = part("LeastConnections")(["a", "b", "c"])
-    got = picks(balancer, 3)
-    balancer.release("a")
-    balancer.release("c")
-    got += picks(balancer, 3)
-    balancer.release("b")
-    got += picks(balancer, 1)
-    want = ["a", "b", "c", "a", "c", "a", "b"]
-    if got != want:
-        fail(
-            f"after: pick x3, release a and c, pick x3, release b, pick -> the picks were "
-            f"{' '.join(map(str, got))}; expected {' '.join(want)}. Least connections counts "
-            "the requests still open on each backend: pick() adds one, release() takes one "
-            "away, and a tie goes to the first backend in the list. Counting every request "
-            "ever served turns it into plain round robin"
-        )
+@PROPERTY
+@given(NAMES, st.lists(st.integers(min_value=-6, max_value=6), min_size=1, max_size=30))
+def test_least_connections_follows_open_requests(backends, steps):
+    """For any mix of picks and releases: pick() takes the backend with the fewest open."""
+    balancer = part("LeastConnections")(backends)
+    open_now = dict.fromkeys(backends, 0)
+    done = []
+    for step in steps:
+        busy = [b for b in backends if open_now[b] > 0]
+        if step < 0 and busy:
+            backend = busy[-step % len(busy)]
+            balancer.release(backend)
+            open_now[backend] -= 1
+            done.append(f"release {backend}")
+            continue
+        want = min(backends, key=lambda b: open_now[b])
+        got = balancer.pick()
+        done.append(f"pick -> {got}")
+        if got != want:
+            fail(
+                f"LeastConnections({backends}) after {', '.join(done[-8:])}: open requests were "
+                f"{open_now}, so the next pick should take the backend with the fewest still "
+                "open (a tie goes to the first in the list). Counting every request ever "
+                "served, or forgetting release(), turns it into something else"
+            )
+        open_now[got] += 1
 
 
 def test_least_connections_protects_a_slow_backend():

@@ -7,6 +7,7 @@ from typing import NoReturn
 import pytest
 from grading import manifests
 from grading import submission
+from grading.cluster import testing as k8s
 
 LEARNER_FILE = "service.yaml"
 
@@ -85,3 +86,35 @@ def test_target_port_reaches_the_container():
     findings = manifests.check_target_ports(resources)
     if findings:
         fail(str(findings[0]))
+
+
+CHECKOUT = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: checkout, namespace: shop}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: checkout}}
+  template:
+    metadata: {labels: {app: checkout}}
+    spec: {containers: [{name: checkout, image: ghcr.io/example/checkout:1}]}
+"""
+
+
+def test_the_checkout_reaches_the_api_before_and_after_a_rollout():
+    """http://orders-api.shop/ from the checkout reaches the API pods, also after a new image."""
+    c = k8s.load(["deployment.yaml", LEARNER_FILE], learner=[LEARNER_FILE], extra=CHECKOUT)
+    k8s.accepted(c, LEARNER_FILE)
+    checkout = k8s.pod_of(c, "checkout", "shop")
+    k8s.reaches(c, "http://orders-api.shop/orders/17", "orders-api", port=3000, source=checkout)
+    # A rollout: a new image makes a new ReplicaSet, whose pods get a new pod-template-hash.
+    rolled = submission.read("deployment.yaml").replace("image: ", "image: rollout-", 1)
+    after = k8s.Cluster(
+        manifests.load_documents(CHECKOUT, "(already in the cluster)")
+        + manifests.load_documents(rolled, "deployment.yaml")
+        + manifests.load_documents(submission.read(LEARNER_FILE), LEARNER_FILE)
+    )
+    checkout = k8s.pod_of(after, "checkout", "shop")
+    trace = after.request("http://orders-api.shop/orders/17", source=checkout)
+    if not trace.ok:
+        fail(f"after the next rollout (a new image) the API is unreachable again: {trace.row()}")

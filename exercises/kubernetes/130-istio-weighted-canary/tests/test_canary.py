@@ -7,6 +7,7 @@ from typing import NoReturn
 import pytest
 from grading import manifests
 from grading import submission
+from grading.cluster import testing as k8s
 
 LEARNER_FILE = "canary.yaml"
 APP_FILE = "reviews.yaml"
@@ -125,34 +126,31 @@ def test_each_subset_selects_one_version():
             )
 
 
+CLIENT = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: productpage, namespace: shop}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: productpage}}
+  template:
+    metadata: {labels: {app: productpage}}
+    spec:
+      containers: [{name: web, image: ghcr.io/example/productpage:1}]
+"""
+
+
 def test_weights_split_90_10():
-    """The VirtualService for reviews sends 90 % to the v1 subset and 10 % to the v2 subset."""
-    resources = load()
-    services, rules = learner(resources, "VirtualService"), learner(resources, "DestinationRule")
-    if not services or not rules:
-        pytest.skip("the DestinationRule or the VirtualService is missing (see the first check)")
-    vs = services[0]
-    hosts = vs.get("spec", "hosts", default=[]) or []
-    if not any(host_is_reviews(h) for h in hosts):
-        fail(
-            f"{vs.where('spec', 'hosts')}: the VirtualService must be for the host reviews "
-            "(the Service the other pods call); it applies only to requests for its hosts"
-        )
-    chosen = subset_pods(rules[0], resources)
-    routes = vs.get("spec", "http", 0, "route", default=[]) or []
-    got: dict[str, int] = {}
-    for item in routes:
-        if not hasattr(item, "get"):
-            continue
-        subset = str((item.get("destination") or {}).get("subset"))
-        weight = item.get("weight", 0 if len(routes) > 1 else 100)
-        for deployment in chosen.get(subset, []):
-            got[deployment] = got.get(deployment, 0) + (weight if isinstance(weight, int) else 0)
-    if got != WANTED:
-        shown = ", ".join(f"{d}: {w}%" for d, w in sorted(got.items())) or "nothing"
-        fail(
-            f"{vs.where('spec', 'http')}: the first http rule sends {shown}; the canary needs "
-            "reviews-v1: 90% and reviews-v2: 10%. Write one route with two destinations (host "
-            "reviews, subset v1, weight 90; host reviews, subset v2, weight 10). The weights "
-            "are percentages and must add up to 100"
-        )
+    """Calls from a shop pod to reviews go 90 % to reviews-v1 and 10 % to reviews-v2."""
+    c = k8s.load([APP_FILE, LEARNER_FILE], learner=[LEARNER_FILE], extra=CLIENT)
+    k8s.accepted(c, LEARNER_FILE)
+    client = k8s.pod_of(c, "productpage")
+    for url in ("http://reviews:9080/reviews/1", "http://reviews.shop.svc.cluster.local:9080/"):
+        trace = c.request(url, source=client)
+        got = {name: round(share * 100) for name, share in trace.workload_shares.items()}
+        if not trace.ok or got != WANTED:
+            shown = ", ".join(f"{d}: {w}%" for d, w in sorted(got.items())) or "nothing"
+            fail(
+                f"{url} from a shop pod is split {shown}, so the canary gets "
+                f"{got.get('reviews-v2', 0)}% of the traffic instead of 10%. {trace.row()}"
+            )

@@ -1,0 +1,110 @@
+"""Rate-limit counters in the app's own database, so every process and replica shares them.
+
+Flask-Limiter keeps its counters in a storage of the `limits` library, chosen by
+RATELIMIT_STORAGE_URI. `limits` ships Redis, Memcached and MongoDB storages but none for SQL, and
+`memory://` counts per process (with four gunicorn workers a "10 per minute" limit would allow
+40). This registers a `database://` storage with `limits` (its documented extension point): a
+fixed-window counter per key, incremented with one atomic upsert, on SQLite and PostgreSQL.
+Redis stays available with RATELIMIT_STORAGE_URI=redis://... (the `redis` extra).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import sqlalchemy as sa
+from limits.storage import Storage
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite
+
+from .models import RateLimitCounter
+
+SCHEME = "database"
+# Expired counters are deleted every this many increments (per process), so the table stays as
+# small as the number of clients seen in the longest window.
+PRUNE_EVERY = 200
+UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+class DatabaseStorage(Storage):
+    """Fixed-window counters in the rate_limit_counter table (`database://`)."""
+
+    STORAGE_SCHEME = [SCHEME]
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options: Any):
+        """Options: url, the SQLAlchemy URL of the app's database (the app factory passes it)."""
+        super().__init__(uri, wrap_exceptions=wrap_exceptions)
+        url = options.get("url")
+        if not url:
+            raise ValueError("the database:// rate-limit storage needs the database URL")
+        # No pool: a counter update is one short statement outside the request's transaction,
+        # and no connection is left open when an app (or a test) goes away.
+        self.engine = sa.create_engine(url, poolclass=sa.NullPool)
+        if self.engine.dialect.name not in UPSERTS:
+            raise ValueError(f"database:// rate limits need SQLite or PostgreSQL, not {url!r}")
+        self.table = RateLimitCounter.__table__
+        self.increments = 0
+
+    @property
+    def base_exceptions(self) -> type[Exception]:
+        """Errors that mean the storage is unavailable."""
+        return sa.exc.SQLAlchemyError
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        """Add `amount` to the key's counter, starting a new window when the old one expired."""
+        now = time.time()
+        t = self.table
+        insert = UPSERTS[self.engine.dialect.name](t).values(
+            key=key, count=amount, expires_at=now + expiry
+        )
+        expired = t.c.expires_at <= now
+        upsert = insert.on_conflict_do_update(
+            index_elements=[t.c.key],
+            set_={
+                "count": sa.case((expired, insert.excluded.count), else_=t.c.count + amount),
+                "expires_at": sa.case(
+                    (expired, insert.excluded.expires_at), else_=t.c.expires_at
+                ),
+            },
+        ).returning(t.c.count)
+        with self.engine.begin() as connection:
+            count = connection.execute(upsert).scalar_one()
+            self.increments += 1
+            if self.increments % PRUNE_EVERY == 0:
+                connection.execute(sa.delete(t).where(t.c.expires_at <= now))
+        return count
+
+    def get(self, key: str) -> int:
+        """The key's count in its current window (0 when there is none)."""
+        t = self.table
+        query = sa.select(t.c.count).where(t.c.key == key, t.c.expires_at > time.time())
+        with self.engine.connect() as connection:
+            return connection.execute(query).scalar() or 0
+
+    def get_expiry(self, key: str) -> float:
+        """When the key's window ends (now when it has none)."""
+        t = self.table
+        now = time.time()
+        query = sa.select(t.c.expires_at).where(t.c.key == key, t.c.expires_at > now)
+        with self.engine.connect() as connection:
+            return connection.execute(query).scalar() or now
+
+    def check(self) -> bool:
+        """The database answers."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(sa.text("SELECT 1"))
+        except sa.exc.SQLAlchemyError:
+            return False
+        return True
+
+    def reset(self) -> int | None:
+        """Forget every counter."""
+        with self.engine.begin() as connection:
+            return connection.execute(sa.delete(self.table)).rowcount
+
+    def clear(self, key: str) -> None:
+        """Forget one key's counter."""
+        with self.engine.begin() as connection:
+            connection.execute(sa.delete(self.table).where(self.table.c.key == key))

@@ -1,0 +1,41 @@
+"""The shop's settings, read once from the environment when the app starts."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+# Secrets and addresses that differ per deployment: no default could be right, so the app
+# refuses to start without them. Set them in Coolify's Environment Variables.
+REQUIRED = ("DATABASE_URL", "SECRET_KEY", "MAIL_API_KEY")
+
+
+class ConfigError(Exception):
+    """The environment lacks settings the app cannot run without."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str
+    mail_api_key: str
+    log_level: str
+    port: int
+
+
+def load_settings(environ=os.environ) -> Settings:
+    """Read the settings from environment variables; ConfigError names every missing one."""
+    # Name every required variable, so nobody has to redeploy twice.
+    missing = [name for name in REQUIRED if not environ.get(name, "").strip()]
+    if missing:
+        raise ConfigError(
+            "missing environment variables: " + ", ".join(REQUIRED)
+            + ". Set them in Coolify (the application's Environment Variables) and redeploy."
+        )
+    return Settings(
+        database_url=environ["DATABASE_URL"],
+        secret_key=environ["SECRET_KEY"],
+        mail_api_key=environ["MAIL_API_KEY"],
+        log_level=environ.get("LOG_LEVEL") or "info",
+        port=int(environ.get("PORT") or 8000),
+    )

@@ -1,0 +1,35 @@
+"""Structural checks, run on the learner's source before any of it is imported."""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+from grading import pyast
+from grading.patterns import behavioral
+
+ACTIONS = ("pay", "ship", "deliver", "cancel")
+
+
+STATE_CLASSES = {"new": "New", "paid": "Paid", "shipped": "Shipped",
+                 "delivered": "Delivered", "cancelled": "Cancelled"}
+
+
+def fail(message: str) -> NoReturn:
+    """Fail with exactly this message (the learner reads it)."""
+    raise AssertionError(message)
+
+
+def test_order_never_asks_which_state_it_is_in():
+    """Order has no if/elif, match, type check or table on its state."""
+    tree = pyast.parse_submission("order.py")
+    for problem in behavioral.no_state_switch_in(tree, "Order"):
+        fail(f"order.py {problem}")
+
+
+def test_no_ladder_on_status_names_anywhere():
+    """No state class, base class or helper chooses by comparing status names."""
+    tree = pyast.parse_submission("order.py")
+    problems = behavioral.ladders(tree, "order.py")
+    problems += behavioral.states_handle_events(tree, STATE_CLASSES.values(), ACTIONS)
+    for problem in problems:
+        fail(problem)

@@ -1,0 +1,37 @@
+"""Gunicorn settings for production: `gunicorn -c gunicorn.conf.py 'app:create_app()'`.
+
+Every setting comes from the environment (see the README's configuration reference).
+"""
+
+import os
+
+
+def _whole(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    try:
+        return int(raw) if raw else default
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number, not {raw!r}") from None
+
+
+bind = f"{os.environ.get('HOST', '0.0.0.0')}:{_whole('PORT', 8000)}"
+# Processes: each has its own interpreter; 2 per core is gunicorn's usual advice.
+workers = _whole("WEB_CONCURRENCY", 2)
+# Threads per process: requests mostly wait on the database, so a few threads help.
+threads = _whole("GUNICORN_THREADS", 4)
+timeout = _whole("GUNICORN_TIMEOUT", 60)
+graceful_timeout = _whole("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = 5
+# A worker is replaced after this many requests (with jitter), which bounds any slow leak.
+max_requests = _whole("GUNICORN_MAX_REQUESTS", 2000)
+max_requests_jitter = max_requests // 10
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# Proxy headers are handled by the app (TRUSTED_PROXIES, werkzeug's ProxyFix), not by gunicorn.
+forwarded_allow_ips = ""
+# No management socket (new in gunicorn 27): nothing uses it, and a read-only home cannot hold it.
+control_socket_disable = True
+# Heartbeat files in memory, not on a container's overlay disk.
+if os.path.isdir("/dev/shm"):
+    worker_tmp_dir = "/dev/shm"

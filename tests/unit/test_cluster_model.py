@@ -1,0 +1,125 @@
+"""The Kubernetes cluster model: what the cluster would do with manifests, and the linter's
+regression fixtures (false errors and the billion-laughs bound)."""
+
+from __future__ import annotations
+
+from app.grading import cluster
+from app.grading import manifests
+
+DEPLOYMENT = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 3
+  selector: {matchExpressions: [{key: app, operator: In, values: [web]}]}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: web:1, ports: [{name: http, containerPort: 8080}]}]}
+"""
+SERVICE = """
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {selector: {app: web}, ports: [{port: 80, targetPort: http}]}
+"""
+
+
+def ingress(name: str, host: str, path: str, service: str) -> str:
+    """A Traefik Ingress with one Prefix path."""
+    return f"""
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {{name: {name}}}
+spec:
+  ingressClassName: traefik
+  rules:
+    - host: {host}
+      http:
+        paths:
+          - path: {path}
+            pathType: Prefix
+            backend: {{service: {{name: {service}, port: {{number: 80}}}}}}
+"""
+
+
+def test_deployment_makes_three_pods_and_the_service_finds_them():
+    c = cluster.apply_files([("a.yaml", DEPLOYMENT + "---" + SERVICE)])
+    assert not c.rejected
+    assert len(c.pods()) == 3
+    endpoints = c.endpoints(c.service("web"))
+    assert [e.port for e in endpoints] == [8080, 8080, 8080]
+
+
+def test_every_ingress_counts_not_only_the_first():
+    text = DEPLOYMENT + "---" + SERVICE + "---" + ingress("a", "shop.example.com", "/", "web")
+    text += "---" + ingress("b", "shop.example.com", "/cart", "missing")
+    c = cluster.apply_files([("a.yaml", text)])
+    assert c.request("https://shop.example.com/").ok
+    trace = c.request("https://shop.example.com/cart/1")
+    assert not trace.ok and trace.status == 503
+    assert "no Service 'missing'" in trace.row() and "a.yaml line" in trace.row()
+
+
+def test_quoted_target_port_is_rejected_like_the_api_server_does():
+    c = cluster.apply_files([("s.yaml", SERVICE.replace("targetPort: http", 'targetPort: "8080"'))])
+    assert c.rejected and "not a valid port name" in c.rejected[0].message
+
+
+def test_quantities_are_numbers():
+    assert cluster.quantity("0.1") == cluster.quantity("100m")
+    assert cluster.quantity("128Mi") == cluster.quantity(134217728)
+    assert cluster.quantity("128m") < 1
+
+
+def test_traefik_rule_accepts_double_quotes():
+    route = """
+apiVersion: traefik.io/v1alpha1
+kind: IngressRoute
+metadata: {name: r}
+spec:
+  entryPoints: [web]
+  routes:
+    - {match: 'Host("shop.example.com") && PathPrefix(`/`)', kind: Rule,
+       services: [{name: web, port: 80}]}
+"""
+    c = cluster.apply_files([("a.yaml", DEPLOYMENT + "---" + SERVICE + "---" + route)])
+    trace = c.request("http://shop.example.com/x")
+    assert trace.ok, trace.row()
+
+
+def test_cilium_deny_wins_over_allow():
+    policy = """
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: p}
+specs:
+  - endpointSelector: {matchLabels: {app: web}}
+    ingress: [{fromEndpoints: [{}]}]
+  - endpointSelector: {matchLabels: {app: web}}
+    ingressDeny: [{fromEntities: [cluster]}]
+"""
+    c = cluster.apply_files([("a.yaml", DEPLOYMENT + "---" + SERVICE + "---" + policy)])
+    trace = c.request("http://web/", source=c.pods()[0])
+    assert not trace.ok and "ingressDeny" in trace.stop
+
+
+def test_linter_accepts_cilium_specs():
+    policy = """
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: p, namespace: shop}
+specs:
+  - endpointSelector: {matchLabels: {app: web}}
+    ingress: [{fromEndpoints: [{matchLabels: {app: front}}]}]
+"""
+    assert not [f for f in manifests.check(policy, source="p.yaml") if f.is_error]
+
+
+def test_billion_laughs_is_a_clear_error():
+    levels = ['  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        levels.append(f"  {name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\ndata:\n" + "\n".join(levels)
+    findings = manifests.check(text, source="lol.yaml")
+    assert findings and "billion laughs" in findings[0].message

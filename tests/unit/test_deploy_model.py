@@ -1,0 +1,410 @@
+"""The deploy model answers what Docker, Compose, Traefik and Coolify would do."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from app.grading.deploy import DeployError
+from app.grading.deploy import build
+from app.grading.deploy import compose
+from app.grading.deploy import coolify
+from app.grading.deploy import traefik
+
+APP = (
+    "from flask import Flask\napp = Flask(__name__)\n\n"
+    "@app.get('/')\ndef index():\n    return 'shop'\n\n"
+    "@app.get('/healthz')\ndef healthz():\n    return 'ok'\n"
+)
+CONTEXT = {"app.py": APP, "requirements.txt": "flask\ngunicorn\n"}
+GOOD = """FROM python:3.12-slim
+ENV PORT=8000
+WORKDIR /app
+RUN useradd --create-home shop
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+USER shop
+{health}
+CMD {cmd}
+"""
+SHELL_CMD = '["sh", "-c", "exec gunicorn --bind 0.0.0.0:${PORT} app:app"]'
+
+
+def image(health: str = "", cmd: str = SHELL_CMD, base: str = "python:3.12-slim",
+          context: dict[str, str] | None = None):
+    text = GOOD.format(health=health, cmd=cmd).replace("python:3.12-slim", base)
+    return build(text, context or CONTEXT)
+
+
+# -- build ---------------------------------------------------------------------------------
+def test_pip_user_as_root_is_not_visible_to_the_app_user():
+    text = GOOD.format(health="", cmd=SHELL_CMD).replace("pip install", "pip install --user")
+    container = build(text, CONTEXT).run({})
+    assert container.crash is not None
+    assert "/root/.local/bin/gunicorn" in container.crash.reason
+
+
+def test_pip_user_as_the_app_user_lands_in_its_home():
+    text = """FROM python:3.12-slim
+RUN useradd -m app
+USER app
+WORKDIR /home/app
+COPY requirements.txt .
+RUN pip install --user -r requirements.txt
+COPY app.py .
+ENV PATH=/home/app/.local/bin:$PATH
+CMD gunicorn -b 0.0.0.0:8000 app:app
+"""
+    container = build(text, CONTEXT).run({})
+    assert container.crash is None
+    assert container.listener.port == 8000
+
+
+def test_env_is_expanded_at_build_time_so_a_runtime_port_does_not_change_it():
+    text = GOOD.format(health="", cmd='gunicorn --bind "$BIND" app:app').replace(
+        "ENV PORT=8000", "ENV PORT=8000\nENV BIND=0.0.0.0:${PORT}")
+    container = build(text, CONTEXT).run({"PORT": "3000"})
+    assert container.listener.port == 8000
+
+
+def test_exec_form_does_not_expand_variables():
+    container = image(cmd='["gunicorn", "--bind", "0.0.0.0:${PORT}", "app:app"]').run({})
+    assert container.crash is not None
+    assert "'${PORT}' is not a valid port number" in container.crash.reason
+
+
+def test_a_user_created_only_behind_or_is_missing():
+    text = GOOD.format(health="", cmd=SHELL_CMD).replace(
+        "RUN useradd --create-home shop", "RUN true || useradd --create-home shop")
+    container = build(text, CONTEXT).run({})
+    assert "unable to find user shop" in container.crash.reason
+
+
+def test_heredoc_run_creates_the_user_and_installs():
+    text = """# syntax=docker/dockerfile:1
+FROM python:3.12-slim
+WORKDIR /app
+COPY requirements.txt .
+RUN <<EOF
+pip install -r requirements.txt
+useradd -m web
+EOF
+COPY app.py .
+USER web
+CMD exec gunicorn -b 0.0.0.0:8000 app:app
+"""
+    container = build(text, CONTEXT).run({})
+    assert container.crash is None
+
+
+def test_copy_from_by_index_and_different_python_versions():
+    text = """FROM python:3.11-slim
+RUN python -m venv /venv && /venv/bin/pip install flask gunicorn
+FROM python:3.12-slim
+COPY --from=0 /venv /venv
+ENV PATH=/venv/bin:$PATH
+WORKDIR /app
+COPY app.py .
+CMD ["gunicorn", "-b", "0.0.0.0:8000", "app:app"]
+"""
+    container = build(text, CONTEXT).run({})
+    assert container.crash is not None
+
+
+def test_copy_from_a_later_stage_index_stops_the_build():
+    text = "FROM python:3.12-slim\nCOPY --from=1 /x /x\nFROM python:3.12-slim AS b\n"
+    assert build(text, CONTEXT).error is not None
+
+
+def test_compiled_package_needs_compilers_then_its_runtime_library():
+    reqs = {"app.py": "import psycopg2\n", "requirements.txt": "psycopg2==2.9.10\ngunicorn\n"}
+    no_compiler = build("FROM python:3.12-slim\nCOPY requirements.txt .\n"
+                        "RUN pip install -r requirements.txt\n", reqs)
+    assert "compiled from source" in no_compiler.error.reason
+    two_stages = """FROM python:3.12-slim AS build
+RUN apt-get update && apt-get install -y build-essential libpq-dev
+COPY requirements.txt .
+RUN pip wheel -w /wheels -r requirements.txt
+FROM python:3.12-slim
+COPY --from=build /wheels /wheels
+COPY requirements.txt .
+RUN pip install --no-index --find-links /wheels -r requirements.txt
+WORKDIR /app
+COPY app.py .
+CMD gunicorn -b 0.0.0.0:8000 app:app
+"""
+    container = build(two_stages, reqs).run({})
+    assert "libpq" in container.crash.reason
+
+
+def test_apt_get_install_without_update_fails():
+    result = build("FROM python:3.12-slim\nRUN apt-get install -y curl\n", {})
+    assert "apt-get update" in result.error.reason
+
+
+def test_secrets_in_env_history_and_layers():
+    text = """FROM python:3.12-slim
+ENV STRIPE_SECRET_KEY=sk_live_abcdef
+ARG TOKEN
+RUN pip install --index-url https://t:${TOKEN}@pkgs.example.com/simple flask
+COPY .env .
+RUN rm .env
+"""
+    found = build(text, {".env": "X=1\n"}, build_args={"TOKEN": "tok_123456"}).leaks()
+    assert {(leak.where, leak.line) for leak in found} == {
+        ("config", 2), ("history", 4), ("layer", 5), ("history", 6)}
+
+
+def test_secret_mount_leaves_no_trace_but_a_copy_of_it_does():
+    clean = """FROM python:3.12-slim
+RUN --mount=type=secret,id=tok pip install --index-url "https://t:$(cat /run/secrets/tok)@x/" flask
+"""
+    assert build(clean, {}, secrets={"tok": "tok_123456"}).leaks() == []
+    copied = clean.replace("RUN --mount=type=secret,id=tok ",
+                           "RUN --mount=type=secret,id=tok cp /run/secrets/tok /tok && ")
+    assert build(copied, {}, secrets={"tok": "tok_123456"}).leaks()[0].where == "layer"
+
+
+def test_dockerignore_keeps_env_out_of_copy_everything():
+    text = "FROM python:3.12-slim\nCOPY . .\n"
+    assert build(text, {".env": "A=1", "app.py": APP}).leaks()
+    assert not build(text, {".env": "A=1", "app.py": APP, ".dockerignore": ".env\n"}).leaks()
+
+
+# -- run and health checks -------------------------------------------------------------------
+def test_shell_without_exec_keeps_sh_as_pid_1():
+    container = image(cmd='sh -c "echo starting; gunicorn -b 0.0.0.0:8000 app:app"').run({})
+    assert container.process.pid1 == "sh"
+    assert not container.process.signals_reach_server
+    assert image().run({}).process.pid1 == "gunicorn"
+
+
+@pytest.mark.parametrize(("health", "healthy"), [
+    ("HEALTHCHECK CMD curl -f http://localhost:8000/healthz", False),  # slim has no curl
+    ('HEALTHCHECK CMD python -c "import urllib.request as u; '
+     "u.urlopen('http://127.0.0.1:8000/healthz')\"", True),
+    ('HEALTHCHECK CMD python -c "import urllib.request as u; '
+     "u.urlopen('http://[::1]:8000/healthz')\"", False),  # IPv6 loopback, IPv4 bind
+    ('HEALTHCHECK CMD python -c "import urllib.request as u; '
+     "u.urlopen('http://127.0.0.1:8000/missing')\"", False),
+    ('HEALTHCHECK CMD python -c "import requests; '
+     "requests.get('http://127.0.0.1:8000/healthz').raise_for_status()\"", False),
+    ("HEALTHCHECK CMD python -c \"import http.client, sys; c = http.client.HTTPConnection("
+     "'localhost', int('%s' % 8000)); c.request('GET', '/healthz'); "
+     "sys.exit(c.getresponse().status != 200)\"", True),
+])
+def test_health_checks_are_executed(health, healthy):
+    assert image(health=health).run({}).health().ok is healthy
+
+
+def test_curl_without_f_passes_on_404_and_exit_0_always_passes():
+    curl_image = image(health="HEALTHCHECK CMD curl http://localhost:8000/nope",
+                       base="python:3.12")
+    assert curl_image.run({}).health().ok
+    always = image(health="HEALTHCHECK CMD wget -q http://localhost:9/ || exit 0",
+                   base="python:3.12")
+    container = always.run({})
+    assert container.health().ok and container.stopped_copy().health().ok
+
+
+# -- compose ---------------------------------------------------------------------------------
+def test_interpolation_follows_the_compose_specification():
+    text = """services:
+  app:
+    image: nginx:1.27
+    environment:
+      A: ${A:-fallback}
+      B: ${B-fallback}
+      C: $${NOT_INTERPOLATED}
+      D: ${FROM_DOTENV}
+"""
+    project = compose.load(text, {"A": "", "B": ""}, dotenv="FROM_DOTENV='dot'\n")
+    env = project.services["app"].environment
+    assert env == {"A": "fallback", "B": "", "C": "${NOT_INTERPOLATED}", "D": "dot"}
+    with pytest.raises(DeployError, match="empty"):
+        compose.load("services:\n  a:\n    image: x:${V:?need V}\n", {"V": ""})
+    compose.load("services:\n  a:\n    image: x:${V?need V}\n", {"V": ""})
+    with pytest.raises(DeployError, match="not set"):
+        compose.load("services:\n  a:\n    image: x:${V?need V}\n", {})
+
+
+def test_billion_laughs_is_refused_quickly():
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        lines.append(f"{chr(97 + i)}: &{chr(97 + i)} [" + ", ".join([f"*{chr(96 + i)}"] * 9)
+                     + "]")
+    started = time.process_time()
+    with pytest.raises(DeployError, match="billion laughs"):
+        compose.load("\n".join(lines) + "\nservices: {}\n")
+    assert time.process_time() - started < 10
+
+
+POSTGRES = """services:
+  db:
+    image: {image}
+    environment:
+      POSTGRES_PASSWORD: pw
+    volumes:
+      - {mount}
+volumes:
+  pgdata:
+"""
+
+
+@pytest.mark.parametrize(("image_ref", "mount", "survives"), [
+    ("postgres:17", "pgdata:/var/lib/postgresql/data", True),
+    ("postgres:17", "pgdata:/var/lib/postgresql", False),  # one level higher
+    ("postgres:18", "pgdata:/var/lib/postgresql/data", False),
+    ("postgres:18", "pgdata:/var/lib/postgresql", True),
+    ("postgres:17", "/var/lib/postgresql/data", False),  # anonymous
+    ("postgres:17", "./data:/var/lib/postgresql/data", True),
+    ("postgres:17", "pgdata:/var/lib/postgresql/data:ro", False),
+])
+def test_database_data_survives_a_redeploy_only_on_a_volume_that_outlives_it(
+        image_ref, mount, survives):
+    stack = compose.load(POSTGRES.format(image=image_ref, mount=mount)).up()
+    assert stack.redeploy().ok is survives
+
+
+def test_named_volume_is_lost_only_with_down_v():
+    stack = compose.load(POSTGRES.format(image="postgres:17",
+                                         mount="pgdata:/var/lib/postgresql/data")).up()
+    assert stack.down().ok and not stack.down(volumes=True).ok
+
+
+def test_service_names_resolve_and_localhost_is_the_container_itself():
+    text = """services:
+  web:
+    image: nginx:1.27
+  db:
+    image: postgres:17
+    environment: {POSTGRES_PASSWORD: pw, POSTGRES_USER: app}
+"""
+    stack = compose.load(text).up()
+    assert stack.connect("web", "postgresql://app:pw@db:5432/app").ok
+    assert not stack.connect("web", "postgresql://app:pw@localhost:5432/app").ok
+    assert not stack.connect("web", "postgresql://app:wrong@db:5432/app").ok
+
+
+def test_cmd_with_a_whole_command_line_is_one_program():
+    text = """services:
+  db:
+    image: postgres:17
+    environment: {POSTGRES_PASSWORD: pw}
+    healthcheck:
+      test: TEST
+"""
+
+    def healthy(test: str) -> bool:
+        return compose.load(text.replace("TEST", test)).up().healthy("db").ok
+
+    assert healthy('["CMD-SHELL", "pg_isready -U postgres"]')
+    assert not healthy('["CMD", "pg_isready -U postgres"]')
+    assert not healthy('"pg_isready || exit 0"')
+
+
+def test_service_healthy_needs_a_healthcheck():
+    text = """services:
+  web: {image: nginx:1.27, depends_on: {db: {condition: service_healthy}}}
+  db: {image: postgres:17}
+"""
+    with pytest.raises(DeployError, match="no healthcheck"):
+        compose.load(text).up()
+
+
+# -- Traefik ---------------------------------------------------------------------------------
+def test_rules_with_backticks_quotes_and_operators():
+    tree = traefik.parse_rule('Host(`a.example.com`) && (PathPrefix("/api") || !Path(`/x`))')
+    assert traefik.matches(tree, "a.example.com", "/api/v1")
+    with pytest.raises(traefik.RuleError, match="single quotes"):
+        traefik.parse_rule("Host('a.example.com')")
+    with pytest.raises(traefik.RuleError, match="one host per Host"):
+        traefik.parse_rule("Host(`a.example.com`, `b.example.com`)")
+
+
+class Backend:
+    def __init__(self, ports):
+        self._ports = ports
+
+    def ports(self):
+        return self._ports
+
+    def healthy_for_proxy(self, trace):
+        return True
+
+    def get(self, path, port):
+        from app.grading.deploy.run import HttpResult
+
+        return HttpResult(200 if port == 8000 else None, "refused")
+
+
+def test_longest_rule_wins_and_the_lowest_exposed_port_is_used():
+    proxy = traefik.Proxy()
+    proxy.add("site", {"traefik.enable": "true",
+                       "traefik.http.routers.site.rule": "Host(`x.example.com`)",
+                       "traefik.http.routers.site.entrypoints": "http"}, Backend([9000]))
+    proxy.add("api", {"traefik.enable": "true",
+                      "traefik.http.routers.api.rule":
+                          "Host(`x.example.com`) && PathPrefix(`/api`)",
+                      "traefik.http.routers.api.entrypoints": "http"}, Backend([8000, 9090]))
+    response = proxy.request("http://x.example.com/api/orders")
+    assert (response.container, response.port, response.status) == ("api", 8000, 200)
+    assert proxy.request("http://x.example.com/").status == 502  # site listens on 8000 only
+
+
+def test_https_needs_a_resolver_and_port_80_for_http_01():
+    labels = {"traefik.enable": "true",
+              "traefik.http.routers.s.rule": "Host(`s.example.com`)",
+              "traefik.http.routers.s.entrypoints": "https",
+              "traefik.http.routers.s.tls": "true"}
+    proxy = traefik.Proxy()
+    proxy.add("s", labels, Backend([8000]))
+    assert "self-signed" in proxy.request("https://s.example.com/").reason
+    closed = traefik.Proxy(open_ports={22, 443})
+    closed.add("s", {**labels, "traefik.http.routers.s.tls.certresolver": "letsencrypt"},
+               Backend([8000]))
+    assert "HTTP-01" in closed.request("https://s.example.com/").reason
+
+
+# -- Coolify ---------------------------------------------------------------------------------
+def dockerfile(cmd: str = SHELL_CMD, health: str = "") -> str:
+    return GOOD.format(health=health, cmd=cmd)
+
+
+def test_coolify_sets_port_and_the_domains_field_routes_with_a_redirect():
+    app = coolify.Application(dockerfile().replace("ENV PORT=8000\n", ""), CONTEXT,
+                              ports_exposes="3000", domains="https://shop.example.com")
+    deployment = app.deploy()
+    assert deployment.container.env["PORT"] == "3000"
+    response = deployment.request("http://shop.example.com/")
+    assert response.ok and response.location == "https://shop.example.com/"
+    assert response.port == 3000
+
+
+def test_dashboard_health_check_needs_curl_or_wget():
+    app = coolify.Application(dockerfile(), CONTEXT, domains="https://shop.example.com",
+                              health_check_path="/healthz")
+    assert "curl or wget" in app.deploy().healthy().reason
+
+
+def test_rolling_update_is_not_possible_with_a_host_port_mapping():
+    app = coolify.Application(dockerfile(), CONTEXT, port_mappings="8000:8000")
+    assert not app.deploy().rolling_update().ok
+
+
+def test_magic_variables_generate_a_domain_and_stable_passwords():
+    text = """services:
+  ghost:
+    image: nginx:1.27
+    environment:
+      - SERVICE_FQDN_GHOST_80
+      - DB_PASSWORD=${SERVICE_PASSWORD_DB}
+"""
+    first = coolify.ComposeApp(text).deploy()
+    again = coolify.ComposeApp(text).deploy()
+    password = first.stack.env_of("ghost")["DB_PASSWORD"]
+    assert password and password == again.stack.env_of("ghost")["DB_PASSWORD"]
+    response = first.request("https://ghost.example.com/")
+    assert response.container == "ghost" and response.port == 80
