@@ -217,3 +217,20 @@ def test_on_a_phone_the_editor_is_on_the_first_screen_and_nothing_scrolls_sidewa
         no_sideways_scroll(page)
         page.screenshot(path=str(ARTIFACTS / f"phone-{url.strip('/').replace('/', '-')}.png"))
         assert_accessible(page, f"{url} on a phone")
+
+
+def test_pages_without_python_have_no_accessibility_violations(page, live_server):
+    sign_up(page)  # checks the sign-up form
+    for url, where in (
+        ("/", "the tracks page"),
+        ("/journal", "the empty journal"),
+        ("/account/delete", "the account deletion page"),
+        ("/no-such-page", "the 404 page"),
+    ):
+        page.goto(url)
+        assert_accessible(page, where)
+    page.get_by_role("button", name="Log out").click()
+    page.goto("/auth/login")
+    page.get_by_role("button", name="Log in").click()  # empty form: the errors are shown
+    expect(page.locator("[aria-invalid=true]").first).to_be_visible()
+    assert_accessible(page, "the login page with its errors")
