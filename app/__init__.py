@@ -28,6 +28,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(load_config(Path(app.instance_path)))
     if test_config:
         app.config.update(test_config)
+    from .friction.config import with_overrides
+
+    try:
+        app.config["FRICTION_DEFAULTS"] = with_overrides(app.config.get("FRICTION_OVERRIDES"))
+    except ValueError as error:
+        raise SystemExit(f"FRICTION_OVERRIDES: {error}") from None
 
     # Importing rate_limits registers the database:// rate-limit storage with `limits`.
     from . import rate_limits

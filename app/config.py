@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import secrets
@@ -20,6 +21,20 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise SystemExit(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def env_json_object(name: str) -> dict[str, object]:
+    """Read a JSON object from the environment (empty when unset), with a clear error."""
+    raw = os.environ.get(name)
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be a JSON object, not {raw!r}") from None
+    if not isinstance(value, dict):
+        raise SystemExit(f"{name} must be a JSON object, not {raw!r}")
+    return value
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -140,4 +155,7 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "TUTOR_DAILY_TOKEN_BUDGET": env_int("TUTOR_DAILY_TOKEN_BUDGET", 2_000_000),
         # Tests only: an httpx2 transport object for the SDK (never read from the environment).
         "TUTOR_HTTP_TRANSPORT": None,
+        # Site-wide friction thresholds over PEDAGOGY.md's defaults, e.g. '{"cooldown_s": 10}'
+        # (same names as an exercise's [friction] table, which still applies on top).
+        "FRICTION_OVERRIDES": env_json_object("FRICTION_OVERRIDES"),
     }

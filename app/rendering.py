@@ -35,13 +35,18 @@ ALLOWED_TAGS = {
 }
 
 
-def render_markdown(text: str) -> str:
-    """Render Markdown and sanitise the HTML (raw HTML is escaped, links get rel=noopener)."""
+def render_markdown(text: str, top_level: int | None = None) -> str:
+    """Render Markdown and sanitise the HTML (raw HTML is escaped, links get rel=noopener).
+
+    The page owns the only <h1>: an author's "# Heading" becomes an <h2>, and so on down. With
+    `top_level`, the text's highest heading becomes that level instead (no skipped levels).
+    """
     tokens = _markdown.parse(text)
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    shift = (top_level - min(levels)) if top_level and levels else 1
     for token in tokens:
-        # The page owns the only <h1>: an author's "# Heading" becomes an <h2>, and so on down.
         if token.type in ("heading_open", "heading_close"):
-            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+            token.tag = f"h{max(2, min(int(token.tag[1]) + shift, 6))}"
     html = _markdown.renderer.render(tokens, _markdown.options, {})
     return nh3.clean(
         html,
@@ -57,4 +62,4 @@ def render_prompt(prompt_md: str, title: str) -> str:
     lines = prompt_md.lstrip().splitlines()
     if lines and lines[0].lstrip("#").strip() == title.strip() and lines[0].startswith("#"):
         prompt_md = "\n".join(lines[1:])
-    return render_markdown(prompt_md)
+    return render_markdown(prompt_md, top_level=2)  # right under the page's <h1> title

@@ -42,7 +42,15 @@ class Action(StrEnum):
 # What the exercise page may post to /api/friction-events (the other rules and actions are
 # logged by the server itself, when it decides or stores).
 PAGE_RULES = frozenset(
-    {Rule.PLAN, Rule.REFLECT, Rule.COOLDOWN, Rule.BREAK, Rule.REENTRY, Rule.REFERENCE}
+    {
+        Rule.PLAN,
+        Rule.REFLECT,
+        Rule.COOLDOWN,
+        Rule.BOTTOM_OUT,  # the learner's one-line explanation of the last hint
+        Rule.BREAK,
+        Rule.REENTRY,
+        Rule.REFERENCE,
+    }
 )
 PAGE_ACTIONS = frozenset(
     {
@@ -53,6 +61,7 @@ PAGE_ACTIONS = frozenset(
         Action.WORKED_EXAMPLE,
         Action.KEPT_GOING,
         Action.WAITED,
+        Action.EXPLAINED,
     }
 )
 

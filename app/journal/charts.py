@@ -225,15 +225,50 @@ LEFT = 64
 RIGHT = 24
 TOP_PANEL = (40, 150)  # y of the panel's top and bottom
 BOTTOM_PANEL = (210, 320)
-STEPS = [timedelta(hours=h) for h in (1, 2, 3, 6, 12)] + [
-    timedelta(days=d) for d in (1, 2, 7, 14, 30, 91, 182, 365)
-]
+STEPS = (
+    [timedelta(minutes=m) for m in (1, 2, 5, 10, 15, 30)]
+    + [timedelta(hours=h) for h in (1, 2, 3, 6, 12)]
+    + [timedelta(days=d) for d in (1, 2, 7, 14, 30, 91, 182, 365)]
+)
+# The axis spans the data plus a margin, and at least this much (one check is not a day).
+MIN_SPAN = timedelta(minutes=20)
+CHAR_W = 6.8  # a generous width of one 12 px character, to keep labels apart
+
+
+def axis_range(times: Sequence[datetime]) -> tuple[datetime, datetime]:
+    """The time axis for these points: their span plus a small margin, never under MIN_SPAN."""
+    start, end = min(times), max(times)
+    if end - start < MIN_SPAN:
+        middle = start + (end - start) / 2
+        return middle - MIN_SPAN / 2, middle + MIN_SPAN / 2
+    pad = max((end - start) * 0.05, timedelta(minutes=1))
+    return start - pad, end + pad
+
+
+def text_box(x: float, y: float, text: str, anchor: str = "middle") -> tuple[float, ...]:
+    """An estimate of where a 12 px label sits: (left, top, right, bottom)."""
+    width = CHAR_W * len(text)
+    left = x - width / 2 if anchor == "middle" else x - width if anchor == "end" else x
+    return left, y - 12, left + width, y + 3
+
+
+def overlaps(box: tuple[float, ...], others: Sequence[tuple[float, ...]], gap: float = 4) -> bool:
+    """True when the box comes closer than `gap` to any of the others."""
+    return any(
+        box[0] < o[2] + gap and o[0] < box[2] + gap and box[1] < o[3] and o[1] < box[3]
+        for o in others
+    )
+
+
+def tick_step(start: datetime, end: datetime, most: int = 6) -> timedelta:
+    """The smallest round step that puts at most `most` ticks between start and end."""
+    span = (end - start).total_seconds()
+    return next((s for s in STEPS if span / s.total_seconds() <= most), STEPS[-1])
 
 
 def time_ticks(start: datetime, end: datetime, most: int = 6) -> list[datetime]:
     """Round times between start and end, at most `most` of them."""
-    span = (end - start).total_seconds()
-    step = next((s for s in STEPS if span / s.total_seconds() <= most), STEPS[-1])
+    step = tick_step(start, end, most)
     midnight = start.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     if step < timedelta(days=1):
         tick = midnight + step * math.ceil((start - midnight) / step)
@@ -246,10 +281,17 @@ def time_ticks(start: datetime, end: datetime, most: int = 6) -> list[datetime]:
     return ticks
 
 
-def tick_label(tick: datetime, step: timedelta, years: bool) -> str:
-    """'27 Nov 10:00' for hours, '27 Nov' for days, with the year when the axis crosses one."""
-    fmt = "%-d %b" + (" %Y" if years else "") + (" %H:%M" if step < timedelta(days=1) else "")
-    return tick.astimezone(UTC).strftime(fmt)
+def tick_label(
+    tick: datetime, step: timedelta, years: bool, previous: datetime | None = None
+) -> str:
+    """'27 Nov' for days (with the year when the axis crosses one); for hours and minutes
+    '10:30', with the date in front on the first tick and wherever the day changes."""
+    at = tick.astimezone(UTC)
+    day = "%-d %b" + (" %Y" if years else "")
+    if step >= timedelta(days=1):
+        return at.strftime(day)
+    new_day = previous is None or previous.astimezone(UTC).date() != at.date()
+    return at.strftime(f"{day} %H:%M" if new_day else "%H:%M")
 
 
 def nice_max(value: int) -> tuple[int, int]:
@@ -288,14 +330,7 @@ def progress_svg(
     if not solves and not eqs:
         return None
     sid = esc(svg_id)
-    times = [p.at for p in solves] + [p.at for p in eqs]
-    start, end = min(times), max(times)
-    if (end - start) < timedelta(hours=1):
-        middle = start + (end - start) / 2
-        start, end = middle - timedelta(hours=12), middle + timedelta(hours=12)
-    else:
-        pad = (end - start) * 0.04
-        start, end = start - pad, end + pad
+    start, end = axis_range([p.at for p in solves] + [p.at for p in eqs])
     x0, x1 = LEFT, CHART_W - RIGHT
 
     def x_of(at: datetime) -> float:
@@ -339,7 +374,7 @@ def progress_svg(
     if solves:
         line = " ".join(f"{num(x_of(p.at))},{num(y_checks(p.checks))}" for p in solves)
         out.append(f'<polyline points="{line}" fill="none" stroke="{ENTRY}" stroke-width="1.5"/>')
-        label_each = len(solves) <= 16
+        labelled: list[tuple[float, ...]] = []  # a count is left out where it would overlap
         for p in solves:
             x, y = x_of(p.at), y_checks(p.checks)
             tip = (
@@ -351,7 +386,9 @@ def progress_svg(
                 f'<circle cx="{num(x)}" cy="{num(y)}" r="10" fill="transparent"/>'
                 f'<circle cx="{num(x)}" cy="{num(y)}" r="5.5" fill="{ENTRY}"/></g>'
             )
-            if label_each:
+            box = text_box(x, y - 10, str(p.checks))
+            if not overlaps(box, labelled):
+                labelled.append(box)
                 out.append(
                     f'<text x="{num(x)}" y="{num(y - 10)}" text-anchor="middle" '
                     f'fill="{TEXT}">{p.checks}</text>'
@@ -410,19 +447,29 @@ def progress_svg(
         )
 
     # The shared time axis.
-    step = (ticks[1] - ticks[0]) if len(ticks) > 1 else timedelta(days=1)
+    step = tick_step(start, end)
     years = start.year != end.year
     axis_y = BOTTOM_PANEL[1]
     out.append(
         f'<line x1="{x0}" y1="{axis_y}" x2="{x1}" y2="{axis_y}" stroke="{MUTED}" '
         f'stroke-width="1.5"/>'
     )
+    tick_boxes: list[tuple[float, ...]] = []
+    previous: datetime | None = None
     for tick in ticks:
         x = x_of(tick)
         out.append(
             f'<line x1="{num(x)}" y1="{axis_y}" x2="{num(x)}" y2="{axis_y + 5}" stroke="{MUTED}"/>'
+        )
+        label = tick_label(tick, step, years, previous)
+        box = text_box(x, axis_y + 20, label)
+        if box[0] < 0 or box[2] > CHART_W or overlaps(box, tick_boxes):
+            continue  # the tick stays; a label that would collide or be cut off does not
+        tick_boxes.append(box)
+        previous = tick
+        out.append(
             f'<text x="{num(x)}" y="{axis_y + 20}" text-anchor="middle" fill="{MUTED}">'
-            f"{esc(tick_label(tick, step, years))}</text>"
+            f"{esc(label)}</text>"
         )
     out.append(
         f'<text x="{(x0 + x1) / 2}" y="{CHART_H - 12}" text-anchor="middle" fill="{MUTED}">'

@@ -69,6 +69,7 @@ ACTION_LABELS = {
     Action.WORKED_EXAMPLE: "Opened the worked example",
     Action.KEPT_GOING: "Chose to keep going",
     Action.WAITED: "Waited out the {rule}",
+    Action.EXPLAINED: "Explained the {rule} in one line",
     Action.COMPLETED: "{rule} completed",
     Action.SKIPPED: "{rule} skipped",
 }
@@ -436,6 +437,8 @@ def event_item(event: FrictionEvent) -> TimelineItem:
         value = event.details.get("eq")
         if isinstance(value, int | float):
             detail = f"struggle score (EQ) {value:.2f}"
+    elif event.details and event.action == "explained":
+        detail = str(event.details.get("explanation") or "")
     return TimelineItem(event.created_at, "event", "event", event_label(event), detail)
 
 

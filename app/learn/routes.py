@@ -58,6 +58,18 @@ def exercise(exercise_id: str):
     if ex is None:
         abort(404)
     runtime = runtime_info(current_app.config["RUNTIME_DIR"])
+    progress = progress_by_exercise(current_user.id).get(ex.id)
+    in_track = catalog.in_track(ex.track)
+    position = [e.id for e in in_track].index(ex.id)
+    next_exercise = in_track[position + 1] if position + 1 < len(in_track) else None
+    next_step = (
+        {
+            "url": url_for("learn.exercise", exercise_id=next_exercise.id),
+            "title": next_exercise.title,
+        }
+        if next_exercise
+        else {"url": url_for("learn.track", slug=ex.track), "title": None}
+    )
     page_data = {
         "exercise": ex.browser_payload(),
         "runtime": {
@@ -69,6 +81,8 @@ def exercise(exercise_id: str):
         "worker_url": url_for("static", filename="dist/runner.worker.js"),
         "attempts_url": url_for("learn.post_attempt"),
         "attempt_url": url_for("learn.attempt_files", client_id="ATTEMPT_ID"),
+        "solved": bool(progress and progress.solved),
+        "next": next_step,
         "friction": friction_rules.for_page(),
     }
     attempts = [attempt_summary(a) for a in list_attempts(current_user.id, ex.id)]
@@ -79,6 +93,8 @@ def exercise(exercise_id: str):
         prompt_html=render_prompt(ex.prompt_md, ex.title),
         page_data=page_data,
         attempts=attempts,
+        progress=progress,
+        next_step=next_step,
         runtime_ready=runtime is not None,
     )
 

@@ -152,23 +152,30 @@ def attempt_summary(attempt: Attempt) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Progress:
-    """Where a learner stands on one exercise."""
+    """Where a learner stands on one exercise, counted as the journal counts it."""
 
-    checks: int
-    solved: bool
+    checks: int  # every check, before and after the first pass
+    checks_to_solve: int | None = None  # checks up to and including the first pass
+
+    @property
+    def solved(self) -> bool:
+        """True once a check has passed."""
+        return self.checks_to_solve is not None
 
 
 def progress_by_exercise(user_id: int) -> dict[str, Progress]:
-    """Count checks and whether each exercise was solved, for the track pages."""
+    """Count checks and the checks it took to solve each exercise, for the track pages."""
     rows = db.session.execute(
-        sa.select(
-            Attempt.exercise_id,
-            sa.func.count(Attempt.id),
-            sa.func.max(sa.case((Attempt.passed, 1), else_=0)),
-        )
+        sa.select(Attempt.exercise_id, Attempt.passed)
         .where(
             Attempt.user_id == user_id, Attempt.kind == "check", Attempt.status != ABORTED
         )
-        .group_by(Attempt.exercise_id)
+        .order_by(Attempt.created_at, Attempt.id)
     )
-    return {ex: Progress(checks=n, solved=bool(solved)) for ex, n, solved in rows}
+    checks: dict[str, int] = {}
+    to_solve: dict[str, int] = {}
+    for exercise_id, passed in rows:
+        checks[exercise_id] = checks.get(exercise_id, 0) + 1
+        if passed and exercise_id not in to_solve:
+            to_solve[exercise_id] = checks[exercise_id]
+    return {ex: Progress(checks=n, checks_to_solve=to_solve.get(ex)) for ex, n in checks.items()}

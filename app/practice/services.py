@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 
 from ..catalog import ensure_exercise_row
 from ..errors import Invalid
@@ -41,8 +42,8 @@ from .schemas import FrictionEventIn
 
 
 def friction_config(exercise: Exercise) -> FrictionConfig:
-    """The exercise's thresholds: the defaults with its [friction] overrides."""
-    return with_overrides(exercise.friction) if exercise.friction else DEFAULTS
+    """The exercise's thresholds: the site's defaults (FRICTION_OVERRIDES) with its own."""
+    return with_overrides(exercise.friction, current_app.config.get("FRICTION_DEFAULTS", DEFAULTS))
 
 
 def touch_session(

@@ -1,6 +1,9 @@
 // Friction cards (PEDAGOGY.md): plan, failure reflection, cooldown, break, re-entry, success.
 // Each card says why it is there, is a real form (keyboard-usable, labelled), never touches the
 // editor's code, and resolves a Promise when the learner submits, skips or the wait ends.
+// A card never loses what the learner typed: when the server refuses or cannot be reached, the
+// card stays open with the text and says why (and a way on, so friction never locks anyone out).
+import { ok, problemText } from "./http.js";
 import { ACTION, RULE } from "./friction-ids.js";
 
 function el(tag, attrs = {}, ...children) {
@@ -26,6 +29,12 @@ function field(label, { name, multiline = false, required = false, maxlength = 5
   return wrapper;
 }
 
+function formData(form) {
+  const data = Object.fromEntries(new FormData(form).entries());
+  for (const [key, value] of Object.entries(data)) if (typeof value === "string" && value.trim() === "") delete data[key];
+  return data;
+}
+
 function choice(label, name, options) {
   const fieldset = el("fieldset", { class: "choices" }, el("legend", { text: `${label} (optional)` }));
   for (const [value, text] of options) {
@@ -39,10 +48,33 @@ export class Cards {
   constructor(area, { post, onStatus = () => {} }) {
     this.area = area;
     this.post = post; // (url, body) => Promise<{status, body}>
-    this.onStatus = onStatus;
+    this.onStatus = onStatus; // a visible message outside the card (the page's status line)
   }
 
-  clear() { this.area.replaceChildren(); }
+  // Record a response to a card; a refusal is said, never silent.
+  async record(body, what) {
+    const { status, body: reply } = await this.post("/api/friction-events", body);
+    if (!ok(status)) this.onStatus(`${what} was not recorded: ${problemText(status, reply)}.`);
+    return ok(status);
+  }
+
+  clear() { this.area.replaceChildren(); this.open = null; }
+
+  // Check was pressed while a form card is open (the plan card): what was typed is saved, an
+  // empty card counts as a skip. Either way the card closes and the check goes on.
+  async answerOpenForm() {
+    const open = this.open;
+    if (!open) return;
+    const data = formData(open.form);
+    let problem = Object.keys(data).length ? await open.onSubmit(data) : null;
+    if (problem || !Object.keys(data).length) {
+      const typed = Object.values(data).join(" · ");
+      if (problem) this.onStatus(`Your answer was not saved (${problem}) — you wrote: “${typed}”.`);
+      problem = open.onSkip ? await open.onSkip() : null;
+    }
+    this.clear();
+    open.resolve("by-check");
+  }
 
   // A card with a form; resolves with "submitted" or "skipped".
   form({ title, why, fields, submitLabel, onSubmit, onSkip, skipLabel = "Skip" }) {
@@ -56,26 +88,40 @@ export class Cards {
         el("div", { class: "card-actions" },
           el("button", { type: "submit", class: "button", text: submitLabel }),
           onSkip ? el("button", { type: "button", class: "button button-secondary", "data-skip": true, text: skipLabel }) : null));
+      const buttons = () => form.querySelectorAll(".card-actions button");
+      const saving = (on) => { for (const b of buttons()) b.disabled = on; };
       form.addEventListener("submit", async (event) => {
         event.preventDefault();
-        const data = Object.fromEntries(new FormData(form).entries());
-        for (const [key, value] of Object.entries(data)) if (value === "") delete data[key];
+        const data = formData(form);
+        saving(true);
         const problem = await onSubmit(data);
-        if (problem) { error.textContent = problem; return; }
+        saving(false);
+        if (problem) { error.textContent = problem; return; } // the text stays in the form
         this.clear();
         resolve("submitted");
       });
       const skip = form.querySelector("[data-skip]");
-      if (skip) skip.addEventListener("click", async () => { await onSkip(); this.clear(); resolve("skipped"); });
+      if (skip) {
+        skip.addEventListener("click", async () => {
+          saving(true);
+          const problem = await onSkip();
+          saving(false);
+          // A skip that could not be recorded still lets the learner on, and says so.
+          if (problem) this.onStatus(`Your skip was not recorded: ${problem}`);
+          this.clear();
+          resolve("skipped");
+        });
+      }
       this.area.replaceChildren(form);
+      this.open = { form, onSubmit, onSkip, resolve };
       form.querySelector("input, textarea, button").focus();
     });
   }
 
   async saveEntry(body) {
     const { status, body: reply } = await this.post("/api/journal", body);
-    if (status === 201) return null;
-    return (reply && reply.message) || `Not saved (HTTP ${status}). Try again, or skip.`;
+    if (ok(status)) return null;
+    return `Not saved: ${problemText(status, reply)}. Your text is still here: try again, or skip.`;
   }
 
   plan(exerciseId, predict) {
@@ -134,9 +180,11 @@ export class Cards {
         counter.textContent = `Checking in ${left} s…`;
         if (left <= 0) {
           clearInterval(timer);
-          this.post("/api/friction-events", { exercise_id: exerciseId, rule: RULE.COOLDOWN, action: ACTION.WAITED, details: { prediction: prediction.value.slice(0, 300) || null } });
+          const text = prediction.value.slice(0, 300);
           this.clear();
           resolve("waited");
+          this.record({ exercise_id: exerciseId, rule: RULE.COOLDOWN, action: ACTION.WAITED, details: { prediction: text || null } },
+            text ? `Your prediction (“${text}”)` : "The wait");
         }
         left -= 1;
       };
@@ -148,7 +196,7 @@ export class Cards {
   // F6: offered, never imposed; the choice is recorded.
   breakOffer(exerciseId, minutes, { eq, red }) {
     return new Promise((resolve) => {
-      const record = (action) => this.post("/api/friction-events", { exercise_id: exerciseId, rule: RULE.BREAK, action, details: { eq, red, minutes } });
+      const record = (action) => this.record({ exercise_id: exerciseId, rule: RULE.BREAK, action, details: { eq, red, minutes } }, "Your choice");
       const takeBreak = el("button", { type: "button", class: "button", text: `Take a ${minutes}-minute break` });
       const keepGoing = el("button", { type: "button", class: "button button-secondary", text: "Keep going" });
       const card = el("section", { class: "card card-calm", "aria-labelledby": "card-title" },
@@ -164,16 +212,25 @@ export class Cards {
         const timer = el("p", { class: "break-timer", role: "timer", "aria-live": "off" });
         const back = el("button", { type: "button", class: "button button-secondary", text: "I'm back" });
         const note = field("When you come back, what will you try? (optional)", { name: "text" });
-        card.replaceChildren(el("h2", { id: "card-title", text: "On a break" }), timer, note, el("div", { class: "card-actions" }, back));
+        const error = el("p", { class: "card-error", role: "alert" });
+        const actions = el("div", { class: "card-actions" }, back);
+        card.replaceChildren(el("h2", { id: "card-title", text: "On a break" }), timer, note, error, actions);
         const show = () => { timer.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")} left`; };
         show();
         const interval = setInterval(() => { left = Math.max(0, left - 1); show(); if (left === 0) timer.textContent = "Break over. Welcome back."; }, 1000);
+        const done = () => { clearInterval(interval); this.clear(); resolve("break_taken"); };
         back.addEventListener("click", async () => {
-          clearInterval(interval);
           const text = note.querySelector("input").value.trim();
-          await this.saveEntry({ kind: "break", exercise_id: exerciseId, ...(text ? { text } : { skipped: true }) });
-          this.clear();
-          resolve("break_taken");
+          back.disabled = true;
+          const problem = await this.saveEntry({ kind: "break", exercise_id: exerciseId, ...(text ? { text } : { skipped: true }) });
+          back.disabled = false;
+          if (!problem) { done(); return; }
+          error.textContent = problem; // the note stays in its field
+          if (!actions.querySelector("[data-continue]")) {
+            const onward = el("button", { type: "button", class: "button button-secondary", "data-continue": true, text: "Go on without saving" });
+            onward.addEventListener("click", done);
+            actions.append(onward);
+          }
         });
         back.focus();
       });
@@ -192,16 +249,12 @@ export class Cards {
   }
 
   // F8: reflect on the success; only now, the reference solution beside the learner's code.
-  async success(exerciseId, attemptId, myFiles) {
-    const { status, body } = await this.post(`/api/exercises/${encodeURIComponent(exerciseId)}/reference`, null, "GET");
+  // `reference` is the answer of GET .../reference ({status, body}); the page keeps it for the
+  // "Compare with the reference solution" box that stays after this card closes.
+  success(exerciseId, attemptId, myFiles, { status, body }) {
     const compare = el("div", { class: "compare" });
-    if (status === 200) {
-      for (const [name, text] of Object.entries(body.files)) {
-        compare.append(
-          el("figure", {}, el("figcaption", { text: `Your ${name}` }), el("pre", { text: myFiles[name] || "" })),
-          el("figure", {}, el("figcaption", { text: `Reference ${name}` }), el("pre", { text })));
-      }
-    }
+    if (status === 200) compareFiles(compare, myFiles, body.files);
+    else compare.append(el("p", { class: "card-error", text: `The reference could not be loaded: ${problemText(status, body)}. It stays under “Compare with the reference solution”; try again there.` }));
     const followUp = status === 200 && body.follow_up
       ? ` You used the last hint, so come back later to “${body.follow_up}” and solve it without hints.`
       : "";
@@ -222,6 +275,17 @@ export class Cards {
       onSubmit: (data) => this.saveEntry({ kind: "after_success", exercise_id: exerciseId, attempt_id: attemptId, ...data }),
       onSkip: () => this.saveEntry({ kind: "after_success", exercise_id: exerciseId, attempt_id: attemptId, skipped: true }),
     });
+  }
+}
+
+// The learner's files beside the reference, file by file.
+export function compareFiles(container, myFiles, referenceFiles) {
+  container.replaceChildren();
+  for (const [name, text] of Object.entries(referenceFiles)) {
+    container.append(
+      // tabindex: a long file scrolls in its box, and keyboard users must be able to scroll it.
+      el("figure", {}, el("figcaption", { text: `Your ${name}` }), el("pre", { text: myFiles[name] || "", tabindex: 0 })),
+      el("figure", {}, el("figcaption", { text: `Reference ${name}` }), el("pre", { text, tabindex: 0 })));
   }
 }
 

@@ -4,7 +4,8 @@ import { basicSetup } from "codemirror";
 import { EditorState, Prec } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
 import { indentWithTab } from "@codemirror/commands";
-import { StreamLanguage, indentUnit } from "@codemirror/language";
+import { HighlightStyle, StreamLanguage, indentUnit, syntaxHighlighting } from "@codemirror/language";
+import { tags as t } from "@lezer/highlight";
 import { python } from "@codemirror/lang-python";
 import { yaml } from "@codemirror/lang-yaml";
 import { dockerFile } from "@codemirror/legacy-modes/mode/dockerfile";
@@ -19,6 +20,30 @@ export function languageFor(name) {
   return [];
 }
 
+// CodeMirror's default colours, with the two that fall under 4.5:1 on white (#e40 for escapes
+// and regexps, #f00 for invalid code) darkened: code must be readable for low-vision learners.
+const readableHighlighting = HighlightStyle.define([
+  { tag: t.meta, color: "#404740" },
+  { tag: t.link, textDecoration: "underline" },
+  { tag: t.heading, textDecoration: "underline", fontWeight: "bold" },
+  { tag: t.emphasis, fontStyle: "italic" },
+  { tag: t.strong, fontWeight: "bold" },
+  { tag: t.strikethrough, textDecoration: "line-through" },
+  { tag: t.keyword, color: "#708" },
+  { tag: [t.atom, t.bool, t.url, t.contentSeparator, t.labelName], color: "#219" },
+  { tag: [t.literal, t.inserted], color: "#164" },
+  { tag: [t.string, t.deleted], color: "#a11" },
+  { tag: [t.regexp, t.escape, t.special(t.string)], color: "#b33000" },
+  { tag: t.definition(t.variableName), color: "#00f" },
+  { tag: t.local(t.variableName), color: "#30a" },
+  { tag: [t.typeName, t.namespace], color: "#07704a" },
+  { tag: t.className, color: "#167" },
+  { tag: [t.special(t.variableName), t.macroName], color: "#256" },
+  { tag: t.definition(t.propertyName), color: "#00c" },
+  { tag: t.comment, color: "#8a3d00" },
+  { tag: t.invalid, color: "#c00" },
+]);
+
 export class MultiFileEditor {
   constructor(parent, { files, readonly = {}, nonce = "", onChange, onSubmit }) {
     this.states = new Map();
@@ -30,6 +55,7 @@ export class MultiFileEditor {
     ]));
     this.extensionsFor = (name) => [
       basicSetup,
+      syntaxHighlighting(readableHighlighting), // replaces basicSetup's fallback style
       submitKeys,
       keymap.of([indentWithTab]),
       indentUnit.of("    "),
@@ -38,7 +64,8 @@ export class MultiFileEditor {
       EditorView.cspNonce.of(nonce),
       EditorState.readOnly.of(this.readonlyNames.has(name)),
       EditorView.editable.of(!this.readonlyNames.has(name)),
-      EditorView.contentAttributes.of({ "aria-label": `Editor for ${name}` }),
+      // tabindex: the scrolling editor is reachable by keyboard even for a read-only file.
+      EditorView.contentAttributes.of({ "aria-label": `Editor for ${name}`, tabindex: "0" }),
       EditorView.updateListener.of((u) => {
         if (u.docChanged && !this.readonlyNames.has(name)) this.onChange(name, u.state.doc.toString());
       }),

@@ -2,9 +2,10 @@
 import { MultiFileEditor } from "./editor.js";
 import { BrowserRunner } from "./runner.js";
 import { AttemptQueue } from "./attempts.js";
-import { Cards } from "./cards.js";
+import { Cards, compareFiles } from "./cards.js";
 import { HintLadder } from "./hints.js";
 import { TutorPanel } from "./tutor.js";
+import { makeApi, ok, problemText } from "./http.js";
 
 const $ = (id) => document.getElementById(id);
 const data = JSON.parse($("page-data").textContent);
@@ -14,26 +15,15 @@ const nonce = document.querySelector('meta[name="csp-nonce"]').content;
 const draftKey = `friction:draft:${exercise.id}`;
 const STEPS = ["download", "packages", "warm", "ready"];
 
-// ---------- server calls for the friction cards (never block a check if they fail) ----------
-async function api(url, body = null, method = "POST") {
-  try {
-    const response = await fetch(url, {
-      method,
-      credentials: "same-origin",
-      headers: method === "POST" ? { "Content-Type": "application/json", "X-CSRFToken": csrfToken } : {},
-      body: method === "POST" ? JSON.stringify(body ?? {}) : undefined,
-    });
-    let reply = null;
-    try { reply = await response.json(); } catch { /* not JSON */ }
-    return { status: response.status, body: reply };
-  } catch {
-    return { status: 0, body: null }; // offline: friction never locks anyone out
-  }
-}
+// ---------- server calls (never block a check if they fail, always say so) ----------
+const api = makeApi(csrfToken);
 const frictionUrl = `/api/exercises/${encodeURIComponent(exercise.id)}/friction`;
 async function frictionAt(moment, files = null) {
-  const { status, body } = await api(frictionUrl, { moment, files });
-  return status === 200 ? body : null;
+  const { status: code, body } = await api(frictionUrl, { moment, files });
+  if (code === 200) return body;
+  // Friction never locks anyone out: the check goes on, and the learner knows why no card came.
+  notice(`Could not ask the server about cards: ${problemText(code, body)}. Your work goes on anyway.`);
+  return null;
 }
 
 // ---------- drafts: unsaved code survives a reload ----------
@@ -93,6 +83,8 @@ function setStep(step, state = "active") {
   }
 }
 function status(text) { $("status-line").textContent = text; }
+// A request the server refused or could not take: said where it stays until the next check.
+function notice(text) { $("page-notice").textContent = text; $("page-notice").hidden = !text; }
 const stepText = {
   download: "Step 1 of 3: loading Python for your browser (about 16 MB the first time; later visits use the copy kept in this browser)…",
   restart: "Restarting Python: the last run had to be stopped the hard way. Your code is untouched.",
@@ -264,9 +256,9 @@ async function openAttempt(id) {
   const queued = queue.load().find((a) => a.id === id);
   let files = queued ? queued.files : null;
   if (!files) {
-    const response = await fetch(data.attempt_url.replace("ATTEMPT_ID", encodeURIComponent(id)), { credentials: "same-origin" });
-    if (!response.ok) { status("That attempt could not be loaded. Try again in a moment."); return; }
-    files = (await response.json()).files;
+    const { status: code, body } = await api(data.attempt_url.replace("ATTEMPT_ID", encodeURIComponent(id)), null, "GET");
+    if (!ok(code) || !body?.files) { notice(`That attempt could not be loaded: ${problemText(code, body)}. Your code in the editor is unchanged.`); return; }
+    files = body.files;
   }
   undoFiles = editor.files();
   editor.setFiles(files);
@@ -283,54 +275,128 @@ $("attempt-rows").addEventListener("click", (e) => {
 });
 
 // ---------- friction cards ----------
-const cards = new Cards($("card-area"), { post: api });
+const cards = new Cards($("card-area"), { post: api, onStatus: notice });
 let planPending = false;
+let solved = Boolean(data.solved);
+
+// Where keyboard focus goes when a card closes: the next thing the learner will use.
+// Only when focus was lost with the card: a learner typing in the editor stays there.
+function focusLost() {
+  const active = document.activeElement;
+  return !active || active === document.body || Boolean(active.disabled) || Object.values(buttons).includes(active);
+}
+function focusEditor() { if (focusLost()) editor.view.focus(); }
+function focusResult() { if (focusLost() || $("verdict-summary").contains(document.activeElement)) $("verdict-summary").focus(); }
 
 async function beforeCheck(files) {
-  if (planPending) { // pressing Check answers the plan card with a skip (recorded)
+  if (planPending) { // pressing Check answers the plan card: what was typed is saved, else a skip
     planPending = false;
-    cards.clear();
-    await api("/api/journal", { kind: "plan", exercise_id: exercise.id, skipped: true });
+    await cards.answerOpenForm();
   }
   for (let round = 0; round < 2; round++) {
     const decision = await frictionAt("before_check", files);
     if (!decision) return;
-    if (decision.reflect) { status("A short reflection first."); await cards.reflection(exercise.id); hints.refresh(); continue; }
-    if (decision.wait_seconds > 0) { status("Waiting a moment before the check."); await cards.cooldown(exercise.id, decision.wait_seconds, decision.wait_reason); }
+    if (decision.reflect) {
+      status("A short reflection first: the failure it asks about is under Results.");
+      await cards.reflection(exercise.id);
+      focusResult();
+      hints.refresh();
+      continue;
+    }
+    if (decision.wait_seconds > 0) {
+      status("Waiting a moment before the check. You can keep editing: the check runs the code as it is when the wait ends.");
+      await cards.cooldown(exercise.id, decision.wait_seconds, decision.wait_reason);
+      focusResult();
+    }
     return;
+  }
+}
+
+// F8: the reference, fetched once after the first pass and kept for the "Compare" box.
+let referenceAnswer = null;
+async function loadReference() {
+  if (!referenceAnswer || referenceAnswer.status !== 200) {
+    referenceAnswer = await api(`/api/exercises/${encodeURIComponent(exercise.id)}/reference`, null, "GET");
+  }
+  return referenceAnswer;
+}
+$("reference-box").addEventListener("toggle", async (event) => {
+  if (!event.target.open) return;
+  $("reference-status").textContent = "Loading the reference…";
+  const { status: code, body } = await loadReference();
+  if (code === 200) {
+    compareFiles($("reference-files"), editor.files(), body.files);
+    $("reference-status").textContent = "Your code as it is now, beside the reference.";
+  } else {
+    $("reference-status").textContent = `The reference could not be loaded: ${problemText(code, body)}. Close and open this again to retry.`;
+  }
+});
+
+function showSolved(reference) {
+  $("solved-state").hidden = false;
+  $("reference-box").hidden = false;
+  if (reference.status === 200 && reference.body.actual_tries) {
+    const n = reference.body.actual_tries;
+    $("solved-detail").textContent = `in ${n} check${n === 1 ? "" : "s"}.`;
   }
 }
 
 async function afterCheck(verdict, files) {
   if (verdict.status === "passed") {
-    await cards.success(exercise.id, null, files);
+    hints.refresh(); // after a pass every hint is open
+    if (solved) return; // the success card is for the first pass only
+    solved = true;
+    const reference = await loadReference();
+    showSolved(reference);
+    await cards.success(exercise.id, null, files, reference);
+    if (focusLost()) $("next-link").focus();
     return;
   }
   hints.refresh();
   const decision = await frictionAt("after_check");
-  if (decision && decision.offer_break) await cards.breakOffer(exercise.id, decision.break_minutes, decision);
+  if (decision && decision.offer_break) {
+    await cards.breakOffer(exercise.id, decision.break_minutes, decision);
+    focusEditor();
+  }
 }
 
 async function onOpen() {
   const decision = await frictionAt("open");
   if (!decision) return;
-  if (decision.reentry) await cards.reentry(exercise.id, decision.last_thought);
+  if (decision.reentry) { await cards.reentry(exercise.id, decision.last_thought); focusEditor(); }
   else if (decision.plan) {
     planPending = true;
     const answer = cards.plan(exercise.id, decision.predict);
-    answer.then(() => { planPending = false; });
+    answer.then((how) => { planPending = false; if (how !== "by-check") focusEditor(); });
   }
 }
 
 // ---------- run and check ----------
+// After a check, focus lands on the result, unless the learner has moved on (typing in the
+// editor, say): Check is disabled while it runs, which would otherwise drop focus to <body>.
+
+// body[data-check] says where a Check or Run is ("running" until its cards are answered, then
+// "done"), so tests and tools can wait for the end instead of guessing a time.
 async function check(mode) {
   if (running || !runner) return;
+  document.body.dataset.check = "running";
+  try {
+    await runCheck(mode);
+  } finally {
+    document.body.dataset.check = "done";
+  }
+}
+
+async function runCheck(mode) {
   running = true;
+  notice("");
   stopRequested = false;
   updateButtons();
+  if (mode === "check") await beforeCheck(editor.files());
+  // Read the files only now: whatever was edited while a card was open is what gets checked.
   const files = editor.files();
+  // Results keep the last failure while a card asks about it; only now is it replaced.
   showRunning(mode);
-  if (mode === "check") await beforeCheck(files);
   const clientTime = new Date().toISOString();
   if (!runtimeReady) status("Waiting for Python to finish loading — your check starts right after.");
   const job = { mode, files: { ...exercise.readonly, ...files }, tests: mode === "check" ? exercise.tests : {}, entry: exercise.entry, stdin: "" };
@@ -344,6 +410,7 @@ async function check(mode) {
       cards.clear();
       $("verdict-summary").replaceChildren(el("p", "headline", "Stopped before it ran. Press Check when you are ready."));
       status("");
+      focusResult();
       return;
     }
     status(mode === "check" ? "Running the tests…" : "Running your code…");
@@ -358,6 +425,7 @@ async function check(mode) {
   running = false;
   updateButtons();
   renderVerdict(verdict, mode);
+  focusResult();
   status(verdict.status === "passed" && mode === "check" ? "Well done: every test passes."
     : verdict.status === "timeout" || verdict.status === "aborted" ? ""
       : `Finished in ${(durationMs / 1000).toFixed(2)} s.`);

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -11,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import ROOT
 
@@ -26,6 +28,20 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = ROOT / "test-artifacts"
+# axe-core from node_modules (a dev dependency): injected by the tests, never served by the app.
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+# Short friction thresholds, so the browser tests meet every card without long waits. The wait
+# (F2) stays long enough for a learner, or a test on a busy machine, to edit code during it.
+E2E_FRICTION = {
+    "cooldown_s": 8,
+    "hint_cooldown_1_s": 0,
+    "hint_cooldown_2_s": 0,
+    "hint_cooldown_3_s": 0,
+}
+# Playwright's retrying assertions: generous, since Python in the browser is slow on a busy
+# machine. Nothing waits a fixed time; every wait ends as soon as the page gets there.
+expect.set_options(timeout=120_000)
 
 
 def free_port() -> int:
@@ -48,6 +64,7 @@ class LiveServer:
             "SECRET_KEY": "e2e-secret",
             "DATABASE_URL": f"sqlite:///{self.db_path}",
             "EXERCISES_DIR": str(ROOT / "exercises"),
+            "FRICTION_OVERRIDES": json.dumps(E2E_FRICTION),
         }
         flask = [sys.executable, "-m", "flask"]
         subprocess.run(
@@ -107,10 +124,35 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server, request):
+def axe_violations(page) -> list[dict]:
+    """Run axe-core on the page as it is now; return its violations (none is the goal)."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        # Evaluated through the DevTools protocol, so the page's strict CSP does not apply.
+        page.evaluate(AXE.read_text() + "\n;0")
+    return page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, { runOnly: { type: "tag", values: tags } });
+            return result.violations.map((v) => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 5).map((n) => `${n.target} :: ${n.failureSummary}`),
+            }));
+        }""",
+        AXE_TAGS,
+    )
+
+
+def assert_accessible(page, where: str) -> None:
+    """Zero axe-core violations, with a readable list when there are some."""
+    violations = axe_violations(page)
+    assert violations == [], f"axe-core on {where}:\n" + "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"])
+        for v in violations
+    )
+
+
+def new_page(browser, live_server, viewport):
     """A fresh browser context; requests to any other origin are blocked and recorded."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, base_url=live_server.url)
+    context = browser.new_context(viewport=viewport, base_url=live_server.url)
     foreign: list[str] = []
     errors: list[str] = []
 
@@ -135,7 +177,24 @@ def page(browser, live_server, request):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.foreign_requests = foreign
     page.page_errors = errors
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    """A laptop-sized page in a fresh context."""
+    page = new_page(browser, live_server, {"width": 1366, "height": 900})
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-last.png"), full_page=True)
-    context.close()
+    page.context.close()
+
+
+@pytest.fixture
+def phone(browser, live_server, request):
+    """A phone-sized page (390 x 844 CSS pixels) in a fresh context."""
+    page = new_page(browser, live_server, {"width": 390, "height": 844})
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-phone-last.png"), full_page=True)
+    page.context.close()

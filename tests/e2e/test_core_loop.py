@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import uuid
 from contextlib import closing
 
 import pytest
+from playwright.sync_api import expect
 
 from app.exercises import load_catalog
 from tests.conftest import ROOT
 from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import assert_accessible
 
 PASSWORD = "correct horse battery"
 READY = "#runner-steps li[data-step=ready][data-state=done]"
 EXERCISE_ID = "strategy-shipping"
+FAILED = re.compile(r"verdict-(failed|error)\b")
+
+
+def wait_until_ready(page) -> None:
+    """Python has started in the page (the last named step is done)."""
+    ready = page.locator("#runner-steps li[data-step=ready]")
+    expect(ready).to_have_attribute("data-state", "done")
+
+
+def expect_verdict(page, outcome: str | re.Pattern) -> None:
+    """Wait for a fresh verdict of this kind under Results."""
+    pattern = outcome if isinstance(outcome, re.Pattern) else re.compile(rf"verdict-{outcome}\b")
+    expect(page.locator("#verdict-summary")).to_have_class(pattern)
 
 
 @pytest.fixture(scope="module")
@@ -27,12 +43,13 @@ def sign_up(page) -> str:
     """Create a fresh learner through the form; return the email."""
     email = f"learner-{uuid.uuid4().hex[:8]}@example.org"
     page.goto("/auth/signup")
+    assert_accessible(page, "the sign-up page")
     page.get_by_label("Name shown to you").fill("Grace")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password again").fill(PASSWORD)
     page.get_by_role("button", name="Sign up").click()
-    page.wait_for_url("**/")
+    expect(page).to_have_url(re.compile(r"/$"))
     return email
 
 
@@ -56,29 +73,26 @@ def stored_attempts(live_server, email: str) -> list[tuple]:
 def test_fail_then_fix_then_pass_is_recorded(page, live_server, exercise):
     email = sign_up(page)
     page.goto(f"/exercises/{EXERCISE_ID}")
-    page.wait_for_selector(READY, timeout=90_000)
+    wait_until_ready(page)
     assert page.evaluate("() => crossOriginIsolated") is True
     page.screenshot(path=str(ARTIFACTS / "exercise-before-check.png"))
 
     wrong = exercise.wrong[0]
     replace_code(page, wrong.files["shipping.py"])
     page.keyboard.press("Control+Enter")  # the keyboard shortcut checks
-    page.wait_for_selector(".verdict-failed, .verdict-error", timeout=60_000)
-    failing = page.locator(".test-failed, .test-error").first
-    assert wrong.expect.lower() in (page.inner_text("#results")).lower()
-    assert failing.is_visible()
+    expect_verdict(page, FAILED)
+    expect(page.locator(".test-failed, .test-error").first).to_be_visible()
+    expect(page.locator("#results")).to_contain_text(re.compile(re.escape(wrong.expect), re.I))
     page.screenshot(path=str(ARTIFACTS / "exercise-after-failed-check.png"))
 
     replace_code(page, exercise.solution["shipping.py"])
     page.get_by_role("button", name="Check").click()
-    page.wait_for_selector(".verdict-passed", timeout=60_000)
-    assert "tests passed" in page.inner_text("#verdict-summary")
-    page.wait_for_function(
-        "() => document.querySelectorAll('#attempt-rows tr:not(.pending)').length >= 2"
-    )
+    expect_verdict(page, "passed")
+    expect(page.locator("#verdict-summary")).to_contain_text("tests passed")
+    expect(page.locator("#attempt-rows tr:not(.pending)")).to_have_count(2)
     rows = page.locator("#attempt-rows tr")
-    assert rows.count() == 2
-    assert "passed" in rows.nth(0).inner_text() and "failed" in rows.nth(1).inner_text()
+    expect(rows.nth(0)).to_contain_text("passed")
+    expect(rows.nth(1)).to_contain_text("failed")
     page.screenshot(path=str(ARTIFACTS / "exercise-after-passing-check.png"))
 
     attempts = stored_attempts(live_server, email)
@@ -89,9 +103,10 @@ def test_fail_then_fix_then_pass_is_recorded(page, live_server, exercise):
     # The attempts list survives a reload and reopens old code.
     page.reload()
     page.locator("#attempt-rows tr").nth(1).get_by_role("button", name="Open code").click()
-    page.wait_for_function(
-        "(code) => window.frictionLab.editor.files()['shipping.py'] === code",
-        arg=wrong.files["shipping.py"],
+    expect(page.locator("#status-line")).to_contain_text("Loaded the code of that attempt")
+    assert (
+        page.evaluate("() => window.frictionLab.editor.files()['shipping.py']")
+        == (wrong.files["shipping.py"])
     )
     assert page.foreign_requests == []
     assert page.page_errors == []
@@ -100,35 +115,33 @@ def test_fail_then_fix_then_pass_is_recorded(page, live_server, exercise):
 def test_an_endless_loop_is_stopped_and_python_keeps_working(page, live_server, exercise):
     sign_up(page)
     page.goto(f"/exercises/{EXERCISE_ID}")
-    page.wait_for_selector(READY, timeout=90_000)
+    wait_until_ready(page)
     replace_code(page, "while True:\n    pass\n")
     page.get_by_role("button", name="Check").click()
-    page.wait_for_selector(".verdict-timeout", timeout=60_000)
+    expect_verdict(page, "timeout")
     limit = exercise.time_limit_ms / 1000
-    assert f"Stopped after {limit:g} s" in page.inner_text("#verdict-summary")
-    assert "infinite loop" in page.inner_text("#verdict-summary")
+    expect(page.locator("#verdict-summary")).to_contain_text(f"Stopped after {limit:g} s")
+    expect(page.locator("#verdict-summary")).to_contain_text("infinite loop")
     page.screenshot(path=str(ARTIFACTS / "exercise-timeout.png"))
     replace_code(page, exercise.solution["shipping.py"])
     page.get_by_role("button", name="Check").click()
-    page.wait_for_selector(".verdict-passed", timeout=60_000)
+    expect_verdict(page, "passed")
     assert page.foreign_requests == []
 
 
 def test_attempts_made_offline_are_sent_once_when_back(page, live_server, exercise):
     email = sign_up(page)
     page.goto(f"/exercises/{EXERCISE_ID}")
-    page.wait_for_selector(READY, timeout=90_000)
+    wait_until_ready(page)
     page.context.set_offline(True)
     replace_code(page, exercise.solution["shipping.py"])
     page.get_by_role("button", name="Check").click()
-    page.wait_for_selector(".verdict-passed", timeout=60_000)
-    page.wait_for_function(
-        "() => document.getElementById('queue-status').textContent.includes('waiting')"
-    )
+    expect_verdict(page, "passed")
+    expect(page.locator("#queue-status")).to_contain_text("waiting")
     assert stored_attempts(live_server, email) == []
     page.context.set_offline(False)
     page.evaluate("() => window.frictionLab.queue.flush()")
-    page.wait_for_function("() => document.getElementById('queue-status').textContent === ''")
+    expect(page.locator("#queue-status")).to_have_text("")
     page.evaluate(
         "() => window.frictionLab.queue.flush()"
     )  # a second flush must not store it twice
@@ -139,48 +152,47 @@ def test_unsaved_code_survives_a_reload_and_an_early_check_waits(page, live_serv
     sign_up(page)
     page.goto(f"/exercises/{EXERCISE_ID}")
     replace_code(page, "# my half-finished idea\n")
-    page.wait_for_timeout(500)  # the draft is saved a moment after typing stops
+    # The draft is saved a moment after typing stops: wait for it, not for a fixed time.
+    page.wait_for_function(
+        "(key) => (localStorage.getItem(key) || '').includes('my half-finished idea')",
+        arg=f"friction:draft:{EXERCISE_ID}",
+    )
     # Python restores in about a second on a repeat visit: hold its start back until the learner
     # has pressed Check, so "before Python is ready" really is before.
     held = []
     page.route("**/runtime.json", lambda route: held.append(route))
     page.reload()
-    assert "my half-finished idea" in page.locator(".cm-content").inner_text()
-    assert "Restored your unsaved code" in page.inner_text("#draft-note")
+    expect(page.locator(".cm-content")).to_contain_text("my half-finished idea")
+    expect(page.locator("#draft-note")).to_contain_text("Restored your unsaved code")
     # Pressing Check before Python is ready is not an error: it waits, and says so.
     page.locator(".cm-content").click()
     page.keyboard.press("Control+Enter")
-    page.wait_for_function(
-        "() => document.getElementById('status-line').textContent.includes('Waiting for Python')"
-    )
+    expect(page.locator("#status-line")).to_contain_text("Waiting for Python")
     page.wait_for_function("() => true")  # let the held request reach the handler
     assert held, "the worker never asked for runtime.json"
     for route in held:
         route.continue_()
     page.unroute("**/runtime.json")
-    page.wait_for_selector(".verdict-failed, .verdict-error", timeout=90_000)
+    expect_verdict(page, FAILED)
 
 
 def test_stop_button_and_code_that_swallows_the_interrupt(page, live_server, exercise):
     sign_up(page)
     page.goto(f"/exercises/{EXERCISE_ID}")
-    page.wait_for_selector(READY, timeout=90_000)
+    wait_until_ready(page)
     # Stop: the learner ends a slow run themselves.
     replace_code(page, "while True:\n    pass\n")
     page.get_by_role("button", name="Check").click()
-    page.wait_for_function(
-        "() => document.getElementById('status-line').textContent.includes('Running the tests')"
-    )
-    page.wait_for_timeout(300)
+    expect(page.locator("#status-line")).to_contain_text("Running the tests")
     page.get_by_role("button", name="Stop").click()
-    page.wait_for_selector(".verdict-timeout", timeout=10_000)
-    assert "Stopped by you" in page.inner_text("#verdict-summary")
+    expect_verdict(page, "timeout")
+    expect(page.locator("#verdict-summary")).to_contain_text("Stopped by you")
     # Code that catches KeyboardInterrupt cannot be interrupted: the worker is replaced instead.
     stubborn = "while True:\n    try:\n        while True:\n            pass\n"
     replace_code(page, stubborn + "    except BaseException:\n        pass\n")
     page.get_by_role("button", name="Check").click()
-    page.wait_for_selector(".verdict-timeout", timeout=90_000)
-    assert "probably an infinite loop" in page.inner_text("#verdict-summary")
+    expect_verdict(page, "timeout")
+    expect(page.locator("#verdict-summary")).to_contain_text("probably an infinite loop")
     stats = page.evaluate("() => window.frictionLab.runner.stats")
     # Interrupt first, then replace the worker (on a very busy machine the Stop may need that too).
     assert stats["interrupted"] >= 2 and stats["replaced"] >= 1
@@ -189,4 +201,4 @@ def test_stop_button_and_code_that_swallows_the_interrupt(page, live_server, exe
     replace_code(page, exercise.solution["shipping.py"])
     page.get_by_role("button", name="Check").click()
     page.get_by_role("button", name="Skip and check").click()
-    page.wait_for_selector(".verdict-passed", timeout=90_000)
+    expect_verdict(page, "passed")

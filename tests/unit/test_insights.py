@@ -329,3 +329,40 @@ def test_time_ticks_are_round_and_few():
 def test_esc_drops_control_characters_and_shortens():
     assert esc("a\x00b<", limit=None) == "ab&lt;"
     assert esc("x" * 10, limit=5) == "xxxx…"
+
+
+def chart_labels(svg: str) -> list[tuple[float, float, str]]:
+    """(x, y, text) of every centred label in a chart."""
+    root = ET.fromstring(svg)
+    return [
+        (float(t.get("x")), float(t.get("y")), t.text)
+        for t in root.iter(f"{SVG}text")
+        if t.get("text-anchor") == "middle"
+    ]
+
+
+def test_progress_svg_axis_fits_a_short_session_in_minutes():
+    # 25 minutes of practice: the axis spans those minutes, not most of a day.
+    start = datetime(2026, 11, 27, 10, 3, tzinfo=UTC)
+    solves = [SolvePoint(start + timedelta(minutes=m), f"e{m}", 2 + m % 3) for m in (0, 11, 25)]
+    eqs = [EqPoint(start + timedelta(minutes=20), "e11", 0.4, 5)]
+    svg = str(progress_svg(solves, eqs, {}))
+    axis = [text for _, y, text in chart_labels(svg) if y == 340]  # BOTTOM_PANEL[1] + 20
+    assert axis[0] == "27 Nov 10:05" and all(len(label) == 5 for label in axis[1:])
+    times = [datetime.strptime(f"27 Nov 2026 {label[-5:]}", "%d %b %Y %H:%M") for label in axis]
+    assert times[-1] - times[0] <= timedelta(minutes=30)
+    assert len(axis) >= 3
+
+
+def test_progress_svg_labels_never_overlap():
+    # Many solves a few seconds apart, plus a day change on the axis: no two labels collide.
+    start = datetime(2026, 11, 27, 23, 40, tzinfo=UTC)
+    solves = [
+        SolvePoint(start + timedelta(seconds=20 * i), f"e{i}", 3 + (i % 2)) for i in range(12)
+    ] + [SolvePoint(start + timedelta(hours=1), "late", 4)]
+    labels = chart_labels(str(progress_svg(solves, [], {})))
+    boxes = [(x - 3.4 * len(t), y - 12, x + 3.4 * len(t), y + 3) for x, y, t in labels]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
+    assert "28 Nov 00:00" in [t for _, _, t in labels]  # the new day is named on the axis

@@ -27,3 +27,10 @@ def test_prompt_drops_a_first_heading_that_repeats_the_title():
     assert "Add two numbers" not in html
     assert "<code>add</code>" in html
     assert "<h2>Other</h2>" in render_prompt("# Other\n\ntext", "Add two numbers")
+
+
+def test_prompt_headings_follow_the_page_title_without_skipping_a_level():
+    # "# Title" is dropped and "## Part" follows: it must be an <h2> under the page's <h1>
+    # (an <h3> there skips a level, which screen-reader users navigate by).
+    html = render_prompt("# Strategy\n\nIntro.\n\n## What to build\n\n### Details\n", "Strategy")
+    assert "<h2>What to build</h2>" in html and "<h3>Details</h3>" in html
