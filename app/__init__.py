@@ -34,7 +34,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .extensions import limiter
     from .extensions import login_manager
     from .extensions import migrate
+    from .extensions import private_sqlite_file
 
+    private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

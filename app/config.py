@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +49,7 @@ def normalise_database_url(url: str) -> str:
 
 def load_config(instance_path: Path) -> dict[str, object]:
     """Build the Flask config mapping from the environment."""
+    secure_cookies = os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes")
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'friction.db'}"
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY") or dev_secret_key(instance_path),
@@ -67,8 +69,11 @@ def load_config(instance_path: Path) -> dict[str, object]:
         # later must not be refused for an expired token.
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "").lower()
-        in ("1", "true", "yes"),
+        "SESSION_COOKIE_SECURE": secure_cookies,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        # "Keep me signed in" on a school laptop: two weeks, not Flask-Login's default year.
+        "REMEMBER_COOKIE_DURATION": timedelta(days=env_int("REMEMBER_DAYS", 14)),
         "ANTHROPIC_API_KEY": os.environ.get("ANTHROPIC_API_KEY", ""),
     }

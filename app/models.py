@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import UTC
 from datetime import datetime
 from typing import Any
@@ -40,6 +41,11 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def new_session_token() -> str:
+    """A fresh random secret that names one user in session and remember cookies."""
+    return secrets.token_urlsafe(32)
+
+
 class Role(enum.StrEnum):
     """What a user may do."""
 
@@ -57,8 +63,20 @@ class User(UserMixin, db.Model):
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(255))
     role: so.Mapped[str] = so.mapped_column(sa.String(20), default=Role.LEARNER.value)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    # What session and remember cookies hold instead of the id (Flask-Login's alternative id):
+    # it is replaced at logout and password change, so every earlier cookie stops working, and
+    # a cookie can never open another account (ids are never reused either: AUTOINCREMENT).
+    session_token: so.Mapped[str] = so.mapped_column(
+        sa.String(64), unique=True, default=new_session_token
+    )
 
     attempts: so.WriteOnlyMapped[Attempt] = so.relationship(back_populates="user")
+
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    def get_id(self) -> str:
+        """The per-user secret Flask-Login stores in cookies (never the reusable row id)."""
+        return self.session_token
 
     @property
     def is_instructor(self) -> bool:

@@ -100,6 +100,12 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Batch migrations copy and drop tables: with foreign keys enforced, dropping the old
+            # `user` table would cascade-delete every learner's rows (Alembic's advice: turn them
+            # off for the migration; this must run outside a transaction).
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # end the autobegun transaction, or Alembic would not commit
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -108,6 +114,9 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 if context.is_offline_mode():

@@ -23,6 +23,7 @@ from .forms import LoginForm
 from .forms import SignupForm
 from .services import authenticate
 from .services import create_user
+from .services import end_sessions
 from .services import load_user
 
 login_manager.user_loader(load_user)
@@ -93,7 +94,12 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Sign out (a POST with CSRF, so a link elsewhere cannot log you out)."""
+    """Sign out (a POST with CSRF, so a link elsewhere cannot log you out).
+
+    The session secret is replaced, so this and every other session or remember cookie of the
+    account stops working (a copied cookie is worthless after logout)."""
+    if current_user.is_authenticated:
+        end_sessions(current_user.id)
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))

@@ -11,6 +11,7 @@ from ..errors import Invalid
 from ..extensions import db
 from ..models import Role
 from ..models import User
+from ..models import new_session_token
 
 # Checked against when the email is unknown, so a wrong email takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -48,6 +49,26 @@ def authenticate(email: str, password: str) -> User | None:
     return user if check_password_hash(user.password_hash, password) else None
 
 
-def load_user(user_id: str) -> User | None:
-    """Load the signed-in user for Flask-Login."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_token: str) -> User | None:
+    """Load the signed-in user for Flask-Login from the per-user secret its cookie holds."""
+    if not session_token or len(session_token) > 64:
+        return None
+    return db.session.scalar(sa.select(User).where(User.session_token == session_token))
+
+
+def end_sessions(user_id: int) -> None:
+    """Replace the user's session secret: every session and remember cookie issued so far dies."""
+    db.session.execute(
+        sa.update(User).where(User.id == user_id).values(session_token=new_session_token())
+    )
+    db.session.commit()
+
+
+def set_password(user_id: int, password: str) -> None:
+    """Change a password; sessions opened with the old one end (a new login is needed)."""
+    db.session.execute(
+        sa.update(User)
+        .where(User.id == user_id)
+        .values(password_hash=generate_password_hash(password), session_token=new_session_token())
+    )
+    db.session.commit()

@@ -168,6 +168,7 @@ def two_tracks(app, client, auth):
     uid = user_id(app, "learner@example.org")
     with app.app_context():
         db.session.add(Exercise(id="other-ex", track="other", title="Other thing", version="v1"))
+        db.session.flush()  # foreign keys are enforced: the exercise row must exist first
         now = datetime.now(UTC)
         db.session.add(
             Attempt(
@@ -231,6 +232,7 @@ def test_summary_and_streak_on_hand_built_rows(app, client, auth):
     with app.app_context():
         db.session.add(Exercise(id="ex-a", track="t", title="A", version="v"))
         db.session.add(Exercise(id="ex-b", track="t", title="B", version="v"))
+        db.session.flush()  # foreign keys are enforced: the exercise rows must exist first
 
         def check(exercise_id: str, at: datetime, passed: bool, failure: str | None = None):
             db.session.add(
@@ -318,6 +320,7 @@ def test_csv_export_is_a_zip_of_one_csv_per_table_with_exactly_my_rows(app, clie
         "account.csv",
         "attempts.csv",
         "friction_events.csv",
+        "hint_events.csv",
         "journal_entries.csv",
         "study_sessions.csv",
     ]
