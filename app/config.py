@@ -47,6 +47,16 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+RECHECK_MODES = ("thread", "worker", "off")
+
+
+def recheck_mode(value: str) -> str:
+    """thread | worker | off, with a clear error for anything else."""
+    if value not in RECHECK_MODES:
+        raise SystemExit(f"RECHECK_MODE must be one of {', '.join(RECHECK_MODES)}, not {value!r}")
+    return value
+
+
 def load_config(instance_path: Path) -> dict[str, object]:
     """Build the Flask config mapping from the environment."""
     secure_cookies = os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes")
@@ -76,4 +86,10 @@ def load_config(instance_path: Path) -> dict[str, object]:
         # "Keep me signed in" on a school laptop: two weeks, not Flask-Login's default year.
         "REMEMBER_COOKIE_DURATION": timedelta(days=env_int("REMEMBER_DAYS", 14)),
         "ANTHROPIC_API_KEY": os.environ.get("ANTHROPIC_API_KEY", ""),
+        # Server-side re-check of claimed passes (app/recheck): who works the queue, how many
+        # warm interpreters, how long a claim holds, how long the reference waits for a verdict.
+        "RECHECK_MODE": recheck_mode(os.environ.get("RECHECK_MODE") or "thread"),
+        "RECHECK_POOL": env_int("RECHECK_POOL", 1),
+        "RECHECK_LEASE_S": env_int("RECHECK_LEASE_S", 300),
+        "RECHECK_WAIT_S": env_int("RECHECK_WAIT_S", 60),
     }

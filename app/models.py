@@ -128,6 +128,9 @@ class Attempt(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     # Set when a server-side re-check in a sandbox confirms the browser's verdict.
     verified: so.Mapped[bool] = so.mapped_column(default=False)
+    # A pass the browser claims is provisional until the server re-runs the grader on the stored
+    # files (Verification); None for runs and for checks that did not pass (nothing to confirm).
+    verification: so.Mapped[str | None] = so.mapped_column(sa.String(10))
     session_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("study_session.id", ondelete="SET NULL")
     )
@@ -241,3 +244,49 @@ class HintEvent(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (sa.Index("ix_hint_event_user_exercise", "user_id", "exercise_id"),)
+
+
+class Verification(enum.StrEnum):
+    """Where the server's re-check of a claimed pass stands."""
+
+    PENDING = "pending"  # queued or running
+    VERIFIED = "verified"  # the server's grader passed the stored files too
+    MISMATCH = "mismatch"  # it did not: the browser's verdict is not believed
+    UNCHECKED = "unchecked"  # the sandbox could not decide (it kept failing): not counted
+
+
+class JobState(enum.StrEnum):
+    """A re-check job's place in the queue."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class RecheckJob(db.Model):
+    """A claimed pass waiting for (or given) the server's re-check: the queue lives here, so it
+    survives a restart, and any number of worker processes can share it."""
+
+    __tablename__ = "recheck_job"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    attempt_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("attempt.id", ondelete="CASCADE"), unique=True
+    )
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), index=True
+    )
+    state: so.Mapped[str] = so.mapped_column(sa.String(10), default=JobState.QUEUED.value)
+    tries: so.Mapped[int] = so.mapped_column(default=0)
+    # A worker's claim; one older than the lease is taken to belong to a worker that died.
+    claimed_by: so.Mapped[str | None] = so.mapped_column(sa.String(80))
+    claimed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    finished_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    server_status: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+    server_tests_passed: so.Mapped[int | None] = so.mapped_column()
+    server_tests_total: so.Mapped[int | None] = so.mapped_column()
+    error: so.Mapped[str | None] = so.mapped_column(sa.String(500))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (sa.Index("ix_recheck_job_state_id", "state", "id"),)

@@ -71,6 +71,8 @@ KNOWN = {
                       "study session", "study sessions"),
     "hint_event": ("hint_events", "the hints you asked for and where you said you were stuck",
                    "hint asked for", "hints asked for"),
+    "recheck_job": ("server_rechecks", "the server's re-runs of the tests on your passing checks",
+                    "server re-check", "server re-checks"),
 }
 
 

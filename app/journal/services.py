@@ -57,7 +57,11 @@ def record_entry(user_id: int, data: EntryIn, catalog: Catalog) -> JournalEntry:
         if attempt is None or attempt.user_id != user_id:
             raise NotFound("There is no such attempt among yours.")
         attempt_pk = attempt.id
-    if data.kind == "after_success" and exercise and not has_passed(user_id, exercise.id):
+    if (
+        data.kind == "after_success"
+        and exercise
+        and not has_passed(user_id, exercise.id, pending_counts=True)
+    ):
         raise NotAllowed("A success reflection comes after a passing check.")
     now = utcnow()
     if exercise is not None:

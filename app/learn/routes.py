@@ -13,6 +13,7 @@ from flask_login import login_required
 from ..api import parse_json
 from ..catalog import get_catalog
 from ..friction import rules as friction_rules
+from ..recheck.worker import notify as notify_recheck
 from ..rendering import render_prompt
 from ..runtime.services import runtime_info
 from . import bp
@@ -91,6 +92,8 @@ def post_attempt():
     attempt, created = record_attempt(
         current_user.id, data, get_catalog(), current_app.config["MAX_ATTEMPT_FILE_BYTES"]
     )
+    if created and attempt.verification:
+        notify_recheck(current_app)
     return jsonify(attempt=attempt_summary(attempt), created=created), 201 if created else 200
 
 

@@ -22,6 +22,7 @@ from ..models import utcnow
 from ..practice.services import gate_for_check
 from ..practice.services import log_event
 from ..practice.services import touch_session
+from ..recheck.services import enqueue
 from .schemas import AttemptIn
 from .schemas import client_time_is_sane
 
@@ -88,6 +89,10 @@ def record_attempt(
     )
     try:
         db.session.add(attempt)
+        if attempt.passed:
+            # The browser's verdict is the learner's to forge: the pass stays provisional until
+            # the server re-runs the grader on these files (same transaction: never lost).
+            enqueue(attempt)
         if gate:
             db.session.flush()
             log_event(user_id, exercise.id, gate, Action.FLAGGED, {"code_hash": hashed}, attempt.id)
@@ -144,6 +149,8 @@ def attempt_summary(attempt: Attempt) -> dict[str, Any]:
         "client_time": attempt.client_created_at.isoformat(),
         "duration_ms": attempt.duration_ms,
         "gate": attempt.gate,
+        # None, "pending", "verified", "mismatch" or "unchecked" (see app/recheck).
+        "verification": attempt.verification,
     }
 
 
@@ -156,12 +163,12 @@ class Progress:
 
 
 def progress_by_exercise(user_id: int) -> dict[str, Progress]:
-    """Count checks and whether each exercise was solved, for the track pages."""
+    """Count checks and whether each exercise was solved (a pass the server verified)."""
     rows = db.session.execute(
         sa.select(
             Attempt.exercise_id,
             sa.func.count(Attempt.id),
-            sa.func.max(sa.case((Attempt.passed, 1), else_=0)),
+            sa.func.max(sa.case((sa.and_(Attempt.passed, Attempt.verified), 1), else_=0)),
         )
         .where(Attempt.user_id == user_id, Attempt.kind == "check")
         .group_by(Attempt.exercise_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask import jsonify
 from flask import request
 from flask_login import current_user
@@ -19,6 +20,7 @@ from .services import hint_state
 from .services import record_event
 from .services import reference_for
 from .services import take_hint
+from .services import wait_for_verdict
 
 
 def exercise_or_404(exercise_id: str):
@@ -52,8 +54,11 @@ def post_event():
 @bp.get("/api/exercises/<exercise_id>/reference")
 @login_required
 def reference(exercise_id: str):
-    """The reference solution, after a pass only (F8)."""
-    return jsonify(reference_for(current_user.id, exercise_or_404(exercise_id)))
+    """The reference solution, after a pass the server verified (F8); waits a little while the
+    re-check of a fresh pass is still running."""
+    exercise = exercise_or_404(exercise_id)
+    wait_for_verdict(current_user.id, exercise.id, current_app.config["RECHECK_WAIT_S"])
+    return jsonify(reference_for(current_user.id, exercise))
 
 
 def hints_payload(exercise, now) -> dict:

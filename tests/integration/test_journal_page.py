@@ -25,6 +25,7 @@ from app.models import JournalEntry
 from app.models import StudySession
 from app.models import User
 from tests.conftest import PASSWORD
+from tests.conftest import RIGHT_ADDER
 from tests.integration.test_attempts import attempt
 from tests.integration.test_attempts import verdict
 
@@ -34,7 +35,7 @@ B_WORDS = "Bob-private: my loop never ends"
 
 
 def passing():
-    return attempt(verdict=verdict(status="passed", passed=2, total=2))
+    return attempt(files=RIGHT_ADDER, verdict=verdict(status="passed", passed=2, total=2))
 
 
 def reflection(words: str) -> dict:
@@ -322,6 +323,7 @@ def test_csv_export_is_a_zip_of_one_csv_per_table_with_exactly_my_rows(app, clie
         "friction_events.csv",
         "hint_events.csv",
         "journal_entries.csv",
+        "server_rechecks.csv",
         "study_sessions.csv",
     ]
 
