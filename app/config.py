@@ -73,7 +73,19 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "MAX_CONTENT_LENGTH": env_int("MAX_REQUEST_BYTES", 512 * 1024),
         "MAX_ATTEMPT_FILE_BYTES": env_int("MAX_ATTEMPT_FILE_BYTES", 100 * 1024),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
-        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        # Failed logins only, per client address (a school NAT or a proxy shares one: keep it
+        # roomy) and per account (what stops guessing one learner's password from many places).
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "30 per minute;300 per hour"),
+        "LOGIN_ACCOUNT_RATE_LIMIT": os.environ.get(
+            "LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute;20 per hour"
+        ),
+        # Sign-ups per address (a class signs up at once), and those that hit a taken email.
+        "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "60 per hour"),
+        "SIGNUP_TAKEN_RATE_LIMIT": os.environ.get("SIGNUP_TAKEN_RATE_LIMIT", "5 per hour"),
+        # What one account may write: requests per hour, and bytes per day (attempts, journal,
+        # friction events, hints), so one account cannot fill the disk.
+        "ACCOUNT_WRITE_LIMIT": os.environ.get("ACCOUNT_WRITE_LIMIT", "2000 per hour"),
+        "ACCOUNT_BYTES_PER_DAY": env_int("ACCOUNT_BYTES_PER_DAY", 50 * 1024 * 1024),
         "RATELIMIT_HEADERS_ENABLED": True,
         # The CSRF token lives as long as the session: a queued offline attempt sent hours
         # later must not be refused for an expired token.

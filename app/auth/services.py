@@ -13,6 +13,10 @@ from ..models import Role
 from ..models import User
 from ..models import new_session_token
 
+# zxcvbn's scores run 0-4; below 2 the password is in (or close to) the common and breached
+# password lists it ships (offline: nothing is sent anywhere), or is guessable from the email.
+MIN_PASSWORD_SCORE = 2
+
 # Checked against when the email is unknown, so a wrong email takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
@@ -22,13 +26,41 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+class WeakPassword(Invalid):
+    """The password is common, breached or guessable; the message says why."""
+
+
+def password_problem(password: str, *related: str) -> str | None:
+    """Why a password is too easy to guess (common or breached lists, the email or name), or
+    None when it is fine."""
+    from zxcvbn import zxcvbn
+
+    # zxcvbn is slow on very long input and gains nothing past a few dozen characters.
+    result = zxcvbn(password[:100], user_inputs=[r for r in related if r])
+    if result["score"] >= MIN_PASSWORD_SCORE:
+        return None
+    warning = result["feedback"].get("warning") or "This password is too easy to guess."
+    return f"{warning.rstrip('.')}. A few unrelated words work well."
+
+
+def check_password(password: str, *related: str) -> None:
+    """Raise WeakPassword if the password is common, breached or guessable."""
+    problem = password_problem(password, *related)
+    if problem:
+        raise WeakPassword(problem)
+
+
 def create_user(email: str, password: str, display_name: str, role: str = Role.LEARNER) -> User:
-    """Create an account with a hashed password; refuse a taken email or unknown role."""
+    """Create an account with a hashed password; refuse a taken email, a weak password or an
+    unknown role."""
     if role not in {r.value for r in Role}:
         raise Invalid(f"role must be one of {', '.join(r.value for r in Role)}")
     email = normalise_email(email)
+    check_password(password, email, email.split("@")[0], display_name)
     if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
-        raise Conflict("An account with this email already exists. Log in instead.")
+        # Worded so it does not confirm more than it must; sign-ups that hit a taken email are
+        # limited per address (SIGNUP_TAKEN_RATE_LIMIT), so the list cannot be walked.
+        raise Conflict("This email cannot be used for a new account. If it is yours, log in.")
     user = User(
         email=email,
         display_name=display_name.strip() or email.split("@")[0],
@@ -65,7 +97,10 @@ def end_sessions(user_id: int) -> None:
 
 
 def set_password(user_id: int, password: str) -> None:
-    """Change a password; sessions opened with the old one end (a new login is needed)."""
+    """Change a password (refused if weak); sessions opened with the old one end."""
+    user = db.session.get(User, user_id)
+    if user is not None:
+        check_password(password, user.email, user.display_name)
     db.session.execute(
         sa.update(User)
         .where(User.id == user_id)

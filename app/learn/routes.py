@@ -10,10 +10,13 @@ from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
 
+from ..api import account_bytes
+from ..api import account_writes
 from ..api import parse_json
 from ..catalog import get_catalog
 from ..friction import rules as friction_rules
 from ..recheck.worker import notify as notify_recheck
+from ..recheck.worker import warm_up as warm_up_recheck
 from ..rendering import render_prompt
 from ..runtime.services import runtime_info
 from . import bp
@@ -59,6 +62,7 @@ def exercise(exercise_id: str):
     if ex is None:
         abort(404)
     runtime = runtime_info(current_app.config["RUNTIME_DIR"])
+    warm_up_recheck(current_app)
     page_data = {
         "exercise": ex.browser_payload(),
         "runtime": {
@@ -85,6 +89,8 @@ def exercise(exercise_id: str):
 
 
 @bp.post("/api/attempts")
+@account_writes
+@account_bytes
 @login_required
 def post_attempt():
     """Store a Run or Check posted by the page; a repeated id is the same attempt (200)."""

@@ -8,6 +8,8 @@ from flask import request
 from flask_login import current_user
 from flask_login import login_required
 
+from ..api import account_bytes
+from ..api import account_writes
 from ..api import parse_json
 from ..catalog import get_catalog
 from ..errors import Invalid
@@ -32,6 +34,8 @@ def exercise_or_404(exercise_id: str):
 
 
 @bp.post("/api/exercises/<exercise_id>/friction")
+@account_writes
+@account_bytes
 @login_required
 def friction(exercise_id: str):
     """What applies before the next check of these files (gates, break, re-entry); logs firings."""
@@ -44,6 +48,8 @@ def friction(exercise_id: str):
 
 
 @bp.post("/api/friction-events")
+@account_writes
+@account_bytes
 @login_required
 def post_event():
     """Store the learner's response to a card (break taken, kept going, ...)."""
@@ -92,6 +98,8 @@ def hints(exercise_id: str):
 
 
 @bp.post("/api/exercises/<exercise_id>/hints")
+@account_writes
+@account_bytes
 @login_required
 def ask_hint(exercise_id: str):
     """Reveal the next hint level when effort has unlocked it."""

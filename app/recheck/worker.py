@@ -149,6 +149,11 @@ class Background:
 
     def notify(self, app: Flask) -> None:
         """A job was queued: start the worker if it is not running, and wake it."""
+        self.warm(app)
+        self.wake.set()
+
+    def warm(self, app: Flask) -> None:
+        """Start the worker (its interpreters load in the background) if it is not running."""
         with self.lock:
             if not self.started:
                 self.started = True
@@ -157,12 +162,25 @@ class Background:
                     args=(app, app.config["RECHECK_POOL"], self.stop, self.wake),
                     name="recheck", daemon=True,
                 ).start()
-        self.wake.set()
+
+
+def background(app: Flask) -> Background | None:
+    """This process's in-process worker (only RECHECK_MODE=thread has one)."""
+    if app.config.get("RECHECK_MODE") != "thread":
+        return None
+    return app.extensions.setdefault("recheck", Background())
 
 
 def notify(app: Flask) -> None:
-    """Tell this process's worker that a job is queued (only RECHECK_MODE=thread has one)."""
-    if app.config.get("RECHECK_MODE") != "thread":
-        return
-    background = app.extensions.setdefault("recheck", Background())
-    background.notify(app)
+    """Tell this process's worker that a job is queued."""
+    worker = background(app)
+    if worker is not None:
+        worker.notify(app)
+
+
+def warm_up(app: Flask) -> None:
+    """A learner opened an exercise: load the interpreters now, so a pass is confirmed in
+    moments instead of after Pyodide's start (seconds on a busy server)."""
+    worker = background(app)
+    if worker is not None:
+        worker.warm(app)
