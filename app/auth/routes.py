@@ -134,4 +134,7 @@ def logout():
         end_sessions(current_user.id)
     logout_user()
     flash("You are signed out.", "info")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # Drafts and queued attempts stay in this browser otherwise (a shared school laptop).
+    response.headers["Clear-Site-Data"] = '"storage"'
+    return response

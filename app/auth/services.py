@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
@@ -107,3 +110,10 @@ def set_password(user_id: int, password: str) -> None:
         .values(password_hash=generate_password_hash(password), session_token=new_session_token())
     )
     db.session.commit()
+
+
+def storage_scope(user_id: int, secret_key: str) -> str:
+    """An opaque name for this account's keys in the browser's localStorage: stable across its
+    logins, different for every other account (ids are never reused), not the id itself."""
+    digest = hmac.new(secret_key.encode(), f"storage:{user_id}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:24]

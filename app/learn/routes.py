@@ -13,6 +13,7 @@ from flask_login import login_required
 from ..api import account_bytes
 from ..api import account_writes
 from ..api import parse_json
+from ..auth.services import storage_scope
 from ..catalog import get_catalog
 from ..friction import rules as friction_rules
 from ..recheck.worker import notify as notify_recheck
@@ -75,6 +76,7 @@ def exercise(exercise_id: str):
         "attempts_url": url_for("learn.post_attempt"),
         "attempt_url": url_for("learn.attempt_files", client_id="ATTEMPT_ID"),
         "friction": friction_rules.for_page(),
+        "storage_scope": storage_scope(current_user.id, current_app.config["SECRET_KEY"]),
     }
     attempts = [attempt_summary(a) for a in list_attempts(current_user.id, ex.id)]
     return render_template(

@@ -154,6 +154,8 @@ class Background:
 
     def warm(self, app: Flask) -> None:
         """Start the worker (its interpreters load in the background) if it is not running."""
+        # The thread outlives the request: it needs the app itself, not the current_app proxy.
+        app = getattr(app, "_get_current_object", lambda: app)()
         with self.lock:
             if not self.started:
                 self.started = True

@@ -213,3 +213,25 @@ def test_a_forged_pass_is_caught_through_the_queue(grader, tmp_path):
     from tests.conftest import dispose
 
     dispose(app)
+
+
+def test_in_thread_mode_the_reference_waits_for_the_servers_confirmation(tmp_path):
+    """RECHECK_MODE=thread (a laptop's `flask run`): the web process works the queue itself."""
+    from tests.conftest import dispose
+
+    app = make_app(tmp_path, RECHECK_MODE="thread", RECHECK_WAIT_S=240)
+    try:
+        client = app.test_client()
+        AuthActions(client).signup()
+        assert client.get("/exercises/fixture-add").status_code == 200  # warms the pool
+        passed = browser_verdict(status="passed", passed=2, total=2)
+        response = client.post("/api/attempts", json=attempt(files=RIGHT_ADDER, verdict=passed))
+        assert response.get_json()["attempt"]["verification"] == "pending"
+        reference = client.get("/api/exercises/fixture-add/reference")
+        assert reference.status_code == 200, reference.get_json()
+    finally:
+        worker = app.extensions.get("recheck")
+        if worker is not None:
+            worker.stop.set()
+            worker.wake.set()
+        dispose(app)
