@@ -9,6 +9,7 @@ from datetime import UTC
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from app.account.services import user_tables
@@ -217,13 +218,20 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_escaped(app, client, auth):
     assert all(not t.startswith(("=", "+", "-", "@")) for t in texts)
 
 
+def sqlite_only(app):
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("SQLite settings (PostgreSQL enforces foreign keys and needs no WAL pragma)")
+
+
 def test_sqlite_enforces_foreign_keys_and_uses_wal(app):
+    sqlite_only(app)
     with app.app_context(), db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
 
 
 def test_the_database_file_is_private(app):
+    sqlite_only(app)
     path = Path(db_path(app))
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
 
