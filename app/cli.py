@@ -146,6 +146,14 @@ def recheck_status() -> None:
                          for state in ("queued", "running", "done", "failed")))
 
 
+@recheck_cli.command("retry")
+def recheck_retry() -> None:
+    """Queue again the re-checks the sandbox gave up on (e.g. after enabling user namespaces)."""
+    from .recheck.services import requeue_failed
+
+    click.echo(f"{requeue_failed()} re-check(s) queued again.")
+
+
 @users_cli.command("set-password")
 @click.argument("email")
 @click.password_option(help="Prompted for when not given.")

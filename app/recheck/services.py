@@ -149,3 +149,15 @@ def queue_counts() -> dict[str, int]:
         sa.select(RecheckJob.state, sa.func.count()).group_by(RecheckJob.state)
     )
     return {state: n for state, n in rows}
+
+
+def requeue_failed() -> int:
+    """Queue again every job the sandbox gave up on (after fixing the host); returns how many."""
+    failed = list(
+        db.session.scalars(sa.select(RecheckJob).where(RecheckJob.state == JobState.FAILED))
+    )
+    for job in failed:
+        job.state, job.tries, job.claimed_by, job.claimed_at = JobState.QUEUED, 0, None, None
+        set_outcome(job.attempt_id, Verification.PENDING)
+    db.session.commit()
+    return len(failed)

@@ -169,3 +169,20 @@ def test_a_success_reflection_may_be_written_while_the_pass_is_being_checked(app
     claim_pass(client, RIGHT_ADDER)
     body = {"kind": "after_success", "exercise_id": "fixture-add", "what_worked": "reading"}
     assert client.post("/api/journal", json=body).status_code == 201
+
+
+def test_given_up_rechecks_can_be_queued_again_from_the_cli(app, client, learner, runner):
+    claim_pass(client, RIGHT_ADDER)
+
+    def broken_sandbox(job, time_limit_ms):
+        raise RuntimeError("node-sandbox: cannot make a network namespace")
+
+    with app.app_context():
+        while work_once(broken_sandbox):
+            pass
+    assert stored(app) == (True, False, "unchecked")
+    assert "failed: 1" in runner.invoke(args=["recheck", "status"]).output
+    assert "1 re-check(s) queued again" in runner.invoke(args=["recheck", "retry"]).output
+    assert stored(app) == (True, False, "pending")
+    assert confirm_passes(app) == 1
+    assert stored(app) == (True, True, "verified")
