@@ -25,6 +25,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from .api import StrictJSONProvider
+
+    app.json = StrictJSONProvider(app)
     app.config.update(load_config(Path(app.instance_path)))
     if test_config:
         app.config.update(test_config)
@@ -42,12 +45,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .extensions import limiter
     from .extensions import login_manager
     from .extensions import migrate
+    from .extensions import private_sqlite_file
 
     if app.config["RATELIMIT_STORAGE_URI"].startswith(rate_limits.SCHEME + "://"):
         app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {})
         app.config["RATELIMIT_STORAGE_OPTIONS"].setdefault(
             "url", app.config["SQLALCHEMY_DATABASE_URI"]
         )
+    private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

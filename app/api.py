@@ -2,11 +2,73 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
+from flask import current_app
 from flask import request
+from flask.json.provider import DefaultJSONProvider
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
 from pydantic import BaseModel
 from pydantic import ValidationError
 
 from .errors import Invalid
+from .extensions import limiter
+
+# Deeper than any body the pages send (an attempt is 4 levels deep); Python's parser would hit
+# its recursion limit (a 500) on a few thousand levels.
+MAX_JSON_DEPTH = 32
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def check_depth(text: str, limit: int = MAX_JSON_DEPTH) -> None:
+    """Refuse JSON nested deeper than `limit`, before parsing it."""
+    if text.count("[") + text.count("{") <= limit:
+        return  # cannot be deeper than that: the common case, checked in C
+    depth = 0
+    for bracket in _BRACKETS.findall(_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        if depth > limit:
+            raise Invalid(f"The JSON body is nested more than {limit} levels deep.")
+
+
+def check_text(value: Any, where: str = "body") -> None:
+    """Refuse strings that are not valid Unicode (a lone surrogate such as "\\ud800" cannot be
+    stored as UTF-8, and would break that learner's exports later)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise Invalid(
+                f"{where} holds text that is not valid Unicode (a lone surrogate such as "
+                "\\ud800). Send UTF-8 text."
+            ) from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_text(key, where)
+            check_text(item, f"{where}.{key}" if isinstance(key, str) and len(where) < 200
+                       else where)
+    elif isinstance(value, list):
+        for item in value:
+            check_text(item, where)
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    """JSON bodies are checked at the edge: bounded depth, valid UTF-8, no lone surrogates."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        """Parse a request body, refusing what would crash or poison what is stored."""
+        if isinstance(s, bytes):
+            try:
+                s = s.decode("utf-8")
+            except UnicodeDecodeError:
+                raise Invalid("The JSON body is not valid UTF-8.") from None
+        check_depth(s)
+        data = super().loads(s, **kwargs)
+        check_text(data)
+        return data
 
 
 def parse_json[M: BaseModel](
@@ -24,3 +86,29 @@ def parse_json[M: BaseModel](
             for err in exc.errors()[:5]
         )
         raise Invalid(f"{refusal}: {problems}") from None
+
+
+def writer_key() -> str:
+    """Quotas are per account (per address for a request that is not signed in)."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return f"address:{get_remote_address()}"
+
+
+# Per-account quotas on everything a learner writes: requests per hour, and bytes per day
+# (one account could otherwise write gigabytes an hour). Shared by every write endpoint.
+account_writes = limiter.shared_limit(
+    lambda: current_app.config["ACCOUNT_WRITE_LIMIT"],
+    scope="account-writes",
+    key_func=writer_key,
+    methods=["POST"],
+    error_message="You have saved very much in the last hour; wait a while, then try again.",
+)
+account_bytes = limiter.shared_limit(
+    lambda: f"{current_app.config['ACCOUNT_BYTES_PER_DAY']} per day",
+    scope="account-bytes",
+    key_func=writer_key,
+    methods=["POST"],
+    cost=lambda: request.content_length or 0,
+    error_message="You have sent the most this account may store in a day; try again tomorrow.",
+)

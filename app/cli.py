@@ -21,6 +21,7 @@ from .tutor.cli import tutor_cli
 
 exercises_cli = AppGroup("exercises", help="Validate, prove and list exercises.")
 users_cli = AppGroup("users", help="Manage accounts.")
+recheck_cli = AppGroup("recheck", help="The server's re-check of claimed passes.")
 
 
 @exercises_cli.command("list")
@@ -113,8 +114,72 @@ def create_user_command(email: str, role: str, display_name: str, password: str)
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
 
 
+@recheck_cli.command("worker")
+@click.option("--pool", type=click.IntRange(1, 32), default=None,
+              help="Warm interpreters (default: RECHECK_POOL).")
+def recheck_worker(pool: int | None) -> None:
+    """Work the re-check queue until stopped (Ctrl-C or SIGTERM); several may run at once."""
+    import signal
+    import threading
+
+    from .recheck.worker import work_forever
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    stop, wake = threading.Event(), threading.Event()
+
+    def on_signal(signum, frame) -> None:
+        stop.set()
+        wake.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    size = pool or app.config["RECHECK_POOL"]
+    click.echo(f"Re-checking claimed passes with {size} sandboxed interpreter(s); Ctrl-C stops.")
+    work_forever(app, size, stop, wake)
+
+
+@recheck_cli.command("status")
+def recheck_status() -> None:
+    """How many re-check jobs are queued, running, done and failed."""
+    from .recheck.services import queue_counts
+
+    counts = queue_counts()
+    click.echo(", ".join(f"{state}: {counts.get(state, 0)}"
+                         for state in ("queued", "running", "done", "failed")))
+
+
+@recheck_cli.command("retry")
+def recheck_retry() -> None:
+    """Queue again the re-checks the sandbox gave up on (e.g. after enabling user namespaces)."""
+    from .recheck.services import requeue_failed
+
+    click.echo(f"{requeue_failed()} re-check(s) queued again.")
+
+
+@users_cli.command("set-password")
+@click.argument("email")
+@click.password_option(help="Prompted for when not given.")
+def set_password_command(email: str, password: str) -> None:
+    """Change an account's password; every session of that account ends."""
+    import sqlalchemy as sa
+
+    from .auth.services import normalise_email
+    from .auth.services import set_password
+    from .extensions import db
+    from .models import User
+
+    if len(password) < 10:
+        raise click.ClickException("Use a password of at least 10 characters.")
+    user_id = db.session.scalar(sa.select(User.id).where(User.email == normalise_email(email)))
+    if user_id is None:
+        raise click.ClickException(f"There is no account {email}.")
+    set_password(user_id, password)
+    click.echo(f"Password changed for {email}; its sessions have ended.")
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
+    app.cli.add_command(recheck_cli)
     app.cli.add_command(exercises_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(lint_cli)

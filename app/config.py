@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,6 +101,16 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+RECHECK_MODES = ("thread", "worker", "off")
+
+
+def recheck_mode(value: str) -> str:
+    """thread | worker | off, with a clear error for anything else."""
+    if value not in RECHECK_MODES:
+        raise SystemExit(f"RECHECK_MODE must be one of {', '.join(RECHECK_MODES)}, not {value!r}")
+    return value
+
+
 def load_config(instance_path: Path) -> dict[str, object]:
     """Build the Flask config mapping from the environment."""
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'friction.db'}"
@@ -119,7 +130,19 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "MAX_ATTEMPT_FILE_BYTES": env_int("MAX_ATTEMPT_FILE_BYTES", 100 * 1024),
         # database:// (app/rate_limits.py) shares counters between processes and replicas.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "database://",
-        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        # Failed logins only, per client address (a school NAT or a proxy shares one: keep it
+        # roomy) and per account (what stops guessing one learner's password from many places).
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "30 per minute;300 per hour"),
+        "LOGIN_ACCOUNT_RATE_LIMIT": os.environ.get(
+            "LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute;20 per hour"
+        ),
+        # Sign-ups per address (a class signs up at once), and those that hit a taken email.
+        "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "60 per hour"),
+        "SIGNUP_TAKEN_RATE_LIMIT": os.environ.get("SIGNUP_TAKEN_RATE_LIMIT", "5 per hour"),
+        # What one account may write: requests per hour, and bytes per day (attempts, journal,
+        # friction events, hints), so one account cannot fill the disk.
+        "ACCOUNT_WRITE_LIMIT": os.environ.get("ACCOUNT_WRITE_LIMIT", "2000 per hour"),
+        "ACCOUNT_BYTES_PER_DAY": env_int("ACCOUNT_BYTES_PER_DAY", 50 * 1024 * 1024),
         "RATELIMIT_HEADERS_ENABLED": True,
         # The CSRF token lives as long as the session: a queued offline attempt sent hours
         # later must not be refused for an expired token.
@@ -158,4 +181,13 @@ def load_config(instance_path: Path) -> dict[str, object]:
         # Site-wide friction thresholds over PEDAGOGY.md's defaults, e.g. '{"cooldown_s": 10}'
         # (same names as an exercise's [friction] table, which still applies on top).
         "FRICTION_OVERRIDES": env_json_object("FRICTION_OVERRIDES"),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        # "Keep me signed in" on a school laptop: two weeks, not Flask-Login's default year.
+        "REMEMBER_COOKIE_DURATION": timedelta(days=env_int("REMEMBER_DAYS", 14)),
+        # Server-side re-check of claimed passes (app/recheck): who works the queue, how many
+        # warm interpreters, how long a claim holds, how long the reference waits for a verdict.
+        "RECHECK_MODE": recheck_mode(os.environ.get("RECHECK_MODE") or "thread"),
+        "RECHECK_POOL": env_int("RECHECK_POOL", 1),
+        "RECHECK_LEASE_S": env_int("RECHECK_LEASE_S", 300),
+        "RECHECK_WAIT_S": env_int("RECHECK_WAIT_S", 60),
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import UTC
 from datetime import datetime
 from typing import Any
@@ -40,6 +41,11 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def new_session_token() -> str:
+    """A fresh random secret that names one user in session and remember cookies."""
+    return secrets.token_urlsafe(32)
+
+
 class Role(enum.StrEnum):
     """What a user may do."""
 
@@ -57,8 +63,20 @@ class User(UserMixin, db.Model):
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(255))
     role: so.Mapped[str] = so.mapped_column(sa.String(20), default=Role.LEARNER.value)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    # What session and remember cookies hold instead of the id (Flask-Login's alternative id):
+    # it is replaced at logout and password change, so every earlier cookie stops working, and
+    # a cookie can never open another account (ids are never reused either: AUTOINCREMENT).
+    session_token: so.Mapped[str] = so.mapped_column(
+        sa.String(64), unique=True, default=new_session_token
+    )
 
     attempts: so.WriteOnlyMapped[Attempt] = so.relationship(back_populates="user")
+
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    def get_id(self) -> str:
+        """The per-user secret Flask-Login stores in cookies (never the reusable row id)."""
+        return self.session_token
 
     @property
     def is_instructor(self) -> bool:
@@ -110,6 +128,9 @@ class Attempt(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     # Set when a server-side re-check in a sandbox confirms the browser's verdict.
     verified: so.Mapped[bool] = so.mapped_column(default=False)
+    # A pass the browser claims is provisional until the server re-runs the grader on the stored
+    # files (Verification); None for runs and for checks that did not pass (nothing to confirm).
+    verification: so.Mapped[str | None] = so.mapped_column(sa.String(10))
     session_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("study_session.id", ondelete="SET NULL")
     )
@@ -270,3 +291,49 @@ class TutorTurn(db.Model):
         sa.Index("ix_tutor_turn_user_exercise_created", "user_id", "exercise_id", "created_at"),
         sa.Index("ix_tutor_turn_created", "created_at"),
     )
+
+
+class Verification(enum.StrEnum):
+    """Where the server's re-check of a claimed pass stands."""
+
+    PENDING = "pending"  # queued or running
+    VERIFIED = "verified"  # the server's grader passed the stored files too
+    MISMATCH = "mismatch"  # it did not: the browser's verdict is not believed
+    UNCHECKED = "unchecked"  # the sandbox could not decide (it kept failing): not counted
+
+
+class JobState(enum.StrEnum):
+    """A re-check job's place in the queue."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class RecheckJob(db.Model):
+    """A claimed pass waiting for (or given) the server's re-check: the queue lives here, so it
+    survives a restart, and any number of worker processes can share it."""
+
+    __tablename__ = "recheck_job"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    attempt_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("attempt.id", ondelete="CASCADE"), unique=True
+    )
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), index=True
+    )
+    state: so.Mapped[str] = so.mapped_column(sa.String(10), default=JobState.QUEUED.value)
+    tries: so.Mapped[int] = so.mapped_column(default=0)
+    # A worker's claim; one older than the lease is taken to belong to a worker that died.
+    claimed_by: so.Mapped[str | None] = so.mapped_column(sa.String(80))
+    claimed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    finished_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    server_status: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+    server_tests_passed: so.Mapped[int | None] = so.mapped_column()
+    server_tests_total: so.Mapped[int | None] = so.mapped_column()
+    error: so.Mapped[str | None] = so.mapped_column(sa.String(500))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (sa.Index("ix_recheck_job_state_id", "state", "id"),)

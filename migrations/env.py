@@ -104,6 +104,12 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Batch migrations copy and drop tables: with foreign keys enforced, dropping the old
+            # `user` table would cascade-delete every learner's rows (Alembic's advice: turn them
+            # off for the migration; this must run outside a transaction).
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # end the autobegun transaction, or Alembic would not commit
         # Replicas that start together run `flask db upgrade` together: on PostgreSQL one
         # migrates while the others wait for this lock, then find nothing left to do.
         locked = connection.dialect.name == "postgresql"
@@ -127,6 +133,9 @@ def run_migrations_online():
                     sa.text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK}
                 )
                 connection.commit()
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 if context.is_offline_mode():

@@ -20,6 +20,8 @@ from app import create_app  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_EXERCISES = ROOT / "tests" / "fixtures" / "exercises"
 PASSWORD = "correct horse battery"
+# The fixture exercise's answer, as a learner would send it in a passing check.
+RIGHT_ADDER = {"adder.py": "def add(a, b):\n    return a + b\n"}
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "")
 DATABASE_ENGINES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 
@@ -133,12 +135,26 @@ def make_app(tmp_path: Path, **overrides):
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "EXERCISES_DIR": FIXTURE_EXERCISES,
+        # Claimed passes queue up; a test confirms them with confirm_passes() (or the sandbox).
+        "RECHECK_MODE": "off",
+        "RECHECK_WAIT_S": 0,
         **overrides,
     }
     app = create_app(config)
     with app.app_context():
         upgrade()
     return app
+
+
+def confirm_passes(app) -> int:
+    """Work the re-check queue as the server's worker does, with the real grader on CPython
+    (the code graded here is the tests' own fixture code; learner code only ever goes to the
+    sandbox, see tests/pyodide/test_recheck_sandbox.py). Returns how many jobs were worked."""
+    from app.grading.local import grade
+    from app.recheck.worker import drain
+
+    with app.app_context():
+        return drain(grade)
 
 
 def dispose(app) -> None:

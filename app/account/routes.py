@@ -57,7 +57,9 @@ def delete_account_view():
             deleted = delete_account(current_user.id)
             logout_user()
             flash(deleted.deleted_sentence(), "success")
-            return redirect(url_for("learn.index"))
+            response = redirect(url_for("learn.index"))
+            response.headers["Clear-Site-Data"] = '"storage"'  # drafts and queued attempts too
+            return response
         form.email.errors.append("That is not the email of this account, so nothing was deleted.")
     status = 400 if form.errors else 200
     return (

@@ -2,16 +2,19 @@
 
 Every function takes ONE user id and touches only that user's rows.
 
+What is "theirs" is found by walking the schema: every table with a foreign key to user.id
+(`user_tables()`), so a table added later is exported and deleted without anyone remembering to
+list it here.
+
 Export formats:
-- JSON: one object {"format", "exported_at", "account", "attempts", "journal_entries",
-  "friction_events", "study_sessions", "tutor_turns"}; attempts carry their files and the full
-  verdict; tutor turns carry what the tutor saw (reference withheld) and the guard results.
-- CSV: a zip with one CSV per table (account.csv, attempts.csv, journal_entries.csv,
-  friction_events.csv, study_sessions.csv, tutor_turns.csv) and a README.txt. Columns are the
-  table's columns; structured values (files, verdict, details, emotions) are JSON text in their
-  cell, times are ISO 8601 in UTC, booleans are true/false, empty cells are nulls. Cells are
-  exported as stored (no spreadsheet-formula escaping): open them as text if they hold code
-  starting with '='.
+- JSON: one object {"format", "exported_at", "account", and one list per table: "attempts",
+  "journal_entries", "friction_events", "study_sessions", "hint_events", ...}; attempts carry
+  their files and the full verdict.
+- CSV: a zip with one CSV per table (account.csv, attempts.csv, ...) and a README.txt. Columns
+  are the table's columns; structured values (files, verdict, details, emotions) are JSON text in
+  their cell, times are ISO 8601 in UTC, booleans are true/false, empty cells are nulls. A cell
+  that starts with = + - @ (or a tab or carriage return) gets a leading apostrophe, so a
+  spreadsheet shows it as text instead of running it as a formula.
 """
 
 from __future__ import annotations
@@ -31,12 +34,6 @@ from ..auth.services import normalise_email
 from ..errors import NotFound
 from ..extensions import db
 from ..journal.insights import plural
-from ..journal.services import entry_dict
-from ..models import Attempt
-from ..models import FrictionEvent
-from ..models import JournalEntry
-from ..models import StudySession
-from ..models import TutorTurn
 from ..models import User
 from ..models import utcnow
 from ..tutor.services import turn_export
@@ -46,19 +43,68 @@ ACCOUNT_FIELDS = ("id", "email", "display_name", "role", "created_at")
 # Never exported: the password hash is not the learner's data in any useful sense, and
 # exporting it would only make a leaked file more dangerous.
 
-README = """Friction Lab: your data, one CSV file per table.
+# Never exported either: the session secret (it would let a leaked file open the account).
+SECRET_COLUMNS = frozenset({"password_hash", "session_token"})
 
-account.csv          your account (no password)
-attempts.csv         every Run and Check: the files you sent and the verdict (JSON in a cell)
-journal_entries.csv  plans, reflections, notes and recorded skips
-friction_events.csv  the friction cards that were shown to you and what you chose
-study_sessions.csv   your study sessions (a session ends after 20 idle minutes)
-tutor_turns.csv      your questions to the AI tutor: what it saw (the reference solution
-                     withheld), the reply you were shown, every guard result, model, tokens;
-                     the text of replies the guards rejected is withheld (they may hold the answer)
 
-Times are ISO 8601 in UTC. Structured values are JSON text. Empty cells are empty values.
-"""
+@dataclass(frozen=True)
+class UserTable:
+    """A table that holds a learner's rows, with the name the export and counts use."""
+
+    table: sa.Table
+    owner: sa.Column
+    name: str
+    what: str
+    singular: str
+    plural: str
+
+
+# How the export and the deletion page name the tables they know; any other table with a user
+# foreign key is still exported and deleted, under its table name.
+KNOWN = {
+    "attempt": ("attempts", "every Run and Check: the files you sent and the verdict (JSON)",
+                "run or check", "runs and checks"),
+    "journal_entry": ("journal_entries", "plans, reflections, notes and recorded skips",
+                      "journal entry", "journal entries"),
+    "friction_event": ("friction_events", "the friction cards shown to you and what you chose",
+                       "friction event", "friction events"),
+    "study_session": ("study_sessions", "your study sessions (one ends after 20 idle minutes)",
+                      "study session", "study sessions"),
+    "hint_event": ("hint_events", "the hints you asked for and where you said you were stuck",
+                   "hint asked for", "hints asked for"),
+    "tutor_turn": ("tutor_turns", "your questions to the AI tutor: what it saw (the reference "
+                   "withheld), the reply shown, guard results, model, tokens; replies the guards "
+                   "rejected are withheld (they may hold the answer)",
+                   "tutor question", "tutor questions"),
+    "recheck_job": ("server_rechecks", "the server's re-runs of the tests on your passing checks",
+                    "server re-check", "server re-checks"),
+}
+
+
+def user_tables() -> list[UserTable]:
+    """Every table with a foreign key to user.id, children before parents (deletion order)."""
+    found = []
+    for table in reversed(db.metadata.sorted_tables):
+        for column in table.columns:
+            if any(fk.column is User.__table__.c.id for fk in column.foreign_keys):
+                name, what, singular, plural_ = KNOWN.get(
+                    table.name, (table.name, f"rows of {table.name}", f"{table.name} row",
+                                 f"{table.name} rows")
+                )
+                found.append(UserTable(table, column, name, what, singular, plural_))
+                break
+    return found
+
+
+def readme() -> str:
+    """The README.txt of the CSV export: one line per file."""
+    lines = ["Friction Lab: your data, one CSV file per table.", "",
+             f"{'account.csv':24} your account (no password)"]
+    lines += [f"{t.name + '.csv':24} {t.what}" for t in user_tables()]
+    lines += ["", "Times are ISO 8601 in UTC. Structured values are JSON text. Empty cells are "
+              "empty values.", "A cell starting with = + - or @ has an apostrophe in front, so a "
+              "spreadsheet shows it as text."]
+    return "\n".join(lines) + "\n"
 
 
 def plain(value: Any) -> Any:
@@ -69,8 +115,8 @@ def plain(value: Any) -> Any:
 
 
 def row_dict(row: Any) -> dict[str, Any]:
-    """Every column of an ORM row, JSON-ready."""
-    return {c.name: plain(getattr(row, c.name)) for c in type(row).__table__.columns}
+    """Every column of a table row, JSON-ready."""
+    return {key: plain(value) for key, value in row._mapping.items() if key not in SECRET_COLUMNS}
 
 
 def get_user(user_id: int) -> User:
@@ -81,11 +127,17 @@ def get_user(user_id: int) -> User:
     return user
 
 
-def own_rows(model: Any, user_id: int) -> list[Any]:
-    """One table's rows that belong to the user, oldest first."""
-    return list(
-        db.session.scalars(sa.select(model).where(model.user_id == user_id).order_by(model.id))
+def own_rows(table: UserTable, user_id: int) -> list[dict[str, Any]]:
+    """One table's rows that belong to the user, in insertion order, JSON-ready."""
+    order = list(table.table.primary_key.columns)
+    rows = db.session.execute(
+        sa.select(table.table).where(table.owner == user_id).order_by(*order)
     )
+    found = [row_dict(row) for row in rows]
+    if table.table.name == "tutor_turn":
+        # The export shows what the page showed: rejected replies may hold the answer.
+        found = [turn_export(row) for row in found]
+    return found
 
 
 def export_data(user_id: int, now: datetime | None = None) -> dict[str, Any]:
@@ -95,11 +147,7 @@ def export_data(user_id: int, now: datetime | None = None) -> dict[str, Any]:
         "format": EXPORT_FORMAT,
         "exported_at": (now or utcnow()).isoformat(),
         "account": {name: plain(getattr(user, name)) for name in ACCOUNT_FIELDS},
-        "attempts": [row_dict(a) for a in own_rows(Attempt, user_id)],
-        "journal_entries": [entry_dict(e) for e in own_rows(JournalEntry, user_id)],
-        "friction_events": [row_dict(e) for e in own_rows(FrictionEvent, user_id)],
-        "study_sessions": [row_dict(s) for s in own_rows(StudySession, user_id)],
-        "tutor_turns": [turn_export(row_dict(t)) for t in own_rows(TutorTurn, user_id)],
+        **{table.name: own_rows(table, user_id) for table in user_tables()},
     }
 
 
@@ -108,15 +156,20 @@ def export_json(user_id: int, now: datetime | None = None) -> bytes:
     return json.dumps(export_data(user_id, now), ensure_ascii=False, indent=2).encode()
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def cell(value: Any) -> str:
-    """A value as a CSV cell."""
+    """A value as a CSV cell; one a spreadsheet would run as a formula is made text (OWASP)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return str(value)
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    else:
+        text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def csv_text(columns: Iterable[str], rows: Iterable[dict[str, Any]]) -> str:
@@ -130,25 +183,16 @@ def csv_text(columns: Iterable[str], rows: Iterable[dict[str, Any]]) -> str:
     return buffer.getvalue()
 
 
-TABLES = {
-    "attempts": Attempt,
-    "journal_entries": JournalEntry,
-    "friction_events": FrictionEvent,
-    "study_sessions": StudySession,
-    "tutor_turns": TutorTurn,
-}
-
-
 def export_csv_zip(user_id: int, now: datetime | None = None) -> bytes:
     """The CSV export: a zip with one CSV per table and a README."""
     data = export_data(user_id, now)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("README.txt", README)
+        archive.writestr("README.txt", readme())
         archive.writestr("account.csv", csv_text(ACCOUNT_FIELDS, [data["account"]]))
-        for name, model in TABLES.items():
-            columns = [c.name for c in model.__table__.columns]
-            archive.writestr(f"{name}.csv", csv_text(columns, data[name]))
+        for table in user_tables():
+            columns = [c.name for c in table.table.columns if c.name not in SECRET_COLUMNS]
+            archive.writestr(f"{table.name}.csv", csv_text(columns, data[table.name]))
     return buffer.getvalue()
 
 
@@ -157,35 +201,20 @@ def email_matches(user_id: int, typed: str | None) -> bool:
     return bool(typed) and normalise_email(typed or "") == get_user(user_id).email
 
 
-OWN_TABLES = (
-    ("tutor_turns", TutorTurn),
-    ("friction_events", FrictionEvent),
-    ("journal_entries", JournalEntry),
-    ("attempts", Attempt),
-    ("study_sessions", StudySession),
-)  # children first: events and entries point at attempts, attempts at sessions
-
-
 @dataclass(frozen=True)
 class DataCounts:
-    """How many rows of each kind a learner has (or had, after a deletion)."""
+    """How many rows of each kind a learner has (or had, after a deletion), by table."""
 
-    attempts: int
-    journal_entries: int
-    friction_events: int
-    study_sessions: int
-    tutor_turns: int = 0
+    rows: dict[str, int]
 
     def listing(self) -> str:
-        """'12 runs and checks, 3 journal entries, 5 friction events, 2 study sessions and 1 tutor
-        question'."""
-        return (
-            f"{plural(self.attempts, 'run or check', 'runs and checks')}, "
-            f"{plural(self.journal_entries, 'journal entry', 'journal entries')}, "
-            f"{plural(self.friction_events, 'friction event')}, "
-            f"{plural(self.study_sessions, 'study session')} and "
-            f"{plural(self.tutor_turns, 'tutor question')}"
-        )
+        """'12 runs and checks, 3 journal entries, 5 friction events and 2 study sessions'."""
+        parts = [
+            plural(self.rows.get(t.name, 0), t.singular, t.plural)
+            for t in sorted(user_tables(), key=lambda t: list(KNOWN).index(t.table.name)
+                            if t.table.name in KNOWN else len(KNOWN))
+        ]
+        return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
 
     def deleted_sentence(self) -> str:
         """What the learner reads after deleting."""
@@ -196,35 +225,38 @@ class DataCounts:
 
 
 def data_counts(user_id: int) -> DataCounts:
-    """Count the learner's rows, to say what a deletion would remove."""
+    """Count the learner's rows in every table that holds any, to say what a deletion removes."""
     get_user(user_id)
     return DataCounts(
-        **{
-            name: db.session.scalar(
-                sa.select(sa.func.count(model.id)).where(model.user_id == user_id)
+        {
+            t.name: db.session.scalar(
+                sa.select(sa.func.count()).select_from(t.table).where(t.owner == user_id)
             )
             or 0
-            for name, model in OWN_TABLES
+            for t in user_tables()
         }
     )
 
 
 def delete_account(user_id: int) -> DataCounts:
-    """Delete the user and every row of theirs, children first (works without FK cascades).
+    """Delete the user and every row of theirs in every table with a user foreign key.
 
-    Shared rows (the exercise catalog mirror) stay; nothing of another user is touched.
+    Children first, so it works even where foreign keys are not enforced; the session secret
+    dies with the row, so no cookie of this account opens anything afterwards. Shared rows (the
+    exercise catalog mirror) stay; nothing of another user is touched.
     """
     get_user(user_id)
     counts = {}
-    for name, model in OWN_TABLES:
+    for table in user_tables():
         result = db.session.execute(
-            sa.delete(model)
-            .where(model.user_id == user_id)
+            sa.delete(table.table)
+            .where(table.owner == user_id)
             .execution_options(synchronize_session=False)
         )
-        counts[name] = result.rowcount or 0
+        counts[table.name] = result.rowcount or 0
     db.session.execute(
         sa.delete(User).where(User.id == user_id).execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return DataCounts(**counts)
+    db.session.expunge_all()
+    return DataCounts(counts)

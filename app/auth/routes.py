@@ -16,6 +16,7 @@ from flask_login import login_user
 from flask_login import logout_user
 
 from ..errors import Conflict
+from ..errors import Invalid
 from ..extensions import limiter
 from ..extensions import login_manager
 from . import bp
@@ -23,7 +24,9 @@ from .forms import LoginForm
 from .forms import SignupForm
 from .services import authenticate
 from .services import create_user
+from .services import end_sessions
 from .services import load_user
+from .services import normalise_email
 
 login_manager.user_loader(load_user)
 login_manager.login_view = "auth.login"
@@ -52,31 +55,61 @@ def safe_next(target: str | None) -> str:
     return url_for("learn.index")
 
 
+def config_value(name: str):
+    """A limit read from the config when the request comes (tests and deployments change it)."""
+    return lambda: current_app.config[name]
+
+
+def failed(response) -> bool:
+    """Only failures count against login limits: a successful login redirects (302)."""
+    return response.status_code != 302
+
+
+def email_taken(response) -> bool:
+    """A sign-up refused because the email has an account (what an enumerator looks for)."""
+    return response.status_code == 409
+
+
+def account_key() -> str:
+    """Count failed logins per account, whichever address they come from."""
+    return "account:" + normalise_email(request.form.get("email", ""))[:254]
+
+
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(config_value("SIGNUP_RATE_LIMIT"), methods=["POST"])
+@limiter.limit(
+    config_value("SIGNUP_TAKEN_RATE_LIMIT"), methods=["POST"], deduct_when=email_taken,
+    scope="signup-taken",
+)
 def signup():
     """Create a learner account and sign in."""
     if current_user.is_authenticated:
         return redirect(url_for("learn.index"))
     form = SignupForm()
+    status = 200
     if form.validate_on_submit():
         try:
             user = create_user(form.email.data, form.password.data, form.display_name.data)
         except Conflict as exc:
             form.email.errors.append(exc.message)
+            status = 409
+        except Invalid as exc:
+            form.password.errors.append(exc.message)
         else:
             login_user(user)
             flash("Welcome! Pick a track to start.", "success")
             return redirect(safe_next(request.args.get("next")))
-    return render_template("auth/signup.html", form=form), 400 if form.errors else 200
-
-
-def login_limit() -> str:
-    """The configured rate limit for login attempts."""
-    return current_app.config["LOGIN_RATE_LIMIT"]
+    if form.errors and status == 200:
+        status = 400
+    return render_template("auth/signup.html", form=form), status
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"])
+@limiter.limit(config_value("LOGIN_RATE_LIMIT"), methods=["POST"], deduct_when=failed)
+@limiter.limit(
+    config_value("LOGIN_ACCOUNT_RATE_LIMIT"), methods=["POST"], deduct_when=failed,
+    key_func=account_key, scope="login-account",
+)
 def login():
     """Sign in with email and password."""
     if current_user.is_authenticated:
@@ -93,7 +126,15 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Sign out (a POST with CSRF, so a link elsewhere cannot log you out)."""
+    """Sign out (a POST with CSRF, so a link elsewhere cannot log you out).
+
+    The session secret is replaced, so this and every other session or remember cookie of the
+    account stops working (a copied cookie is worthless after logout)."""
+    if current_user.is_authenticated:
+        end_sessions(current_user.id)
     logout_user()
     flash("You are signed out.", "info")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # Drafts and queued attempts stay in this browser otherwise (a shared school laptop).
+    response.headers["Clear-Site-Data"] = '"storage"'
+    return response

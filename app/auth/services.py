@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
@@ -11,6 +14,11 @@ from ..errors import Invalid
 from ..extensions import db
 from ..models import Role
 from ..models import User
+from ..models import new_session_token
+
+# zxcvbn's scores run 0-4; below 2 the password is in (or close to) the common and breached
+# password lists it ships (offline: nothing is sent anywhere), or is guessable from the email.
+MIN_PASSWORD_SCORE = 2
 
 # Checked against when the email is unknown, so a wrong email takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -21,13 +29,41 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+class WeakPassword(Invalid):
+    """The password is common, breached or guessable; the message says why."""
+
+
+def password_problem(password: str, *related: str) -> str | None:
+    """Why a password is too easy to guess (common or breached lists, the email or name), or
+    None when it is fine."""
+    from zxcvbn import zxcvbn
+
+    # zxcvbn is slow on very long input and gains nothing past a few dozen characters.
+    result = zxcvbn(password[:100], user_inputs=[r for r in related if r])
+    if result["score"] >= MIN_PASSWORD_SCORE:
+        return None
+    warning = result["feedback"].get("warning") or "This password is too easy to guess."
+    return f"{warning.rstrip('.')}. A few unrelated words work well."
+
+
+def check_password(password: str, *related: str) -> None:
+    """Raise WeakPassword if the password is common, breached or guessable."""
+    problem = password_problem(password, *related)
+    if problem:
+        raise WeakPassword(problem)
+
+
 def create_user(email: str, password: str, display_name: str, role: str = Role.LEARNER) -> User:
-    """Create an account with a hashed password; refuse a taken email or unknown role."""
+    """Create an account with a hashed password; refuse a taken email, a weak password or an
+    unknown role."""
     if role not in {r.value for r in Role}:
         raise Invalid(f"role must be one of {', '.join(r.value for r in Role)}")
     email = normalise_email(email)
+    check_password(password, email, email.split("@")[0], display_name)
     if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
-        raise Conflict("An account with this email already exists. Log in instead.")
+        # Worded so it does not confirm more than it must; sign-ups that hit a taken email are
+        # limited per address (SIGNUP_TAKEN_RATE_LIMIT), so the list cannot be walked.
+        raise Conflict("This email cannot be used for a new account. If it is yours, log in.")
     user = User(
         email=email,
         display_name=display_name.strip() or email.split("@")[0],
@@ -48,6 +84,36 @@ def authenticate(email: str, password: str) -> User | None:
     return user if check_password_hash(user.password_hash, password) else None
 
 
-def load_user(user_id: str) -> User | None:
-    """Load the signed-in user for Flask-Login."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_token: str) -> User | None:
+    """Load the signed-in user for Flask-Login from the per-user secret its cookie holds."""
+    if not session_token or len(session_token) > 64:
+        return None
+    return db.session.scalar(sa.select(User).where(User.session_token == session_token))
+
+
+def end_sessions(user_id: int) -> None:
+    """Replace the user's session secret: every session and remember cookie issued so far dies."""
+    db.session.execute(
+        sa.update(User).where(User.id == user_id).values(session_token=new_session_token())
+    )
+    db.session.commit()
+
+
+def set_password(user_id: int, password: str) -> None:
+    """Change a password (refused if weak); sessions opened with the old one end."""
+    user = db.session.get(User, user_id)
+    if user is not None:
+        check_password(password, user.email, user.display_name)
+    db.session.execute(
+        sa.update(User)
+        .where(User.id == user_id)
+        .values(password_hash=generate_password_hash(password), session_token=new_session_token())
+    )
+    db.session.commit()
+
+
+def storage_scope(user_id: int, secret_key: str) -> str:
+    """An opaque name for this account's keys in the browser's localStorage: stable across its
+    logins, different for every other account (ids are never reused), not the id itself."""
+    digest = hmac.new(secret_key.encode(), f"storage:{user_id}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:24]

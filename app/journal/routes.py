@@ -8,6 +8,8 @@ from flask import request
 from flask_login import current_user
 from flask_login import login_required
 
+from ..api import account_bytes
+from ..api import account_writes
 from ..api import parse_json
 from ..catalog import get_catalog
 from ..friction.config import DEFAULTS
@@ -21,6 +23,8 @@ from .services import record_entry
 
 
 @bp.post("/api/journal")
+@account_writes
+@account_bytes
 @login_required
 def post_entry():
     """Store a journal entry or a recorded skip."""

@@ -57,7 +57,11 @@ def record_entry(user_id: int, data: EntryIn, catalog: Catalog) -> JournalEntry:
         if attempt is None or attempt.user_id != user_id:
             raise NotFound("There is no such attempt among yours.")
         attempt_pk = attempt.id
-    if data.kind == "after_success" and exercise and not has_passed(user_id, exercise.id):
+    if (
+        data.kind == "after_success"
+        and exercise
+        and not has_passed(user_id, exercise.id, pending_counts=True)
+    ):
         raise NotAllowed("A success reflection comes after a passing check.")
     now = utcnow()
     if exercise is not None:
@@ -79,7 +83,10 @@ def record_entry(user_id: int, data: EntryIn, catalog: Catalog) -> JournalEntry:
         and data.prediction
         and exercise
         and exercise.predict
+        and not prediction_scored(user_id, exercise.id)
     ):
+        # One scored prediction per exercise: re-posting plans must not become a way to guess
+        # the answer (later predictions are kept, unscored).
         entry.prediction_correct = normalise_answer(data.prediction) == normalise_answer(
             exercise.predict.answer
         )
@@ -91,6 +98,23 @@ def record_entry(user_id: int, data: EntryIn, catalog: Catalog) -> JournalEntry:
         )
     db.session.commit()
     return entry
+
+
+def prediction_scored(user_id: int, exercise_id: str) -> bool:
+    """Has a plan's prediction on this exercise already been scored for this learner?"""
+    return (
+        db.session.scalar(
+            sa.select(JournalEntry.id)
+            .where(
+                JournalEntry.user_id == user_id,
+                JournalEntry.exercise_id == exercise_id,
+                JournalEntry.kind == "plan",
+                JournalEntry.prediction_correct.is_not(None),
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def entry_dict(entry: JournalEntry) -> dict[str, Any]:

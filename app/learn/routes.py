@@ -10,9 +10,14 @@ from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
 
+from ..api import account_bytes
+from ..api import account_writes
 from ..api import parse_json
+from ..auth.services import storage_scope
 from ..catalog import get_catalog
 from ..friction import rules as friction_rules
+from ..recheck.worker import notify as notify_recheck
+from ..recheck.worker import warm_up as warm_up_recheck
 from ..rendering import render_prompt
 from ..runtime.services import runtime_info
 from . import bp
@@ -58,6 +63,7 @@ def exercise(exercise_id: str):
     if ex is None:
         abort(404)
     runtime = runtime_info(current_app.config["RUNTIME_DIR"])
+    warm_up_recheck(current_app)
     progress = progress_by_exercise(current_user.id).get(ex.id)
     in_track = catalog.in_track(ex.track)
     position = [e.id for e in in_track].index(ex.id)
@@ -84,6 +90,7 @@ def exercise(exercise_id: str):
         "solved": bool(progress and progress.solved),
         "next": next_step,
         "friction": friction_rules.for_page(),
+        "storage_scope": storage_scope(current_user.id, current_app.config["SECRET_KEY"]),
     }
     attempts = [attempt_summary(a) for a in list_attempts(current_user.id, ex.id)]
     return render_template(
@@ -100,6 +107,8 @@ def exercise(exercise_id: str):
 
 
 @bp.post("/api/attempts")
+@account_writes
+@account_bytes
 @login_required
 def post_attempt():
     """Store a Run or Check posted by the page; a repeated id is the same attempt (200)."""
@@ -107,6 +116,8 @@ def post_attempt():
     attempt, created = record_attempt(
         current_user.id, data, get_catalog(), current_app.config["MAX_ATTEMPT_FILE_BYTES"]
     )
+    if created and attempt.verification:
+        notify_recheck(current_app)
     return jsonify(attempt=attempt_summary(attempt), created=created), 201 if created else 200
 
 

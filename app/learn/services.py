@@ -23,6 +23,7 @@ from ..models import utcnow
 from ..practice.services import gate_for_check
 from ..practice.services import log_event
 from ..practice.services import touch_session
+from ..recheck.services import enqueue
 from .schemas import AttemptIn
 from .schemas import client_time_is_sane
 
@@ -91,6 +92,10 @@ def record_attempt(
     )
     try:
         db.session.add(attempt)
+        if attempt.passed:
+            # The browser's verdict is the learner's to forge: the pass stays provisional until
+            # the server re-runs the grader on these files (same transaction: never lost).
+            enqueue(attempt)
         if gate:
             db.session.flush()
             log_event(user_id, exercise.id, gate, Action.FLAGGED, {"code_hash": hashed}, attempt.id)
@@ -147,6 +152,8 @@ def attempt_summary(attempt: Attempt) -> dict[str, Any]:
         "client_time": attempt.client_created_at.isoformat(),
         "duration_ms": attempt.duration_ms,
         "gate": attempt.gate,
+        # None, "pending", "verified", "mismatch" or "unchecked" (see app/recheck).
+        "verification": attempt.verification,
     }
 
 
@@ -164,9 +171,9 @@ class Progress:
 
 
 def progress_by_exercise(user_id: int) -> dict[str, Progress]:
-    """Count checks and the checks it took to solve each exercise, for the track pages."""
+    """Count checks and the checks it took to solve each exercise (a pass the server verified)."""
     rows = db.session.execute(
-        sa.select(Attempt.exercise_id, Attempt.passed)
+        sa.select(Attempt.exercise_id, sa.and_(Attempt.passed, Attempt.verified))
         .where(
             Attempt.user_id == user_id, Attempt.kind == "check", Attempt.status != ABORTED
         )

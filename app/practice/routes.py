@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask import jsonify
 from flask import request
 from flask_login import current_user
 from flask_login import login_required
 
+from ..api import account_bytes
+from ..api import account_writes
 from ..api import parse_json
 from ..catalog import get_catalog
 from ..errors import Invalid
@@ -19,6 +22,7 @@ from .services import hint_state
 from .services import record_event
 from .services import reference_for
 from .services import take_hint
+from .services import wait_for_verdict
 
 
 def exercise_or_404(exercise_id: str):
@@ -30,6 +34,8 @@ def exercise_or_404(exercise_id: str):
 
 
 @bp.post("/api/exercises/<exercise_id>/friction")
+@account_writes
+@account_bytes
 @login_required
 def friction(exercise_id: str):
     """What applies before the next check of these files (gates, break, re-entry); logs firings."""
@@ -42,6 +48,8 @@ def friction(exercise_id: str):
 
 
 @bp.post("/api/friction-events")
+@account_writes
+@account_bytes
 @login_required
 def post_event():
     """Store the learner's response to a card (break taken, kept going, ...)."""
@@ -52,8 +60,11 @@ def post_event():
 @bp.get("/api/exercises/<exercise_id>/reference")
 @login_required
 def reference(exercise_id: str):
-    """The reference solution, after a pass only (F8)."""
-    return jsonify(reference_for(current_user.id, exercise_or_404(exercise_id)))
+    """The reference solution, after a pass the server verified (F8); waits a little while the
+    re-check of a fresh pass is still running."""
+    exercise = exercise_or_404(exercise_id)
+    wait_for_verdict(current_user.id, exercise.id, current_app.config["RECHECK_WAIT_S"])
+    return jsonify(reference_for(current_user.id, exercise))
 
 
 def hints_payload(exercise, now) -> dict:
@@ -87,6 +98,8 @@ def hints(exercise_id: str):
 
 
 @bp.post("/api/exercises/<exercise_id>/hints")
+@account_writes
+@account_bytes
 @login_required
 def ask_hint(exercise_id: str):
     """Reveal the next hint level when effort has unlocked it."""

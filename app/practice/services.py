@@ -4,6 +4,7 @@ can read another learner's data."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from datetime import timedelta
 from typing import Any
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..catalog import ensure_exercise_row
+from ..errors import Conflict
 from ..errors import Invalid
 from ..errors import NotAllowed
 from ..errors import NotFound
@@ -37,6 +39,7 @@ from ..models import FrictionEvent
 from ..models import HintEvent
 from ..models import JournalEntry
 from ..models import StudySession
+from ..models import Verification
 from ..models import utcnow
 from .schemas import FrictionEventIn
 
@@ -65,12 +68,20 @@ def touch_session(
     return session
 
 
-def check_points(user_id: int, exercise_id: str) -> list[CheckPoint]:
-    """The learner's checks on one exercise, oldest first, as the friction engine sees them."""
+REFUSED = (Verification.MISMATCH, Verification.UNCHECKED)
+
+
+def check_points(user_id: int, exercise_id: str, verified_only: bool = False) -> list[CheckPoint]:
+    """The learner's checks on one exercise, oldest first, as the friction engine sees them.
+
+    A pass the server's re-check refused never counts; with verified_only (what unlocks
+    something: hints, the reference), a pass counts only once the server has confirmed it."""
     rows = db.session.execute(
         sa.select(
             Attempt.created_at,
             Attempt.passed,
+            Attempt.verified,
+            Attempt.verification,
             Attempt.error_type,
             Attempt.first_failure,
             Attempt.code_hash,
@@ -83,18 +94,23 @@ def check_points(user_id: int, exercise_id: str) -> list[CheckPoint]:
         )
         .order_by(Attempt.created_at, Attempt.id)
     )
-    return [
-        CheckPoint(
-            at=at,
-            passed=passed,
-            code_hash=code,
-            signature=None if passed else error_signature(err, first),
+    points = []
+    for at, claimed, verified, verification, err, first, code in rows:
+        passed = claimed and (verified if verified_only else verification not in REFUSED)
+        points.append(
+            CheckPoint(
+                at=at,
+                passed=passed,
+                code_hash=code,
+                signature=None if passed else error_signature(err, first),
+            )
         )
-        for at, passed, err, first, code in rows
-    ]
+    return points
 
 
-def learner_state(user_id: int, exercise_id: str, now: datetime) -> LearnerState:
+def learner_state(
+    user_id: int, exercise_id: str, now: datetime, verified_only: bool = False
+) -> LearnerState:
     """Everything the friction engine needs about one learner on one exercise."""
     entries = db.session.execute(
         sa.select(JournalEntry.kind, JournalEntry.created_at).where(
@@ -109,7 +125,7 @@ def learner_state(user_id: int, exercise_id: str, now: datetime) -> LearnerState
         )
     ).all()
     return LearnerState(
-        checks=check_points(user_id, exercise_id),
+        checks=check_points(user_id, exercise_id, verified_only),
         now=now,
         planned=any(kind == "plan" for kind, _ in entries),
         reflections=[at for kind, at in entries if kind == "after_failure"],
@@ -228,25 +244,67 @@ def record_event(user_id: int, data: FrictionEventIn, catalog: Catalog) -> Frict
     return event
 
 
-def has_passed(user_id: int, exercise_id: str) -> bool:
-    """True once the learner has a passing check on the exercise."""
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count(Attempt.id)).where(
+def pass_state(user_id: int, exercise_id: str) -> str:
+    """"verified" (a pass the server confirmed), "pending" (one it is still checking),
+    "refused" (only passes it could not confirm) or "none"."""
+    states = set(
+        db.session.scalars(
+            sa.select(Attempt.verification)
+            .where(
                 Attempt.user_id == user_id,
                 Attempt.exercise_id == exercise_id,
                 Attempt.passed.is_(True),
             )
+            .distinct()
         )
-        > 0
     )
+    for state, name in (
+        (Verification.VERIFIED, "verified"),
+        (Verification.PENDING, "pending"),
+        (Verification.MISMATCH, "refused"),
+        (Verification.UNCHECKED, "refused"),
+    ):
+        if state in states:
+            return name
+    return "none"
+
+
+def has_passed(user_id: int, exercise_id: str, pending_counts: bool = False) -> bool:
+    """True once the server has verified a passing check (or, with pending_counts, while it is
+    still checking one: a reflection is the learner's words, not a reward)."""
+    state = pass_state(user_id, exercise_id)
+    return state == "verified" or (pending_counts and state == "pending")
+
+
+def wait_for_verdict(
+    user_id: int, exercise_id: str, timeout_s: float, poll_s: float = 0.25
+) -> str:
+    """Wait (bounded) while the learner's only pass is still being re-checked; its state."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        state = pass_state(user_id, exercise_id)
+        if state != "pending" or time.monotonic() >= deadline:
+            return state
+        db.session.rollback()  # end the read transaction, so the next poll sees the worker's write
+        time.sleep(poll_s)
 
 
 def reference_for(user_id: int, exercise: Exercise) -> dict[str, Any]:
-    """F8: the reference solution and the calibration, only after the learner has passed."""
-    if not has_passed(user_id, exercise.id):
+    """F8: the reference solution and the calibration, only after a pass the server verified."""
+    state = pass_state(user_id, exercise.id)
+    if state == "pending":
+        raise Conflict(
+            "The server is still re-running the tests on the code you sent; the reference "
+            "opens as soon as it confirms your pass. Try again in a moment."
+        )
+    if state == "refused":
+        raise NotAllowed(
+            "The server re-ran the tests on the code you sent and they did not pass there, so "
+            "this does not count as solved yet. Check again to get a pass the server confirms."
+        )
+    if state != "verified":
         raise NotAllowed("The reference solution opens after your first passing check.")
-    checks = check_points(user_id, exercise.id)
+    checks = check_points(user_id, exercise.id, verified_only=True)
     first_pass = next(i for i, c in enumerate(checks) if c.passed)
     plan = db.session.scalar(
         sa.select(JournalEntry)
@@ -298,7 +356,8 @@ def hint_state(
     """What the learner has seen and whether the next level opens now (F3-F5)."""
     taken = hints_taken(user_id, exercise.id)
     status = hint_status(
-        learner_state(user_id, exercise.id, now),
+        # Every level opens after a pass, so only a pass the server verified may open them.
+        learner_state(user_id, exercise.id, now, verified_only=True),
         [(h.level, h.created_at) for h in taken],
         len(exercise.hints),
         friction_config(exercise),

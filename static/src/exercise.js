@@ -6,13 +6,14 @@ import { Cards, compareFiles } from "./cards.js";
 import { HintLadder } from "./hints.js";
 import { TutorPanel } from "./tutor.js";
 import { makeApi, ok, problemText } from "./http.js";
+import { learnerKey } from "./storage.js";
 
 const $ = (id) => document.getElementById(id);
 const data = JSON.parse($("page-data").textContent);
 const exercise = data.exercise;
 const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
 const nonce = document.querySelector('meta[name="csp-nonce"]').content;
-const draftKey = `friction:draft:${exercise.id}`;
+const draftKey = learnerKey(data.storage_scope, `draft:${exercise.id}`);
 const STEPS = ["download", "packages", "warm", "ready"];
 
 // ---------- server calls (never block a check if they fail, always say so) ----------
@@ -195,7 +196,7 @@ function renderVerdict(verdict, mode) {
 const queue = new AttemptQueue({
   url: data.attempts_url,
   csrfToken,
-  storageKey: "friction:attempt-queue",
+  storageKey: learnerKey(data.storage_scope, "attempt-queue"),
   onChange: (n) => {
     $("queue-status").textContent = n
       ? `${n} attempt${n === 1 ? "" : "s"} saved in this browser, waiting for the server. They will be sent automatically.`

@@ -23,8 +23,8 @@ def test_signup_refuses_a_taken_email_case_insensitively(auth):
     auth.signup()
     auth.logout()
     response = auth.signup(email="LEARNER@example.org")
-    assert response.status_code == 400
-    assert b"already exists" in response.data
+    assert response.status_code == 409
+    assert b"cannot be used for a new account" in response.data
 
 
 def test_signup_explains_a_short_password(client):
@@ -129,4 +129,4 @@ def test_cli_refuses_a_duplicate_user(runner):
     runner.invoke(args=args)
     result = runner.invoke(args=args)
     assert result.exit_code != 0
-    assert "already exists" in result.output
+    assert "cannot be used for a new account" in result.output

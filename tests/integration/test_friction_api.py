@@ -9,6 +9,8 @@ from app.extensions import db
 from app.models import Attempt
 from app.models import FrictionEvent
 from app.models import JournalEntry
+from tests.conftest import RIGHT_ADDER
+from tests.conftest import confirm_passes
 from tests.integration.test_attempts import attempt
 from tests.integration.test_attempts import verdict
 
@@ -151,10 +153,12 @@ def test_plan_prediction_is_checked_automatically(app_factory, tmp_path):
     assert client.post("/api/journal", json=body).get_json()["prediction_correct"] is True
 
 
-def test_reference_opens_only_after_a_pass(client, learner):
+def test_reference_opens_only_after_a_pass(app, client, learner):
     assert client.get("/api/exercises/fixture-add/reference").status_code == 403
     fail(client)
-    client.post("/api/attempts", json=attempt(verdict=verdict(status="passed", passed=2, total=2)))
+    body = attempt(files=RIGHT_ADDER, verdict=verdict(status="passed", passed=2, total=2))
+    client.post("/api/attempts", json=body)
+    assert confirm_passes(app) == 1
     data = client.get("/api/exercises/fixture-add/reference").get_json()
     assert "return a + b" in data["files"]["adder.py"]
     assert data["actual_tries"] == 2

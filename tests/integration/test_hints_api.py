@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import FrictionEvent
 from app.models import HintEvent
+from tests.conftest import RIGHT_ADDER
+from tests.conftest import confirm_passes
 from tests.integration.test_attempts import attempt
 from tests.integration.test_attempts import verdict
 
@@ -85,8 +87,12 @@ def test_levels_cannot_be_skipped(client, learner):
     assert "next one is hint 1" in response.get_json()["message"]
 
 
-def test_after_a_pass_every_level_opens_and_the_last_one_marks_the_solve_assisted(client, learner):
-    client.post("/api/attempts", json=attempt(verdict=verdict(status="passed", passed=2, total=2)))
+def test_after_a_pass_every_level_opens_and_the_last_one_marks_the_solve_assisted(
+    app, client, learner
+):
+    body = attempt(files=RIGHT_ADDER, verdict=verdict(status="passed", passed=2, total=2))
+    client.post("/api/attempts", json=body)
+    assert confirm_passes(app) == 1
     assert client.post(URL, json={"level": 1, "stuck_text": "curious"}).status_code == 201
     last = client.post(URL, json={"level": 2, "stuck_text": "curious"}).get_json()
     assert last["revealed"][-1]["bottom_out"] is True and last["next_level"] is None

@@ -25,6 +25,7 @@ from app.models import JournalEntry
 from app.models import StudySession
 from app.models import User
 from tests.conftest import PASSWORD
+from tests.conftest import RIGHT_ADDER
 from tests.integration.test_attempts import attempt
 from tests.integration.test_attempts import verdict
 
@@ -34,7 +35,7 @@ B_WORDS = "Bob-private: my loop never ends"
 
 
 def passing():
-    return attempt(verdict=verdict(status="passed", passed=2, total=2))
+    return attempt(files=RIGHT_ADDER, verdict=verdict(status="passed", passed=2, total=2))
 
 
 def reflection(words: str) -> dict:
@@ -168,7 +169,7 @@ def two_tracks(app, client, auth):
     uid = user_id(app, "learner@example.org")
     with app.app_context():
         db.session.add(Exercise(id="other-ex", track="other", title="Other thing", version="v1"))
-        db.session.flush()  # the exercise row first: PostgreSQL checks the foreign key
+        db.session.flush()  # foreign keys are enforced: the exercise row must exist first
         now = datetime.now(UTC)
         db.session.add(
             Attempt(
@@ -232,7 +233,7 @@ def test_summary_and_streak_on_hand_built_rows(app, client, auth):
     with app.app_context():
         db.session.add(Exercise(id="ex-a", track="t", title="A", version="v"))
         db.session.add(Exercise(id="ex-b", track="t", title="B", version="v"))
-        db.session.flush()  # the exercise rows first: PostgreSQL checks the foreign keys
+        db.session.flush()  # foreign keys are enforced: the exercise rows must exist first
 
         def check(exercise_id: str, at: datetime, passed: bool, failure: str | None = None):
             db.session.add(
@@ -320,7 +321,9 @@ def test_csv_export_is_a_zip_of_one_csv_per_table_with_exactly_my_rows(app, clie
         "account.csv",
         "attempts.csv",
         "friction_events.csv",
+        "hint_events.csv",
         "journal_entries.csv",
+        "server_rechecks.csv",
         "study_sessions.csv",
         "tutor_turns.csv",
     ]

@@ -1,0 +1,362 @@
+"""Load: simulated learners post attempts and journal entries to a server on loopback.
+
+Starts the app on 127.0.0.1 with a fresh SQLite database (or drives --url), signs up the
+learners, then for --seconds each learner posts Runs and Checks (and every few, a journal
+entry; now and then it resends an attempt, as the offline queue does). It prints throughput,
+p50/p99 latency and errors, then checks the database: every attempt the server acknowledged
+is stored exactly once, and nothing else was stored.
+
+    .venv/bin/python scripts/load.py                    # 200 learners, 60 s, `flask run`
+    .venv/bin/python scripts/load.py --server gunicorn --workers 4
+    .venv/bin/python scripts/load.py --database-url postgresql://... --server gunicorn
+
+Everything stays on this machine (127.0.0.1); the loops are bounded in time and stop by
+themselves. Standard library only on the client side (asyncio, one keep-alive connection per
+learner), so the client costs little of the CPU it measures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import UTC
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlencode
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PASSWORD = "load test horse battery staple"
+CODE = "def add(a, b):\n    return a - b  # attempt {n}\n"
+
+
+def free_port() -> int:
+    """An unused loopback port."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Connection:
+    """One learner's keep-alive HTTP/1.1 connection, with its cookies."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+        self.cookies: dict[str, str] = {}
+
+    async def request(
+        self, method: str, path: str, body: bytes = b"", content_type: str = "",
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, bytes]:
+        """Send one request and read the whole response (reconnecting if the server closed)."""
+        for attempt in range(2):
+            if self.writer is None:
+                self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+            head = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}",
+                    f"Content-Length: {len(body)}"]
+            if content_type:
+                head.append(f"Content-Type: {content_type}")
+            head += [f"{name}: {value}" for name, value in (headers or {}).items()]
+            if self.cookies:
+                head.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+            try:
+                self.writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+                await self.writer.drain()
+                return await self.read_response()
+            except (ConnectionError, asyncio.IncompleteReadError):
+                await self.close()
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def read_response(self) -> tuple[int, bytes]:
+        """Parse a status line, headers and a Content-Length (or chunked) body."""
+        assert self.reader is not None
+        status_line = await self.reader.readuntil(b"\r\n")
+        status = int(status_line.split()[1])
+        headers: dict[str, str] = {}
+        while True:
+            line = (await self.reader.readuntil(b"\r\n")).decode("latin-1").rstrip("\r\n")
+            if not line:
+                break
+            name, _, value = line.partition(":")
+            name, value = name.strip().lower(), value.strip()
+            if name == "set-cookie":
+                cookie_name, _, rest = value.partition("=")
+                self.cookies[cookie_name] = rest.split(";", 1)[0]
+            headers[name] = value
+        if headers.get("transfer-encoding", "").lower() == "chunked":
+            body = b""
+            while True:
+                size = int((await self.reader.readuntil(b"\r\n")).strip(), 16)
+                chunk = await self.reader.readexactly(size + 2)
+                if size == 0:
+                    break
+                body += chunk[:-2]
+        else:
+            body = await self.reader.readexactly(int(headers.get("content-length", "0")))
+        if headers.get("connection", "").lower() == "close":
+            await self.close()
+        return status, body
+
+    async def close(self) -> None:
+        """Close the connection (a new one opens on the next request)."""
+        if self.writer is not None:
+            self.writer.close()
+            try:
+                await self.writer.wait_closed()
+            except (ConnectionError, OSError):
+                pass
+        self.reader = self.writer = None
+
+
+@dataclass
+class Results:
+    """What the learners saw."""
+
+    latencies_ms: dict[str, list[float]] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)
+    acknowledged: set[str] = field(default_factory=set)
+    journal_acknowledged: int = 0
+
+    def took(self, kind: str, ms: float) -> None:
+        """Record one request's time."""
+        self.latencies_ms.setdefault(kind, []).append(ms)
+
+    def error(self, what: str) -> None:
+        """Count one error by kind."""
+        self.errors[what] = self.errors.get(what, 0) + 1
+
+
+async def sign_up(conn: Connection, n: int) -> None:
+    """Create the learner's account through the real form (with its CSRF token)."""
+    status, html = await conn.request("GET", "/auth/signup")
+    token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    form = {"display_name": f"Load {n}", "email": f"load{n}@example.org",
+            "password": PASSWORD, "confirm": PASSWORD}
+    if token:
+        form["csrf_token"] = token.group(1).decode()
+    status, _ = await conn.request("POST", "/auth/signup", urlencode(form).encode(),
+                                   "application/x-www-form-urlencoded")
+    if status != 302:
+        raise SystemExit(f"sign-up {n} failed with {status}")
+
+
+async def csrf_token(conn: Connection, exercise_id: str) -> str:
+    """The API's CSRF token, from the exercise page's meta tag."""
+    status, html = await conn.request("GET", f"/exercises/{exercise_id}")
+    found = re.search(rb'name="csrf-token" content="([^"]+)"', html)
+    return found.group(1).decode() if found else ""
+
+
+async def learner(n: int, conn: Connection, exercise, deadline: float, results: Results) -> None:
+    """Post attempts (and journal entries) until the deadline."""
+    token = await csrf_token(conn, exercise.id)
+    file_name = exercise.editable_files[0]
+    sent = 0
+    last_body = None
+    while time.monotonic() < deadline:
+        sent += 1
+        if last_body is not None and sent % 7 == 0:
+            body, kind = last_body, "attempt (resent)"  # the offline queue resends: same id
+        else:
+            body = json.dumps({
+                "id": str(uuid.uuid4()), "exercise_id": exercise.id,
+                "exercise_version": exercise.version,
+                "kind": "check" if sent % 3 else "run",
+                "files": {file_name: CODE.format(n=sent)},
+                "verdict": {"status": "failed", "kind": "check", "tests": [
+                    {"name": "test_example", "outcome": "failed",
+                     "message": "assert -1 == 5"}]},
+                "duration_ms": 40, "client_time": datetime.now(UTC).isoformat(),
+            }).encode()
+            kind = "attempt"
+        if sent % 5 == 0:
+            body, kind = json.dumps({"kind": "free", "text": f"note {sent} from {n}"}).encode(), \
+                "journal"
+        path = "/api/journal" if kind == "journal" else "/api/attempts"
+        started = time.perf_counter()
+        try:
+            status, reply = await conn.request(
+                "POST", path, body, "application/json", {"X-CSRFToken": token} if token else None
+            )
+        except (ConnectionError, asyncio.IncompleteReadError, OSError) as exc:
+            results.error(f"{kind}: {type(exc).__name__}")
+            await conn.close()
+            continue
+        results.took(kind, (time.perf_counter() - started) * 1000)
+        if kind == "journal":
+            if status == 201:
+                results.journal_acknowledged += 1
+            else:
+                results.error(f"journal: HTTP {status}")
+            continue
+        if status in (200, 201):
+            results.acknowledged.add(json.loads(reply)["attempt"]["id"])
+            last_body = body
+        else:
+            results.error(f"{kind}: HTTP {status} {reply[:120]!r}")
+
+
+def start_server(args, env: dict[str, str], log_path: Path) -> tuple[subprocess.Popen, str]:
+    """Migrate, sync the catalog and start the chosen server on 127.0.0.1."""
+    py = sys.executable
+    subprocess.run([py, "-m", "flask", "db", "upgrade"], env=env, cwd=ROOT, check=True,
+                   capture_output=True)
+    subprocess.run([py, "-m", "flask", "exercises", "sync"], env=env, cwd=ROOT, check=True,
+                   capture_output=True)
+    port = free_port()
+    if args.server == "gunicorn":
+        gunicorn = shutil.which("gunicorn", path=str(Path(py).parent)) or "gunicorn"
+        command = [gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
+                   "--threads", str(args.threads), "--worker-class", "gthread",
+                   "--backlog", "2048", "app:create_app()"]
+    else:
+        command = [py, "-m", "flask", "run", "--port", str(port), "--no-reload",
+                   "--with-threads"]
+    log = open(log_path, "w")  # noqa: SIM115 (the server's log, kept for the run)
+    proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=1):
+                return proc, url
+        except OSError:
+            time.sleep(0.2)
+    stop_server(proc)
+    raise SystemExit(f"the server did not start; see {log_path}")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """Stop the server this script started (its own process group)."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The p-th percentile (nearest rank)."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
+
+
+def verify(database_url: str, acknowledged: set[str]) -> tuple[bool, str]:
+    """Every acknowledged attempt is stored exactly once, and nothing unacknowledged."""
+    import sqlalchemy as sa
+
+    from app.config import normalise_database_url
+
+    engine = sa.create_engine(normalise_database_url(database_url))
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT client_id, COUNT(*) FROM attempt GROUP BY client_id")
+        ).all()
+    engine.dispose()
+    stored = {client_id: n for client_id, n in rows}
+    twice = [c for c, n in stored.items() if n != 1]
+    missing = acknowledged - stored.keys()
+    extra = stored.keys() - acknowledged
+    ok = not twice and not missing and not extra
+    return ok, (f"{len(stored)} stored, {len(acknowledged)} acknowledged: "
+                f"{len(missing)} missing, {len(twice)} stored more than once, "
+                f"{len(extra)} stored but never acknowledged")
+
+
+async def run_load(url: str, learners: int, seconds: float, exercise) -> tuple[Results, float]:
+    """Sign everyone up, then let them all work for `seconds`."""
+    parts = urlsplit(url)
+    conns = [Connection(parts.hostname, parts.port) for _ in range(learners)]
+    signups = asyncio.Semaphore(16)
+
+    async def signed_up(n: int) -> None:
+        async with signups:
+            await sign_up(conns[n], n)
+
+    await asyncio.gather(*(signed_up(n) for n in range(learners)))
+    results = Results()
+    started = time.monotonic()
+    await asyncio.gather(*(learner(n, conns[n], exercise, started + seconds, results)
+                           for n in range(learners)))
+    elapsed = time.monotonic() - started
+    for conn in conns:
+        await conn.close()
+    return results, elapsed
+
+
+def main() -> int:
+    """Run the load and print the numbers; exit 1 on errors or a storage mismatch."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--learners", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--server", choices=["flask", "gunicorn"], default="flask")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
+    parser.add_argument("--database-url", default="", help="default: a fresh SQLite file")
+    args = parser.parse_args()
+    if not 1 <= args.learners <= 1000 or not 1 <= args.seconds <= 600:
+        parser.error("at most 1000 learners and 600 seconds")
+
+    from app.exercises import load_catalog
+
+    exercise = next(e for e in load_catalog(ROOT / "exercises").exercises.values()
+                    if e.kind == "python")
+    tmp = Path(tempfile.mkdtemp(prefix="friction-load-"))
+    database_url = args.database_url or f"sqlite:///{tmp / 'load.db'}"
+    env = {
+        **os.environ, "FLASK_APP": "app", "SECRET_KEY": "load-test-only",
+        "DATABASE_URL": database_url, "RECHECK_MODE": "off",
+        # One loopback address for everyone: the limits are for people, not for this script.
+        "SIGNUP_RATE_LIMIT": "100000 per hour", "ACCOUNT_WRITE_LIMIT": "100000 per hour",
+        "LOGIN_RATE_LIMIT": "100000 per hour",
+    }
+    proc, url = start_server(args, env, tmp / "server.log")
+    try:
+        results, elapsed = asyncio.run(run_load(url, args.learners, args.seconds, exercise))
+    finally:
+        stop_server(proc)
+    attempts = results.latencies_ms.get("attempt", []) + results.latencies_ms.get(
+        "attempt (resent)", [])
+    everything = [ms for values in results.latencies_ms.values() for ms in values]
+    print(f"{args.learners} learners for {elapsed:.0f} s against {args.server} "
+          f"({'SQLite' if database_url.startswith('sqlite') else 'PostgreSQL'})")
+    print(f"attempts: {len(attempts)} ({len(attempts) / elapsed:.0f}/s), "
+          f"journal entries: {results.journal_acknowledged}, "
+          f"all requests: {len(everything) / elapsed:.0f}/s")
+    for kind, values in sorted(results.latencies_ms.items()):
+        print(f"  {kind:18} p50 {percentile(values, 50):7.1f} ms   "
+              f"p99 {percentile(values, 99):7.1f} ms   n={len(values)}")
+    print(f"errors: {sum(results.errors.values())}"
+          + "".join(f"\n  {n} x {what}" for what, n in sorted(results.errors.items())))
+    ok, summary = verify(database_url, results.acknowledged)
+    print(f"exactly once: {'yes' if ok else 'NO'} ({summary})")
+    print(f"server log: {tmp / 'server.log'}")
+    return 0 if ok and not results.errors else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
