@@ -15,6 +15,8 @@ import sqlalchemy as sa
 from app.account.services import user_tables
 from app.auth.services import set_password
 from app.extensions import db
+from app.models import Attempt
+from app.models import TutorTurn
 from app.models import User
 from tests.conftest import PASSWORD
 from tests.conftest import AuthActions
@@ -130,6 +132,22 @@ def practise_everything(client):
     assert client.post("/api/attempts", json=body).status_code == 201
     free = {"kind": "free", "text": "a note"}
     assert client.post("/api/journal", json=free).status_code == 201
+    # The tutor is absent without an API key (tests/integration/test_tutor_api.py drives it with
+    # a fake transport): its table gets a turn by hand, so deletion is proven there too.
+    with client.application.app_context():
+        latest = db.session.scalar(sa.select(Attempt).order_by(Attempt.id.desc()).limit(1))
+        db.session.add(
+            TutorTurn(
+                user_id=latest.user_id,
+                exercise_id=latest.exercise_id,
+                exercise_version=latest.exercise_version,
+                level=1,
+                question="why does add fail?",
+                status="answered",
+                context={},
+            )
+        )
+        db.session.commit()
 
 
 def rows_per_user_table(app, user_id) -> dict[str, int]:
