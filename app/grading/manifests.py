@@ -746,6 +746,9 @@ def check_ingress_backends(resources: list[Resource], partial: bool = False) -> 
                 ))
             backend = entry.get("backend") or {}
             service_ref = backend.get("service") if isinstance(backend, Mapping) else None
+            if isinstance(backend, Mapping) and service_ref is None and isinstance(
+                    backend.get("resource"), Mapping) and backend["resource"].get("kind"):
+                continue  # a resource backend (e.g. a storage bucket): valid, and not a Service
             if not isinstance(service_ref, Mapping) or not service_ref.get("name"):
                 findings.append(Finding(
                     "ingress-backend-service", "error", ingress.line_of(*path, "backend"),
@@ -1654,6 +1657,14 @@ def check_pod_spec(
     volumes = {
         str(v.get("name")) for v in list_at(r, (*spec_path, "volumes")) if isinstance(v, Mapping)
     }
+    if r.kind == "StatefulSet":
+        # The StatefulSet controller adds a volume per volumeClaimTemplate to each pod
+        # (https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#volume-claim-templates).
+        volumes |= {
+            str(t.get("metadata", {}).get("name")) for t in list_at(r, ("spec",
+                                                                        "volumeClaimTemplates"))
+            if isinstance(t, Mapping) and isinstance(t.get("metadata"), Mapping)
+        }
     port_names: dict[str, int] = {}
     for key in ("initContainers", "containers"):
         for i, container in enumerate(list_at(r, (*spec_path, key))):
