@@ -3915,6 +3915,15 @@ def check_files(
 
     `files` is a sequence of (name, text). Findings come back in file order, then line order.
     """
+    names, resources, findings = read_files(files, max_chars)
+    findings += check_resources(resources)
+    return sort_findings(findings, names)
+
+
+def read_files(
+    files: Iterable[tuple[str, str]], max_chars: int | None = MAX_YAML_CHARS
+) -> tuple[list[str], list[Resource], list[Finding]]:
+    """(names, resources, findings about reading) for several files, never raising."""
     names: list[str] = []
     resources: list[Resource] = []
     findings: list[Finding] = []
@@ -3923,8 +3932,7 @@ def check_files(
         found, problems = read_for_check(text, name, max_chars)
         resources += found
         findings += problems
-    findings += check_resources(resources)
-    return sort_findings(findings, names)
+    return names, resources, findings
 
 
 def check(

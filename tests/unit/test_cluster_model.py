@@ -137,3 +137,33 @@ def test_large_files_read_by_libyaml_keep_lines_and_values(monkeypatch):
         assert [r.line_of(*path) for r in fast] == [r.line_of(*path) for r in careful]
     with __import__("pytest").raises(manifests.ManifestError, match="duplicate key"):
         manifests.load_documents("a: 1\na: 2\n", "d.yaml")
+
+
+def test_every_rule_the_checker_can_report_is_in_the_registry():
+    import re
+    from pathlib import Path
+
+    from app.grading.cluster import registry
+
+    source = (Path(manifests.__file__)).read_text()
+    emitted = set(re.findall(r'"([a-z0-9][a-z0-9-]+)",\s*(?:ERROR|WARNING|"error"|"warning")',
+                             source))
+    assert emitted - set(registry.RULES) == set()
+
+
+def test_the_rules_page_is_generated_from_the_registry():
+    from pathlib import Path
+
+    from app.grading.cluster import registry
+
+    page = Path(__file__).resolve().parents[2] / "docs" / "k8s-rules.md"
+    assert page.read_text() == registry.markdown()
+
+
+def test_lint_adds_what_the_api_server_refuses():
+    from app.grading.cluster import lint
+
+    text = SERVICE.replace("targetPort: http", "targetPort: http\n    nodePort: 30080")
+    findings = lint.check_files([("s.yaml", text)], max_chars=None)
+    assert any(f.is_error for f in findings)
+    assert lint.undocumented(findings) == []
