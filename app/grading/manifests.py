@@ -300,6 +300,7 @@ def reader_error_line(exc: ReaderError, lines: list[str]) -> int:
 
 
 MAX_FLOW_DEPTH = 64
+FAST_READ_CHARS = 256 * 1024  # above this, libyaml reads the file when it is installed
 MAX_EXPANDED_NODES = 1_000_000  # values once aliases are expanded; a 4 MB manifest has fewer
 ANCHOR_RE = re.compile(r"(?:^|[\s\[{,:-])&[^\s,\[\]{}]+", re.MULTILINE)
 
@@ -377,6 +378,113 @@ def alias_count_over_limit(text: str) -> int | None:
     return None
 
 
+def fast_documents(text: str, source: str = "") -> list[Any] | None:
+    """Large files read with libyaml (PyYAML's C parser), kept in ruamel's line-aware types.
+
+    ruamel's pure-Python reader takes minutes for a few megabytes; libyaml composes the same
+    node tree, with positions, in seconds. Scalars are resolved as YAML 1.2 (like ruamel), and
+    quoted ones keep their quote style. None when libyaml is not installed (Pyodide: the
+    browser never reads files that large) or a document needs the careful reader's messages.
+    """
+    try:
+        import yaml as pyyaml
+        from yaml import CBaseLoader  # no tag resolution: scalars are resolved below, as YAML 1.2
+    except ImportError:
+        return None
+    if ANCHOR_RE.search(text):
+        return None  # aliases go through the bounded reader
+    try:
+        nodes = list(pyyaml.compose_all(text, Loader=CBaseLoader))
+    except pyyaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ManifestError(line, f"the YAML cannot be read: {problem}", source) from None
+    if nodes and nodes[-1] is None:
+        nodes.pop()
+    if any(not isinstance(n, pyyaml.MappingNode) for n in nodes):
+        return None
+    try:
+        return [from_libyaml_node(n, pyyaml) for n in nodes]
+    except DuplicateKeyInFastRead as exc:
+        raise ManifestError(exc.line, f'found duplicate key "{exc.key}"', source) from None
+
+
+class DuplicateKeyInFastRead(Exception):
+    """A key written twice in one mapping (ruamel refuses it too)."""
+
+    def __init__(self, line: int, key: str) -> None:
+        super().__init__(key)
+        self.line, self.key = line, key
+
+
+YAML12_INT_RE = re.compile(r"^[-+]?(?:[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+YAML12_FLOAT_RE = re.compile(
+    r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$|^[-+]?\.(?:inf|Inf|INF)$|"
+    r"^\.(?:nan|NaN|NAN)$"
+)
+
+
+def plain_scalar(value: str) -> Any:
+    """A plain (unquoted) scalar as YAML 1.2's core schema reads it, as ruamel does."""
+    if not value or value[0] not in "0123456789+-.~nNtTfF":
+        return value if value else None
+    if value in ("~", "null", "Null", "NULL"):
+        return None
+    if value in ("true", "True", "TRUE"):
+        return True
+    if value in ("false", "False", "FALSE"):
+        return False
+    if YAML12_INT_RE.match(value):
+        return int(value, 0) if value.lstrip("+-")[:2] in ("0o", "0x") else int(value)
+    if YAML12_FLOAT_RE.match(value):
+        return float(value.replace(".inf", "inf").replace(".Inf", "inf").replace(
+            ".INF", "inf").replace(".nan", "nan").replace(".NaN", "nan").replace(".NAN", "nan"))
+    return value
+
+
+def from_libyaml_node(node: Any, pyyaml: Any) -> Any:
+    """A libyaml node as CommentedMap / CommentedSeq / scalar, with ruamel's line records."""
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.comments import CommentedSeq
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+    from ruamel.yaml.scalarstring import FoldedScalarString
+    from ruamel.yaml.scalarstring import LiteralScalarString
+    from ruamel.yaml.scalarstring import SingleQuotedScalarString
+
+    styles = {'"': DoubleQuotedScalarString, "'": SingleQuotedScalarString,
+              "|": LiteralScalarString, ">": FoldedScalarString}
+
+    def convert(n: Any) -> Any:
+        if isinstance(n, pyyaml.ScalarNode):
+            if n.style in styles:
+                return styles[n.style](n.value)
+            return plain_scalar(n.value) if n.tag != "!" else n.value
+        if isinstance(n, pyyaml.SequenceNode):
+            seq = CommentedSeq()
+            seq._yaml_set_line_col(n.start_mark.line, n.start_mark.column)
+            for i, item in enumerate(n.value):
+                seq.append(convert(item))
+                seq.lc.add_kv_line_col(i, [item.start_mark.line, item.start_mark.column])
+            return seq
+        mapping = CommentedMap()
+        mapping._yaml_set_line_col(n.start_mark.line, n.start_mark.column)
+        for key_node, value_node in n.value:
+            key = convert(key_node)
+            if isinstance(key, list | dict):
+                key = str(key_node.value)
+            if key in mapping:
+                raise DuplicateKeyInFastRead(key_node.start_mark.line + 1, str(key))
+            mapping[key] = convert(value_node)
+            mapping.lc.add_kv_line_col(key, [
+                key_node.start_mark.line, key_node.start_mark.column,
+                value_node.start_mark.line, value_node.start_mark.column,
+            ])
+        return mapping
+
+    return convert(node)
+
+
 def new_yaml() -> YAML:
     """A round-trip loader that keeps lines, refuses duplicate keys and remembers quoting.
 
@@ -398,6 +506,10 @@ def parse_yaml(text: str, source: str = "") -> tuple[YAML, list[Any], list[str]]
     """
     yaml = new_yaml()
     lines = text.splitlines()
+    if len(text) > FAST_READ_CHARS:
+        fast = fast_documents(text, source)
+        if fast is not None:
+            return yaml, fast, []
     aliases = alias_count_over_limit(text)
     if aliases is not None:
         raise ManifestError(aliases, (
@@ -503,13 +615,53 @@ def workloads(resources: Iterable[Resource]) -> list[Resource]:
     return [r for r in resources if r.kind == "Pod" or r.pod_template_path() is not None]
 
 
+class WorkloadIndex:
+    """Workloads by (namespace, label key, label value): a selector looks up, never scans.
+
+    Without it every Service compares itself with every workload, which takes minutes for
+    the thousands of objects a multi-megabyte file holds.
+    """
+
+    def __init__(self, resources: list[Resource]) -> None:
+        self.order = workloads(resources)
+        self.by_label: dict[tuple[str, str, str], list[int]] = {}
+        for i, w in enumerate(self.order):
+            namespace = w.namespace or "default"
+            for key, value in w.pod_labels().items():
+                self.by_label.setdefault((namespace, key, value), []).append(i)
+
+    def selected(self, namespace: str, selector: Any) -> list[Resource]:
+        """Workloads of a namespace whose pod labels hold every key=value of the selector."""
+        if not selector or not isinstance(selector, Mapping):
+            return []
+        found: set[int] | None = None
+        for key, value in plain_labels(selector).items():
+            hits = set(self.by_label.get((namespace, key, value), ()))
+            found = hits if found is None else found & hits
+            if not found:
+                return []
+        return [self.order[i] for i in sorted(found or ())]
+
+
+_INDEX_CACHE: list[tuple[list[Resource], int, WorkloadIndex]] = []
+
+
+def workload_index(resources: Iterable[Resource]) -> WorkloadIndex:
+    """The index for this list of resources (kept for the list the checks are running on)."""
+    if not isinstance(resources, list):
+        return WorkloadIndex(list(resources))
+    for cached, size, index in _INDEX_CACHE:
+        if cached is resources and size == len(resources):
+            return index
+    index = WorkloadIndex(resources)
+    _INDEX_CACHE[:] = [(resources, len(resources), index)]
+    return index
+
+
 def pods_selected_by(service: Resource, resources: Iterable[Resource]) -> list[Resource]:
     """Workloads in the Service's namespace whose pods its selector matches."""
-    selector = service.get("spec", "selector")
-    return [
-        w for w in workloads(resources)
-        if same_namespace(service, w) and selector_matches(selector, w.pod_labels())
-    ]
+    return workload_index(resources).selected(
+        service.namespace or "default", service.get("spec", "selector"))
 
 
 def target_port_of(service_port: Mapping[str, Any]) -> int | str | None:
@@ -746,6 +898,9 @@ def check_ingress_backends(resources: list[Resource], partial: bool = False) -> 
                 ))
             backend = entry.get("backend") or {}
             service_ref = backend.get("service") if isinstance(backend, Mapping) else None
+            if isinstance(backend, Mapping) and service_ref is None and isinstance(
+                    backend.get("resource"), Mapping) and backend["resource"].get("kind"):
+                continue  # a resource backend (e.g. a storage bucket): valid, and not a Service
             if not isinstance(service_ref, Mapping) or not service_ref.get("name"):
                 findings.append(Finding(
                     "ingress-backend-service", "error", ingress.line_of(*path, "backend"),
@@ -1654,6 +1809,14 @@ def check_pod_spec(
     volumes = {
         str(v.get("name")) for v in list_at(r, (*spec_path, "volumes")) if isinstance(v, Mapping)
     }
+    if r.kind == "StatefulSet":
+        # The StatefulSet controller adds a volume per volumeClaimTemplate to each pod
+        # (https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#volume-claim-templates).
+        volumes |= {
+            str(t.get("metadata", {}).get("name")) for t in list_at(r, ("spec",
+                                                                        "volumeClaimTemplates"))
+            if isinstance(t, Mapping) and isinstance(t.get("metadata"), Mapping)
+        }
     port_names: dict[str, int] = {}
     for key in ("initContainers", "containers"):
         for i, container in enumerate(list_at(r, (*spec_path, key))):
@@ -3752,6 +3915,15 @@ def check_files(
 
     `files` is a sequence of (name, text). Findings come back in file order, then line order.
     """
+    names, resources, findings = read_files(files, max_chars)
+    findings += check_resources(resources)
+    return sort_findings(findings, names)
+
+
+def read_files(
+    files: Iterable[tuple[str, str]], max_chars: int | None = MAX_YAML_CHARS
+) -> tuple[list[str], list[Resource], list[Finding]]:
+    """(names, resources, findings about reading) for several files, never raising."""
     names: list[str] = []
     resources: list[Resource] = []
     findings: list[Finding] = []
@@ -3760,8 +3932,7 @@ def check_files(
         found, problems = read_for_check(text, name, max_chars)
         resources += found
         findings += problems
-    findings += check_resources(resources)
-    return sort_findings(findings, names)
+    return names, resources, findings
 
 
 def check(

@@ -123,3 +123,47 @@ def test_billion_laughs_is_a_clear_error():
     text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\ndata:\n" + "\n".join(levels)
     findings = manifests.check(text, source="lol.yaml")
     assert findings and "billion laughs" in findings[0].message
+
+
+def test_large_files_read_by_libyaml_keep_lines_and_values(monkeypatch):
+    text = (DEPLOYMENT + "---" + SERVICE).replace("replicas: 3", "replicas: 3\n  paused: false")
+    text += '---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: "yes", b: on}\n'
+    careful = manifests.load_documents(text, "a.yaml")
+    monkeypatch.setattr(manifests, "FAST_READ_CHARS", 0)
+    fast = manifests.load_documents(text, "a.yaml")
+    assert [r.data for r in fast] == [r.data for r in careful]
+    for path in (("spec", "template", "spec", "containers", 0, "ports", 0, "containerPort"),
+                 ("spec", "ports", 0, "targetPort"), ("data", "b")):
+        assert [r.line_of(*path) for r in fast] == [r.line_of(*path) for r in careful]
+    with __import__("pytest").raises(manifests.ManifestError, match="duplicate key"):
+        manifests.load_documents("a: 1\na: 2\n", "d.yaml")
+
+
+def test_every_rule_the_checker_can_report_is_in_the_registry():
+    import re
+    from pathlib import Path
+
+    from app.grading.cluster import registry
+
+    source = (Path(manifests.__file__)).read_text()
+    emitted = set(re.findall(r'"([a-z0-9][a-z0-9-]+)",\s*(?:ERROR|WARNING|"error"|"warning")',
+                             source))
+    assert emitted - set(registry.RULES) == set()
+
+
+def test_the_rules_page_is_generated_from_the_registry():
+    from pathlib import Path
+
+    from app.grading.cluster import registry
+
+    page = Path(__file__).resolve().parents[2] / "docs" / "k8s-rules.md"
+    assert page.read_text() == registry.markdown()
+
+
+def test_lint_adds_what_the_api_server_refuses():
+    from app.grading.cluster import lint
+
+    text = SERVICE.replace("targetPort: http", "targetPort: http\n    nodePort: 30080")
+    findings = lint.check_files([("s.yaml", text)], max_chars=None)
+    assert any(f.is_error for f in findings)
+    assert lint.undocumented(findings) == []

@@ -7,6 +7,17 @@ import itertools
 from typing import NoReturn
 
 import l2
+from hypothesis import Phase
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+
+# Generated inputs, the same on every run (a verdict must not change between two checks);
+PROPERTY = settings(max_examples=40, deadline=None, derandomize=True, database=None,
+                    phases=(Phase.explicit, Phase.generate))  # no shrinking: fail fast
+NODE_SETS = st.lists(st.from_regex(r"(node|k3s|worker)-[a-z0-9]{1,4}", fullmatch=True),
+                     min_size=1, max_size=6, unique=True)
+IPS = st.ip_addresses(v=4).map(str)
 
 NODES = ["node-a", "node-b", "node-c"]
 POOL = [f"192.168.1.{i}" for i in range(200, 230)]
@@ -123,3 +134,25 @@ def test_no_healthy_node_is_an_error():
             "saying that no healthy node can announce the IP"
         )
     fail(f"leader({IP!r}, []) returned {got!r}; with no healthy node it should raise LookupError")
+
+
+@PROPERTY
+@given(IPS, NODE_SETS, st.randoms(use_true_random=False))
+def test_any_ip_any_nodes_one_agreed_leader(ip, nodes, rng):
+    """For any IP and nodes, in any order: the leader is the node with the lowest score."""
+    shuffled = list(nodes)
+    rng.shuffle(shuffled)
+    got, want = l2.leader(ip, shuffled), expected_leader(ip, nodes)
+    if got != want:
+        fail(
+            f"leader({ip!r}, {shuffled}) returned {got!r}; every speaker must agree on one node, "
+            "whatever order it lists the healthy nodes in, by the rule in the prompt: the "
+            f"lowest score(node, ip), which is {want!r} here. Otherwise two nodes (or none) "
+            "answer ARP for the IP"
+        )
+    replies = l2.arp_replies(ip, shuffled, 5)
+    if set(replies) != {want}:
+        fail(
+            f"arp_replies({ip!r}, {shuffled}, 5) answered from {sorted(set(replies))}; in L2 mode "
+            "one node owns the IP and answers every request: failover, not balancing"
+        )

@@ -49,8 +49,8 @@ def problems(name: str, facts: dict, answer: dict) -> list[str]:
     if lb == "metallb-bgp" and not facts["bgp_router"]:
         found.append(
             "metallb-bgp needs a BGP router to peer with, and this network has none (a plain "
-            "switch or home router). Without a peer nothing learns the route to the IP. Use "
-            "MetalLB's L2 mode (or kube-vip) there"
+            "switch or home router). Without a peer nothing learns the route to the IP, so the "
+            "address is unreachable"
         )
     if facts["ip_must_survive_node_failure"] and lb not in FLOATING:
         found.append(
@@ -59,12 +59,14 @@ def problems(name: str, facts: dict, answer: dict) -> list[str]:
             "a dead node lose the service. MetalLB (L2 or BGP) or kube-vip announce a "
             "floating IP that another node takes over"
         )
-    if facts["spread_traffic_over_nodes"] and lb != "metallb-bgp":
+    # kube-vip has an ARP mode and a BGP mode; with a BGP router it can run the latter.
+    spreads = lb == "metallb-bgp" or (lb == "kube-vip" and facts["bgp_router"])
+    if facts["spread_traffic_over_nodes"] and not spreads:
         found.append(
             f"traffic must be spread over several nodes, but with {lb} one leader node "
-            "receives everything for an IP (L2 / ARP mode: failover, not balancing). "
-            "MetalLB's BGP mode lets every node announce the route and the routers spread "
-            "the flows over them (ECMP)"
+            "receives everything for an IP (L2 / ARP mode: failover, not balancing). Only a "
+            "BGP mode lets every node announce the route so that the routers spread the flows "
+            "over them (ECMP)"
         )
     if facts["mtls_required"] and mesh not in MTLS_MESHES:
         found.append(
@@ -88,8 +90,8 @@ def problems(name: str, facts: dict, answer: dict) -> list[str]:
     if facts["peak_rps"] > rps:
         found.append(
             f"peak traffic is {facts['peak_rps']:,} requests/s; {ingress} reached about "
-            f"{rps:,} in the published benchmark. HAProxy (~42k), Envoy (~38k) or NGINX (~35k) "
-            "have the headroom"
+            f"{rps:,} in the published benchmark, below that peak, so it saturates on sale "
+            "days. Compare the other controllers' figures in scenarios.py with the peak"
         )
     return found
 

@@ -8,6 +8,17 @@ from collections import Counter
 from typing import NoReturn
 
 import ring
+from hypothesis import Phase
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+
+# Generated inputs, the same on every run (a verdict must not change between two checks);
+PROPERTY = settings(max_examples=15, deadline=None, derandomize=True, database=None,
+                    phases=(Phase.explicit, Phase.generate))  # no shrinking: fail fast
+NODES = st.lists(st.from_regex(r"[a-z]{1,6}-[0-9]{1,2}", fullmatch=True), min_size=1,
+                 max_size=5, unique=True)
+KEY_LISTS = st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=20)
 
 KEYS = [f"session-{i}" for i in range(4000)]
 
@@ -34,21 +45,49 @@ def placements(r, keys=KEYS) -> dict[str, str]:
     return {key: r.node_for(key) for key in keys}
 
 
-def test_keys_land_where_the_ring_says():
-    """Keys go to the first virtual node clockwise from stable_hash(key) (checked on 60 keys)."""
-    nodes = ["cache-0", "cache-1", "cache-2"]
-    r = ring.HashRing(nodes, vnodes=100)
-    for key in KEYS[:60]:
-        got, want = r.node_for(key), reference_node(nodes, 100, key)
+def reference_ring(nodes: list[str], vnodes: int):
+    """node_for of the prompt's ring, with the points computed once."""
+    points = sorted((md5_64(f"{node}#{i}"), node) for node in nodes for i in range(vnodes))
+
+    def node_for(key: str) -> str:
+        index = bisect.bisect_left(points, (md5_64(key), ""))
+        return points[index % len(points)][1]
+    return node_for
+
+
+@PROPERTY
+@given(NODES, st.integers(min_value=1, max_value=20), KEY_LISTS)
+def test_keys_land_where_the_ring_says(nodes, vnodes, keys):
+    """For any nodes, vnodes and keys: a key goes to the first virtual node clockwise."""
+    r = ring.HashRing(nodes, vnodes=vnodes)
+    want_for = reference_ring(nodes, vnodes)
+    for key in keys:
+        got, want = r.node_for(key), want_for(key)
         if got != want:
             fail(
-                f"HashRing({nodes}).node_for({key!r}) returned {got!r}; the ring described in "
-                f"the prompt puts it on {want!r}. Place virtual node i of a node at "
-                "stable_hash(f'{node}#{i}') and send a key to the first point whose hash is >= "
-                "stable_hash(key), wrapping round to the first point. Use stable_hash for both: "
-                "Python's built-in hash() of a str is salted per process (PYTHONHASHSEED), so two "
-                "proxy replicas, or the same one after a restart, would send a user to different "
-                "cache pods"
+                f"HashRing({nodes}, vnodes={vnodes}).node_for({key!r}) returned {got!r}; the "
+                f"ring described in the prompt puts it on {want!r}. Virtual node i of a node "
+                "sits at stable_hash(f'{node}#{i}') and a key goes to the first point whose hash "
+                "is >= stable_hash(key), wrapping round. Python's built-in hash() of a str is "
+                "salted per process (PYTHONHASHSEED), so two proxy replicas, or the same one "
+                "after a restart, would send a user to different cache pods"
+            )
+
+
+@PROPERTY
+@given(NODES, st.from_regex(r"new-[0-9]{1,3}", fullmatch=True), KEY_LISTS)
+def test_a_new_node_only_takes_keys(nodes, new, keys):
+    """For any ring: adding a node moves keys only to the new node."""
+    r = ring.HashRing(nodes, vnodes=20)
+    before = {key: r.node_for(key) for key in keys}
+    r.add(new)
+    for key in keys:
+        after = r.node_for(key)
+        if after not in (before[key], new):
+            fail(
+                f"HashRing({nodes}): {key!r} moved from {before[key]} to {after} when {new} "
+                "was added. A key should only ever move to the new node; with hash % n almost "
+                "every key changes node, and every cache is cold at once"
             )
 
 

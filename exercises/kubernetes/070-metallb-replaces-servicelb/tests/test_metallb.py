@@ -70,7 +70,7 @@ def test_servicelb_is_disabled():
     fail(
         f"{where}: K3s still runs ServiceLB (disable: lists "
         f"{', '.join(names) or 'nothing'}). ServiceLB and MetalLB would both act on every "
-        "LoadBalancer Service: ServiceLB's svc- pods grab the ports on the nodes while MetalLB "
+        "LoadBalancer Service: ServiceLB's svclb-… pods grab the ports on the nodes while MetalLB "
         "hands out an IP. Add disable: [servicelb]"
     )
 
