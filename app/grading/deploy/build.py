@@ -1005,6 +1005,14 @@ class Builder:
         for dist in dists:
             name = normal_package(dist)
             from_wheel = name in wheels
+            built_for = next((f.python for f in stage.files.values() if f.kind == "wheel"
+                              and f.path.rsplit("/", 1)[-1] == f"{name}.whl"), None)
+            if from_wheel and name in images.NEEDS_LIBRARY and built_for and (
+                    built_for != version):
+                raise BuildFailure(ins.line, stage, (
+                    f"the {dist} wheel was built for Python {built_for}, and this stage has "
+                    f"Python {version}: ERROR: {name}-...-cp{built_for.replace('.', '')}-...whl "
+                    "is not a supported wheel on this platform"))
             if no_index and not from_wheel:
                 raise BuildFailure(ins.line, stage, (
                     f"--no-index: there is no wheel for {dist} in "

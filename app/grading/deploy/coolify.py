@@ -127,6 +127,9 @@ class Deployment:
         if self.container.crash is not None:
             response.trace.steps.insert(0, f"the container is not running: "
                                            f"{self.container.crash.reason}")
+            if response.status == 502:
+                response.reason = (f"502 Bad Gateway: the container is not running "
+                                   f"({self.container.crash.reason})")
         return response
 
     def healthy(self) -> Outcome:
