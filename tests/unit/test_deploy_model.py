@@ -408,3 +408,17 @@ def test_magic_variables_generate_a_domain_and_stable_passwords():
     assert password and password == again.stack.env_of("ghost")["DB_PASSWORD"]
     response = first.request("https://ghost.example.com/")
     assert response.container == "ghost" and response.port == 80
+
+
+# -- VPS firewall ----------------------------------------------------------------------------
+def test_ufw_rules_apply_in_order_and_enable_can_lock_you_out():
+    from app.grading.deploy import vps
+
+    fw = vps.run_ufw("ufw default deny incoming\nufw allow 22/tcp\nufw allow 80,443/tcp\n"
+                     "ufw allow from 203.0.113.7 to any port 8000 proto tcp\nufw --force enable\n")
+    assert fw.enabled and not fw.lockout
+    assert fw.reaches(443).ok and fw.reaches(8000, "203.0.113.7").ok
+    assert not fw.reaches(8000, "198.51.100.1").ok and not fw.reaches(5432).ok
+    assert fw.reaches(5432, docker_published={5432}).ok  # Docker bypasses ufw
+    locked = vps.run_ufw("ufw default deny incoming\nufw enable\nufw allow 22/tcp\n")
+    assert "locked out" in locked.lockout

@@ -19,6 +19,7 @@ from . import images
 from . import run
 from . import shell
 from . import traefik
+from . import vps
 from .build import Image
 from .build import build
 from .trace import DeployError
@@ -27,5 +28,5 @@ from .trace import Trace
 
 __all__ = [
     "DeployError", "Image", "Outcome", "Trace", "build", "build_model", "images", "run",
-    "shell", "checks", "compose", "coolify", "traefik",
+    "shell", "checks", "compose", "coolify", "traefik", "vps",
 ]
