@@ -157,10 +157,18 @@ def run_ufw(text: str, admin: str = "203.0.113.7") -> Firewall:
             words = shlex.split(line)[1:]
         except ValueError:
             raise DeployError("unbalanced quotes", number, "firewall.sh") from None
-        words = [w for w in words if w not in ("--force", "-f")]
+        words = [w for w in words if w not in ("--force", "-f", "--dry-run")]
+        if "comment" in words:  # ufw allow 8000/tcp comment 'dashboard'
+            words = words[:words.index("comment")]
         if not words:
             continue
         command = words[0]
+        if command == "reset":
+            fw.rules, fw.default_incoming, fw.enabled = [], "deny", False
+            fw.trace.add(f"line {number}: reset: no rules, ufw disabled")
+            continue
+        if command in ("allow", "deny", "reject", "limit") and words[1:2] == ["in"]:
+            words = [command, *words[2:]]
         if command == "default" and len(words) >= 3:
             policy, direction = words[1], words[2]
             if direction == "incoming":
