@@ -422,3 +422,31 @@ def test_ufw_rules_apply_in_order_and_enable_can_lock_you_out():
     assert fw.reaches(5432, docker_published={5432}).ok  # Docker bypasses ufw
     locked = vps.run_ufw("ufw default deny incoming\nufw enable\nufw allow 22/tcp\n")
     assert "locked out" in locked.lockout
+
+
+# -- GitHub Actions and Coolify's deploy webhook -------------------------------------------------
+def test_workflow_needs_if_secrets_and_a_refused_token():
+    from app.grading.deploy import ci
+
+    text = """on:
+  push:
+    branches: [main]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: pytest
+  deploy:
+    needs: test
+    runs-on: ubuntu-latest
+    steps:
+      - run: 'curl URL -H "Authorization: Bearer ${{ secrets.T }}"'
+"""
+    wf = ci.load_workflow(text.replace(
+        "URL", '"https://coolify.example.com/api/v1/deploy?uuid=abc"'))
+    ok = wf.run("push", "main", True, {"T": "tok"}, coolify_token="tok", app_uuid="abc")
+    assert [d.uuid for d in ok.deploys] == ["abc"] and ok.order == ["test", "deploy"]
+    assert not wf.run("push", "main", False, {"T": "tok"}, coolify_token="tok").deploys
+    assert not wf.run("push", "dev", True, {"T": "tok"}, coolify_token="tok").deploys
+    refused = wf.run("push", "main", True, {"T": "old"}, coolify_token="tok")
+    assert refused.rejected and refused.jobs["deploy"] == "success"  # curl without --fail

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from . import build as build_model
 from . import checks
+from . import ci
 from . import compose
 from . import coolify
 from . import images
@@ -28,5 +29,5 @@ from .trace import Trace
 
 __all__ = [
     "DeployError", "Image", "Outcome", "Trace", "build", "build_model", "images", "run",
-    "shell", "checks", "compose", "coolify", "traefik", "vps",
+    "shell", "checks", "ci", "compose", "coolify", "traefik", "vps",
 ]
