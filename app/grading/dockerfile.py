@@ -691,7 +691,24 @@ def check(text: str, source: str = "Dockerfile") -> list[Finding]:
     findings: list[Finding] = []
     for rule in RULES:
         findings += rule(review)
+    findings += rule_build_model(text, source)
     return sort_findings(findings, [source])
+
+
+def rule_build_model(text: str, source: str) -> list[Finding]:
+    """Build the file in the deploy model (without a build context): does a step fail?"""
+    from .deploy import build as model_build
+    from .deploy.trace import DeployError
+
+    try:
+        image = model_build(text)
+    except (DeployError, RecursionError, ValueError, KeyError, IndexError):
+        return []
+    if image.error is None:
+        return []
+    reason = image.error.reason.split("the build fails: ", 1)[-1]
+    return [Finding("build-fails", ERROR, image.error_line or 1,
+                    f"the build stops here: {reason}", source)]
 
 
 class Review:

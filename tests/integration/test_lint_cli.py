@@ -49,26 +49,26 @@ def test_flask_lint_is_registered_on_the_app(runner, tmp_path):
 def test_clean_realworld_files_exit_zero():
     k8s = sorted(str(p) for p in (REALWORLD / "k8s").iterdir())
     assert lint("k8s", *k8s).exit_code == 0
-    docker = sorted(str(p) for p in (REALWORLD / "docker").iterdir())
+    docker = sorted(str(p) for p in (REALWORLD / "docker").rglob("*.Dockerfile"))
     result = lint("dockerfile", *docker)
     assert result.exit_code == 0, result.output
     assert "warning [port-hard-coded]" in result.stdout  # warnings are printed, not fatal
-    compose = sorted(str(p) for p in (REALWORLD / "compose").iterdir())
+    compose = sorted(str(p) for p in (REALWORLD / "compose").rglob("*.yaml"))
     assert lint("compose", *compose).exit_code == 0
 
 
 def test_findings_are_printed_as_file_line_severity_rule_message(tmp_path):
     path = write(tmp_path, "Dockerfile", GOOD_DOCKERFILE.replace("USER app\n", ""))
     result = lint("dockerfile", path)
-    assert result.exit_code == 1
+    assert result.exit_code == 0  # running as root is advice: base images often do
     lines = result.stdout.splitlines()
     assert lines == [
-        f"{path}:1: error [runs-as-root] There is no USER instruction, so the container runs as "
+        f"{path}:1: warning [runs-as-root] There is no USER instruction, so the container runs as "
         "root. Whoever breaks into the app is then root inside the container, one "
         "container-escape bug away from root on the VPS that runs all your apps. Create a user "
         "(RUN useradd --create-home app) and switch to it with USER app before CMD"
     ]
-    assert "1 file checked: 1 error" in result.stderr
+    assert "1 file checked: 1 warning" in result.stderr
 
 
 def test_manifests_are_checked_together_so_references_resolve(tmp_path):

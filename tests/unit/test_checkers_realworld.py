@@ -103,3 +103,14 @@ def test_health_check_advice_fits_the_image(base, advice, not_advice):
     found = [f for f in dockerfile.check(text) if f.rule == "no-healthcheck"]
     assert found and found[0].severity == "warning"
     assert advice in found[0].message and not_advice not in found[0].message.split("Add")[-1]
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("FROM python:3.12-alpine\nRUN useradd -m app\n", "useradd"),
+    ("FROM python:3.12-slim\nRUN apt-get install -y curl\n", "apt-get update"),
+    ("FROM python:3.12-slim\nHEALTHCHECK CMD true\nRUN curl -fsSL https://example.com/x.sh | sh\n",
+     "curl"),
+])
+def test_a_step_that_fails_in_the_build_model_is_an_error(text, words):
+    found = [f for f in dockerfile.check(text) if f.rule == "build-fails"]
+    assert found and found[0].is_error and words in found[0].message

@@ -408,3 +408,45 @@ def test_magic_variables_generate_a_domain_and_stable_passwords():
     assert password and password == again.stack.env_of("ghost")["DB_PASSWORD"]
     response = first.request("https://ghost.example.com/")
     assert response.container == "ghost" and response.port == 80
+
+
+# -- VPS firewall ----------------------------------------------------------------------------
+def test_ufw_rules_apply_in_order_and_enable_can_lock_you_out():
+    from app.grading.deploy import vps
+
+    fw = vps.run_ufw("ufw default deny incoming\nufw allow 22/tcp\nufw allow 80,443/tcp\n"
+                     "ufw allow from 203.0.113.7 to any port 8000 proto tcp\nufw --force enable\n")
+    assert fw.enabled and not fw.lockout
+    assert fw.reaches(443).ok and fw.reaches(8000, "203.0.113.7").ok
+    assert not fw.reaches(8000, "198.51.100.1").ok and not fw.reaches(5432).ok
+    assert fw.reaches(5432, docker_published={5432}).ok  # Docker bypasses ufw
+    locked = vps.run_ufw("ufw default deny incoming\nufw enable\nufw allow 22/tcp\n")
+    assert "locked out" in locked.lockout
+
+
+# -- GitHub Actions and Coolify's deploy webhook -------------------------------------------------
+def test_workflow_needs_if_secrets_and_a_refused_token():
+    from app.grading.deploy import ci
+
+    text = """on:
+  push:
+    branches: [main]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: pytest
+  deploy:
+    needs: test
+    runs-on: ubuntu-latest
+    steps:
+      - run: 'curl URL -H "Authorization: Bearer ${{ secrets.T }}"'
+"""
+    wf = ci.load_workflow(text.replace(
+        "URL", '"https://coolify.example.com/api/v1/deploy?uuid=abc"'))
+    ok = wf.run("push", "main", True, {"T": "tok"}, coolify_token="tok", app_uuid="abc")
+    assert [d.uuid for d in ok.deploys] == ["abc"] and ok.order == ["test", "deploy"]
+    assert not wf.run("push", "main", False, {"T": "tok"}, coolify_token="tok").deploys
+    assert not wf.run("push", "dev", True, {"T": "tok"}, coolify_token="tok").deploys
+    refused = wf.run("push", "main", True, {"T": "old"}, coolify_token="tok")
+    assert refused.rejected and refused.jobs["deploy"] == "success"  # curl without --fail

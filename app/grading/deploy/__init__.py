@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from . import build as build_model
 from . import checks
+from . import ci
 from . import compose
 from . import coolify
 from . import images
 from . import run
 from . import shell
 from . import traefik
+from . import vps
 from .build import Image
 from .build import build
 from .trace import DeployError
@@ -27,5 +29,5 @@ from .trace import Trace
 
 __all__ = [
     "DeployError", "Image", "Outcome", "Trace", "build", "build_model", "images", "run",
-    "shell", "checks", "compose", "coolify", "traefik",
+    "shell", "checks", "ci", "compose", "coolify", "traefik", "vps",
 ]

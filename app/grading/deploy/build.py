@@ -96,6 +96,7 @@ class Stage:
     exposes: list[str] = field(default_factory=list)
     healthcheck: df_parser.Instruction | None = None
     stop_signal: str = "SIGTERM"
+    opaque: bool = False  # a RUN ran a program the model does not follow (npm run build...)
 
     # -- queries ----------------------------------------------------------------------------
     def label(self) -> str:
@@ -322,6 +323,7 @@ class Image:
         self.trace = trace
         self.build_args = build_args
         self.build_secrets = secrets
+        self.error_line = 0  # the line that stops the build, when it fails
 
     @property
     def final(self) -> Stage:
@@ -412,14 +414,19 @@ class Builder:
 
     def build(self) -> Image:
         error = None
+        line = 0
         for stage in self.parsed.stages:
             try:
                 self.stages.append(self.build_stage(stage))
             except BuildFailure as exc:
                 error = self.fail(exc.line, exc.reason)
+                line = exc.line
                 self.stages.append(exc.stage)
                 break
-        return Image(self.parsed, self.stages, error, self.trace, self.build_args, self.secrets)
+        image = Image(self.parsed, self.stages, error, self.trace, self.build_args,
+                      self.secrets)
+        image.error_line = line
+        return image
 
     def build_stage(self, spec: df_parser.Stage) -> Stage:
         base_ref = expand(spec.base, self.global_args)
@@ -632,11 +639,11 @@ class Builder:
                        "*" in src_path and fnmatch.fnmatch(p, src_path))]
         if not matches:
             known_program = src_path.rsplit("/", 1)[-1] in origin.programs
-            if known_program or not origin.base.known:
+            if known_program or not origin.base.known or origin.opaque:
                 return [File(target if not dest_dir else
                              f"{target}/{src_path.rsplit('/', 1)[-1]}", owner, ins.line)]
             raise BuildFailure(ins.line, stage, (
-                f"COPY --from={ins.flags['from']} {src}: stage {origin.label()} has no "
+                f"--from={origin.name or origin.index} {src}: stage {origin.label()} has no "
                 f"{src_path}"))
         found = []
         whole = any(p == src_path for p in origin.files) and origin.files[src_path].kind != "dir"
@@ -705,6 +712,8 @@ class Builder:
                 return self.copy_between(origin, source, normal(target, stage.workdir), False,
                                          "root", ins, stage)
             tgt = normal(target or source, stage.workdir)
+            if not self.context:  # no build context given (a lint): trust the mount
+                return [File(tgt, "root", ins.line)]
             return [File(f"{tgt}/{n}" if source in (".", "./") else tgt, "root", ins.line,
                          content=c) for n, c in self.context.items()
                     if source in (".", "./") or n == source.removeprefix("./")]
@@ -829,6 +838,7 @@ class Builder:
             return True
         if program in ("groupadd", "addgroup", "chmod", "ln", "cat", "ls"):
             return True
+        stage.opaque = True  # its files are unknown to the model
         return True
 
     def add_user(self, stage: Stage, program: str, args: list[str],
@@ -882,7 +892,8 @@ class Builder:
                     "apt-get install without apt-get update first: official images ship "
                     f"without package lists, so 'E: Unable to locate package {first}'"))
             for package in packages:
-                programs, libs = images.PACKAGE_PROGRAMS.get(package, (set(), set()))
+                # Unknown packages are assumed to bring a program of their own name.
+                programs, libs = images.PACKAGE_PROGRAMS.get(package, ({package}, set()))
                 stage.programs |= programs
                 stage.libraries |= libs
             return True
@@ -895,10 +906,20 @@ class Builder:
 
     def apk(self, stage: Stage, args: list[str], ins: df_parser.Instruction) -> bool:
         action = next((a for a in args if not a.startswith("-")), "")
-        packages = [a for a in args if not a.startswith("-") and a != action]
+        packages = []
+        skip = False
+        for arg in args:
+            if skip:
+                skip = False
+                continue
+            if arg in ("--virtual", "-t", "--repository", "-X"):
+                skip = True
+                continue
+            if not arg.startswith("-") and arg != action:
+                packages.append(arg.split("=", 1)[0])
         if action == "add":
             for package in packages:
-                programs, libs = images.PACKAGE_PROGRAMS.get(package, (set(), set()))
+                programs, libs = images.PACKAGE_PROGRAMS.get(package, ({package}, set()))
                 stage.programs |= programs
                 stage.libraries |= libs
         elif action == "del":
@@ -1005,6 +1026,14 @@ class Builder:
         for dist in dists:
             name = normal_package(dist)
             from_wheel = name in wheels
+            built_for = next((f.python for f in stage.files.values() if f.kind == "wheel"
+                              and f.path.rsplit("/", 1)[-1] == f"{name}.whl"), None)
+            if from_wheel and name in images.NEEDS_LIBRARY and built_for and (
+                    built_for != version):
+                raise BuildFailure(ins.line, stage, (
+                    f"the {dist} wheel was built for Python {built_for}, and this stage has "
+                    f"Python {version}: ERROR: {name}-...-cp{built_for.replace('.', '')}-...whl "
+                    "is not a supported wheel on this platform"))
             if no_index and not from_wheel:
                 raise BuildFailure(ins.line, stage, (
                     f"--no-index: there is no wheel for {dist} in "
@@ -1020,6 +1049,7 @@ class Builder:
                         "pg_config) in this stage"))
         if action == "wheel":
             folder = normal(wheel_dir or ".", stage.workdir)
+            stage.add(File(folder, stage.user, ins.line, "dir"))
             for dist in dists:
                 stage.add(File(f"{folder}/{normal_package(dist)}.whl", stage.user, ins.line,
                                "wheel", version))
@@ -1039,6 +1069,8 @@ class Builder:
             bin_dir = f"{home}/.local/bin"
         else:
             site, bin_dir = f"/usr/local/lib/python{version}/site-packages", "/usr/local/bin"
+        if target or prefix:
+            stage.add(File(normal(target or prefix or "", stage.workdir), user, ins.line, "dir"))
         for dist in dists:
             name = normal_package(dist)
             compiled = dist in images.NEEDS_COMPILER or name in ("psycopg2", "mysqlclient")
@@ -1071,7 +1103,7 @@ def copy_stage(parent: Stage, index: int, name: str | None, line: int) -> Stage:
                for p, f in parent.files.items()},
         history=list(parent.history), layer_secrets=list(parent.layer_secrets),
         apt_lists=parent.apt_lists, volumes=list(parent.volumes), exposes=list(parent.exposes),
-        healthcheck=parent.healthcheck, stop_signal=parent.stop_signal,
+        healthcheck=parent.healthcheck, stop_signal=parent.stop_signal, opaque=parent.opaque,
     )
 
 

@@ -84,7 +84,7 @@ def alias_budget(text: str, limit: int = MAX_ALIAS_NODES) -> None:
         return  # not YAML at all: the loader that follows says where and why
 
 
-def read_yaml(text: str) -> Any:
+def read_yaml(text: str, source: str = "compose.yaml") -> Any:
     """The first YAML document, aliases budgeted; DeployError if unreadable."""
     alias_budget(text)
     yaml = YAML(typ="rt", pure=True)
@@ -94,10 +94,9 @@ def read_yaml(text: str) -> Any:
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise DeployError(f"not valid YAML: {getattr(exc, 'problem', exc)}",
-                          mark.line + 1 if mark else 1, "compose.yaml") from None
+                          mark.line + 1 if mark else 1, source) from None
     if not docs or not isinstance(docs[0], Mapping):
-        raise DeployError("a compose file is a mapping with services: at the top", 1,
-                          "compose.yaml")
+        raise DeployError("the file must be a YAML mapping", 1, source)
     return docs[0]
 
 
@@ -700,6 +699,8 @@ class Stack:
                 if op == "&&" and not last or op == "||" and last:
                     continue
                 program, rest = program_of(command)
+                if op == "|" and program in ("grep", "egrep", "fgrep"):
+                    continue  # filters the probe's answer: the pipeline fails with the probe
                 if program in PROBES:
                     last = up
                 elif program == "exit":

@@ -87,10 +87,11 @@ class ContainerBackend:
     """Adapts a modelled container to what the proxy needs."""
 
     def __init__(self, container: Container | None, ports: list[int],
-                 health: Outcome | None) -> None:
+                 health: Outcome | None, service: Any = None) -> None:
         self.container = container
         self._ports = sorted(set(ports))
         self.health = health
+        self.service = service  # a compose ServiceContainer, for images without a model
 
     def ports(self) -> list[int]:
         return self._ports
@@ -104,6 +105,19 @@ class ContainerBackend:
 
     def get(self, path: str, port: int) -> HttpResult:
         if self.container is None:
+            listener = self.service.listener() if self.service is not None else None
+            facts = self.service.facts if self.service is not None else None
+            if facts is not None and facts.database:
+                result = HttpResult(None, "not HTTP")
+                result.trace.add(f"{facts.database} on port {port} does not speak HTTP"
+                                 if listener and listener.port == port else
+                                 f"nothing listens on port {port} in the {facts.database} "
+                                 "container")
+                return result
+            if listener is not None and listener.port != port:
+                result = HttpResult(None, "connection refused")
+                result.trace.add(f"nothing listens on port {port} ({listener.text()})")
+                return result
             result = HttpResult(200)
             result.trace.add(f"the service answers on port {port}")
             return result
@@ -127,6 +141,9 @@ class Deployment:
         if self.container.crash is not None:
             response.trace.steps.insert(0, f"the container is not running: "
                                            f"{self.container.crash.reason}")
+            if response.status == 502:
+                response.reason = (f"502 Bad Gateway: the container is not running "
+                                   f"({self.container.crash.reason})")
         return response
 
     def healthy(self) -> Outcome:
@@ -248,10 +265,12 @@ def magic_value(kind: str, name: str, seed: str) -> str:
 class ComposeDeployment:
     """A compose stack deployed by Coolify."""
 
-    def __init__(self, stack: compose_model.Stack, proxy: Proxy, magic: dict[str, str]) -> None:
+    def __init__(self, stack: compose_model.Stack, proxy: Proxy, magic: dict[str, str],
+                 domains: dict[str, str] | None = None) -> None:
         self.stack = stack
         self.proxy = proxy
         self.magic = magic
+        self.domains = dict(domains or {})  # service -> https://its.domain
 
     def request(self, url: str) -> Response:
         return self.proxy.request(url)
@@ -303,18 +322,24 @@ class ComposeApp:
         project = compose_model.load(self.text, env, self.dotenv)
         stack = project.up(self.builds)
         proxy = Proxy(open_ports=self.open_ports)
+        domains: dict[str, str] = {}
         for name, holder in stack.containers.items():
             service = holder.service
             labels = dict(service.labels)
             domain = self.domains.get(name)
-            declared = [k for k in service.environment if k.startswith("SERVICE_FQDN_") or
-                        k.startswith("SERVICE_URL_")]
+            # A SERVICE_FQDN_<NAME>_<PORT> (or SERVICE_URL_...) declared in a service's
+            # environment gives *that* service a generated domain, routed to <PORT> inside it.
+            declared = [k for k in service.environment if
+                        k.startswith("SERVICE_FQDN_") or k.startswith("SERVICE_URL_")]
             if domain is None and declared:
                 match = MAGIC_RE.match(declared[0])
-                if match and match.group(2).lower().replace("-", "_") in (
-                        name.lower().replace("-", "_"),):
-                    host, port = generated.get(match.group(2).lower(), ("", None))
+                if match:
+                    host, _ = generated.get(match.group(2).lower(), ("", None))
+                    port = match.group(3)
                     domain = f"https://{host}:{port}" if port else f"https://{host}"
+            if domain:
+                first = parse_domains(domain)[0]
+                domains[name] = f"{first[0]}://{first[1]}"
             if domain:
                 ports = holder.exposed_ports()
                 labels.update(domain_labels(name, domain, ports[0] if ports else None))
@@ -326,8 +351,8 @@ class ComposeApp:
                         holder.container.stage.healthcheck is not None)):
                 health = stack.healthy(name)
             proxy.add(name, labels, ContainerBackend(holder.container, holder.exposed_ports(),
-                                                     health))
-        return ComposeDeployment(stack, proxy, magic)
+                                                     health, holder))
+        return ComposeDeployment(stack, proxy, magic, domains)
 
 
 def build_image(text: str, context: Mapping[str, str] | None = None, **kwargs: Any) -> Image:

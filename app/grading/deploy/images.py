@@ -144,6 +144,7 @@ def lookup(ref: str) -> BaseImage:
     """Facts about an image reference; `known=False` for images outside the table."""
     name, tag = split_ref(ref)
     short = name.rsplit("/", 1)[-1] if name.startswith(("docker.io/", "library/")) else name
+    short = {"valkey/valkey": "valkey", "postgis/postgis": "postgres"}.get(short, short)
     if short == "scratch":
         return BaseImage(ref, "scratch", frozenset(), note="empty: no shell, no programs")
     if short == "python":

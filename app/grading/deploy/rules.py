@@ -110,6 +110,10 @@ RULES: dict[str, Rule] = _rules(
      "Set WORKDIR /app before copying."),
     ("workdir-relative", "dockerfile", WARNING, "WORKDIR is a relative path.",
      "Use an absolute path."),
+    ("build-fails", "dockerfile", ERROR,
+     "Built in the deploy model, a step fails (a program the image lacks, apt-get install "
+     "without apt-get update, a stage or file that is not there).",
+     "Read the step the message names: install or copy what it needs first."),
     ("unknown-stage", "dockerfile", ERROR, "COPY --from names a stage that does not exist.",
      "Use the AS name or the index of an earlier stage."),
     # -- Dockerfile: start-up -------------------------------------------------------------------

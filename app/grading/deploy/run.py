@@ -544,8 +544,7 @@ def server_of(program: str, args: list[str], env: dict[str, str] | None = None,
     if program == "gunicorn":
         binds = option(args, "--bind", "-b")
         binds += option(words(env.get("GUNICORN_CMD_ARGS", "")), "--bind", "-b")
-        module = next((a.split(":", 1)[0] for a in args if ":" in a and not a.startswith("-")
-                       and not re.match(r"^[\d.\[\]:]+$", a) and "/" not in a), "")
+        module = app_module(args, GUNICORN_FLAGS)
         if stage is not None and not binds:
             conf = config_bind(stage, env)
             if conf:
@@ -562,8 +561,7 @@ def server_of(program: str, args: list[str], env: dict[str, str] | None = None,
             return port
         return Listener("gunicorn", host, port, module=module)
     if program in ("uvicorn", "hypercorn"):
-        module = next((a.split(":", 1)[0] for a in args if ":" in a and not a.startswith("-")
-                       and not re.match(r"^[\d.\[\]:]+$", a)), "")
+        module = app_module(args, UVICORN_FLAGS)
         if program == "hypercorn":
             binds = option(args, "--bind", "-b") or ["127.0.0.1:8000"]
             host, port_text = split_bind(binds[0])
@@ -595,6 +593,32 @@ def server_of(program: str, args: list[str], env: dict[str, str] | None = None,
     if program == "nginx":
         return Listener("nginx", "0.0.0.0", 80)
     return None
+
+
+GUNICORN_FLAGS = frozenset(
+    "--reload --preload --daemon -D --check-config --print-config --capture-output --spew "
+    "--enable-stdio-inheritance --strip-header-spaces --reuse-port -R".split()
+)
+UVICORN_FLAGS = frozenset(
+    "--reload --proxy-headers --no-proxy-headers --no-access-log --access-log --use-colors "
+    "--no-use-colors --factory --no-server-header --no-date-header".split()
+)
+
+
+def app_module(args: list[str], flags: frozenset[str]) -> str:
+    """The module of the app argument ('app' for app:app), skipping option values."""
+    positional = []
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+            continue
+        if arg.startswith("-"):
+            skip = "=" not in arg and arg not in flags and not (
+                len(arg) > 2 and not arg.startswith("--"))
+            continue
+        positional.append(arg)
+    return positional[-1].split(":", 1)[0] if positional else ""
 
 
 def config_bind(stage, env: dict[str, str]) -> list[str]:  # noqa: ANN001

@@ -1,0 +1,283 @@
+"""A GitHub Actions workflow that deploys through Coolify's deploy webhook, in the model.
+
+    wf = load_workflow(text)                                   # DeployError if unreadable
+    run = wf.run("push", branch="main", tests_pass=True, secrets={"COOLIFY_TOKEN": "t"})
+    run.deploys            # Coolify deploys that happened (uuid, by which job and step)
+    run.jobs               # {job: "success" | "failure" | "skipped"}
+    run.trace              # what happened, step by step
+
+Modelled: `on:` (push/pull_request with branches, branches-ignore, tags; workflow_dispatch),
+jobs with `needs:` and a job- or step-level `if:` of the usual forms (github.ref,
+github.event_name, success()/failure()/always()), `${{ secrets.X }}` / `${{ env.X }}` / `$VAR`
+in `run:` steps, and `curl`/`wget` calls to Coolify's API (`/api/v1/deploy?uuid=...`, with a
+Bearer token). A step that runs the tests fails when the scenario says the tests fail. curl
+without --fail exits 0 on a 401, so the job then "succeeds" without a deploy, as it would.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import urllib.parse
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+
+from .compose import read_yaml
+from .shell import split_script
+from .shell import words
+from .trace import DeployError
+from .trace import Trace
+
+COOLIFY = "coolify.example.com"
+TEST_RE = re.compile(r"\b(pytest|tox|nox|npm (run )?test|npm ci && npm test|make test|"
+                     r"python -m (pytest|unittest)|go test|cargo test)\b")
+EXPR_RE = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+
+
+@dataclass(frozen=True)
+class Deploy:
+    """One deploy Coolify accepted."""
+
+    uuid: str
+    job: str
+    step: int
+    force: bool
+
+
+@dataclass
+class WorkflowRun:
+    """The result of one event."""
+
+    jobs: dict[str, str] = field(default_factory=dict)
+    deploys: list[Deploy] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)  # calls Coolify refused, and why
+    order: list[str] = field(default_factory=list)
+    trace: Trace = field(default_factory=Trace)
+
+
+def branch_matches(branch: str, patterns: Any) -> bool:
+    items = [patterns] if isinstance(patterns, str) else list(patterns or [])
+    return any(fnmatch.fnmatchcase(branch, str(p)) for p in items)
+
+
+class Workflow:
+    """A workflow file, read."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.data = data
+        # YAML 1.1 reads a bare `on` key as True.
+        triggers = data.get("on", data.get(True))
+        if triggers is None:
+            raise DeployError("the workflow has no on: (what starts it)", 1,
+                              ".github/workflows/deploy.yml")
+        if isinstance(triggers, str):
+            triggers = {triggers: None}
+        elif isinstance(triggers, list):
+            triggers = {str(t): None for t in triggers}
+        self.triggers: Mapping[str, Any] = triggers
+        jobs = data.get("jobs")
+        if not isinstance(jobs, Mapping) or not jobs:
+            raise DeployError("the workflow has no jobs:", 1, ".github/workflows/deploy.yml")
+        self.jobs: Mapping[str, Any] = jobs
+        self.env = {str(k): str(v) for k, v in (data.get("env") or {}).items()}
+
+    def triggered(self, event: str, branch: str) -> tuple[bool, str]:
+        if event not in self.triggers:
+            return False, f"on: has no {event}"
+        conf = self.triggers[event] or {}
+        if not isinstance(conf, Mapping):
+            return True, f"on: {event}"
+        if "branches" in conf and not branch_matches(branch, conf["branches"]):
+            return False, f"on: {event} is limited to branches {list(conf['branches'])}"
+        if "branches-ignore" in conf and branch_matches(branch, conf["branches-ignore"]):
+            return False, f"on: {event} ignores branch {branch}"
+        if "tags" in conf and "branches" not in conf:
+            return False, f"on: {event} runs for tags only"
+        return True, f"on: {event} matches branch {branch}"
+
+    def run(self, event: str, branch: str = "main", tests_pass: bool = True,
+            secrets: Mapping[str, str] | None = None,
+            coolify_token: str = "token-from-coolify", app_uuid: str = "") -> WorkflowRun:
+        """Simulate one event; Coolify accepts calls with `coolify_token` (for `app_uuid`)."""
+        result = WorkflowRun()
+        ok, why = self.triggered(event, branch)
+        result.trace.add(f"{event} to {branch}: " + ("the workflow runs (" + why + ")" if ok
+                                                     else "the workflow does not run: " + why))
+        if not ok:
+            return result
+        context = {"event_name": event, "ref": f"refs/heads/{branch}", "ref_name": branch}
+        pending = dict(self.jobs)
+        while pending:
+            ready = [name for name, job in pending.items()
+                     if all(n in result.jobs for n in needs_of(job))]
+            if not ready:
+                raise DeployError(f"jobs wait for each other in a circle: {list(pending)}", 1,
+                                  ".github/workflows/deploy.yml")
+            for name in ready:
+                job = pending.pop(name)
+                result.jobs[name] = self.run_job(name, job, context, result, tests_pass,
+                                                 dict(secrets or {}), coolify_token, app_uuid)
+        return result
+
+    def run_job(self, name: str, job: Any, context: dict[str, str], result: WorkflowRun,
+                tests_pass: bool, secrets: dict[str, str], token: str, uuid: str) -> str:
+        if not isinstance(job, Mapping):
+            raise DeployError(f"job '{name}' must be a mapping", 1,
+                              ".github/workflows/deploy.yml")
+        needs = needs_of(job)
+        needs_ok = all(result.jobs.get(n) == "success" for n in needs)
+        condition = job.get("if")
+        if condition is not None:
+            go = evaluate(str(condition), context, needs_ok)
+        else:
+            go = needs_ok
+        if not go:
+            unmet = ", ".join(n for n in needs if result.jobs.get(n) != "success")
+            why = (f"if: {condition} is false" if condition is not None else
+                   f"a job it needs ({unmet}) did not succeed")
+            result.trace.add(f"job '{name}' is skipped: {why}")
+            return "skipped"
+        result.order.append(name)
+        env = {**self.env, **{str(k): str(v) for k, v in (job.get("env") or {}).items()}}
+        status = "success"
+        for index, step in enumerate(job.get("steps") or [], start=1):
+            if not isinstance(step, Mapping):
+                continue
+            step_if = step.get("if")
+            if step_if is not None and not evaluate(str(step_if), context, status == "success"):
+                continue
+            if status != "success" and step_if is None:
+                continue
+            step_env = {**env, **{str(k): str(v) for k, v in (step.get("env") or {}).items()}}
+            script = step.get("run")
+            if script is None:
+                continue
+            script = substitute(str(script), secrets, step_env, context)
+            step_env = {k: substitute(v, secrets, step_env, context) for k, v in step_env.items()}
+            if TEST_RE.search(script) and not tests_pass:
+                result.trace.add(f"job '{name}' step {index}: the tests fail")
+                status = "failure"
+                continue
+            if not self.run_script(name, index, script, step_env, result, token, uuid):
+                status = "failure"
+        result.trace.add(f"job '{name}': {status}")
+        return status
+
+    def run_script(self, job: str, index: int, script: str, env: dict[str, str],
+                   result: WorkflowRun, token: str, uuid: str) -> bool:
+        last = True
+        for op, command in split_script(script):
+            if op == "&&" and not last or op == "||" and last:
+                continue
+            argv = [expand_env(w, env) for w in words(command)]
+            if not argv:
+                continue
+            program = argv[0].rsplit("/", 1)[-1]
+            if program in ("curl", "wget"):
+                last = self.call(program, argv[1:], job, index, result, token, uuid)
+            elif program == "exit":
+                last = (argv[1:2] or ["0"])[0] == "0"
+            elif program == "false":
+                last = False
+            else:
+                last = True
+        return last
+
+    def call(self, program: str, args: list[str], job: str, index: int, result: WorkflowRun,
+             token: str, uuid: str) -> bool:
+        url = next((a for a in args if a.startswith("http")), "")
+        headers = [args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-H", "--header")]
+        headers += [a.split("=", 1)[1] for a in args if a.startswith("--header=")]
+        fail_flag = program == "wget" or any(
+            a in ("--fail", "--fail-with-body") or (a.startswith("-") and not a.startswith("--")
+                                                    and "f" in a[1:]) for a in args)
+        parts = urllib.parse.urlsplit(url)
+        if parts.hostname != COOLIFY or not parts.path.startswith("/api/v1/deploy"):
+            result.trace.add(f"job '{job}' step {index}: {program} {url or '(no URL)'}")
+            return True
+        query = urllib.parse.parse_qs(parts.query)
+        given = next((h.split(None, 2)[-1] for h in headers
+                      if h.lower().startswith("authorization: bearer ")), "")
+        status = 200
+        if given != token:
+            status = 401
+            why = "no Bearer token" if not given else "a token Coolify does not know"
+        elif uuid and uuid not in ",".join(query.get("uuid", [])).split(","):
+            status = 404
+            why = "no application with that uuid"
+        if status != 200:
+            result.rejected.append(f"job '{job}' step {index}: Coolify answers {status} ({why})")
+            result.trace.add(result.rejected[-1] + (
+                "; curl exits 0 anyway (no --fail), so the job looks green" if not fail_flag
+                else "; the step fails"))
+            return not fail_flag
+        force = query.get("force", ["false"])[0] == "true"
+        result.deploys.append(Deploy(",".join(query.get("uuid", [])), job, index, force))
+        result.trace.add(f"job '{job}' step {index}: Coolify queues a deploy")
+        return True
+
+
+def needs_of(job: Any) -> list[str]:
+    needs = job.get("needs") if isinstance(job, Mapping) else None
+    if needs is None:
+        return []
+    return [needs] if isinstance(needs, str) else [str(n) for n in needs]
+
+
+def evaluate(condition: str, context: dict[str, str], needs_ok: bool) -> bool:
+    """The usual `if:` forms: comparisons of github.* with &&, ||, !, and status functions."""
+    text = condition.strip()
+    match = EXPR_RE.fullmatch(text)
+    if match:
+        text = match.group(1)
+    has_status = re.search(r"\b(always|failure|cancelled|success)\(\)", text)
+    text = re.sub(r"\balways\(\)", "True", text)
+    text = re.sub(r"\bsuccess\(\)", str(needs_ok), text)
+    text = re.sub(r"\bfailure\(\)", str(not needs_ok), text)
+    text = re.sub(r"\bcancelled\(\)", "False", text)
+    text = re.sub(r"github\.(event_name|ref_name|ref)",
+                  lambda m: repr(context.get(m.group(1), "")), text)
+    text = text.replace("&&", " and ").replace("||", " or ")
+    text = re.sub(r"!(?!=)", " not ", text)
+    if not re.fullmatch(r"[\w\s'\"/.=!()-]*", text):
+        raise DeployError(f"the model cannot read the condition {condition!r}", 1,
+                          ".github/workflows/deploy.yml")
+    try:
+        value = bool(eval(text, {"__builtins__": {}}, {"True": True, "False": False}))  # noqa: S307
+    except Exception:  # noqa: BLE001
+        raise DeployError(f"the model cannot read the condition {condition!r}", 1,
+                          ".github/workflows/deploy.yml") from None
+    # Without a status function, GitHub adds success(): a failed need skips the job.
+    return value and (needs_ok or bool(has_status))
+
+
+def substitute(text: str, secrets: Mapping[str, str], env: Mapping[str, str],
+               context: Mapping[str, str]) -> str:
+    """`${{ secrets.X }}`, `${{ env.X }}`, `${{ github.ref_name }}` replaced by their values."""
+
+    def sub(match: re.Match[str]) -> str:
+        expr = match.group(1)
+        if expr.startswith("secrets."):
+            return secrets.get(expr[8:], "")
+        if expr.startswith("env."):
+            return env.get(expr[4:], "")
+        if expr.startswith("vars."):
+            return ""
+        if expr.startswith("github."):
+            return context.get(expr[7:], "")
+        return ""
+
+    return EXPR_RE.sub(sub, text)
+
+
+def expand_env(word: str, env: Mapping[str, str]) -> str:
+    from .shell import expand
+
+    return expand(word, dict(env), unset="")
+
+
+def load_workflow(text: str) -> Workflow:
+    """Read a workflow file (DeployError if it is not one)."""
+    return Workflow(read_yaml(text, ".github/workflows/deploy.yml"))

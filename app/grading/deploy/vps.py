@@ -1,0 +1,199 @@
+"""A VPS's firewall in the model: ufw commands run in order, then who can reach which port.
+
+    fw = run_ufw(script_text)              # follows `ufw ...` lines (DeployError if unreadable)
+    fw.enabled, fw.lockout                 # is it on; did `ufw enable` cut the SSH session?
+    fw.reaches(443, source="198.51.100.9") # Outcome: can that address open the port?
+
+ufw keeps rules in the order they were added and applies the first that matches; a packet that
+matches none gets the default policy (deny incoming, unless changed). `ufw enable` applies the
+rules at once, to the SSH session too. Docker publishes container ports with its own iptables
+rules, before ufw's: a port published with `ports:` is reachable whatever ufw says (the
+model's `docker_published` argument).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import shlex
+from dataclasses import dataclass
+from dataclasses import field
+
+from .trace import DeployError
+from .trace import Outcome
+from .trace import Trace
+
+SERVICES = {"ssh": [22], "openssh": [22], "http": [80], "https": [443], "www": [80],
+            "www full": [80, 443], "nginx full": [80, 443], "postgresql": [5432]}
+
+
+@dataclass
+class UfwRule:
+    """One rule: allow/deny/limit/reject, ports, protocol, the source it accepts."""
+
+    action: str
+    ports: list[tuple[int, int]]  # inclusive ranges
+    proto: str  # "tcp", "udp" or "any"
+    source: str  # "any" or an address / network
+    line: int
+
+    def matches(self, port: int, proto: str, address: str) -> bool:
+        if self.proto not in ("any", proto):
+            return False
+        if not any(low <= port <= high for low, high in self.ports):
+            return False
+        if self.source == "any":
+            return True
+        try:
+            return ipaddress.ip_address(address) in ipaddress.ip_network(self.source,
+                                                                       strict=False)
+        except ValueError:
+            return False
+
+
+@dataclass
+class Firewall:
+    """The state after the script: rules, defaults, and what enabling did."""
+
+    rules: list[UfwRule] = field(default_factory=list)
+    default_incoming: str = "deny"
+    enabled: bool = False
+    lockout: str = ""  # why the admin's SSH session was cut, if it was
+    trace: Trace = field(default_factory=Trace)
+
+    def decide(self, port: int, proto: str, address: str) -> tuple[bool, str]:
+        if not self.enabled:
+            return True, "ufw is not enabled, so it filters nothing"
+        for rule in self.rules:
+            if rule.matches(port, proto, address):
+                allowed = rule.action in ("allow", "limit")
+                return allowed, f"line {rule.line}: {rule.action} matches first"
+        allowed = self.default_incoming == "allow"
+        return allowed, f"no rule matches: the default policy ({self.default_incoming}) applies"
+
+    def reaches(self, port: int, source: str = "198.51.100.23", proto: str = "tcp",
+                docker_published: set[int] | None = None) -> Outcome:
+        """Can `source` (an address on the internet) open this port on the VPS?"""
+        trace = Trace()
+        if docker_published and port in docker_published:
+            trace.add(f"port {port} is published by Docker, whose iptables rules come before "
+                      "ufw's: ufw never sees these packets")
+            return Outcome(True, f"port {port} is reachable from anywhere (Docker publishes it)",
+                           trace)
+        allowed, why = self.decide(port, proto, source)
+        trace.add(f"{proto} {source} -> port {port}: {why}")
+        return Outcome(allowed, f"port {port}/{proto} from {source}: "
+                                f"{'open' if allowed else 'blocked'}", trace)
+
+
+def parse_ports(text: str, line: int) -> tuple[list[tuple[int, int]], str]:
+    """'22/tcp', '80,443/tcp', '6000:6007/tcp', 'http' -> port ranges and protocol."""
+    proto = "any"
+    if "/" in text:
+        text, proto = text.split("/", 1)
+    name = text.lower()
+    if name in SERVICES:
+        return [(p, p) for p in SERVICES[name]], proto if proto != "any" else "tcp"
+    ranges = []
+    for part in text.split(","):
+        low, _, high = part.partition(":")
+        if not low.isdigit() or (high and not high.isdigit()):
+            raise DeployError(f"'{text}' is not a port, a port list or an application name",
+                              line, "firewall.sh")
+        ranges.append((int(low), int(high or low)))
+    if any(not 0 < a <= b < 65536 for a, b in ranges):
+        raise DeployError(f"'{text}': ports are numbers from 1 to 65535", line, "firewall.sh")
+    return ranges, proto
+
+
+def parse_rule(action: str, args: list[str], line: int) -> UfwRule:
+    """`allow 22/tcp`, `allow from 1.2.3.4 to any port 8000 proto tcp`, `allow 'Nginx Full'`."""
+    if "from" in args or "port" in args or "proto" in args:
+        source, ports, proto = "any", "", "any"
+        i = 0
+        while i < len(args):
+            word = args[i]
+            value = args[i + 1] if i + 1 < len(args) else ""
+            if word == "from":
+                source = value
+                i += 2
+            elif word == "to":
+                i += 2
+            elif word == "port":
+                ports = value
+                i += 2
+            elif word == "proto":
+                proto = value
+                i += 2
+            elif word in ("in", "on"):
+                i += 2 if word == "on" else 1
+            else:
+                i += 1
+        if not ports:
+            ranges = [(1, 65535)]
+        else:
+            ranges, _ = parse_ports(ports, line)
+        if source != "any":
+            try:
+                ipaddress.ip_network(source, strict=False)
+            except ValueError:
+                raise DeployError(f"'{source}' is not an address or a network", line,
+                                  "firewall.sh") from None
+        return UfwRule(action, ranges, proto, source, line)
+    if not args:
+        raise DeployError(f"ufw {action} needs a port or an application", line, "firewall.sh")
+    ranges, proto = parse_ports(" ".join(args), line)
+    return UfwRule(action, ranges, proto, "any", line)
+
+
+def run_ufw(text: str, admin: str = "203.0.113.7") -> Firewall:
+    """Follow the ufw commands of a script, in order; `admin` is where the SSH session is from."""
+    fw = Firewall()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip().removeprefix("sudo ").strip()
+        if not line.startswith("ufw"):
+            continue
+        try:
+            words = shlex.split(line)[1:]
+        except ValueError:
+            raise DeployError("unbalanced quotes", number, "firewall.sh") from None
+        words = [w for w in words if w not in ("--force", "-f", "--dry-run")]
+        if "comment" in words:  # ufw allow 8000/tcp comment 'dashboard'
+            words = words[:words.index("comment")]
+        if not words:
+            continue
+        command = words[0]
+        if command == "reset":
+            fw.rules, fw.default_incoming, fw.enabled = [], "deny", False
+            fw.trace.add(f"line {number}: reset: no rules, ufw disabled")
+            continue
+        if command in ("allow", "deny", "reject", "limit") and words[1:2] == ["in"]:
+            words = [command, *words[2:]]
+        if command == "default" and len(words) >= 3:
+            policy, direction = words[1], words[2]
+            if direction == "incoming":
+                fw.default_incoming = "allow" if policy == "allow" else "deny"
+            fw.trace.add(f"line {number}: default {policy} {direction}")
+        elif command in ("allow", "deny", "reject", "limit"):
+            fw.rules.append(parse_rule(command, words[1:], number))
+            fw.trace.add(f"line {number}: {command} {' '.join(words[1:])}")
+        elif command == "delete":
+            continue
+        elif command == "enable":
+            fw.enabled = True
+            allowed, why = fw.decide(22, "tcp", admin)
+            fw.trace.add(f"line {number}: ufw enable; the SSH session from {admin}: {why}")
+            if not allowed:
+                fw.lockout = (f"line {number}: ufw enable applies the rules at once, and nothing "
+                              f"allows port 22 from {admin} at that moment: the SSH session is "
+                              "cut and you are locked out of the VPS")
+        elif command == "disable":
+            fw.enabled = False
+        elif command in ("status", "reload", "logging", "show", "app", "version"):
+            continue
+        elif re.match(r"^\d", command):
+            raise DeployError(f"'ufw {command}': start with allow, deny or limit", number,
+                              "firewall.sh")
+        else:
+            raise DeployError(f"'ufw {command}' is not a ufw command", number, "firewall.sh")
+    return fw

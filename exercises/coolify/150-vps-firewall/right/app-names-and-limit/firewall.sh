@@ -1,0 +1,8 @@
+sudo ufw default deny incoming
+sudo ufw default allow outgoing
+sudo ufw limit OpenSSH        # slows down password guessing
+sudo ufw allow http
+sudo ufw allow https
+sudo ufw allow 8000/tcp       # Coolify dashboard
+sudo ufw --force enable
+sudo ufw status verbose

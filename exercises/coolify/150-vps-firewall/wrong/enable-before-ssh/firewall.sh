@@ -1,0 +1,6 @@
+ufw default deny incoming
+ufw --force enable
+ufw allow 22/tcp
+ufw allow 80/tcp
+ufw allow 443/tcp
+ufw allow 8000/tcp
