@@ -38,6 +38,13 @@ EDITS = st.lists(
 )
 
 
+@dataclasses.dataclass
+class UrgentEmail(emails.Email):
+    """A kind of e-mail the tests invent (at module level: any copying technique can reach it)."""
+
+    priority: str = "high"
+
+
 def fail(message: str) -> NoReturn:
     """Fail with exactly this message (the learner reads it)."""
     raise AssertionError(message)
@@ -163,11 +170,6 @@ def test_changes_apply_to_the_new_email_only():
 
 def test_a_subclass_clones_into_itself():
     """clone() on an e-mail subclass the tests invent gives that subclass, with its extra field."""
-
-    @dataclasses.dataclass
-    class UrgentEmail(emails.Email):
-        priority: str = "high"
-
     original = UrgentEmail("Last chance", [emails.Block("Ends tonight", "Midnight")], {"promo"},
                            {"font": "Inter"}, priority="top")
     clone = getattr(original, "clone", None)
