@@ -611,11 +611,30 @@ def asks_identity(expr: ast.AST) -> bool:
     return any(asks_type(n) for n in ast.walk(expr) if isinstance(n, ast.expr))
 
 
-def dispatches(node: ast.AST, tree: ast.AST | None = None, min_branches: int = 2) -> list[Dispatch]:
+def reads_tag(expr: ast.AST, tags: tuple[str, ...]) -> bool:
+    """True when an expression reads `self.<tag>` (or `self.state.<tag>`) for one of `tags`."""
+    for n in ast.walk(expr):
+        if isinstance(n, ast.Attribute) and n.attr.lstrip("_") in tags:
+            root = n.value
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if isinstance(root, ast.Name) and root.id == "self":
+                return True
+    return False
+
+
+def dispatches(
+    node: ast.AST,
+    tree: ast.AST | None = None,
+    min_branches: int = 2,
+    tags: tuple[str, ...] = (),
+) -> list[Dispatch]:
     """Places below `node` that choose behaviour by a value (see Dispatch for the kinds).
 
     `tree` is the whole file, used to recognise Enum classes and named constants (pass the
-    module when `node` is a class). Each place is reported once, at its first line.
+    module when `node` is a class). `tags` names attributes that say what an object is (for a
+    State exercise: "status", "name"): a table indexed by `self.<tag>` counts as a lookup too.
+    Each place is reported once, at its first line.
     """
     tree = tree if tree is not None else node
     found: list[Dispatch] = []
@@ -649,11 +668,14 @@ def dispatches(node: ast.AST, tree: ast.AST | None = None, min_branches: int = 2
         ]
         if len(constants) >= min_branches:
             add(match.lineno, "compare", ast.unparse(match.subject), code(match.subject))
+    def identity(key: ast.AST) -> bool:
+        return asks_identity(key) or bool(tags) and reads_tag(key, tags)
+
     for n in ast.walk(node):
-        if isinstance(n, ast.Subscript) and asks_identity(n.slice):
+        if isinstance(n, ast.Subscript) and identity(n.slice):
             add(n.lineno, "lookup", ast.unparse(n.slice), code(n))
         elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute):
-            if n.func.attr == "get" and n.args and asks_identity(n.args[0]):
+            if n.func.attr == "get" and n.args and identity(n.args[0]):
                 add(n.lineno, "lookup", ast.unparse(n.args[0]), code(n))
             elif n.func.attr == "__subclasses__":
                 add(n.lineno, "subclasses", ast.unparse(n.func.value), code(n))

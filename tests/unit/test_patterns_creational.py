@@ -481,3 +481,26 @@ def test_a_class_reached_through_its_module_is_still_named():
         source, factory="create_logger", classes=["CloudLogger"]
     )[:1]
     assert problem.startswith("line 6: Checkout.__init__ names CloudLogger")
+
+
+def test_function_shaped_factories_and_singletons_are_found():
+    from app.grading import pyast
+    from app.grading.patterns import creational
+
+    module = pyast.parse(
+        "import functools\n"
+        "class Plain:\n    pass\n"
+        "_shared = None\n"
+        "def make(kind='plain'):\n    return {'plain': Plain}[kind]()\n"
+        "def build():\n    return Plain()\n"
+        "def shared():\n    global _shared\n    if _shared is None:\n        _shared = Plain()\n"
+        "    return _shared\n"
+        "@functools.cache\ndef cached():\n    return Plain()\n"
+        "def render(x):\n    return str(x)\n"
+    )
+    assert [p.split(":")[0] for p in creational.creator_functions(module)] == [
+        "line 5", "line 7", "line 15"
+    ]
+    assert [p.split(":")[0] for p in creational.module_singletons(module)] == [
+        "line 9", "line 15"
+    ]

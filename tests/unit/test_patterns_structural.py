@@ -580,3 +580,18 @@ def test_spy_names_what_was_asked_for_and_what_it_offers():
         "the drink was asked for .price, but it offers only cost() and description()"
     )
     assert not hasattr(spy, "__len__")
+
+
+def test_children_asked_through_reduce_count_as_delegation():
+    from app.grading import pyast
+    from app.grading.patterns import structural
+
+    module = pyast.parse(
+        "from functools import reduce\n"
+        "class Bundle:\n"
+        "    def __init__(self, items):\n        self.items = list(items)\n"
+        "    def price(self):\n"
+        "        return reduce(lambda acc, item: acc + item.price(), self.items, 0.0)\n"
+    )
+    function = pyast.find_function(module, "Bundle.price")
+    assert structural.child_calls(function) == {"items": {"price"}}

@@ -355,3 +355,18 @@ def test_what_is_not_dispatch_is_left_alone():
         """
     )
     assert pyast.dispatches(module) == []
+
+
+def test_a_table_indexed_by_a_tag_counts_only_when_asked():
+    module = tree(
+        """
+        class State:
+            def move(self, order, action):
+                return MOVES[(self.status, action)]
+            def label(self):
+                return LABELS.get(self.name)
+        """
+    )
+    assert pyast.dispatches(module) == []
+    found = [(d.line, d.kind) for d in pyast.dispatches(module, tags=("status", "name"))]
+    assert found == [(4, "lookup"), (6, "lookup")]

@@ -19,6 +19,7 @@ import ast
 from collections.abc import Iterable
 from collections.abc import Iterator
 
+from .. import pyast
 from ..pyast import FunctionNode
 from ..pyast import base_names
 from ..pyast import classes
@@ -599,4 +600,74 @@ def subclasses_of(name: str, all_classes: list[ast.ClassDef]) -> set[str]:
         }
         found |= children
         frontier = children
+    return found
+
+
+def module_functions(tree: ast.AST) -> list[FunctionNode]:
+    """The functions defined at the top level of a module."""
+    return [n for n in getattr(tree, "body", []) if isinstance(n, FunctionNode)]
+
+
+def created_class(call: ast.Call, defined: set[str]) -> str | None:
+    """The class a call creates when it is one defined in the file: `C()` or `{..: C}[k]()`."""
+    func = call.func
+    if isinstance(func, ast.Name) and func.id in defined:
+        return func.id
+    if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Dict):
+        names = [v.id for v in func.value.values if isinstance(v, ast.Name) and v.id in defined]
+        return names[0] if names else None
+    return None
+
+
+def creator_functions(tree: ast.AST) -> list[str]:
+    """Module-level functions whose only job is to create an object of a class in the file.
+
+    The function-shaped twin of `creator_classes`: `def make_format(): return PlainText()`,
+    or a table of classes looked up and called, is a factory whatever its shape.
+    """
+    defined = {c.name for c in classes(tree)}
+    found = []
+    for function in module_functions(tree):
+        body = list(function.body)
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+            body = body[1:]
+        if not body or not isinstance(body[-1], ast.Return):
+            continue
+        if not all(isinstance(s, ast.Assign | ast.AnnAssign) for s in body[:-1]):
+            continue
+        value = body[-1].value
+        made = created_class(value, defined) if isinstance(value, ast.Call) else None
+        if made is not None:
+            found.append(
+                f"line {function.lineno}: the function {function.name}() exists only to create "
+                f"a {made}."
+            )
+    return found
+
+
+def module_singletons(tree: ast.AST) -> list[str]:
+    """Singletons made by a function: a `global` filled on first use, or a cached maker.
+
+    `global _x; if _x is None: _x = Thing(); return _x` and `@cache def thing(): return Thing()`
+    both hand every caller the same object, as a Singleton class does.
+    """
+    found = []
+    for function in module_functions(tree):
+        shared = {name for n in ast.walk(function) if isinstance(n, ast.Global) for name in n.names}
+        filled = any(
+            isinstance(n, ast.If) and isinstance(n.test, ast.Compare)
+            and isinstance(n.test.left, ast.Name) and n.test.left.id in shared
+            and is_none(n.test.comparators[0])
+            for n in ast.walk(function)
+        )
+        cached = any(
+            (pyast.dotted_name(d.func if isinstance(d, ast.Call) else d) or "").rpartition(".")[2]
+            in ("cache", "lru_cache")
+            for d in function.decorator_list
+        ) and not function.args.args
+        if filled or cached:
+            found.append(
+                f"line {function.lineno}: {function.name}() hands every caller the same object, "
+                "made on first use: a Singleton in the shape of a function."
+            )
     return found

@@ -61,7 +61,12 @@ def problems(
     within: ast.AST | None = None,
     who: str = "code here",
     kinds: tuple[str, ...] = ("compare", "type", "attribute", "lookup", "subclasses"),
+    tags: tuple[str, ...] = (),
 ) -> list[str]:
-    """Every dispatch in `within` (default: the whole file), described for the learner."""
-    found = pyast.dispatches(within if within is not None else tree, tree)
+    """Every dispatch in `within` (default: the whole file), described for the learner.
+
+    `tags`: attributes that say what an object is (a table indexed by `self.status` is a
+    lookup on what the object is, like one indexed by its type).
+    """
+    found = pyast.dispatches(within if within is not None else tree, tree, tags=tags)
     return [describe(d, file_name, who) for d in found if d.kind in kinds]

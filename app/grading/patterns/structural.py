@@ -291,8 +291,9 @@ def loop_targets(loop: LoopNode) -> set[str]:
 def child_calls(function: FunctionNode) -> dict[str, set[str]]:
     """Methods called on each element of a collection the instance holds.
 
-    `for child in self.items: child.price()`, `sum(c.price() for c in self.items)` and
-    `map(lambda c: c.price(), self.items)` give {"items": {"price"}}.
+    `for child in self.items: child.price()`, `sum(c.price() for c in self.items)`,
+    `map(lambda c: c.price(), self.items)` and `reduce(lambda acc, c: acc + c.price(),
+    self.items, 0)` give {"items": {"price"}}.
     """
     me, found = self_name(function), {}
 
@@ -326,13 +327,18 @@ def child_calls(function: FunctionNode) -> dict[str, set[str]]:
             parts = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
             for generator in node.generators:
                 record(collection(generator.iter), loop_targets(generator), parts)
-        elif (
-            isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-            and node.func.id == "map" and len(node.args) >= 2
-            and isinstance(node.args[0], ast.Lambda)
+        elif isinstance(node, ast.Call) and len(node.args) >= 2 and any(
+            isinstance(a, ast.Lambda) for a in node.args
         ):
-            names = {a.arg for a in node.args[0].args.args}
-            record(collection(node.args[1]), names, [node.args[0].body])
+            # map(lambda c: c.price(), self.items), reduce(lambda acc, c: acc + c.price(),
+            # self.items, 0), sorted(self.items, key=lambda c: c.price()) ...
+            function_arg = next(a for a in node.args if isinstance(a, ast.Lambda))
+            held = next(
+                (collection(a) for a in node.args if a is not function_arg and collection(a)),
+                None,
+            )
+            names = {a.arg for a in function_arg.args.args}
+            record(held, names, [function_arg.body])
     return found
 
 

@@ -6,8 +6,25 @@ import json
 from typing import NoReturn
 
 import api_client
+from hypothesis import HealthCheck
+from hypothesis import Phase
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 
 API = "https://api.partner.test/v2"
+# Steps and their order drawn at random on every check (the seed is chosen when it runs).
+FRESH = settings(
+    max_examples=25, database=None, deadline=None, derandomize=False, report_multiple_bugs=False,
+    phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
+)
+PARTS = [
+    ("with_header", ("X-Shop", "42")),
+    ("with_param", ("page", 3)),
+    ("with_param", ("q", "lamp")),
+    ("with_bearer_token", ("t0k3n",)),
+    ("with_timeout", (2.5,)),
+]
 STEPS = [
     ("get", (f"{API}/x",)),
     ("post", (f"{API}/x",)),
@@ -202,11 +219,41 @@ def test_a_built_request_never_changes():
             "needs dicts of its own, not the ones the builder keeps filling in: otherwise one "
             "builder's later steps rewrite requests that were already sent on their way"
         )
+    # A builder that keeps its parts has both headers; one that starts afresh after build()
+    # only the new one; an immutable builder (each step returns a new builder) only the old.
     if second is not None and second.headers not in (
-        {"Accept": "application/json", "X-Trace": "42"}, {"X-Trace": "42"}
+        {"Accept": "application/json", "X-Trace": "42"},
+        {"X-Trace": "42"},
+        {"Accept": "application/json"},
     ):
         fail(
             f"after build(), one more header and a second build() gave headers "
-            f"{second.headers}; a builder that keeps its parts should have both headers, one "
-            "that starts afresh only the new one"
+            f"{second.headers}: neither the parts the builder had nor only the new ones"
         )
+
+
+@FRESH
+@given(order=st.permutations(range(len(PARTS) + 1)), json_body=st.booleans())
+def test_steps_in_an_order_drawn_at_random_give_the_same_request(order, json_body):
+    """Any order of the same steps (the method among them) builds the very same request."""
+    steps = [*PARTS, ("post", (f"{API}/orders",))]
+    if json_body:
+        steps.append(("with_json_body", ({"sku": "LAMP-01"},)))
+        order = [*order, len(steps) - 1]
+    b = builder()
+    for index in order:
+        name, args = steps[index]
+        try:
+            b = step(b, name, *args)
+        except ValueError as exc:
+            fail(f"{name}() raised ValueError({exc}) when it came at that point; steps may come "
+                 "in any order, and only build() checks the whole request")
+    got = build(b)
+    headers = {"X-Shop": "42", "Authorization": "Bearer t0k3n"}
+    if json_body:
+        headers["Content-Type"] = "application/json"
+    want = ("POST", f"{API}/orders", headers, {"page": "3", "q": "lamp"}, 2.5)
+    seen = (got.method, got.url, dict(got.headers), dict(got.params), got.timeout)
+    if seen != want:
+        said = ", ".join(steps[i][0] + "()" for i in order)
+        fail(f"the steps {said} built {seen}; expected {want}, whatever their order")

@@ -12,6 +12,7 @@ import legacy_bank
 from grading.patterns import structural
 from hypothesis import HealthCheck
 from hypothesis import Phase
+from hypothesis import example
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -106,6 +107,8 @@ def test_charge_is_translated_into_cents():
 
 @FRESH
 @given(amount=st.decimals(min_value="0.01", max_value="5000", places=2))
+@example(amount=Decimal("0.29"))  # 0.29 * 100 is 28.999999999999996 in floating point
+@example(amount=Decimal("4.35"))
 def test_any_amount_is_translated_into_whole_cents(amount: Decimal):
     """For amounts drawn at random, the old client gets exactly the amount in whole cents."""
     spy = old_client(make_transaction=lambda *a, **k: dict(OK))

@@ -6,8 +6,21 @@ from typing import NoReturn
 
 import coffee
 from grading.patterns import structural
+from hypothesis import HealthCheck
+from hypothesis import Phase
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 
 ADD_ONS = {"Milk": (50, "milk"), "Caramel": (70, "caramel"), "ExtraShot": (90, "extra shot")}
+
+
+# Orders drawn at random on every check (the seed is chosen when the check runs).
+FRESH = settings(
+    max_examples=25, database=None, deadline=None, derandomize=False, report_multiple_bugs=False,
+    phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
+)
+DRINKS = {"Espresso": (250, "espresso"), "FilterCoffee": (200, "filter coffee")}
 
 
 def fail(message: str) -> NoReturn:
@@ -115,4 +128,27 @@ def test_wrapping_leaves_the_drink_inside_unchanged():
             f"after Milk(espresso) twice, the espresso answers {got[0]} and the two lattes "
             f"{got[1]} and {got[2]}; expected {expected}. A decorator never changes the drink "
             "inside: it adds its part in its own cost() and description(), on the way out"
+        )
+
+
+@FRESH
+@given(
+    base=st.sampled_from(sorted(DRINKS)),
+    extras=st.lists(st.sampled_from(sorted(ADD_ONS)), max_size=6),
+)
+def test_any_order_drawn_at_random_adds_up(base, extras):
+    """Any drink with any add-ons, in any order and number: each one adds its price and name."""
+    drink = part(base, "keep the drink classes as they are")()
+    price, words = DRINKS[base]
+    for extra in extras:
+        drink = wrap(extra, drink)
+        price += ADD_ONS[extra][0]
+        words += ", " + ADD_ONS[extra][1]
+    got = answers(drink)
+    if got != (price, words):
+        order = " then ".join(extras) or "nothing"
+        fail(
+            f"{base} with {order} answered cost, description = {got}; expected "
+            f"({price}, {words!r}). Each add-on asks what it wraps and adds its own part, "
+            "however many are stacked"
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from typing import NoReturn
 
 from grading import pyast
@@ -16,12 +17,41 @@ def fail(message: str) -> NoReturn:
     raise AssertionError(message)
 
 
+def wrapper_class(tree, name: str) -> str:
+    """The class an add-on really is: itself, or the class a partial or a maker function makes.
+
+    `Milk = partial(AddOn, price=50, name="milk")` and `def Milk(drink): return AddOn(drink, ...)`
+    are add-ons too (the prompt allows any callable); their wrapping is done by AddOn.
+    """
+    if pyast.find_class(tree, name) is not None:
+        return name
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == name for t in node.targets
+        ):
+            value = node.value
+            if isinstance(value, ast.Call) and (pyast.dotted_name(value.func) or "").endswith(
+                "partial"
+            ) and value.args:
+                return pyast.resolve_name(tree, pyast.dotted_name(value.args[0]) or name)
+            if isinstance(value, ast.Name | ast.Attribute):
+                return pyast.resolve_name(tree, pyast.dotted_name(value) or name)
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            last = node.body[-1]
+            if isinstance(last, ast.Return) and isinstance(last.value, ast.Call):
+                made = pyast.dotted_name(last.value.func)
+                if made:
+                    return pyast.resolve_name(tree, made)
+    return name
+
+
 def test_add_ons_wrap_rather_than_subclass():
     """Each add-on holds the drink it is given and delegates to it; none subclasses a drink."""
     tree = pyast.parse_submission("coffee.py")
+    wrappers = list(dict.fromkeys(wrapper_class(tree, name) for name in ADD_ONS))
     for drink in ("Espresso", "FilterCoffee"):
         problems = structural.wraps_instead_of_subclassing(
-            tree, list(ADD_ONS), drink, ["cost", "description"]
+            tree, wrappers, drink, ["cost", "description"]
         )
         if problems:
             fail(f"coffee.py {problems[0]}")

@@ -9,6 +9,7 @@ import pytest
 from grading.patterns import structural
 from hypothesis import HealthCheck
 from hypothesis import Phase
+from hypothesis import example
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -196,6 +197,8 @@ def describe(tree) -> str:
 
 @FRESH
 @given(tree=TREES.filter(lambda t: t[0] == "bundle"))
+@example(tree=("bundle", 0.1, [("bundle", 0.0, [("product", 3.0), ("product", 4.0)]),
+                               ("product", 5.0)]))
 def test_any_catalogue_prices_and_counts_itself(tree):
     """Bundles nested at random: each price and count is worked out by asking the children."""
     item = build_tree(tree)

@@ -2,10 +2,31 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import NoReturn
 
 import reports
 from grading.patterns import behavioral
+from hypothesis import HealthCheck
+from hypothesis import Phase
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+
+# Sales drawn at random on every check (the seed is chosen when the check runs).
+FRESH = settings(
+    max_examples=25, database=None, deadline=None, derandomize=False, report_multiple_bugs=False,
+    phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
+)
+SALE_DATA = st.lists(
+    st.tuples(
+        st.dates(date(2024, 1, 1), date(2026, 12, 31)).map(lambda d: d.isoformat()),
+        st.sampled_from(["Tea", "Coffee", "Cake", "Juice", "Bagel"]),
+        st.decimals("0.5", "30", places=2).map(float),
+        st.booleans(),
+    ),
+    max_size=6,
+)
 
 CSV = """day,product,amount
 2025-03-01,Coffee,3.20
@@ -143,3 +164,36 @@ def test_a_forgotten_required_step_fails_loudly():
         NoLines, lambda report: report.export(week()), "line", "a subclass of ReportExporter"
     ):
         fail(problem)
+
+
+@FRESH
+@given(data=SALE_DATA)
+def test_any_sales_export_kept_sorted_and_totalled(data):
+    """Sales drawn at random: the CSV keeps the uncancelled ones, sorted by day, with a total."""
+    sale = part("Sale", "keep the Sale dataclass as it is")
+    sales = [sale(day, product, amount, cancelled=off) for day, product, amount, off in data]
+    kept = sorted((s for s in sales if not s.cancelled), key=lambda s: s.day)
+    expected = "\n".join(
+        ["day,product,amount"]
+        + [f"{s.day},{s.product},{s.amount:.2f}" for s in kept]
+        + [f"total,,{sum(s.amount for s in kept):.2f}"]
+    )
+    got = export(part("CsvReport", "the CSV format"), sales)
+    compare(
+        "CsvReport", got, expected,
+        f"for {len(sales)} sales drawn at random ({len(sales) - len(kept)} cancelled), the CSV "
+        "should list the kept ones sorted by day and total them, as for SALES:",
+    )
+
+
+def test_sales_in_reverse_order_come_out_sorted():
+    """Three kept sales given latest first are listed earliest first."""
+    sale = part("Sale", "keep the Sale dataclass as it is")
+    sales = [sale("2025-03-09", "Tea", 4.5), sale("2025-03-08", "Cake", 5.0),
+             sale("2025-03-07", "Coffee", 3.2)]
+    expected = ("day,product,amount\n2025-03-07,Coffee,3.20\n2025-03-08,Cake,5.00\n"
+                "2025-03-09,Tea,4.50\ntotal,,12.70")
+    compare(
+        "CsvReport", export(part("CsvReport", "the CSV format"), sales), expected,
+        "sales given latest first should be listed sorted by day, earliest first:",
+    )

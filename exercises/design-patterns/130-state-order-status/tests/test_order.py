@@ -5,6 +5,17 @@ from __future__ import annotations
 from typing import NoReturn
 
 import order as module
+from hypothesis import HealthCheck
+from hypothesis import Phase
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+
+# Action sequences and totals drawn at random on every check (the seed is chosen at run time).
+FRESH = settings(
+    max_examples=25, database=None, deadline=None, derandomize=False, report_multiple_bugs=False,
+    phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
+)
 
 ACTIONS = ("pay", "ship", "deliver", "cancel")
 # How to reach each status from a new order, and which actions that status allows.
@@ -153,3 +164,40 @@ def test_order_hands_every_action_to_its_state():
             f"the OnHold state was asked {got!r} for pay, ship, deliver, cancel; each Order "
             "method should call the same-named method of self.state, passing the order"
         )
+
+
+NEXT = {("new", "pay"): "paid", ("new", "cancel"): "cancelled", ("paid", "ship"): "shipped",
+        ("paid", "cancel"): "cancelled", ("shipped", "deliver"): "delivered"}
+
+
+@FRESH
+@given(
+    actions=st.lists(st.sampled_from(ACTIONS), max_size=7),
+    total=st.decimals("1", "999", places=2).map(float),
+)
+def test_any_sequence_of_actions_follows_the_rules(actions, total):
+    """Actions in an order drawn at random: allowed ones move on, refused ones change nothing."""
+    order = part("Order", "keep the Order class (the context)")(total)
+    error = part("OrderError", "the exception a refused action raises")
+    status, refunded, done = "new", 0.0, []
+    for action in actions:
+        allowed = (status, action) in NEXT
+        try:
+            getattr(order, action)()
+            went = "allowed"
+        except error:
+            went = "refused"
+        done.append(action)
+        if allowed:
+            if status == "paid" and action == "cancel":
+                refunded = total
+            status = NEXT[(status, action)]
+        if (went == "allowed") != allowed or order.status != status or (
+            order.refunded != refunded
+        ):
+            fail(
+                f"an order of {total:.2f} after {', '.join(done)} is {order.status!r} with "
+                f"{order.refunded} refunded, and the last action was {went}; expected "
+                f"{status!r} with {refunded} refunded. Each status allows only its own actions "
+                "and refuses the rest without changing anything"
+            )

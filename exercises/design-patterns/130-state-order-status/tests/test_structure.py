@@ -6,8 +6,11 @@ from typing import NoReturn
 
 from grading import pyast
 from grading.patterns import behavioral
+from grading.patterns import dispatch
 
 ACTIONS = ("pay", "ship", "deliver", "cancel")
+# Attributes that say which status an object is in: a table indexed by them is a ladder.
+TAGS = ("status", "name", "state")
 
 
 STATE_CLASSES = {"new": "New", "paid": "Paid", "shipped": "Shipped",
@@ -30,6 +33,10 @@ def test_no_ladder_on_status_names_anywhere():
     """No state class, base class or helper chooses by comparing status names."""
     tree = pyast.parse_submission("order.py")
     problems = behavioral.ladders(tree, "order.py")
+    problems += [
+        f"{problem}. Each state class should say itself what every action does in its status"
+        for problem in dispatch.problems(tree, "order.py", kinds=("lookup",), tags=TAGS)
+    ]
     problems += behavioral.states_handle_events(tree, STATE_CLASSES.values(), ACTIONS)
     for problem in problems:
         fail(problem)

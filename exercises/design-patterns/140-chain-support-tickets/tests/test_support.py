@@ -6,6 +6,17 @@ from typing import NoReturn
 
 import support
 from grading.patterns import behavioral
+from hypothesis import HealthCheck
+from hypothesis import Phase
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+
+# Refund amounts drawn at random on every check (the seed is chosen when the check runs).
+FRESH = settings(
+    max_examples=25, database=None, deadline=None, derandomize=False, report_multiple_bugs=False,
+    phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
+)
 
 HANDLERS = ("PasswordBot", "RefundDesk", "Manager", "Engineering")
 # For each handler: a ticket it answers (and its answer) and a ticket it must pass on.
@@ -140,4 +151,24 @@ def test_chains_can_be_rearranged():
         fail(
             f"with the manager linked before the desk, a 30.00 refund was answered with "
             f"{got!r}; the first handler that can deal with a ticket answers it"
+        )
+
+
+@FRESH
+@given(amount=st.decimals(min_value="0.01", max_value="1200", places=2).map(float))
+def test_any_refund_reaches_the_first_handler_allowed_to_pay_it(amount):
+    """A refund drawn at random: the desk pays up to 50.00, the manager up to 500.00, else None."""
+    first = link(*HANDLERS)
+    got = ask(first, ticket("refund", amount))
+    if amount <= 50:
+        want = f"desk: refund of {amount:.2f} approved"
+    elif amount <= 500:
+        want = f"manager: refund of {amount:.2f} approved"
+    else:
+        want = None
+    if got != want:
+        fail(
+            f"a refund of {amount:.2f} through the web form's chain was answered {got!r}; "
+            f"expected {want!r}. The desk pays refunds up to 50.00, the manager up to 500.00 "
+            "(both limits included), and nobody answers a larger one"
         )

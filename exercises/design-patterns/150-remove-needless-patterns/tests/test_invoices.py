@@ -6,6 +6,25 @@ import dataclasses
 from typing import NoReturn
 
 import invoices
+from hypothesis import HealthCheck
+from hypothesis import Phase
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+
+# Invoices drawn at random on every check (the seed is chosen when the check runs).
+FRESH = settings(
+    max_examples=25, database=None, deadline=None, derandomize=False, report_multiple_bugs=False,
+    phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
+)
+LINES = st.lists(
+    st.tuples(
+        st.text("abcdefghij XYZ-", min_size=1, max_size=45).map(str.strip).filter(bool),
+        st.integers(1, 50),
+        st.decimals("0.01", "2500", places=3).map(float),
+    ),
+    max_size=5,
+)
 
 RULE = "-" * 40
 EXPECTED = {
@@ -104,3 +123,43 @@ def test_the_data_classes_are_unchanged():
                 f"{name} should stay a dataclass with the fields {fields} (the order module "
                 f"creates it), but it has {got}"
             )
+
+
+def money(amount: float) -> str:
+    return f"{amount:,.2f} EUR"
+
+
+def row(label: str, amount: float) -> str:
+    """The old layout of one line: label left, amount right, 40 characters."""
+    text = money(amount)
+    room = 40 - len(text) - 1
+    if len(label) > room:
+        label = label[: room - 3] + "..."
+    return label.ljust(room) + " " + text
+
+
+@FRESH
+@given(lines=LINES)
+def test_invoices_drawn_at_random_read_as_before(lines):
+    """Invoices drawn at random on every check read exactly as the old code made them."""
+    invoice = invoices.Invoice("2026-9999", "Mary Jackson",
+                               tuple(invoices.Line(*line) for line in lines))
+    expected, total = ["Invoice 2026-9999 for Mary Jackson", RULE], 0.0
+    for description, quantity, unit_price in lines:
+        amount = round(quantity * unit_price, 2)
+        total += amount
+        expected.append(row(f"{quantity} x {description}", amount))
+    expected += [RULE, row("Total", total)]
+    got = invoices.render_invoice(invoice).split("\n")
+    if got != expected:
+        first = next(
+            (i for i, (w, h) in enumerate(zip(expected, got, strict=False)) if w != h),
+            min(len(got), len(expected)),
+        )
+        want = expected[first] if first < len(expected) else "(no line)"
+        have = got[first] if first < len(got) else "(no line)"
+        fail(
+            f"for an invoice drawn at random, line {first + 1} changed:\n  before: {want!r}\n"
+            f"  now:    {have!r}\nSimplifying is a refactoring: it must not change what "
+            "customers receive"
+        )

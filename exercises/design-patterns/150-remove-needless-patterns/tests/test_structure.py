@@ -24,7 +24,7 @@ def test_no_class_exists_only_to_create_another():
     """No factory layers: nothing whose only job is to make the next object."""
     tree = pyast.parse_submission("invoices.py")
     show(
-        creational.creator_classes(tree),
+        creational.creator_classes(tree) + creational.creator_functions(tree),
         "A factory earns its place when callers must not know which of several classes they "
         "get. With one formatter and no second on the horizon, make it (or call a function) "
         "directly: a renamed layer is still a layer",
@@ -46,7 +46,7 @@ def test_no_singleton():
     """No Singleton machinery: nothing here needs to be unique."""
     tree = pyast.parse_submission("invoices.py")
     show(
-        creational.singletons(tree),
+        creational.singletons(tree) + creational.module_singletons(tree),
         "Nothing here holds state worth sharing, so there is nothing to keep unique: an "
         "ordinary object, a module-level constant or a function does the job",
     )
