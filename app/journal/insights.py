@@ -102,6 +102,9 @@ class CheckRow:
     error_type: str | None
     gate: str | None = None
     code_hash: str = ""
+    # The server's re-check confirmed a claimed pass (app/recheck): "solved" follows it, so the
+    # journal and the track page count alike.
+    verified: bool = True
 
     @property
     def signature(self) -> str | None:
@@ -233,9 +236,9 @@ def by_exercise(checks: Iterable[CheckRow]) -> dict[str, list[CheckRow]]:
 
 
 def first_solve(checks: Sequence[CheckRow]) -> tuple[int, datetime] | None:
-    """(checks up to and including the first pass, when) for one exercise's checks, or None."""
+    """(checks up to and including the first verified pass, when) for one exercise, or None."""
     for index, check in enumerate(checks):
-        if check.passed:
+        if check.passed and check.verified:
             return index + 1, check.at
     return None
 
@@ -483,6 +486,7 @@ def user_checks(user_id: int, exercise_ids: Iterable[str] | None = None) -> list
         Attempt.error_type,
         Attempt.gate,
         Attempt.code_hash,
+        Attempt.verified,
     ).where(
         Attempt.user_id == user_id,
         Attempt.kind == "check",

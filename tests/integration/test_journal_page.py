@@ -26,6 +26,7 @@ from app.models import StudySession
 from app.models import User
 from tests.conftest import PASSWORD
 from tests.conftest import RIGHT_ADDER
+from tests.conftest import confirm_passes
 from tests.integration.test_attempts import attempt
 from tests.integration.test_attempts import verdict
 
@@ -107,9 +108,10 @@ def test_an_empty_journal_says_what_to_do_next(client, auth):
     assert "Download as JSON" in html  # data rights hold even with no data
 
 
-def test_timeline_shows_failed_and_passed_checks_and_the_reflection(client, auth):
+def test_timeline_shows_failed_and_passed_checks_and_the_reflection(app, client, auth):
     auth.signup()
     practise(client, A_WORDS)
+    confirm_passes(app)  # "solved" counts a pass once the server's re-check agrees
     html = client.get("/journal").get_data(as_text=True)
     assert html.count('class="mark mark-fail"') == 2
     assert html.count('class="mark mark-pass"') == 1
@@ -247,6 +249,7 @@ def test_summary_and_streak_on_hand_built_rows(app, client, auth):
                     code_hash="h",
                     status="passed" if passed else "failed",
                     passed=passed,
+                    verified=passed,  # a pass the server's re-check confirmed
                     first_failure=failure,
                     verdict={},
                     client_created_at=at,

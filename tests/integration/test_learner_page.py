@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from tests.conftest import RIGHT_ADDER
+from tests.conftest import confirm_passes
 from tests.integration.test_attempts import attempt
 from tests.integration.test_attempts import verdict
 from tests.integration.test_friction_api import friction
@@ -22,9 +24,10 @@ def learner(auth):
 
 
 def check(client, passed: bool, code: str = "v") -> None:
+    """Post a check; a claimed pass sends code that really passes (the server re-checks it)."""
     status = "passed" if passed else "failed"
     body = attempt(
-        files={"adder.py": code},
+        files=dict(RIGHT_ADDER) if passed else {"adder.py": code},
         verdict=verdict(status=status, passed=2 if passed else 1, total=2),
     )
     assert client.post("/api/attempts", json=body).status_code == 201
@@ -49,11 +52,17 @@ def test_form_fields_never_carry_none_attributes(client):
     assert 'aria-describedby="password-errors"' in html
 
 
-def test_track_page_and_journal_count_checks_the_same_way(client, learner):
+def test_track_page_and_journal_count_checks_the_same_way(app, client, learner):
     check(client, False, "v1")
     check(client, False, "v2")
     check(client, True, "v3")
     check(client, True, "v4")  # a later pass still counts as a check, not as more to solve
+    track = client.get("/tracks/basics").get_data(as_text=True)
+    journal = client.get("/journal").get_data(as_text=True)
+    for html in (track, journal):  # a claimed pass is not "solved" until the server agrees
+        assert "Solved in" not in html
+        assert "4 checks in all" in html
+    assert confirm_passes(app) == 2
     track = client.get("/tracks/basics").get_data(as_text=True)
     journal = client.get("/journal").get_data(as_text=True)
     for html in (track, journal):
@@ -61,12 +70,13 @@ def test_track_page_and_journal_count_checks_the_same_way(client, learner):
         assert "4 checks in all" in html
 
 
-def test_the_exercise_page_shows_the_solved_state_and_where_to_go_next(client, learner):
+def test_the_exercise_page_shows_the_solved_state_and_where_to_go_next(app, client, learner):
     html = client.get(EXERCISE).get_data(as_text=True)
     assert re.search(r'id="solved-state" class="solved-state" hidden', html)
     assert page_data(html)["solved"] is False
     check(client, False, "v1")
     check(client, True, "v2")
+    confirm_passes(app)
     html = client.get(EXERCISE).get_data(as_text=True)
     assert not re.search(r'id="solved-state"[^>]*hidden', html)
     assert "in 2 checks." in html

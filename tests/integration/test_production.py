@@ -56,8 +56,10 @@ def test_development_cookies_work_over_plain_http(app, client, auth):
 
 
 def test_healthz_is_503_when_the_database_is_down(tmp_path):
-    # A database file in a folder that does not exist cannot be opened.
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'gone' / 'x.db'}"})
+    # A database that cannot be opened: its path runs through a regular file.
+    (tmp_path / "not-a-folder").write_text("")
+    url = f"sqlite:///{tmp_path / 'not-a-folder' / 'x.db'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["status"] == "unavailable"
@@ -134,14 +136,14 @@ def test_rate_limits_are_shared_by_two_processes_on_one_database(app_factory, ne
 
 
 def test_forwarded_addresses_count_only_behind_a_configured_proxy(app_factory):
-    direct = app_factory(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute").test_client()
+    # Per address only: the per-account limit (every try here is for one account) stays out of it.
+    per_address = {"LOGIN_RATE_LIMIT": "2 per minute", "LOGIN_ACCOUNT_RATE_LIMIT": "99 per minute"}
+    direct = app_factory(RATELIMIT_ENABLED=True, **per_address).test_client()
     # Without TRUSTED_PROXIES a client cannot dodge the limit by forging X-Forwarded-For.
     assert login_statuses(direct, 2, "203.0.113.1") == [400, 400]
     assert login_statuses(direct, 1, "203.0.113.2") == [429]
 
-    proxied = app_factory(
-        RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute", TRUSTED_PROXIES=1
-    ).test_client()
+    proxied = app_factory(RATELIMIT_ENABLED=True, TRUSTED_PROXIES=1, **per_address).test_client()
     # Behind one proxy, the address it forwards is the client's: each has its own budget.
     assert login_statuses(proxied, 3, "203.0.113.1") == [400, 400, 429]
     assert login_statuses(proxied, 1, "203.0.113.2") == [400]
