@@ -120,6 +120,8 @@ class Attempt(db.Model):
 
     __table_args__ = (
         sa.Index("ix_attempt_user_exercise_created", "user_id", "exercise_id", "created_at"),
+        # The per-exercise dashboard reads one exercise's checks, learner by learner, in order.
+        sa.Index("ix_attempt_exercise_user_created", "exercise_id", "user_id", "created_at"),
     )
 
 
@@ -270,3 +272,56 @@ class TutorTurn(db.Model):
         sa.Index("ix_tutor_turn_user_exercise_created", "user_id", "exercise_id", "created_at"),
         sa.Index("ix_tutor_turn_created", "created_at"),
     )
+
+
+class CourseRole(enum.StrEnum):
+    """What a member does in a course."""
+
+    LEARNER = "learner"
+    INSTRUCTOR = "instructor"
+
+
+class Course(db.Model):
+    """A cohort: an instructor's learners, the exercises they see, and friction tuning."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    owner_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), index=True
+    )
+    # Learners type it to join; unique, so a code names exactly one course.
+    join_code: so.Mapped[str] = so.mapped_column(sa.String(16), unique=True)
+    # Friction thresholds that override the defaults (and exercise.toml) for this course.
+    friction_overrides: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CourseMember(db.Model):
+    """A user in a course, as a learner or a co-instructor, and their journal-sharing choice."""
+
+    __tablename__ = "course_member"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    course_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("course.id", ondelete="CASCADE"))
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), index=True
+    )
+    role: so.Mapped[str] = so.mapped_column(sa.String(20), default=CourseRole.LEARNER.value)
+    # Off until the learner opts in: instructors then see their journal text, never before.
+    shares_journal: so.Mapped[bool] = so.mapped_column(default=False)
+    shares_journal_since: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    joined_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("course_id", "user_id", name="uq_course_member"),)
+
+
+class CourseExercise(db.Model):
+    """An exercise a course shows, at a position (tracks follow from their exercises)."""
+
+    __tablename__ = "course_exercise"
+
+    course_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("course.id", ondelete="CASCADE"), primary_key=True
+    )
+    exercise_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("exercise.id"), primary_key=True)
+    position: so.Mapped[int] = so.mapped_column()

@@ -1,7 +1,8 @@
 """Build the browser assets: the editor/page bundle and the self-hosted Pyodide runtime.
 
 Outputs (git-ignored, rebuilt only when their inputs change):
-  static/dist/            exercise.js, runner.worker.js (+ source maps, .br/.gz), bundled by esbuild
+  static/dist/            exercise.js, runner.worker.js, dashboard.js (+ source maps, .br/.gz),
+                          bundled by esbuild
   static/vendor/pyodide/  Pyodide core files from the npm package, the pure-Python wheels the
                           grader needs, a trimmed pyodide-lock.json that lists only hosted files
                           (an entry whose file is missing makes Pyodide quietly try a CDN),
@@ -29,7 +30,11 @@ RUNTIME = ROOT / "static" / "vendor" / "pyodide"
 PYODIDE_REQUIREMENTS = ROOT / "requirements-pyodide.txt"
 CORE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
 COMPRESS = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide-lock.json"]
-BUNDLE_ENTRIES = ["static/src/exercise.js", "static/src/runner.worker.js"]
+BUNDLE_ENTRIES = [
+    "static/src/exercise.js",
+    "static/src/runner.worker.js",
+    "static/src/dashboard.js",
+]
 GRADING_WHEEL_NAME = "friction-grading"
 
 

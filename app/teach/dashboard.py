@@ -1,0 +1,475 @@
+"""The instructor's dashboard: every figure is an SQL aggregate over the course's checks.
+
+Unit of analysis: a *learner-exercise* (one learner's checks on one exercise of the course),
+the "session" of pedagogy-notes §6d. Only checks count (Runs are not graded), and only those of
+the course's learners on the course's exercises.
+
+- completion rate = learner-exercises with a passing check / learner-exercises with a check
+- first-check success = learner-exercises whose first check passed / learner-exercises
+- checks to solve = number of checks up to and including the first pass (median, IQR by the
+  nearest-rank method); success-by-attempt curve: share of learner-exercises solved within k
+- top failing tests / error signatures: failed checks grouped by first failing test / error type
+- EQ and RED per learner × exercise × study session, as app/friction/metrics.py defines them
+  (the SQL is checked against those functions in the tests)
+- stuck rate = learner-exercises with a stretch of STUCK_MINUTES or more and STUCK_CHECKS or more
+  checks in which the best tests_passed did not rise and nothing passed / learner-exercises
+  (Dong et al.'s idea with a fixed threshold instead of a per-exercise percentile)
+- rapid-retry rate = failed checks followed by the next check within RAPID_S / failed checks
+- identical-resubmission rate = checks whose code hash equals the previous check's / checks
+- hint levels: hint requests by level; hint dependency = solves after a bottom-out hint / solves
+- tutor turns per solve = turns before the solve / solved learner-exercises that used the tutor;
+  guard violations: first replies failing each guard / tutor turns
+- journal completion = entries written / entries written or skipped, per kind; skip rate = rest
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import TutorTurn
+
+RAPID_S = 15
+STUCK_MINUTES = 10
+STUCK_CHECKS = 3
+EQ_WARNING = 0.6
+RED_WARNING = 3.0
+FAILS_WARNING = 10
+EQ_BUCKETS = (0.2, 0.4, 0.6, 0.8)
+RED_BUCKETS = (1.0, 3.0, 6.0)
+
+
+def seconds_between(earlier: str, later: str) -> str:
+    """SQL for the seconds from one timestamp column to another, in this database's dialect."""
+    if db.engine.dialect.name == "postgresql":
+        return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
+    return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
+
+
+def scope_sql(exercise: bool) -> str:
+    """The WHERE clause that keeps the course's learners' checks on the course's exercises."""
+    where = (
+        "a.kind = 'check'"
+        " AND a.user_id IN (SELECT m.user_id FROM course_member m"
+        "   WHERE m.course_id = :course_id AND m.role = 'learner')"
+        " AND a.exercise_id IN (SELECT ce.exercise_id FROM course_exercise ce"
+        "   WHERE ce.course_id = :course_id)"
+    )
+    return where + (" AND a.exercise_id = :exercise_id" if exercise else "")
+
+
+def checks_cte(exercise: bool) -> str:
+    """The course's checks, each with what the previous and next check of its learner-exercise
+    did (a window partitioned by learner and exercise, in time order)."""
+    signature = (
+        "CASE WHEN a.passed THEN NULL ELSE "
+        "COALESCE(a.error_type, 'AssertionError') || ':' || COALESCE(a.first_failure, '') END"
+    )
+    return f"""
+    c AS (
+      SELECT a.id, a.user_id, a.exercise_id, a.session_id, a.created_at, a.code_hash,
+             a.tests_passed, a.first_failure, a.error_type,
+             CASE WHEN a.passed THEN 1 ELSE 0 END AS ok, {signature} AS sig
+      FROM attempt a WHERE {scope_sql(exercise)}
+    ),
+    w AS (
+      SELECT c.*,
+        ROW_NUMBER() OVER le AS n,
+        LAG(c.code_hash) OVER le AS prev_hash,
+        LEAD(c.created_at) OVER le AS next_at
+      FROM c
+      WINDOW le AS (PARTITION BY c.user_id, c.exercise_id ORDER BY c.created_at, c.id)
+    )"""
+
+
+@dataclass
+class Dashboard:
+    """Every figure of one course (or one exercise of it)."""
+
+    learner_exercises: int = 0
+    solved: int = 0
+    first_check_passed: int = 0
+    checks: int = 0
+    failed_checks: int = 0
+    rapid_retries: int = 0
+    identical_resubmissions: int = 0
+    solve_histogram: dict[int, int] = field(default_factory=dict)  # checks to solve -> count
+    stuck: int = 0
+    top_tests: list[dict[str, Any]] = field(default_factory=list)
+    top_errors: list[dict[str, Any]] = field(default_factory=list)
+    eq_distribution: list[dict[str, Any]] = field(default_factory=list)
+    red_distribution: list[dict[str, Any]] = field(default_factory=list)
+    hint_levels: dict[int, int] = field(default_factory=dict)
+    solves_after_bottom_out: int = 0
+    tutor_turns_before_solve: int = 0
+    solves_with_tutor: int = 0
+    tutor_turns: int = 0
+    guard_violations: dict[str, int] = field(default_factory=dict)
+    journal: list[dict[str, Any]] = field(default_factory=list)
+    early_warning: list[dict[str, Any]] = field(default_factory=list)
+
+    @staticmethod
+    def rate(part: int, whole: int) -> float | None:
+        """part / whole, or None when there is nothing to divide."""
+        return part / whole if whole else None
+
+    @property
+    def completion_rate(self) -> float | None:
+        """Solved / started learner-exercises."""
+        return self.rate(self.solved, self.learner_exercises)
+
+    @property
+    def first_check_success(self) -> float | None:
+        """First check passed / started learner-exercises."""
+        return self.rate(self.first_check_passed, self.learner_exercises)
+
+    @property
+    def rapid_retry_rate(self) -> float | None:
+        """Failed checks retried within RAPID_S / failed checks."""
+        return self.rate(self.rapid_retries, self.failed_checks)
+
+    @property
+    def identical_resubmission_rate(self) -> float | None:
+        """Checks with the previous check's code / checks."""
+        return self.rate(self.identical_resubmissions, self.checks)
+
+    @property
+    def stuck_rate(self) -> float | None:
+        """Learner-exercises with a stuck stretch / learner-exercises."""
+        return self.rate(self.stuck, self.learner_exercises)
+
+    @property
+    def hint_dependency(self) -> float | None:
+        """Solves after a bottom-out hint / solves."""
+        return self.rate(self.solves_after_bottom_out, self.solved)
+
+    @property
+    def tutor_turns_per_solve(self) -> float | None:
+        """Tutor turns before the solve / solves that used the tutor."""
+        return self.rate(self.tutor_turns_before_solve, self.solves_with_tutor)
+
+    def checks_to_solve(self) -> tuple[int, int, int] | None:
+        """(25th percentile, median, 75th percentile) of checks to solve, nearest rank."""
+        values = sorted(self.solve_histogram.items())
+        total = sum(count for _, count in values)
+        if not total:
+            return None
+
+        def rank(q: float) -> int:
+            target = max(1, -(-int(q * total * 1000) // 1000))  # ceil(q * total), at least 1
+            seen = 0
+            for value, count in values:
+                seen += count
+                if seen >= target:
+                    return value
+            return values[-1][0]
+
+        return rank(0.25), rank(0.5), rank(0.75)
+
+    def success_curve(self) -> list[dict[str, Any]]:
+        """Share of learner-exercises solved within k checks, for k = 1 .. the largest seen."""
+        if not self.solve_histogram:
+            return []
+        rows, solved = [], 0
+        for k in range(1, max(self.solve_histogram) + 1):
+            solved += self.solve_histogram.get(k, 0)
+            rows.append(
+                {"checks": k, "solved": solved, "share": self.rate(solved, self.learner_exercises)}
+            )
+        return rows
+
+
+def build_dashboard(course_id: int, exercise_id: str | None = None) -> Dashboard:
+    """Compute the dashboard of a course (authorise the caller first: see services)."""
+    params: dict[str, Any] = {"course_id": course_id}
+    if exercise_id is not None:
+        params["exercise_id"] = exercise_id
+    one = exercise_id is not None
+    board = Dashboard()
+    fill_attempt_figures(board, params, one)
+    fill_failures(board, params, one)
+    fill_struggle(board, params, one)
+    fill_help(board, params, one)
+    fill_journal(board, params, one)
+    return board
+
+
+def run(sql: str, params: dict[str, Any]) -> list[sa.Row[Any]]:
+    """Execute one read-only aggregate."""
+    return list(db.session.execute(sa.text(sql), params))
+
+
+def fill_attempt_figures(board: Dashboard, params: dict[str, Any], one: bool) -> None:
+    """Completion, first-check success, checks to solve, rapid retries, identical code."""
+    gap = seconds_between("w.created_at", "w.next_at")
+    rows = run(
+        f"""WITH {checks_cte(one)},
+        le AS (
+          SELECT w.user_id, w.exercise_id,
+            MIN(CASE WHEN w.ok = 1 THEN w.n END) AS first_pass_n,
+            MAX(CASE WHEN w.n = 1 THEN w.ok ELSE 0 END) AS first_ok,
+            COUNT(*) AS checks,
+            SUM(1 - w.ok) AS failed,
+            SUM(CASE WHEN w.ok = 0 AND w.next_at IS NOT NULL AND {gap} < {RAPID_S}
+                     THEN 1 ELSE 0 END) AS rapid,
+            SUM(CASE WHEN w.code_hash = w.prev_hash THEN 1 ELSE 0 END) AS identical
+          FROM w GROUP BY w.user_id, w.exercise_id
+        )
+        SELECT first_pass_n, COUNT(*), SUM(first_ok), SUM(checks), SUM(failed), SUM(rapid),
+               SUM(identical)
+        FROM le GROUP BY first_pass_n""",
+        params,
+    )
+    for first_pass_n, count, first_ok, checks, failed, rapid, identical in rows:
+        board.learner_exercises += count
+        board.first_check_passed += int(first_ok or 0)
+        board.checks += int(checks or 0)
+        board.failed_checks += int(failed or 0)
+        board.rapid_retries += int(rapid or 0)
+        board.identical_resubmissions += int(identical or 0)
+        if first_pass_n is not None:
+            board.solved += count
+            board.solve_histogram[int(first_pass_n)] = count
+
+
+def fill_failures(board: Dashboard, params: dict[str, Any], one: bool) -> None:
+    """The failing tests and error types met most often (checks, and learners who met them)."""
+    for column, target in (("first_failure", board.top_tests), ("error_type", board.top_errors)):
+        rows = run(
+            f"""SELECT a.{column}, COUNT(*) AS checks, COUNT(DISTINCT a.user_id) AS learners
+            FROM attempt a WHERE {scope_sql(one)} AND NOT a.passed AND a.{column} IS NOT NULL
+            GROUP BY a.{column} ORDER BY checks DESC, a.{column} LIMIT 10""",
+            params,
+        )
+        target.extend({"name": r[0], "checks": r[1], "learners": r[2]} for r in rows)
+
+
+def bucket_sql(expression: str, bounds: tuple[float, ...]) -> str:
+    """SQL that puts a value in the bucket below the first bound it is under (index)."""
+    cases = " ".join(f"WHEN {expression} < {b} THEN {i}" for i, b in enumerate(bounds))
+    return f"CASE {cases} ELSE {len(bounds)} END"
+
+
+def bucket_labels(bounds: tuple[float, ...]) -> list[str]:
+    """'< 0.2', '0.2–0.4', ..., '≥ 0.8'."""
+    labels = [f"< {bounds[0]:g}"]
+    labels += [f"{a:g}–{b:g}" for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [*labels, f"≥ {bounds[-1]:g}"]
+
+
+def struggle_sql(one: bool) -> str:
+    """Per learner × exercise × session: EQ (pairs within the session) and RED (runs of repeated
+    error signatures, by gaps and islands); and per learner-exercise: stuck stretches."""
+    return f"""{checks_cte(one)},
+    s AS (
+      SELECT c.user_id, c.exercise_id, COALESCE(c.session_id, 0) AS session_id, c.created_at,
+        c.id, c.ok, c.sig, LAG(c.ok) OVER ses AS prev_ok, LAG(c.sig) OVER ses AS prev_sig
+      FROM c
+      WINDOW ses AS (PARTITION BY c.user_id, c.exercise_id, COALESCE(c.session_id, 0)
+                     ORDER BY c.created_at, c.id)
+    ),
+    p AS (
+      SELECT s.*,
+        CASE WHEN s.prev_ok IS NULL THEN NULL
+             WHEN s.ok = 0 AND s.prev_ok = 0
+               THEN (8 + CASE WHEN s.sig = s.prev_sig THEN 3 ELSE 0 END) / 11.0
+             ELSE 0 END AS pair_score,
+        CASE WHEN s.prev_ok = 0 AND s.sig = s.prev_sig THEN 1 ELSE 0 END AS rep
+      FROM s
+    ),
+    islands AS (
+      SELECT p.*, SUM(1 - p.rep) OVER (PARTITION BY p.user_id, p.exercise_id, p.session_id
+                                       ORDER BY p.created_at, p.id ROWS UNBOUNDED PRECEDING) AS g
+      FROM p
+    ),
+    runs AS (
+      SELECT user_id, exercise_id, session_id, SUM(rep) AS r
+      FROM islands GROUP BY user_id, exercise_id, session_id, g
+    ),
+    red AS (
+      SELECT user_id, exercise_id, session_id, SUM(r * r * 1.0 / (r + 1)) AS red
+      FROM runs GROUP BY user_id, exercise_id, session_id
+    ),
+    eq AS (
+      SELECT user_id, exercise_id, session_id, AVG(pair_score) AS eq, COUNT(pair_score) AS pairs
+      FROM p GROUP BY user_id, exercise_id, session_id
+    ),
+    sessions AS (
+      SELECT red.user_id, red.exercise_id, red.session_id, red.red,
+             CASE WHEN eq.pairs > 0 THEN eq.eq END AS eq
+      FROM red JOIN eq ON eq.user_id = red.user_id AND eq.exercise_id = red.exercise_id
+        AND eq.session_id = red.session_id
+    )"""
+
+
+def stuck_sql(one: bool) -> str:
+    """Learner-exercises with a stretch without progress: the checks after each new best
+    tests_passed (or pass) are grouped; a group of STUCK_CHECKS+ checks over STUCK_MINUTES+."""
+    span = seconds_between("MIN(created_at)", "MAX(created_at)")
+    return f"""WITH {checks_cte(one)},
+    best AS (
+      SELECT c.*, MAX(c.tests_passed) OVER (PARTITION BY c.user_id, c.exercise_id
+        ORDER BY c.created_at, c.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS best_before
+      FROM c
+    ),
+    marked AS (
+      SELECT best.*, CASE WHEN best.ok = 1 OR best.best_before IS NULL
+                          OR best.tests_passed > best.best_before THEN 1 ELSE 0 END AS progress
+      FROM best
+    ),
+    grouped AS (
+      SELECT marked.*, SUM(progress) OVER (PARTITION BY user_id, exercise_id
+        ORDER BY created_at, id ROWS UNBOUNDED PRECEDING) AS stretch
+      FROM marked
+    ),
+    stretches AS (
+      SELECT user_id, exercise_id, stretch, COUNT(*) AS checks, SUM(ok) AS passes,
+             {span} AS seconds
+      FROM grouped GROUP BY user_id, exercise_id, stretch
+    )
+    SELECT user_id, COUNT(DISTINCT exercise_id) FROM stretches
+    WHERE checks >= {STUCK_CHECKS + 1} AND passes = 0 AND seconds >= {STUCK_MINUTES * 60}
+    GROUP BY user_id"""
+
+
+def fill_struggle(board: Dashboard, params: dict[str, Any], one: bool) -> None:
+    """EQ and RED distributions, stuck learner-exercises, and the early-warning list."""
+    eq_labels, red_labels = bucket_labels(EQ_BUCKETS), bucket_labels(RED_BUCKETS)
+    eq_counts, red_counts = Counter(), Counter()
+    rows = run(
+        f"""WITH {struggle_sql(one)}
+        SELECT {bucket_sql("eq", EQ_BUCKETS)} AS eq_bucket, {bucket_sql("red", RED_BUCKETS)},
+               COUNT(*), SUM(CASE WHEN eq IS NULL THEN 1 ELSE 0 END)
+        FROM sessions GROUP BY 1, 2""",
+        params,
+    )
+    for eq_bucket, red_bucket, count, eq_undefined in rows:
+        eq_counts[eq_bucket] += count - int(eq_undefined or 0)
+        red_counts[red_bucket] += count
+    board.eq_distribution = [
+        {"eq": label, "sessions": eq_counts[i]} for i, label in enumerate(eq_labels)
+    ]
+    board.red_distribution = [
+        {"red": label, "sessions": red_counts[i]} for i, label in enumerate(red_labels)
+    ]
+    warnings: dict[int, dict[str, Any]] = {}
+
+    def warn(user_id: int, reason: str) -> None:
+        warnings.setdefault(user_id, {"user_id": user_id, "reasons": []})["reasons"].append(reason)
+
+    for user_id, mean_eq, max_red in run(
+        f"""WITH {struggle_sql(one)}
+        SELECT user_id, AVG(eq), MAX(red) FROM sessions GROUP BY user_id
+        HAVING AVG(eq) >= {EQ_WARNING} OR MAX(red) >= {RED_WARNING}""",
+        params,
+    ):
+        if mean_eq is not None and mean_eq >= EQ_WARNING:
+            warn(user_id, f"mean EQ {mean_eq:.2f} (≥ {EQ_WARNING:g})")
+        if max_red is not None and max_red >= RED_WARNING:
+            warn(user_id, f"RED {max_red:.1f} in one session (≥ {RED_WARNING:g})")
+    for user_id, exercises in run(stuck_sql(one), params):
+        board.stuck += exercises
+        warn(user_id, f"stuck on {exercises} exercise(s) ({STUCK_MINUTES}+ min without progress)")
+    for user_id, exercise_count in run(
+        f"""SELECT user_id, COUNT(*) FROM (
+          SELECT a.user_id, a.exercise_id FROM attempt a WHERE {scope_sql(one)}
+          GROUP BY a.user_id, a.exercise_id
+          HAVING SUM(CASE WHEN a.passed THEN 1 ELSE 0 END) = 0 AND COUNT(*) >= {FAILS_WARNING}
+        ) unsolved GROUP BY user_id""",
+        params,
+    ):
+        warn(user_id, f"{exercise_count} exercise(s) unsolved after {FAILS_WARNING}+ checks")
+    for (user_id,) in run(
+        f"""SELECT DISTINCT f.user_id FROM friction_event f
+        WHERE f.rule = 'F10' AND f.user_id IN (SELECT m.user_id FROM course_member m
+          WHERE m.course_id = :course_id AND m.role = 'learner')
+        {"AND f.exercise_id = :exercise_id" if one else ""}""",
+        params,
+    ):
+        warn(user_id, "flagged by the friction rules (F10)")
+    board.early_warning = sorted(
+        warnings.values(), key=lambda w: (-len(w["reasons"]), w["user_id"])
+    )
+
+
+def first_pass_cte(one: bool) -> str:
+    """When each learner-exercise of the course was first solved."""
+    return f"""fp AS (
+      SELECT a.user_id, a.exercise_id, MIN(a.created_at) AS solved_at
+      FROM attempt a WHERE {scope_sql(one)} AND a.passed GROUP BY a.user_id, a.exercise_id
+    )"""
+
+
+def help_scope(table: str, one: bool) -> str:
+    """Rows of a help table (hints, tutor turns) from the course's learners and exercises."""
+    return (
+        f"{table}.user_id IN (SELECT m.user_id FROM course_member m"
+        "   WHERE m.course_id = :course_id AND m.role = 'learner')"
+        f" AND {table}.exercise_id IN (SELECT ce.exercise_id FROM course_exercise ce"
+        "   WHERE ce.course_id = :course_id)"
+        + (f" AND {table}.exercise_id = :exercise_id" if one else "")
+    )
+
+
+def fill_help(board: Dashboard, params: dict[str, Any], one: bool) -> None:
+    """Hint levels and dependency, tutor turns per solve and guard violations by rule."""
+    board.hint_levels = {
+        int(level): count
+        for level, count in run(
+            f"""SELECT h.level, COUNT(*) FROM hint_event h WHERE {help_scope("h", one)}
+            GROUP BY h.level ORDER BY h.level""",
+            params,
+        )
+    }
+    (board.solves_after_bottom_out,) = run(
+        f"""WITH {first_pass_cte(one)}
+        SELECT COUNT(*) FROM fp WHERE EXISTS (SELECT 1 FROM hint_event h
+          WHERE h.user_id = fp.user_id AND h.exercise_id = fp.exercise_id AND h.bottom_out
+            AND h.created_at <= fp.solved_at)""",
+        params,
+    )[0]
+    turns, solves = run(
+        f"""WITH {first_pass_cte(one)}
+        SELECT COUNT(t.id), COUNT(DISTINCT fp.user_id || ':' || fp.exercise_id)
+        FROM fp JOIN tutor_turn t ON t.user_id = fp.user_id AND t.exercise_id = fp.exercise_id
+          AND t.created_at <= fp.solved_at""",
+        params,
+    )[0]
+    board.tutor_turns_before_solve, board.solves_with_tutor = int(turns or 0), int(solves or 0)
+    # Guard results are nested JSON (tries × guards): counted here, over the course's turns.
+    violations: Counter[str] = Counter()
+    results = db.session.scalars(
+        sa.select(TutorTurn.guard_results).where(sa.text(help_scope("tutor_turn", one))), params
+    )
+    for guard_results in results:
+        board.tutor_turns += 1
+        first_try = (guard_results or [{}])[0].get("guards", []) if guard_results else []
+        for guard in first_try:
+            if not guard.get("passed", True):
+                violations[str(guard.get("id"))] += 1
+    board.guard_violations = dict(sorted(violations.items()))
+
+
+def fill_journal(board: Dashboard, params: dict[str, Any], one: bool) -> None:
+    """Journal entries written and skipped, per kind."""
+    rows = run(
+        f"""SELECT j.kind, COUNT(*), SUM(CASE WHEN j.skipped THEN 1 ELSE 0 END)
+        FROM journal_entry j WHERE {help_scope("j", one)} GROUP BY j.kind ORDER BY j.kind""",
+        params,
+    )
+    board.journal = [
+        {
+            "kind": kind,
+            "entries": count,
+            "written": count - int(skipped or 0),
+            "skipped": int(skipped or 0),
+            "completion": (count - int(skipped or 0)) / count if count else None,
+            "skip_rate": int(skipped or 0) / count if count else None,
+        }
+        for kind, count, skipped in rows
+    ]
