@@ -4,14 +4,15 @@ Every function takes ONE user id and touches only that user's rows.
 
 Export formats:
 - JSON: one object {"format", "exported_at", "account", "attempts", "journal_entries",
-  "friction_events", "study_sessions", "tutor_turns"}; attempts carry their files and the full
-  verdict; tutor turns carry what the tutor saw (reference withheld) and the guard results.
+  "friction_events", "study_sessions", "tutor_turns", "course_memberships"}; attempts carry
+  their files and the full verdict; tutor turns carry what the tutor saw (reference withheld)
+  and the guard results.
 - CSV: a zip with one CSV per table (account.csv, attempts.csv, journal_entries.csv,
-  friction_events.csv, study_sessions.csv, tutor_turns.csv) and a README.txt. Columns are the
-  table's columns; structured values (files, verdict, details, emotions) are JSON text in their
-  cell, times are ISO 8601 in UTC, booleans are true/false, empty cells are nulls. Cells are
-  exported as stored (no spreadsheet-formula escaping): open them as text if they hold code
-  starting with '='.
+  friction_events.csv, study_sessions.csv, tutor_turns.csv, course_memberships.csv) and a
+  README.txt. Columns are the table's columns; structured values (files, verdict, details,
+  emotions) are JSON text in their cell, times are ISO 8601 in UTC, booleans are true/false,
+  empty cells are nulls. Cells are exported as stored (no spreadsheet-formula escaping): open
+  them as text if they hold code starting with '='.
 """
 
 from __future__ import annotations
@@ -33,12 +34,14 @@ from ..extensions import db
 from ..journal.insights import plural
 from ..journal.services import entry_dict
 from ..models import Attempt
+from ..models import CourseMember
 from ..models import FrictionEvent
 from ..models import JournalEntry
 from ..models import StudySession
 from ..models import TutorTurn
 from ..models import User
 from ..models import utcnow
+from ..teach.services import delete_owned_courses
 from ..tutor.services import turn_export
 
 EXPORT_FORMAT = "friction-lab-export/1"
@@ -56,6 +59,8 @@ study_sessions.csv   your study sessions (a session ends after 20 idle minutes)
 tutor_turns.csv      your questions to the AI tutor: what it saw (the reference solution
                      withheld), the reply you were shown, every guard result, model, tokens;
                      the text of replies the guards rejected is withheld (they may hold the answer)
+course_memberships.csv  the courses you joined, your role, and whether you share your journal
+                     text with the course's instructors
 
 Times are ISO 8601 in UTC. Structured values are JSON text. Empty cells are empty values.
 """
@@ -100,6 +105,7 @@ def export_data(user_id: int, now: datetime | None = None) -> dict[str, Any]:
         "friction_events": [row_dict(e) for e in own_rows(FrictionEvent, user_id)],
         "study_sessions": [row_dict(s) for s in own_rows(StudySession, user_id)],
         "tutor_turns": [turn_export(row_dict(t)) for t in own_rows(TutorTurn, user_id)],
+        "course_memberships": [row_dict(m) for m in own_rows(CourseMember, user_id)],
     }
 
 
@@ -136,6 +142,7 @@ TABLES = {
     "friction_events": FrictionEvent,
     "study_sessions": StudySession,
     "tutor_turns": TutorTurn,
+    "course_memberships": CourseMember,
 }
 
 
@@ -163,6 +170,7 @@ OWN_TABLES = (
     ("journal_entries", JournalEntry),
     ("attempts", Attempt),
     ("study_sessions", StudySession),
+    ("course_memberships", CourseMember),
 )  # children first: events and entries point at attempts, attempts at sessions
 
 
@@ -175,6 +183,7 @@ class DataCounts:
     friction_events: int
     study_sessions: int
     tutor_turns: int = 0
+    course_memberships: int = 0
 
     def listing(self) -> str:
         """'12 runs and checks, 3 journal entries, 5 friction events, 2 study sessions and 1 tutor
@@ -183,8 +192,9 @@ class DataCounts:
             f"{plural(self.attempts, 'run or check', 'runs and checks')}, "
             f"{plural(self.journal_entries, 'journal entry', 'journal entries')}, "
             f"{plural(self.friction_events, 'friction event')}, "
-            f"{plural(self.study_sessions, 'study session')} and "
-            f"{plural(self.tutor_turns, 'tutor question')}"
+            f"{plural(self.study_sessions, 'study session')}, "
+            f"{plural(self.tutor_turns, 'tutor question')} and "
+            f"{plural(self.course_memberships, 'course membership')}"
         )
 
     def deleted_sentence(self) -> str:
@@ -223,6 +233,7 @@ def delete_account(user_id: int) -> DataCounts:
             .execution_options(synchronize_session=False)
         )
         counts[name] = result.rowcount or 0
+    delete_owned_courses(user_id)  # an instructor's courses go with them
     db.session.execute(
         sa.delete(User).where(User.id == user_id).execution_options(synchronize_session=False)
     )

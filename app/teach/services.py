@@ -257,3 +257,21 @@ def learner_in_course(user_id: int, course_id: int, learner_id: int) -> tuple[Us
     if row is None:
         raise NotFound("There is no such learner in this course.")
     return row[0], row[1]
+
+
+def delete_owned_courses(user_id: int) -> int:
+    """Delete the courses a user owns with their member and exercise lists (account deletion;
+    works without foreign-key cascades). Learners' own data stays theirs. Does not commit."""
+    owned = sa.select(Course.id).where(Course.owner_id == user_id)
+    for model in (CourseExercise, CourseMember):
+        db.session.execute(
+            sa.delete(model)
+            .where(model.course_id.in_(owned))
+            .execution_options(synchronize_session=False)
+        )
+    result = db.session.execute(
+        sa.delete(Course)
+        .where(Course.owner_id == user_id)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0

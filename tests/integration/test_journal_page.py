@@ -319,6 +319,7 @@ def test_csv_export_is_a_zip_of_one_csv_per_table_with_exactly_my_rows(app, clie
         "README.txt",
         "account.csv",
         "attempts.csv",
+        "course_memberships.csv",
         "friction_events.csv",
         "journal_entries.csv",
         "study_sessions.csv",

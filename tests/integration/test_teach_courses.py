@@ -226,3 +226,37 @@ def test_dashboard_counts_the_course_learners_checks_and_exports_csv(client, aut
     assert '"add(2, 3) gives 5",2,1' in one  # the failing test as the learner read it
     assert client.get(f"/teach/{course_id}/no_such_table.csv").status_code == 404
     assert client.get(f"/teach/{course_id}/exercise/not-in-course").status_code == 404
+
+
+def test_memberships_are_exported_and_deleted_with_the_account(client, auth, people, app):
+    import json
+
+    import sqlalchemy as sa
+
+    from app.account.services import delete_account
+    from app.models import Course
+    from app.models import CourseExercise
+
+    course_id, code = create_course_via_form(client, auth)
+    client.post(
+        f"/teach/{course_id}/settings",
+        data={"part": "exercises", "exercise": ["fixture-add"], "position-fixture-add": "1"},
+    )
+    auth.logout()
+    auth.login(LEARNER)
+    client.post("/courses", data={"code": code})
+    client.post(f"/courses/{course_id}/sharing", data={f"share-{course_id}-shares_journal": "y"})
+    exported = json.loads(client.get("/journal/export.json").data)
+    assert [(m["course_id"], m["shares_journal"]) for m in exported["course_memberships"]] == [
+        (course_id, True)
+    ]
+    deleted = client.post("/account/delete", data={"email": LEARNER})
+    assert deleted.status_code == 302
+    with app.app_context():
+        assert db.session.scalars(
+            sa.select(CourseMember.user_id).where(CourseMember.course_id == course_id)
+        ).all() == [people["teacher"]]
+        counts = delete_account(people["teacher"])  # an instructor's courses go with them
+        assert counts.course_memberships == 1
+        assert db.session.scalar(sa.select(sa.func.count(Course.id))) == 0
+        assert db.session.scalar(sa.select(sa.func.count(CourseExercise.course_id))) == 0
