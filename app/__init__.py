@@ -58,7 +58,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .learn import bp as learn_bp
     from .practice import bp as practice_bp
     from .runtime import bp as runtime_bp
-    from .teach import bp as teach_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(learn_bp)
@@ -66,9 +65,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(journal_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(runtime_bp)
-    app.register_blueprint(teach_bp)
 
+    from . import teach
     from . import tutor
+
+    teach.init_app(app)
 
     tutor.init_app(app)  # only with an API key: without one the tutor is simply absent
 

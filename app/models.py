@@ -325,3 +325,65 @@ class CourseExercise(db.Model):
     )
     exercise_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("exercise.id"), primary_key=True)
     position: so.Mapped[int] = so.mapped_column()
+
+
+class LearnerExerciseStat(db.Model):
+    """Running totals of one learner's checks on one exercise, updated in the transaction that
+    stores each check (app/teach/stats.py), so the dashboard sums a row per learner-exercise
+    instead of replaying a million checks. Derived data: `flask teach recount` rebuilds it."""
+
+    __tablename__ = "learner_exercise_stat"
+
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    exercise_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("exercise.id"), primary_key=True)
+    checks: so.Mapped[int] = so.mapped_column(default=0)
+    failed: so.Mapped[int] = so.mapped_column(default=0)
+    rapid: so.Mapped[int] = so.mapped_column(default=0)  # failed checks retried within 15 s
+    identical: so.Mapped[int] = so.mapped_column(default=0)  # same code as the previous check
+    first_ok: so.Mapped[bool] = so.mapped_column(default=False)
+    first_pass_n: so.Mapped[int | None] = so.mapped_column()
+    solved_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    last_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    last_ok: so.Mapped[bool] = so.mapped_column(default=False)
+    last_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    best_tests: so.Mapped[int] = so.mapped_column(default=0)
+    # The current stretch without progress (no new best tests_passed, no pass).
+    stretch_start_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    stretch_checks: so.Mapped[int] = so.mapped_column(default=0)
+    stretch_start_ok: so.Mapped[bool] = so.mapped_column(default=False)
+    stuck: so.Mapped[bool] = so.mapped_column(default=False)
+
+
+class SessionStruggle(db.Model):
+    """EQ and RED running sums for one learner × exercise × study session (0 = no session)."""
+
+    __tablename__ = "session_struggle"
+
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    exercise_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("exercise.id"), primary_key=True)
+    session_key: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    checks: so.Mapped[int] = so.mapped_column(default=0)
+    pair_score_sum: so.Mapped[float] = so.mapped_column(sa.Float, default=0.0)
+    red_closed: so.Mapped[float] = so.mapped_column(sa.Float, default=0.0)  # finished runs
+    run: so.Mapped[int] = so.mapped_column(default=0)  # the open run of repeated errors
+    last_ok: so.Mapped[bool] = so.mapped_column(default=False)
+    last_sig: so.Mapped[str | None] = so.mapped_column(sa.String(400))
+
+
+class FailureTally(db.Model):
+    """How many failed checks of one learner on one exercise named this test (kind "test") or
+    this error type (kind "error")."""
+
+    __tablename__ = "failure_tally"
+
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    exercise_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("exercise.id"), primary_key=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(8), primary_key=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(300), primary_key=True)
+    checks: so.Mapped[int] = so.mapped_column(default=0)

@@ -41,7 +41,7 @@ from ..models import StudySession
 from ..models import TutorTurn
 from ..models import User
 from ..models import utcnow
-from ..teach.services import delete_owned_courses
+from ..teach.services import delete_course_data
 from ..tutor.services import turn_export
 
 EXPORT_FORMAT = "friction-lab-export/1"
@@ -233,7 +233,7 @@ def delete_account(user_id: int) -> DataCounts:
             .execution_options(synchronize_session=False)
         )
         counts[name] = result.rowcount or 0
-    delete_owned_courses(user_id)  # an instructor's courses go with them
+    delete_course_data(user_id)  # dashboard totals, and an instructor's courses
     db.session.execute(
         sa.delete(User).where(User.id == user_id).execution_options(synchronize_session=False)
     )

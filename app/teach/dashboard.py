@@ -20,6 +20,12 @@ the course's learners on the course's exercises.
 - tutor turns per solve = turns before the solve / solved learner-exercises that used the tutor;
   guard violations: first replies failing each guard / tutor turns
 - journal completion = entries written / entries written or skipped, per kind; skip rate = rest
+
+Two ways to the same figures: sums over the running totals of app/teach/stats.py (the pages;
+about one row per learner and exercise, so a course with a million checks stays fast), and
+window functions over the raw checks (from_attempts=True; the tests hold the two equal).
+Indexes: attempt (user_id, exercise_id, created_at) and (exercise_id, user_id, created_at) for
+the window path; the totals tables are keyed by (user_id, exercise_id, ...).
 """
 
 from __future__ import annotations
@@ -33,10 +39,10 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import TutorTurn
+from .stats import RAPID_S
+from .stats import STUCK_CHECKS
+from .stats import STUCK_MINUTES
 
-RAPID_S = 15
-STUCK_MINUTES = 10
-STUCK_CHECKS = 3
 EQ_WARNING = 0.6
 RED_WARNING = 3.0
 FAILS_WARNING = 10
@@ -184,19 +190,115 @@ class Dashboard:
         return rows
 
 
-def build_dashboard(course_id: int, exercise_id: str | None = None) -> Dashboard:
-    """Compute the dashboard of a course (authorise the caller first: see services)."""
+def build_dashboard(
+    course_id: int, exercise_id: str | None = None, from_attempts: bool = False
+) -> Dashboard:
+    """Compute the dashboard of a course (authorise the caller first: see services).
+
+    By default the figures sum the running totals (app/teach/stats.py: one row per learner and
+    exercise); from_attempts=True computes them from the raw checks with window functions (exact
+    and slow: the tests use it to check the totals)."""
     params: dict[str, Any] = {"course_id": course_id}
     if exercise_id is not None:
         params["exercise_id"] = exercise_id
     one = exercise_id is not None
     board = Dashboard()
-    fill_attempt_figures(board, params, one)
-    fill_failures(board, params, one)
-    fill_struggle(board, params, one)
-    fill_help(board, params, one)
+    if from_attempts:
+        fill_attempt_figures(board, params, one)
+        fill_failures(board, params, one)
+        fill_struggle(board, params, one, struggle_sql(one), stuck_sql(one), unsolved_sql(one))
+        fill_help(board, params, one, first_pass_cte(one))
+    else:
+        fill_attempt_totals(board, params, one)
+        fill_failure_totals(board, params, one)
+        fill_struggle(
+            board,
+            params,
+            one,
+            struggle_totals_sql(one),
+            stuck_totals_sql(one),
+            unsolved_totals_sql(one),
+        )
+        fill_help(board, params, one, first_pass_totals_cte(one))
     fill_journal(board, params, one)
     return board
+
+
+def fill_attempt_totals(board: Dashboard, params: dict[str, Any], one: bool) -> None:
+    """Completion, first-check success, checks to solve, rapid retries, identical code."""
+    rows = run(
+        f"""SELECT s.first_pass_n, COUNT(*), SUM(CASE WHEN s.first_ok THEN 1 ELSE 0 END),
+               SUM(s.checks), SUM(s.failed), SUM(s.rapid), SUM(s.identical)
+        FROM learner_exercise_stat s WHERE {help_scope("s", one)} GROUP BY s.first_pass_n""",
+        params,
+    )
+    add_attempt_rows(board, rows)
+
+
+def fill_failure_totals(board: Dashboard, params: dict[str, Any], one: bool) -> None:
+    """The failing tests and error types met most often, from the tallies."""
+    for kind, target in (("test", board.top_tests), ("error", board.top_errors)):
+        rows = run(
+            f"""SELECT t.name, SUM(t.checks) AS checks, COUNT(DISTINCT t.user_id) AS learners
+            FROM failure_tally t WHERE t.kind = '{kind}' AND {help_scope("t", one)}
+            GROUP BY t.name ORDER BY checks DESC, t.name LIMIT 10""",
+            params,
+        )
+        target.extend({"name": r[0], "checks": r[1], "learners": r[2]} for r in rows)
+
+
+def struggle_totals_sql(one: bool) -> str:
+    """Per learner × exercise × session EQ and RED, from the running sums."""
+    return f"""sessions AS (
+      SELECT t.user_id, t.exercise_id, t.session_key AS session_id,
+        t.red_closed + t.run * t.run * 1.0 / (t.run + 1) AS red,
+        CASE WHEN t.checks > 1 THEN t.pair_score_sum / (t.checks - 1) END AS eq
+      FROM session_struggle t WHERE {help_scope("t", one)}
+    )"""
+
+
+def stuck_totals_sql(one: bool) -> str:
+    """Learner-exercises that had a stuck stretch, per learner."""
+    return f"""SELECT s.user_id, COUNT(*) FROM learner_exercise_stat s
+    WHERE s.stuck AND {help_scope("s", one)} GROUP BY s.user_id"""
+
+
+def unsolved_totals_sql(one: bool) -> str:
+    """Learner-exercises unsolved after FAILS_WARNING checks or more, per learner."""
+    return f"""SELECT s.user_id, COUNT(*) FROM learner_exercise_stat s
+    WHERE s.first_pass_n IS NULL AND s.checks >= {FAILS_WARNING} AND {help_scope("s", one)}
+    GROUP BY s.user_id"""
+
+
+def first_pass_totals_cte(one: bool) -> str:
+    """When each learner-exercise of the course was first solved, from the totals."""
+    return f"""fp AS (
+      SELECT s.user_id, s.exercise_id, s.solved_at FROM learner_exercise_stat s
+      WHERE s.solved_at IS NOT NULL AND {help_scope("s", one)}
+    )"""
+
+
+def unsolved_sql(one: bool) -> str:
+    """Learner-exercises unsolved after FAILS_WARNING checks or more, from the raw checks."""
+    return f"""SELECT user_id, COUNT(*) FROM (
+      SELECT a.user_id, a.exercise_id FROM attempt a WHERE {scope_sql(one)}
+      GROUP BY a.user_id, a.exercise_id
+      HAVING SUM(CASE WHEN a.passed THEN 1 ELSE 0 END) = 0 AND COUNT(*) >= {FAILS_WARNING}
+    ) unsolved GROUP BY user_id"""
+
+
+def add_attempt_rows(board: Dashboard, rows: list[sa.Row[Any]]) -> None:
+    """Add (first_pass_n, learner-exercises, first ok, checks, failed, rapid, identical) rows."""
+    for first_pass_n, count, first_ok, checks, failed, rapid, identical in rows:
+        board.learner_exercises += count
+        board.first_check_passed += int(first_ok or 0)
+        board.checks += int(checks or 0)
+        board.failed_checks += int(failed or 0)
+        board.rapid_retries += int(rapid or 0)
+        board.identical_resubmissions += int(identical or 0)
+        if first_pass_n is not None:
+            board.solved += count
+            board.solve_histogram[int(first_pass_n)] = count
 
 
 def run(sql: str, params: dict[str, Any]) -> list[sa.Row[Any]]:
@@ -225,16 +327,7 @@ def fill_attempt_figures(board: Dashboard, params: dict[str, Any], one: bool) ->
         FROM le GROUP BY first_pass_n""",
         params,
     )
-    for first_pass_n, count, first_ok, checks, failed, rapid, identical in rows:
-        board.learner_exercises += count
-        board.first_check_passed += int(first_ok or 0)
-        board.checks += int(checks or 0)
-        board.failed_checks += int(failed or 0)
-        board.rapid_retries += int(rapid or 0)
-        board.identical_resubmissions += int(identical or 0)
-        if first_pass_n is not None:
-            board.solved += count
-            board.solve_histogram[int(first_pass_n)] = count
+    add_attempt_rows(board, rows)
 
 
 def fill_failures(board: Dashboard, params: dict[str, Any], one: bool) -> None:
@@ -337,12 +430,19 @@ def stuck_sql(one: bool) -> str:
     GROUP BY user_id"""
 
 
-def fill_struggle(board: Dashboard, params: dict[str, Any], one: bool) -> None:
+def fill_struggle(
+    board: Dashboard,
+    params: dict[str, Any],
+    one: bool,
+    sessions_sql: str,
+    stuck_query: str,
+    unsolved_query: str,
+) -> None:
     """EQ and RED distributions, stuck learner-exercises, and the early-warning list."""
     eq_labels, red_labels = bucket_labels(EQ_BUCKETS), bucket_labels(RED_BUCKETS)
     eq_counts, red_counts = Counter(), Counter()
     rows = run(
-        f"""WITH {struggle_sql(one)}
+        f"""WITH {sessions_sql}
         SELECT {bucket_sql("eq", EQ_BUCKETS)} AS eq_bucket, {bucket_sql("red", RED_BUCKETS)},
                COUNT(*), SUM(CASE WHEN eq IS NULL THEN 1 ELSE 0 END)
         FROM sessions GROUP BY 1, 2""",
@@ -363,7 +463,7 @@ def fill_struggle(board: Dashboard, params: dict[str, Any], one: bool) -> None:
         warnings.setdefault(user_id, {"user_id": user_id, "reasons": []})["reasons"].append(reason)
 
     for user_id, mean_eq, max_red in run(
-        f"""WITH {struggle_sql(one)}
+        f"""WITH {sessions_sql}
         SELECT user_id, AVG(eq), MAX(red) FROM sessions GROUP BY user_id
         HAVING AVG(eq) >= {EQ_WARNING} OR MAX(red) >= {RED_WARNING}""",
         params,
@@ -372,17 +472,10 @@ def fill_struggle(board: Dashboard, params: dict[str, Any], one: bool) -> None:
             warn(user_id, f"mean EQ {mean_eq:.2f} (≥ {EQ_WARNING:g})")
         if max_red is not None and max_red >= RED_WARNING:
             warn(user_id, f"RED {max_red:.1f} in one session (≥ {RED_WARNING:g})")
-    for user_id, exercises in run(stuck_sql(one), params):
+    for user_id, exercises in run(stuck_query, params):
         board.stuck += exercises
         warn(user_id, f"stuck on {exercises} exercise(s) ({STUCK_MINUTES}+ min without progress)")
-    for user_id, exercise_count in run(
-        f"""SELECT user_id, COUNT(*) FROM (
-          SELECT a.user_id, a.exercise_id FROM attempt a WHERE {scope_sql(one)}
-          GROUP BY a.user_id, a.exercise_id
-          HAVING SUM(CASE WHEN a.passed THEN 1 ELSE 0 END) = 0 AND COUNT(*) >= {FAILS_WARNING}
-        ) unsolved GROUP BY user_id""",
-        params,
-    ):
+    for user_id, exercise_count in run(unsolved_query, params):
         warn(user_id, f"{exercise_count} exercise(s) unsolved after {FAILS_WARNING}+ checks")
     for (user_id,) in run(
         f"""SELECT DISTINCT f.user_id FROM friction_event f
@@ -416,7 +509,7 @@ def help_scope(table: str, one: bool) -> str:
     )
 
 
-def fill_help(board: Dashboard, params: dict[str, Any], one: bool) -> None:
+def fill_help(board: Dashboard, params: dict[str, Any], one: bool, solved_cte: str) -> None:
     """Hint levels and dependency, tutor turns per solve and guard violations by rule."""
     board.hint_levels = {
         int(level): count
@@ -427,14 +520,14 @@ def fill_help(board: Dashboard, params: dict[str, Any], one: bool) -> None:
         )
     }
     (board.solves_after_bottom_out,) = run(
-        f"""WITH {first_pass_cte(one)}
+        f"""WITH {solved_cte}
         SELECT COUNT(*) FROM fp WHERE EXISTS (SELECT 1 FROM hint_event h
           WHERE h.user_id = fp.user_id AND h.exercise_id = fp.exercise_id AND h.bottom_out
             AND h.created_at <= fp.solved_at)""",
         params,
     )[0]
     turns, solves = run(
-        f"""WITH {first_pass_cte(one)}
+        f"""WITH {solved_cte}
         SELECT COUNT(t.id), COUNT(DISTINCT fp.user_id || ':' || fp.exercise_id)
         FROM fp JOIN tutor_turn t ON t.user_id = fp.user_id AND t.exercise_id = fp.exercise_id
           AND t.created_at <= fp.solved_at""",

@@ -26,6 +26,9 @@ from ..models import Course
 from ..models import CourseExercise
 from ..models import CourseMember
 from ..models import CourseRole
+from ..models import FailureTally
+from ..models import LearnerExerciseStat
+from ..models import SessionStruggle
 from ..models import User
 from ..models import utcnow
 
@@ -259,9 +262,16 @@ def learner_in_course(user_id: int, course_id: int, learner_id: int) -> tuple[Us
     return row[0], row[1]
 
 
-def delete_owned_courses(user_id: int) -> int:
-    """Delete the courses a user owns with their member and exercise lists (account deletion;
-    works without foreign-key cascades). Learners' own data stays theirs. Does not commit."""
+def delete_course_data(user_id: int) -> int:
+    """Account deletion: delete the user's dashboard totals (derived from their checks) and the
+    courses they own with their member and exercise lists; works without foreign-key cascades.
+    Other learners' data stays theirs. Returns the number of courses deleted; does not commit."""
+    for model in (FailureTally, SessionStruggle, LearnerExerciseStat):
+        db.session.execute(
+            sa.delete(model)
+            .where(model.user_id == user_id)
+            .execution_options(synchronize_session=False)
+        )
     owned = sa.select(Course.id).where(Course.owner_id == user_id)
     for model in (CourseExercise, CourseMember):
         db.session.execute(

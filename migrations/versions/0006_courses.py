@@ -1,4 +1,4 @@
-"""courses: members (with journal sharing), course exercises, dashboard index
+"""courses: members (with journal sharing), course exercises, dashboard totals and index
 
 Revision ID: 0006_courses
 Revises: 0005_tutor_turns
@@ -58,8 +58,58 @@ def upgrade():
     with op.batch_alter_table('attempt', schema=None) as batch_op:
         batch_op.create_index('ix_attempt_exercise_user_created', ['exercise_id', 'user_id', 'created_at'], unique=False)
 
+    op.create_table('learner_exercise_stat',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('exercise_id', sa.String(length=80), nullable=False),
+    sa.Column('checks', sa.Integer(), nullable=False),
+    sa.Column('failed', sa.Integer(), nullable=False),
+    sa.Column('rapid', sa.Integer(), nullable=False),
+    sa.Column('identical', sa.Integer(), nullable=False),
+    sa.Column('first_ok', sa.Boolean(), nullable=False),
+    sa.Column('first_pass_n', sa.Integer(), nullable=True),
+    sa.Column('solved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('last_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('last_ok', sa.Boolean(), nullable=False),
+    sa.Column('last_hash', sa.String(length=64), nullable=True),
+    sa.Column('best_tests', sa.Integer(), nullable=False),
+    sa.Column('stretch_start_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('stretch_checks', sa.Integer(), nullable=False),
+    sa.Column('stretch_start_ok', sa.Boolean(), nullable=False),
+    sa.Column('stuck', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['exercise_id'], ['exercise.id'], name=op.f('fk_learner_exercise_stat_exercise_id_exercise')),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_learner_exercise_stat_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', 'exercise_id', name=op.f('pk_learner_exercise_stat'))
+    )
+    op.create_table('session_struggle',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('exercise_id', sa.String(length=80), nullable=False),
+    sa.Column('session_key', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('checks', sa.Integer(), nullable=False),
+    sa.Column('pair_score_sum', sa.Float(), nullable=False),
+    sa.Column('red_closed', sa.Float(), nullable=False),
+    sa.Column('run', sa.Integer(), nullable=False),
+    sa.Column('last_ok', sa.Boolean(), nullable=False),
+    sa.Column('last_sig', sa.String(length=400), nullable=True),
+    sa.ForeignKeyConstraint(['exercise_id'], ['exercise.id'], name=op.f('fk_session_struggle_exercise_id_exercise')),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_session_struggle_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', 'exercise_id', 'session_key', name=op.f('pk_session_struggle'))
+    )
+    op.create_table('failure_tally',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('exercise_id', sa.String(length=80), nullable=False),
+    sa.Column('kind', sa.String(length=8), nullable=False),
+    sa.Column('name', sa.String(length=300), nullable=False),
+    sa.Column('checks', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['exercise_id'], ['exercise.id'], name=op.f('fk_failure_tally_exercise_id_exercise')),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_failure_tally_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', 'exercise_id', 'kind', 'name', name=op.f('pk_failure_tally'))
+    )
+
 
 def downgrade():
+    op.drop_table('failure_tally')
+    op.drop_table('session_struggle')
+    op.drop_table('learner_exercise_stat')
     with op.batch_alter_table('attempt', schema=None) as batch_op:
         batch_op.drop_index('ix_attempt_exercise_user_created')
     op.drop_table('course_exercise')

@@ -236,6 +236,9 @@ def test_memberships_are_exported_and_deleted_with_the_account(client, auth, peo
     from app.account.services import delete_account
     from app.models import Course
     from app.models import CourseExercise
+    from app.models import FailureTally
+    from app.models import LearnerExerciseStat
+    from app.models import SessionStruggle
 
     course_id, code = create_course_via_form(client, auth)
     client.post(
@@ -246,6 +249,7 @@ def test_memberships_are_exported_and_deleted_with_the_account(client, auth, peo
     auth.login(LEARNER)
     client.post("/courses", data={"code": code})
     client.post(f"/courses/{course_id}/sharing", data={f"share-{course_id}-shares_journal": "y"})
+    assert client.post("/api/attempts", json=attempt()).status_code == 201
     exported = json.loads(client.get("/journal/export.json").data)
     assert [(m["course_id"], m["shares_journal"]) for m in exported["course_memberships"]] == [
         (course_id, True)
@@ -256,6 +260,8 @@ def test_memberships_are_exported_and_deleted_with_the_account(client, auth, peo
         assert db.session.scalars(
             sa.select(CourseMember.user_id).where(CourseMember.course_id == course_id)
         ).all() == [people["teacher"]]
+        for model in (LearnerExerciseStat, SessionStruggle, FailureTally):
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 0
         counts = delete_account(people["teacher"])  # an instructor's courses go with them
         assert counts.course_memberships == 1
         assert db.session.scalar(sa.select(sa.func.count(Course.id))) == 0

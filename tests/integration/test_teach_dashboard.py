@@ -23,13 +23,18 @@ from app.models import Course
 from app.models import CourseExercise
 from app.models import CourseMember
 from app.models import Exercise
+from app.models import FailureTally
 from app.models import FrictionEvent
 from app.models import HintEvent
 from app.models import JournalEntry
+from app.models import LearnerExerciseStat
+from app.models import SessionStruggle
 from app.models import StudySession
 from app.models import TutorTurn
 from app.teach.dashboard import build_dashboard
 from app.teach.dashboard import struggle_sql
+from app.teach.dashboard import struggle_totals_sql
+from app.teach.stats import recount
 from tests.conftest import PASSWORD
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -184,9 +189,10 @@ def course(app):
         return {"id": course.id, "l1": l1, "l2": l2, "l3": l3}
 
 
-def test_course_dashboard_matches_the_hand_worked_figures(app, course):
+@pytest.mark.parametrize("from_attempts", [False, True], ids=["totals", "window-sql"])
+def test_course_dashboard_matches_the_hand_worked_figures(app, course, from_attempts):
     with app.app_context():
-        board = build_dashboard(course["id"])
+        board = build_dashboard(course["id"], from_attempts=from_attempts)
     # Learner-exercises: L1/a, L1/b, L2/a, L3/a; solved: L1/a (4th check), L1/b (1st), L3/a (2nd).
     assert board.learner_exercises == 4
     assert board.completion_rate == 3 / 4
@@ -248,9 +254,10 @@ def test_course_dashboard_matches_the_hand_worked_figures(app, course):
     assert "F10" in board.early_warning[1]["reasons"][0]
 
 
-def test_exercise_dashboard_counts_only_that_exercise(app, course):
+@pytest.mark.parametrize("from_attempts", [False, True], ids=["totals", "window-sql"])
+def test_exercise_dashboard_counts_only_that_exercise(app, course, from_attempts):
     with app.app_context():
-        board = build_dashboard(course["id"], "ex-b")
+        board = build_dashboard(course["id"], "ex-b", from_attempts=from_attempts)
     assert (board.learner_exercises, board.solved, board.checks) == (1, 1, 1)
     assert board.first_check_success == 1.0
     assert board.top_tests == [] and board.early_warning == []
@@ -283,15 +290,46 @@ def test_sql_eq_and_red_agree_with_the_friction_metrics(app):
                 points.append(CheckPoint(at=at(n * 30), passed=passed, signature=signature))
             expected[session.id] = (eq(points), red(points))
         db.session.commit()
-        rows = db.session.execute(
-            sa.text(f"WITH {struggle_sql(False)} SELECT session_id, eq, red FROM sessions"),
-            {"course_id": course.id},
-        ).all()
-    got = {row[0]: (row[1], row[2]) for row in rows}
-    assert got.keys() == expected.keys()
-    for session_id, (want_eq, want_red) in expected.items():
-        got_eq, got_red = got[session_id]
-        assert (got_eq is None) == (want_eq is None), session_id
-        if want_eq is not None:
-            assert got_eq == pytest.approx(want_eq)
-        assert got_red == pytest.approx(want_red)
+        for sessions in (struggle_sql(False), struggle_totals_sql(False)):
+            rows = db.session.execute(
+                sa.text(f"WITH {sessions} SELECT session_id, eq, red FROM sessions"),
+                {"course_id": course.id},
+            ).all()
+            got = {row[0]: (row[1], row[2]) for row in rows}
+            assert got.keys() == expected.keys()
+            for session_id, (want_eq, want_red) in expected.items():
+                got_eq, got_red = got[session_id]
+                assert (got_eq is None) == (want_eq is None), session_id
+                if want_eq is not None:
+                    assert got_eq == pytest.approx(want_eq)
+                assert got_red == pytest.approx(want_red)
+
+
+def totals_snapshot():
+    """Every running-total row, as plain tuples."""
+    snapshot = {}
+    for model in (LearnerExerciseStat, SessionStruggle, FailureTally):
+        columns = list(model.__table__.columns)
+        snapshot[model.__tablename__] = sorted(
+            tuple(round(v, 9) if isinstance(v, float) else v for v in row)
+            for row in db.session.execute(sa.select(*columns))
+        )
+    return snapshot
+
+
+def test_recount_rebuilds_the_same_totals_the_checks_built(app, course):
+    with app.app_context():
+        built = totals_snapshot()
+        assert len(built["learner_exercise_stat"]) == 6  # L1/a, L1/b, L1/c, L2/a, L3/a, outsider/a
+        assert recount() == 14  # every check, in or out of the course (not the Run)
+        assert totals_snapshot() == built
+
+
+def test_a_rolled_back_check_leaves_the_totals_alone(app, course):
+    with app.app_context():
+        before = totals_snapshot()
+        check(course["l1"], "ex-b", None, 900, False, "h99", "w")
+        db.session.flush()
+        assert totals_snapshot() != before
+        db.session.rollback()
+        assert totals_snapshot() == before
