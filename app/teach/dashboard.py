@@ -8,7 +8,8 @@ the course's learners on the course's exercises.
 - first-check success = learner-exercises whose first check passed / learner-exercises
 - checks to solve = number of checks up to and including the first pass (median, IQR by the
   nearest-rank method); success-by-attempt curve: share of learner-exercises solved within k
-- top failing tests / error signatures: failed checks grouped by first failing test / error type
+- top failing tests / error types: failed checks grouped by first failing test / exception type
+  (AssertionError when a test failed without an exception, as error_signature() counts it)
 - EQ and RED per learner × exercise × study session, as app/friction/metrics.py defines them
   (the SQL is checked against those functions in the tests)
 - stuck rate = learner-exercises with a stretch of STUCK_MINUTES or more and STUCK_CHECKS or more
@@ -332,11 +333,15 @@ def fill_attempt_figures(board: Dashboard, params: dict[str, Any], one: bool) ->
 
 def fill_failures(board: Dashboard, params: dict[str, Any], one: bool) -> None:
     """The failing tests and error types met most often (checks, and learners who met them)."""
-    for column, target in (("first_failure", board.top_tests), ("error_type", board.top_errors)):
+    columns = (
+        ("a.first_failure", board.top_tests),
+        ("COALESCE(a.error_type, 'AssertionError')", board.top_errors),
+    )
+    for column, target in columns:
         rows = run(
-            f"""SELECT a.{column}, COUNT(*) AS checks, COUNT(DISTINCT a.user_id) AS learners
-            FROM attempt a WHERE {scope_sql(one)} AND NOT a.passed AND a.{column} IS NOT NULL
-            GROUP BY a.{column} ORDER BY checks DESC, a.{column} LIMIT 10""",
+            f"""SELECT {column} AS name, COUNT(*) AS checks, COUNT(DISTINCT a.user_id) AS learners
+            FROM attempt a WHERE {scope_sql(one)} AND NOT a.passed AND {column} IS NOT NULL
+            GROUP BY {column} ORDER BY checks DESC, name LIMIT 10""",
             params,
         )
         target.extend({"name": r[0], "checks": r[1], "learners": r[2]} for r in rows)

@@ -80,8 +80,8 @@ def tally_keys(check: Any) -> list[tuple[str, str]]:
     keys = []
     if check.first_failure is not None:
         keys.append(("test", check.first_failure))
-    if check.error_type is not None:
-        keys.append(("error", check.error_type))
+    # A failed test with no exception is an assertion failure, as in error_signature().
+    keys.append(("error", check.error_type or "AssertionError"))
     return keys
 
 
