@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import fields
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from flask_wtf.file import FileRequired
 from wtforms import BooleanField
 from wtforms import DecimalField
+from wtforms import SelectField
 from wtforms import StringField
 from wtforms.validators import DataRequired
 from wtforms.validators import Length
@@ -57,4 +60,17 @@ for _setting in fields(FrictionConfig):
             _setting.name.replace("_", " "),
             validators=[Optional(), NumberRange(min=0, message="Use a number of 0 or more.")],
         ),
+    )
+
+
+class UploadForm(FlaskForm):
+    """An exercise folder, zipped, for one track."""
+
+    archive = FileField(
+        "Exercise folder (zip)", validators=[FileRequired(message="Choose a zip file.")]
+    )
+    track = SelectField("Track", choices=[])
+    folder = StringField(
+        "Folder name in the track",
+        validators=[DataRequired(message="Name the folder, e.g. 040-observer."), Length(max=80)],
     )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from flask import abort
+from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -18,11 +20,14 @@ from ..catalog import get_catalog
 from ..errors import Invalid
 from ..friction.config import DEFAULTS
 from . import bp
+from .authoring import kept_versions
+from .authoring import publish_upload
 from .forms import CourseForm
 from .forms import ExercisesForm
 from .forms import FrictionForm
 from .forms import JoinForm
 from .forms import SharingForm
+from .forms import UploadForm
 from .pages import course_dashboard
 from .pages import dashboard_csv
 from .pages import learner_detail
@@ -177,3 +182,37 @@ def sharing(course_id: int):
             "success",
         )
     return redirect(url_for("teach.my_courses"))
+
+
+@bp.route("/teach/author", methods=["GET", "POST"])
+@login_required
+def author():
+    """Upload an exercise folder as a zip: checked and proven before it is published."""
+    require_instructor(current_user.id)
+    catalog = get_catalog()
+    form = UploadForm()
+    form.track.choices = [(slug, t.title) for slug, t in catalog.tracks.items()]
+    versions_dir = Path(current_app.instance_path) / "authoring"
+    if form.validate_on_submit():
+        try:
+            published, reloaded = publish_upload(
+                current_user.id,
+                form.archive.data.read(),
+                form.track.data,
+                form.folder.data.strip(),
+                catalog,
+                versions_dir,
+            )
+        except Invalid as exc:
+            form.archive.errors = [*form.archive.errors, exc.message]
+        else:
+            current_app.extensions["catalog"] = reloaded
+            flash(
+                f"Published {published.exercise.id} version {published.version}"
+                + (" (it replaces the previous version)." if published.replaced else "."),
+                "success",
+            )
+            return redirect(url_for("teach.author"))
+    status = 400 if form.errors else 200
+    versions = {e.id: kept_versions(versions_dir, e.id) for e in catalog.exercises.values()}
+    return render_template("teach/author.html", form=form, versions=versions), status
