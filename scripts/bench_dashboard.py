@@ -213,6 +213,7 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=1000)
     parser.add_argument("--attempts", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="write the SQLite database here and keep it")
     parser.add_argument(
         "--from-attempts", action="store_true", help="also time the window-SQL path (slow)"
     )
@@ -220,7 +221,7 @@ def main() -> None:
     url = os.environ.get("DATABASE_URL", "")
     with tempfile.TemporaryDirectory() as tmp:
         if not url.startswith(("postgres://", "postgresql")):
-            url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+            url = f"sqlite:///{args.keep or Path(tmp) / 'bench.db'}"
         app = create_app(
             {"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "TESTING": True}
         )

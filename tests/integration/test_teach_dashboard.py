@@ -301,8 +301,8 @@ def test_sql_eq_and_red_agree_with_the_friction_metrics(app):
                 got_eq, got_red = got[session_id]
                 assert (got_eq is None) == (want_eq is None), session_id
                 if want_eq is not None:
-                    assert got_eq == pytest.approx(want_eq)
-                assert got_red == pytest.approx(want_red)
+                    assert float(got_eq) == pytest.approx(want_eq)
+                assert float(got_red) == pytest.approx(want_red)
 
 
 def totals_snapshot():
