@@ -21,6 +21,9 @@ the course's learners on the course's exercises.
 - tutor turns per solve = turns before the solve / solved learner-exercises that used the tutor;
   guard violations: first replies failing each guard / tutor turns
 - journal completion = entries written / entries written or skipped, per kind; skip rate = rest
+- unassisted follow-up pass rate = follow-up exercises (some exercise's follow_up) solved by
+  learners who asked for no hint and no tutor on them / such follow-ups tried; assisted-unassisted
+  gap = solve rate where a hint or the tutor was used − that rate
 
 Two ways to the same figures: sums over the running totals of app/teach/stats.py (the pages;
 about one row per learner and exercise, so a course with a million checks stays fast), and
@@ -118,6 +121,10 @@ class Dashboard:
     tutor_turns: int = 0
     guard_violations: dict[str, int] = field(default_factory=dict)
     journal: list[dict[str, Any]] = field(default_factory=list)
+    assisted: int = 0
+    assisted_solved: int = 0
+    follow_ups_unassisted: int = 0
+    follow_ups_unassisted_passed: int = 0
     early_warning: list[dict[str, Any]] = field(default_factory=list)
 
     @staticmethod
@@ -160,6 +167,23 @@ class Dashboard:
         """Tutor turns before the solve / solves that used the tutor."""
         return self.rate(self.tutor_turns_before_solve, self.solves_with_tutor)
 
+    @property
+    def assisted_solve_rate(self) -> float | None:
+        """Solved / learner-exercises where the learner asked for a hint or the tutor."""
+        return self.rate(self.assisted_solved, self.assisted)
+
+    @property
+    def unassisted_follow_up_rate(self) -> float | None:
+        """Follow-up exercises solved with no hint or tutor / follow-ups tried that way."""
+        return self.rate(self.follow_ups_unassisted_passed, self.follow_ups_unassisted)
+
+    @property
+    def assisted_unassisted_gap(self) -> float | None:
+        """Assisted solve rate minus unassisted follow-up pass rate (large: help is a crutch)."""
+        if self.assisted_solve_rate is None or self.unassisted_follow_up_rate is None:
+            return None
+        return self.assisted_solve_rate - self.unassisted_follow_up_rate
+
     def checks_to_solve(self) -> tuple[int, int, int] | None:
         """(25th percentile, median, 75th percentile) of checks to solve, nearest rank."""
         values = sorted(self.solve_histogram.items())
@@ -192,13 +216,17 @@ class Dashboard:
 
 
 def build_dashboard(
-    course_id: int, exercise_id: str | None = None, from_attempts: bool = False
+    course_id: int,
+    exercise_id: str | None = None,
+    from_attempts: bool = False,
+    follow_up_ids: tuple[str, ...] = (),
 ) -> Dashboard:
     """Compute the dashboard of a course (authorise the caller first: see services).
 
     By default the figures sum the running totals (app/teach/stats.py: one row per learner and
     exercise); from_attempts=True computes them from the raw checks with window functions (exact
-    and slow: the tests use it to check the totals)."""
+    and slow: the tests use it to check the totals). follow_up_ids: the exercises that are some
+    exercise's follow_up (the unassisted transfer items; the catalog knows them)."""
     params: dict[str, Any] = {"course_id": course_id}
     if exercise_id is not None:
         params["exercise_id"] = exercise_id
@@ -222,7 +250,52 @@ def build_dashboard(
         )
         fill_help(board, params, one, first_pass_totals_cte(one))
     fill_journal(board, params, one)
+    fill_transfer(board, params, one, from_attempts, follow_up_ids)
     return board
+
+
+def fill_transfer(
+    board: Dashboard,
+    params: dict[str, Any],
+    one: bool,
+    from_attempts: bool,
+    follow_up_ids: tuple[str, ...],
+) -> None:
+    """Assisted solve rate, unassisted follow-up pass rate and the gap (Bastani; §6d).
+
+    Assisted: the learner asked for a hint or the tutor on that exercise (at any time)."""
+    if from_attempts:
+        source = f"""SELECT a.user_id, a.exercise_id,
+          MAX(CASE WHEN a.passed THEN 1 ELSE 0 END) AS solved
+          FROM attempt a WHERE {scope_sql(one)} GROUP BY a.user_id, a.exercise_id"""
+    else:
+        source = f"""SELECT s.user_id, s.exercise_id,
+          CASE WHEN s.first_pass_n IS NULL THEN 0 ELSE 1 END AS solved
+          FROM learner_exercise_stat s WHERE {help_scope("s", one)}"""
+    follow = "le.exercise_id IN :follow_ups" if follow_up_ids else "1 = 0"
+    sql = f"""WITH le AS ({source}),
+    marked AS (
+      SELECT le.solved,
+        CASE WHEN EXISTS (SELECT 1 FROM hint_event h
+                          WHERE h.user_id = le.user_id AND h.exercise_id = le.exercise_id)
+               OR EXISTS (SELECT 1 FROM tutor_turn t
+                          WHERE t.user_id = le.user_id AND t.exercise_id = le.exercise_id)
+             THEN 1 ELSE 0 END AS assisted,
+        CASE WHEN {follow} THEN 1 ELSE 0 END AS follow_up
+      FROM le
+    )
+    SELECT SUM(assisted), SUM(assisted * solved), SUM((1 - assisted) * follow_up),
+           SUM((1 - assisted) * follow_up * solved)
+    FROM marked"""
+    statement = sa.text(sql)
+    values = dict(params)
+    if follow_up_ids:
+        statement = statement.bindparams(sa.bindparam("follow_ups", expanding=True))
+        values["follow_ups"] = list(follow_up_ids)
+    row = db.session.execute(statement, values).one()
+    board.assisted, board.assisted_solved = int(row[0] or 0), int(row[1] or 0)
+    board.follow_ups_unassisted = int(row[2] or 0)
+    board.follow_ups_unassisted_passed = int(row[3] or 0)
 
 
 def fill_attempt_totals(board: Dashboard, params: dict[str, Any], one: bool) -> None:

@@ -92,6 +92,20 @@ def summary_rows(board: Dashboard) -> list[list[Any]]:
             f"{board.tutor_turns_before_solve} turns / "
             f"{board.solves_with_tutor} solves with the tutor",
         ],
+        [
+            "unassisted follow-up pass rate",
+            percent(board.unassisted_follow_up_rate),
+            f"{board.follow_ups_unassisted_passed} / {board.follow_ups_unassisted} follow-ups "
+            "tried without hints or the tutor",
+        ],
+        [
+            "assisted–unassisted gap",
+            "–"
+            if board.assisted_unassisted_gap is None
+            else f"{board.assisted_unassisted_gap * 100:+.1f} points",
+            f"solve rate with help {percent(board.assisted_solve_rate)} "
+            f"({board.assisted_solved} / {board.assisted}) − unassisted follow-up pass rate",
+        ],
     ]
 
 
@@ -207,7 +221,8 @@ def course_dashboard(
         raise NotFound("This course does not show that exercise.")
     learners = course_learners(course_id)
     by_id = {user.id: user.display_name for user, _ in learners}
-    board = build_dashboard(course_id, exercise_id)
+    follow_ups = tuple(sorted({e.follow_up for e in catalog.exercises.values() if e.follow_up}))
+    board = build_dashboard(course_id, exercise_id, follow_up_ids=follow_ups)
     exercise = catalog.get(exercise_id) if exercise_id else None
     return DashboardPage(
         course=course,

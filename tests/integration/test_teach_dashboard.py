@@ -192,7 +192,9 @@ def course(app):
 @pytest.mark.parametrize("from_attempts", [False, True], ids=["totals", "window-sql"])
 def test_course_dashboard_matches_the_hand_worked_figures(app, course, from_attempts):
     with app.app_context():
-        board = build_dashboard(course["id"], from_attempts=from_attempts)
+        board = build_dashboard(
+            course["id"], from_attempts=from_attempts, follow_up_ids=("ex-b", "ex-z")
+        )
     # Learner-exercises: L1/a, L1/b, L2/a, L3/a; solved: L1/a (4th check), L1/b (1st), L3/a (2nd).
     assert board.learner_exercises == 4
     assert board.completion_rate == 3 / 4
@@ -252,6 +254,11 @@ def test_course_dashboard_matches_the_hand_worked_figures(app, course, from_atte
         (course["l3"], 1),
     ]
     assert "F10" in board.early_warning[1]["reasons"][0]
+    # Assisted: L1/a (hints, tutor; solved), L2/a (tutor; unsolved), L3/a (hint; solved) → 2/3.
+    # ex-b is a follow-up: L1 solved it with no help → 1/1. Gap = 2/3 − 1.
+    assert (board.assisted, board.assisted_solved) == (3, 2)
+    assert board.unassisted_follow_up_rate == 1.0
+    assert board.assisted_unassisted_gap == pytest.approx(2 / 3 - 1)
 
 
 @pytest.mark.parametrize("from_attempts", [False, True], ids=["totals", "window-sql"])
