@@ -519,16 +519,24 @@ def fill_struggle(
     """EQ and RED distributions, stuck learner-exercises, and the early-warning list."""
     eq_labels, red_labels = bucket_labels(EQ_BUCKETS), bucket_labels(RED_BUCKETS)
     eq_counts, red_counts = Counter(), Counter()
+    eq_sums: dict[int, list[float]] = {}  # user -> [sum of EQ, sessions with an EQ]
+    max_reds: dict[int, float] = {}
+    # One pass over the sessions: buckets for the charts, and per learner for the warnings.
     rows = run(
         f"""WITH {sessions_sql}
-        SELECT {bucket_sql("eq", EQ_BUCKETS)} AS eq_bucket, {bucket_sql("red", RED_BUCKETS)},
-               COUNT(*), SUM(CASE WHEN eq IS NULL THEN 1 ELSE 0 END)
-        FROM sessions GROUP BY 1, 2""",
+        SELECT user_id, {bucket_sql("eq", EQ_BUCKETS)} AS eq_bucket,
+               {bucket_sql("red", RED_BUCKETS)} AS red_bucket,
+               COUNT(*), COUNT(eq), SUM(eq), MAX(red)
+        FROM sessions GROUP BY 1, 2, 3""",
         params,
     )
-    for eq_bucket, red_bucket, count, eq_undefined in rows:
-        eq_counts[eq_bucket] += count - int(eq_undefined or 0)
+    for user_id, eq_bucket, red_bucket, count, eq_count, eq_sum, max_red in rows:
+        eq_counts[eq_bucket] += int(eq_count or 0)
         red_counts[red_bucket] += count
+        sums = eq_sums.setdefault(user_id, [0.0, 0])
+        sums[0] += float(eq_sum or 0)
+        sums[1] += int(eq_count or 0)
+        max_reds[user_id] = max(max_reds.get(user_id, 0.0), float(max_red or 0))
     board.eq_distribution = [
         {"eq": label, "sessions": eq_counts[i]} for i, label in enumerate(eq_labels)
     ]
@@ -540,16 +548,12 @@ def fill_struggle(
     def warn(user_id: int, reason: str) -> None:
         warnings.setdefault(user_id, {"user_id": user_id, "reasons": []})["reasons"].append(reason)
 
-    for user_id, mean_eq, max_red in run(
-        f"""WITH {sessions_sql}
-        SELECT user_id, AVG(eq), MAX(red) FROM sessions GROUP BY user_id
-        HAVING AVG(eq) >= {EQ_WARNING} OR MAX(red) >= {RED_WARNING}""",
-        params,
-    ):
+    for user_id, (eq_sum, eq_count) in sorted(eq_sums.items()):
+        mean_eq = eq_sum / eq_count if eq_count else None
         if mean_eq is not None and mean_eq >= EQ_WARNING:
             warn(user_id, f"mean EQ {mean_eq:.2f} (≥ {EQ_WARNING:g})")
-        if max_red is not None and max_red >= RED_WARNING:
-            warn(user_id, f"RED {max_red:.1f} in one session (≥ {RED_WARNING:g})")
+        if max_reds[user_id] >= RED_WARNING:
+            warn(user_id, f"RED {max_reds[user_id]:.1f} in one session (≥ {RED_WARNING:g})")
     for user_id, exercises in run(stuck_query, params):
         board.stuck += exercises
         warn(user_id, f"stuck on {exercises} exercise(s) ({STUCK_MINUTES}+ min without progress)")
