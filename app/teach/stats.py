@@ -34,15 +34,14 @@ def apply_check(stat: LearnerExerciseStat, struggle: SessionStruggle, check: Any
     """Fold one check (the newest) into its learner-exercise and session totals."""
     ok = bool(check.passed)
     at = check.created_at
+    tests_passed = check.tests_passed or 0  # None until the column default fills it in
     # Learner-exercise totals.
     if stat.checks and not stat.last_ok and (at - stat.last_at).total_seconds() < RAPID_S:
         stat.rapid += 1
     if stat.checks and check.code_hash == stat.last_hash:
         stat.identical += 1
-    progress = ok or stat.checks == 0 or check.tests_passed > stat.best_tests
-    stat.best_tests = (
-        max(stat.best_tests, check.tests_passed) if stat.checks else check.tests_passed
-    )
+    progress = ok or stat.checks == 0 or tests_passed > stat.best_tests
+    stat.best_tests = max(stat.best_tests, tests_passed) if stat.checks else tests_passed
     stat.checks += 1
     stat.failed += 0 if ok else 1
     if stat.checks == 1:
