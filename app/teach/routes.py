@@ -192,7 +192,9 @@ def author():
     catalog = get_catalog()
     form = UploadForm()
     form.track.choices = [(slug, t.title) for slug, t in catalog.tracks.items()]
-    versions_dir = Path(current_app.instance_path) / "authoring"
+    versions_dir = Path(
+        current_app.config.get("AUTHORING_DIR") or Path(current_app.instance_path) / "authoring"
+    )
     if form.validate_on_submit():
         try:
             published, reloaded = publish_upload(

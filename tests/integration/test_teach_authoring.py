@@ -46,7 +46,7 @@ def author(app_factory, tmp_path):
     """An app on a copy of the fixture catalog, with a signed-in instructor."""
     catalog = tmp_path / "catalog"
     shutil.copytree(FIXTURE_EXERCISES, catalog)
-    app = app_factory(EXERCISES_DIR=catalog)
+    app = app_factory(EXERCISES_DIR=catalog, AUTHORING_DIR=tmp_path / "authoring")
     with app.app_context():
         create_user("tess@example.org", PASSWORD, "Tess", "instructor")
         create_user("ada@example.org", PASSWORD, "Ada")
@@ -119,7 +119,7 @@ def test_bad_uploads_are_refused_naming_the_file_and_nothing_changes(author, cas
     assert tree(catalog) == before  # nothing half-published, no staging left behind
     with app.app_context():
         assert db.session.get(ExerciseRow, "fixture-add-again") is None
-    assert not (Path(app.instance_path) / "authoring" / "fixture-add-again").exists()
+    assert not (Path(app.config["AUTHORING_DIR"]) / "fixture-add-again").exists()
 
 
 def test_a_good_upload_is_published_mirrored_and_kept_and_a_new_version_replaces_it(author):
@@ -139,7 +139,7 @@ def test_a_good_upload_is_published_mirrored_and_kept_and_a_new_version_replaces
     with app.app_context():
         second_version = db.session.get(ExerciseRow, "fixture-add-again").version
     assert second_version != first_version
-    kept = Path(app.instance_path) / "authoring" / "fixture-add-again"
+    kept = Path(app.config["AUTHORING_DIR"]) / "fixture-add-again"
     assert sorted(p.name for p in kept.iterdir()) == sorted([first_version, second_version])
     page = client.get("/teach/author").get_data(as_text=True)
     assert first_version in page and second_version in page
