@@ -273,16 +273,20 @@ def fill_transfer(
           CASE WHEN s.first_pass_n IS NULL THEN 0 ELSE 1 END AS solved
           FROM learner_exercise_stat s WHERE {help_scope("s", one)}"""
     follow = "le.exercise_id IN :follow_ups" if follow_up_ids else "1 = 0"
+    # Who asked for help where: one set, joined once (hash-joined on PostgreSQL), rather than
+    # two correlated lookups per learner-exercise.
     sql = f"""WITH le AS ({source}),
+    helped AS (
+      SELECT h.user_id, h.exercise_id FROM hint_event h WHERE {help_scope("h", one)}
+      UNION
+      SELECT t.user_id, t.exercise_id FROM tutor_turn t WHERE {help_scope("t", one)}
+    ),
     marked AS (
       SELECT le.solved,
-        CASE WHEN EXISTS (SELECT 1 FROM hint_event h
-                          WHERE h.user_id = le.user_id AND h.exercise_id = le.exercise_id)
-               OR EXISTS (SELECT 1 FROM tutor_turn t
-                          WHERE t.user_id = le.user_id AND t.exercise_id = le.exercise_id)
-             THEN 1 ELSE 0 END AS assisted,
+        CASE WHEN helped.user_id IS NULL THEN 0 ELSE 1 END AS assisted,
         CASE WHEN {follow} THEN 1 ELSE 0 END AS follow_up
-      FROM le
+      FROM le LEFT JOIN helped
+        ON helped.user_id = le.user_id AND helped.exercise_id = le.exercise_id
     )
     SELECT SUM(assisted), SUM(assisted * solved), SUM((1 - assisted) * follow_up),
            SUM((1 - assisted) * follow_up * solved)
