@@ -77,7 +77,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(account_bp)
     app.register_blueprint(runtime_bp)
 
+    from . import teach
     from . import tutor
+
+    teach.init_app(app)
 
     tutor.init_app(app)  # only with an API key: without one the tutor is simply absent
 

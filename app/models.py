@@ -141,6 +141,8 @@ class Attempt(db.Model):
 
     __table_args__ = (
         sa.Index("ix_attempt_user_exercise_created", "user_id", "exercise_id", "created_at"),
+        # The per-exercise dashboard reads one exercise's checks, learner by learner, in order.
+        sa.Index("ix_attempt_exercise_user_created", "exercise_id", "user_id", "created_at"),
     )
 
 
@@ -337,3 +339,123 @@ class RecheckJob(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (sa.Index("ix_recheck_job_state_id", "state", "id"),)
+
+
+class CourseRole(enum.StrEnum):
+    """What a member does in a course."""
+
+    LEARNER = "learner"
+    INSTRUCTOR = "instructor"
+
+
+class Course(db.Model):
+    """A cohort: an instructor's learners, the exercises they see, and friction tuning."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    owner_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), index=True
+    )
+    # Learners type it to join; unique, so a code names exactly one course.
+    join_code: so.Mapped[str] = so.mapped_column(sa.String(16), unique=True)
+    # Friction thresholds that override the defaults (and exercise.toml) for this course.
+    friction_overrides: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CourseMember(db.Model):
+    """A user in a course, as a learner or a co-instructor, and their journal-sharing choice."""
+
+    __tablename__ = "course_member"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    course_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("course.id", ondelete="CASCADE"))
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), index=True
+    )
+    role: so.Mapped[str] = so.mapped_column(sa.String(20), default=CourseRole.LEARNER.value)
+    # Off until the learner opts in: instructors then see their journal text, never before.
+    shares_journal: so.Mapped[bool] = so.mapped_column(default=False)
+    shares_journal_since: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    joined_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("course_id", "user_id", name="uq_course_member"),)
+
+
+class CourseExercise(db.Model):
+    """An exercise a course shows, at a position (tracks follow from their exercises)."""
+
+    __tablename__ = "course_exercise"
+
+    course_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("course.id", ondelete="CASCADE"), primary_key=True
+    )
+    exercise_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("exercise.id"), primary_key=True)
+    position: so.Mapped[int] = so.mapped_column()
+
+
+class LearnerExerciseStat(db.Model):
+    """Running totals of one learner's checks on one exercise, updated in the transaction that
+    stores each check (app/teach/stats.py), so the dashboard sums a row per learner-exercise
+    instead of replaying a million checks. Derived data: `flask teach recount` rebuilds it."""
+
+    __tablename__ = "learner_exercise_stat"
+
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    exercise_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("exercise.id"), primary_key=True)
+    checks: so.Mapped[int] = so.mapped_column(default=0)
+    failed: so.Mapped[int] = so.mapped_column(default=0)
+    rapid: so.Mapped[int] = so.mapped_column(default=0)  # failed checks retried within 15 s
+    identical: so.Mapped[int] = so.mapped_column(default=0)  # same code as the previous check
+    first_ok: so.Mapped[bool] = so.mapped_column(default=False)
+    first_pass_n: so.Mapped[int | None] = so.mapped_column()
+    solved_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    last_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    last_ok: so.Mapped[bool] = so.mapped_column(default=False)
+    last_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    best_tests: so.Mapped[int] = so.mapped_column(default=0)
+    # The current stretch without progress (no new best tests_passed, no pass).
+    stretch_start_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    stretch_checks: so.Mapped[int] = so.mapped_column(default=0)
+    stretch_start_ok: so.Mapped[bool] = so.mapped_column(default=False)
+    stuck: so.Mapped[bool] = so.mapped_column(default=False)
+
+
+class SessionStruggle(db.Model):
+    """EQ and RED running sums for one learner × exercise × study session (0 = no session)."""
+
+    __tablename__ = "session_struggle"
+
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    exercise_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("exercise.id"), primary_key=True)
+    session_key: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    checks: so.Mapped[int] = so.mapped_column(default=0)
+    pair_score_sum: so.Mapped[float] = so.mapped_column(sa.Float, default=0.0)
+    red_closed: so.Mapped[float] = so.mapped_column(sa.Float, default=0.0)  # finished runs
+    run: so.Mapped[int] = so.mapped_column(default=0)  # the open run of repeated errors
+    last_ok: so.Mapped[bool] = so.mapped_column(default=False)
+    last_sig: so.Mapped[str | None] = so.mapped_column(sa.String(400))
+
+
+class FailureTally(db.Model):
+    """How many failed checks of one learner on one exercise named this test (kind "test") or
+    this error type (kind "error")."""
+
+    __tablename__ = "failure_tally"
+
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    exercise_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("exercise.id"), primary_key=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(8), primary_key=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(300), primary_key=True)
+    checks: so.Mapped[int] = so.mapped_column(default=0)
+
+    # The dashboard groups one kind's tallies by name, reading this index in order.
+    __table_args__ = (
+        sa.Index("ix_failure_tally_kind_name", "kind", "name", "user_id", "exercise_id", "checks"),
+    )

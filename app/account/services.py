@@ -36,6 +36,7 @@ from ..extensions import db
 from ..journal.insights import plural
 from ..models import User
 from ..models import utcnow
+from ..teach.services import delete_course_data
 from ..tutor.services import turn_export
 
 EXPORT_FORMAT = "friction-lab-export/1"
@@ -76,6 +77,19 @@ KNOWN = {
                    "withheld), the reply shown, guard results, model, tokens; replies the guards "
                    "rejected are withheld (they may hold the answer)",
                    "tutor question", "tutor questions"),
+    "course_member": ("course_memberships", "the courses you joined, your role, and whether you "
+                      "share your journal text with the course's instructors",
+                      "course membership", "course memberships"),
+    "course": ("courses_owned", "the courses you teach (their members' own data stays theirs)",
+               "course taught", "courses taught"),
+    # Running totals derived from your checks, kept for your courses' dashboards (app/teach).
+    "learner_exercise_stat": ("dashboard_exercise_totals", "your checks and solves per exercise, "
+                              "as the course dashboards count them", "exercise total",
+                              "exercise totals"),
+    "failure_tally": ("dashboard_failure_tallies", "how often each failing test failed for you",
+                      "failure tally", "failure tallies"),
+    "session_struggle": ("dashboard_session_struggle", "your struggle score per study session",
+                         "session struggle score", "session struggle scores"),
     "recheck_job": ("server_rechecks", "the server's re-runs of the tests on your passing checks",
                     "server re-check", "server re-checks"),
 }
@@ -246,6 +260,9 @@ def delete_account(user_id: int) -> DataCounts:
     exercise catalog mirror) stay; nothing of another user is touched.
     """
     get_user(user_id)
+    # An instructor's courses go with their member and exercise lists first (other learners'
+    # memberships point at them), and the dashboard totals derived from this user's checks.
+    delete_course_data(user_id)
     counts = {}
     for table in user_tables():
         result = db.session.execute(

@@ -16,6 +16,8 @@ from app.account.services import user_tables
 from app.auth.services import set_password
 from app.extensions import db
 from app.models import Attempt
+from app.models import Course
+from app.models import CourseMember
 from app.models import TutorTurn
 from app.models import User
 from tests.conftest import PASSWORD
@@ -147,6 +149,15 @@ def practise_everything(client):
                 context={},
             )
         )
+        # A course this learner teaches, and their membership in it (app/teach).
+        course = Course(
+            name="Tuesday group",
+            owner_id=latest.user_id,
+            join_code=f"code-{latest.user_id}",
+        )
+        db.session.add(course)
+        db.session.flush()
+        db.session.add(CourseMember(course_id=course.id, user_id=latest.user_id, role="instructor"))
         db.session.commit()
 
 
