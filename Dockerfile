@@ -27,6 +27,8 @@ COPY app ./app
 RUN pip install ".[build]"
 COPY scripts/build_assets.py ./scripts/build_assets.py
 COPY static ./static
+# The memory snapshot of the Pyodide runtime is taken by the Node runner's builder.
+COPY runner ./runner
 RUN python scripts/build_assets.py
 
 FROM ${PYTHON_IMAGE} AS app
