@@ -154,11 +154,11 @@ def test_unsaved_code_survives_a_reload_and_an_early_check_waits(page, live_serv
     replace_code(page, "# my half-finished idea\n")
     # The draft is saved a moment after typing stops: wait for it, not for a fixed time.
     # (Drafts are keyed by the learner's storage scope: friction:<scope>:draft:<exercise>.)
-    page.wait_for_function(
-        """(suffix) => Object.keys(localStorage).some((key) => key.endsWith(suffix)
-            && localStorage.getItem(key).includes('my half-finished idea'))""",
-        arg=f":draft:{EXERCISE_ID}",
+    saved = (
+        "(suffix) => Object.keys(localStorage).some((key) => key.endsWith(suffix) && "
+        "localStorage.getItem(key).includes('my half-finished idea'))"
     )
+    page.wait_for_function(saved, arg=f":draft:{EXERCISE_ID}")
     # Python restores in about a second on a repeat visit: hold its start back until the learner
     # has pressed Check, so "before Python is ready" really is before.
     held = []
