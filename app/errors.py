@@ -69,6 +69,13 @@ HTTP_MESSAGES = {
 def register_error_handlers(app: Flask) -> None:
     """Map domain exceptions and HTTP errors to responses in one place."""
 
+    @app.before_request
+    def refuse_nul_in_the_address():
+        # No id or slug of ours holds a NUL, and PostgreSQL text cannot: a URL part with one
+        # names nothing (404), rather than a database error (500).
+        if any("\x00" in str(value) for value in (request.view_args or {}).values()):
+            return error_response(404, "NotFound", HTTP_MESSAGES.get(404, "Not found."))
+
     @app.errorhandler(DomainError)
     def handle_domain_error(exc: DomainError):
         return error_response(exc.status, type(exc).__name__, exc.message)

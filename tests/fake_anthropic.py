@@ -47,7 +47,9 @@ class FakeAnthropic:
     """Answers the SDK's requests from a script (or a function of the request)."""
 
     def __init__(self, script: list[Step] | Callable[[dict[str, Any]], Step]) -> None:
-        self.script = script
+        # A copy: the script is consumed step by step, and one parametrized list serves the
+        # test on every database engine.
+        self.script = script if callable(script) else list(script)
         self.requests: list[dict[str, Any]] = []
 
     def next_step(self, body: dict[str, Any]) -> Step:
