@@ -153,6 +153,9 @@ def assert_accessible(page, where: str) -> None:
 def new_page(browser, live_server, viewport):
     """A fresh browser context; requests to any other origin are blocked and recorded."""
     context = browser.new_context(viewport=viewport, base_url=live_server.url)
+    # Clicks and fills wait as long as the retrying assertions do: a busy machine (stress-ng
+    # beside the suite) can take more than Playwright's 30 s to bring up the next card.
+    context.set_default_timeout(120_000)
     foreign: list[str] = []
     errors: list[str] = []
 

@@ -206,9 +206,10 @@ def test_on_a_phone_the_editor_is_on_the_first_screen_and_nothing_scrolls_sidewa
     no_sideways_scroll(page)
     assert_accessible(page, "the tracks page on a phone")
     page.goto(f"/exercises/{EXERCISE_ID}")
+    # Measured once the page has settled (Python ready): a loaded machine may still be laying out.
+    wait_until_ready(page)
     editor_top = page.locator("#editor").bounding_box()["y"]
     assert editor_top < PHONE_HEIGHT * 0.75, f"the editor starts {editor_top:.0f} px down"
-    wait_until_ready(page)
     replace_code(page, exercise.wrong[0].files["shipping.py"])
     press_check(page, 1)
     expect_verdict(page, FAILED)
