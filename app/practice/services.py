@@ -35,6 +35,10 @@ from ..friction.rules import Action
 from ..friction.rules import Rule
 from ..grading.verdict import ABORTED
 from ..models import Attempt
+from ..models import Course
+from ..models import CourseExercise
+from ..models import CourseMember
+from ..models import CourseRole
 from ..models import FrictionEvent
 from ..models import HintEvent
 from ..models import JournalEntry
@@ -44,9 +48,44 @@ from ..models import utcnow
 from .schemas import FrictionEventIn
 
 
-def friction_config(exercise: Exercise) -> FrictionConfig:
-    """The exercise's thresholds: the site's defaults (FRICTION_OVERRIDES) with its own."""
-    return with_overrides(exercise.friction, current_app.config.get("FRICTION_DEFAULTS", DEFAULTS))
+def course_overrides(user_id: int, exercise_id: str) -> dict[str, Any] | None:
+    """Friction thresholds an instructor set for this learner's course that shows this exercise.
+
+    A learner may be in several courses showing one exercise; the one joined last wins, so the
+    cohort they work with now decides (one indexed query, no rows when not in a course)."""
+    return db.session.scalar(
+        sa.select(Course.friction_overrides)
+        .join(CourseMember, CourseMember.course_id == Course.id)
+        .join(CourseExercise, CourseExercise.course_id == Course.id)
+        .where(
+            CourseMember.user_id == user_id,
+            CourseMember.role == CourseRole.LEARNER.value,
+            CourseExercise.exercise_id == exercise_id,
+            Course.friction_overrides.is_not(None),
+        )
+        .order_by(CourseMember.joined_at.desc(), CourseMember.id.desc())
+        .limit(1)
+    )
+
+
+def friction_config(exercise: Exercise, user_id: int | None = None) -> FrictionConfig:
+    """The thresholds for this learner on this exercise.
+
+    The site's defaults (FRICTION_OVERRIDES), then the exercise's [friction], then the learner's
+    course: the instructor tunes for their cohort, so the course has the last word."""
+    config = with_overrides(
+        exercise.friction, current_app.config.get("FRICTION_DEFAULTS", DEFAULTS)
+    )
+    if user_id is None:
+        return config
+    overrides = course_overrides(user_id, exercise.id)
+    try:
+        return with_overrides(overrides, config)
+    except ValueError:
+        # Stored overrides were checked when saved; a setting later removed from FrictionConfig
+        # must not break practice, so the course's tuning is skipped rather than failing a check.
+        current_app.logger.warning("course friction overrides refused: %r", overrides)
+        return config
 
 
 def touch_session(
@@ -138,7 +177,9 @@ def friction_decision(
     user_id: int, exercise: Exercise, files_hash: str | None, now: datetime
 ) -> Decision:
     """What applies before this learner's next check on this exercise (of files so hashed)."""
-    return decide(learner_state(user_id, exercise.id, now), friction_config(exercise), files_hash)
+    return decide(
+        learner_state(user_id, exercise.id, now), friction_config(exercise, user_id), files_hash
+    )
 
 
 def decision_payload(
@@ -154,7 +195,7 @@ def decision_payload(
         "wait_seconds": max(0, round(wait_s, 1)),
         "wait_reason": decision.wait_reason,
         "offer_break": decision.offer_break,
-        "break_minutes": friction_config(exercise).break_minutes,
+        "break_minutes": friction_config(exercise, user_id).break_minutes,
         "reentry": decision.reentry,
         "last_thought": (last.cause_guess or last.error_in_own_words) if last else None,
         "eq": decision.eq,
@@ -360,7 +401,7 @@ def hint_state(
         learner_state(user_id, exercise.id, now, verified_only=True),
         [(h.level, h.created_at) for h in taken],
         len(exercise.hints),
-        friction_config(exercise),
+        friction_config(exercise, user_id),
     )
     return status, taken
 

@@ -266,3 +266,35 @@ def test_memberships_are_exported_and_deleted_with_the_account(client, auth, peo
         assert db.session.scalar(sa.select(sa.func.count(CourseMember.id))) == 0
         assert db.session.scalar(sa.select(sa.func.count(Course.id))) == 0
         assert db.session.scalar(sa.select(sa.func.count(CourseExercise.course_id))) == 0
+
+
+def test_a_courses_friction_tuning_applies_to_its_learners_only(client, auth, people, app):
+    """The instructor raises the failures before a reflection to 4: two failures no longer ask
+    the course's learner to reflect, while a learner outside the course is asked as before."""
+    course_id, code = create_course_via_form(client, auth)
+    client.post(
+        f"/teach/{course_id}/settings",
+        data={"part": "exercises", "exercise": ["fixture-add"], "position-fixture-add": "1"},
+    )
+    client.post(
+        f"/teach/{course_id}/settings",
+        data={"part": "friction", "fr-reflect_after_failures": "4"},
+    )
+    auth.logout()
+
+    def asked_to_reflect_after_two_failures() -> bool:
+        for n in (1, 2):
+            body = attempt(
+                files={"adder.py": f"v{n}"}, verdict=verdict(status="failed", passed=1, total=2)
+            )
+            assert client.post("/api/attempts", json=body).status_code == 201
+        body = {"files": {"adder.py": "v3"}, "moment": "before_check"}
+        return client.post("/api/exercises/fixture-add/friction", json=body).get_json()["reflect"]
+
+    auth.login(LEARNER)
+    assert client.post("/courses", data={"code": code}).status_code == 302
+    assert asked_to_reflect_after_two_failures() is False
+    auth.logout()
+
+    auth.signup(email="outsider@example.org")
+    assert asked_to_reflect_after_two_failures() is True
