@@ -4,6 +4,10 @@ the database (attempts, entries and events refer to an exercise row)."""
 from __future__ import annotations
 
 import logging
+import os
+import threading
+import uuid
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask
@@ -19,17 +23,62 @@ from .models import utcnow
 log = logging.getLogger(__name__)
 
 
-def init_app(app: Flask) -> None:
-    """Load the catalog; broken folders are logged, and the rest of the app still starts."""
-    catalog = load_catalog(app.config["EXERCISES_DIR"])
+# A publish through the web replaces this file (a new inode each time). Every process of a
+# multi-worker server compares it with what it loaded on each request (one stat(), no database
+# query) and reloads the catalog when it changed, so no worker keeps serving the old folders.
+PUBLISHED_STAMP = ".published"
+_reload_lock = threading.Lock()
+
+
+def catalog_stamp(root: Path) -> tuple[int, int, int] | None:
+    """Identity of the last publish in this exercise folder (None before the first one)."""
+    try:
+        st = (Path(root) / PUBLISHED_STAMP).stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
+def mark_published(root: Path) -> None:
+    """Tell every process sharing this folder that the catalog changed (atomic replace)."""
+    root = Path(root)
+    temporary = root / f"{PUBLISHED_STAMP}.{uuid.uuid4().hex}"
+    temporary.write_text(uuid.uuid4().hex + "\n")
+    os.replace(temporary, root / PUBLISHED_STAMP)
+
+
+def load_into(app: Flask) -> Catalog:
+    """Load the catalog from disk into the app, noting which publish it reflects."""
+    root = app.config["EXERCISES_DIR"]
+    stamp = catalog_stamp(root)
+    catalog = load_catalog(root)
     for error in catalog.errors:
         log.error("exercise not loaded: %s", error)
     app.extensions["catalog"] = catalog
+    app.extensions["catalog_stamp"] = stamp
+    return catalog
+
+
+def adopt_catalog(app: Flask, catalog: Catalog) -> None:
+    """Use a catalog this process just loaded after publishing (no second load)."""
+    app.extensions["catalog"] = catalog
+    app.extensions["catalog_stamp"] = catalog_stamp(app.config["EXERCISES_DIR"])
+
+
+def init_app(app: Flask) -> None:
+    """Load the catalog; broken folders are logged, and the rest of the app still starts."""
+    load_into(app)
 
 
 def get_catalog() -> Catalog:
-    """Return the current app's catalog."""
-    return current_app.extensions["catalog"]
+    """The current app's catalog, reloaded first if another process published since."""
+    app = current_app._get_current_object()
+    if catalog_stamp(app.config["EXERCISES_DIR"]) != app.extensions.get("catalog_stamp"):
+        with _reload_lock:
+            if catalog_stamp(app.config["EXERCISES_DIR"]) != app.extensions.get("catalog_stamp"):
+                log.info("exercise catalog changed on disk: reloading")
+                return load_into(app)
+    return app.extensions["catalog"]
 
 
 def sync_exercises(catalog: Catalog) -> tuple[int, int]:

@@ -16,7 +16,8 @@ Order, so nothing is ever half-published:
 Disk and database never disagree because the disk is the only source: the exercise table is a
 mirror (id, track, title, version hash) rebuilt from the folders at start-up, by `flask
 exercises sync` and after every publish; nothing is authored in the database. Other processes
-of a multi-worker server keep their in-memory catalog until they restart (say so to the admin).
+of a multi-worker server notice the publish on their next request (app/catalog.py's stamp file)
+and reload; replicas on separate disks need the exercise folder on a shared volume.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from pathlib import PurePosixPath
 
+from ..catalog import mark_published
 from ..catalog import sync_exercises
 from ..errors import Invalid
 from ..exercises import Catalog
@@ -166,6 +168,7 @@ def reload_catalog(root: Path) -> Catalog:
     """Load the catalog from disk again and mirror it into the exercise table."""
     catalog = load_catalog(root)
     sync_exercises(catalog)
+    mark_published(root)
     return catalog
 
 

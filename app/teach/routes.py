@@ -16,6 +16,7 @@ from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
 
+from ..catalog import adopt_catalog
 from ..catalog import get_catalog
 from ..errors import Invalid
 from ..friction.config import DEFAULTS
@@ -208,7 +209,7 @@ def author():
         except Invalid as exc:
             form.archive.errors = [*form.archive.errors, exc.message]
         else:
-            current_app.extensions["catalog"] = reloaded
+            adopt_catalog(current_app._get_current_object(), reloaded)
             flash(
                 f"Published {published.exercise.id} version {published.version}"
                 + (" (it replaces the previous version)." if published.replaced else "."),

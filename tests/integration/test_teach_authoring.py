@@ -162,3 +162,19 @@ def test_learners_cannot_publish(author):
     client.post("/auth/login", data={"email": "ada@example.org", "password": PASSWORD})
     assert upload(client, make_zip(renamed(folder_files()))).status_code == 403
     assert not (catalog / "basics" / "042-add-again").exists()
+
+
+def test_another_worker_process_sees_a_publish_on_its_next_request(author, app_factory):
+    """A second app on the same exercise folder stands for another gunicorn worker: it loaded
+    the catalog before the publish and must not keep serving the old one."""
+    app, client, catalog = author
+    other = app_factory(EXERCISES_DIR=catalog, AUTHORING_DIR=Path(app.config["AUTHORING_DIR"]))
+    with other.app_context():
+        from app.catalog import get_catalog
+
+        assert get_catalog().get("fixture-add-again") is None
+        loaded = get_catalog()
+        assert get_catalog() is loaded  # nothing published: no reload per request
+    assert upload(client, make_zip(renamed(folder_files()))).status_code == 302
+    with other.app_context():
+        assert get_catalog().get("fixture-add-again") is not None
