@@ -51,6 +51,7 @@ BUNDLE_ENTRIES = [
     "static/src/exercise.js",
     "static/src/runner.worker.js",
     "static/src/dashboard.js",
+    "static/src/journal.js",
 ]
 GRADING_WHEEL_NAME = "friction-grading"
 

@@ -218,13 +218,10 @@ def timeline_svg(
 
 
 # ---- progress chart ------------------------------------------------------------------------
+# Drawn in the browser by Chart.js (static/src/journal.js, the library the instructor dashboard
+# uses); the server decides the axis (span and round, labelled ticks) so it is tested here, and
+# the page keeps the same numbers as tables for readers without the picture.
 
-CHART_W = 760
-CHART_H = 380
-LEFT = 64
-RIGHT = 24
-TOP_PANEL = (40, 150)  # y of the panel's top and bottom
-BOTTOM_PANEL = (210, 320)
 STEPS = (
     [timedelta(minutes=m) for m in (1, 2, 5, 10, 15, 30)]
     + [timedelta(hours=h) for h in (1, 2, 3, 6, 12)]
@@ -232,7 +229,6 @@ STEPS = (
 )
 # The axis spans the data plus a margin, and at least this much (one check is not a day).
 MIN_SPAN = timedelta(minutes=20)
-CHAR_W = 6.8  # a generous width of one 12 px character, to keep labels apart
 
 
 def axis_range(times: Sequence[datetime]) -> tuple[datetime, datetime]:
@@ -243,21 +239,6 @@ def axis_range(times: Sequence[datetime]) -> tuple[datetime, datetime]:
         return middle - MIN_SPAN / 2, middle + MIN_SPAN / 2
     pad = max((end - start) * 0.05, timedelta(minutes=1))
     return start - pad, end + pad
-
-
-def text_box(x: float, y: float, text: str, anchor: str = "middle") -> tuple[float, ...]:
-    """An estimate of where a 12 px label sits: (left, top, right, bottom)."""
-    width = CHAR_W * len(text)
-    left = x - width / 2 if anchor == "middle" else x - width if anchor == "end" else x
-    return left, y - 12, left + width, y + 3
-
-
-def overlaps(box: tuple[float, ...], others: Sequence[tuple[float, ...]], gap: float = 4) -> bool:
-    """True when the box comes closer than `gap` to any of the others."""
-    return any(
-        box[0] < o[2] + gap and o[0] < box[2] + gap and box[1] < o[3] and o[1] < box[3]
-        for o in others
-    )
 
 
 def tick_step(start: datetime, end: datetime, most: int = 6) -> timedelta:
@@ -294,15 +275,8 @@ def tick_label(
     return at.strftime(f"{day} %H:%M" if new_day else "%H:%M")
 
 
-def nice_max(value: int) -> tuple[int, int]:
-    """An axis maximum above value (room for its label), and a step giving about five ticks."""
-    top = max(4, value + 1)
-    step = max(1, math.ceil(top / 5))
-    return step * math.ceil(top / step), step
-
-
 def progress_description(solves: Sequence[SolvePoint], eqs: Sequence[EqPoint]) -> str:
-    """The chart in one or two sentences (its <desc>)."""
+    """The chart in one or two sentences (the canvas's accessible name says it)."""
     text = []
     if solves:
         counts = [p.checks for p in solves]
@@ -319,161 +293,49 @@ def progress_description(solves: Sequence[SolvePoint], eqs: Sequence[EqPoint]) -
     return " ".join(text)
 
 
-def progress_svg(
+def epoch_ms(at: datetime) -> int:
+    """Milliseconds since 1970 (Chart.js's linear axis takes plain numbers)."""
+    return round(at.timestamp() * 1000)
+
+
+def progress_chart_data(
     solves: Sequence[SolvePoint],
     eqs: Sequence[EqPoint],
     titles: dict[str, str],
-    svg_id: str = "progress",
     eq_threshold: float = DEFAULTS.eq_threshold,
-) -> Markup | None:
-    """Checks-to-solve (top) and EQ per session (bottom) on one time axis; None with no data."""
+) -> dict | None:
+    """What journal.js draws: checks-to-solve and EQ per session on one time axis; None empty.
+
+    Titles go into JSON and are drawn on a canvas as text, never parsed as HTML."""
     if not solves and not eqs:
         return None
-    sid = esc(svg_id)
     start, end = axis_range([p.at for p in solves] + [p.at for p in eqs])
-    x0, x1 = LEFT, CHART_W - RIGHT
-
-    def x_of(at: datetime) -> float:
-        return x0 + (x1 - x0) * (at - start).total_seconds() / (end - start).total_seconds()
-
-    out = [
-        f'<svg class="progress-chart" viewBox="0 0 {CHART_W} {CHART_H}" role="img" '
-        f'aria-labelledby="{sid}-title {sid}-desc" xmlns="http://www.w3.org/2000/svg" '
-        f'font-family="system-ui, sans-serif" font-size="12">',
-        f'<title id="{sid}-title">Checks to solve and struggle over time</title>',
-        f'<desc id="{sid}-desc">{esc(progress_description(solves, eqs))}</desc>',
-        f'<rect x="0" y="0" width="{CHART_W}" height="{CHART_H}" fill="#ffffff"/>',
-    ]
-
-    ticks = time_ticks(start, end)
-    for tick in ticks:
-        x = num(x_of(tick))
-        for panel_top, panel_bottom in (TOP_PANEL, BOTTOM_PANEL):
-            out.append(
-                f'<line x1="{x}" y1="{panel_top}" x2="{x}" y2="{panel_bottom}" stroke="#eaeef2"/>'
-            )
-
-    # Top panel: checks to solve.
-    top, bottom = TOP_PANEL
-    y_max, y_step = nice_max(max((p.checks for p in solves), default=0))
-
-    def y_checks(value: float) -> float:
-        return bottom - (bottom - top) * value / y_max
-
-    out.append(
-        f'<text x="{x0}" y="{top - 18}" fill="{TEXT}" font-weight="600">'
-        "Checks to solve (per solved exercise, lower is quicker)</text>"
-    )
-    for value in range(0, y_max + 1, y_step):
-        y = y_checks(value)
-        out.append(
-            f'<line x1="{x0}" y1="{num(y)}" x2="{x1}" y2="{num(y)}" stroke="{GRID}" '
-            f'stroke-width="1"/>'
-            f'<text x="{x0 - 8}" y="{num(y + 4)}" text-anchor="end" fill="{MUTED}">{value}</text>'
-        )
-    if solves:
-        line = " ".join(f"{num(x_of(p.at))},{num(y_checks(p.checks))}" for p in solves)
-        out.append(f'<polyline points="{line}" fill="none" stroke="{ENTRY}" stroke-width="1.5"/>')
-        labelled: list[tuple[float, ...]] = []  # a count is left out where it would overlap
-        for p in solves:
-            x, y = x_of(p.at), y_checks(p.checks)
-            tip = (
-                f"{titles.get(p.exercise_id, p.exercise_id)}: solved in "
-                f"{plural(p.checks, 'check')} · {when(p.at)}"
-            )
-            out.append(
-                f'<g class="point"><title>{esc(tip, TOOLTIP_CHARS)}</title>'
-                f'<circle cx="{num(x)}" cy="{num(y)}" r="10" fill="transparent"/>'
-                f'<circle cx="{num(x)}" cy="{num(y)}" r="5.5" fill="{ENTRY}"/></g>'
-            )
-            box = text_box(x, y - 10, str(p.checks))
-            if not overlaps(box, labelled):
-                labelled.append(box)
-                out.append(
-                    f'<text x="{num(x)}" y="{num(y - 10)}" text-anchor="middle" '
-                    f'fill="{TEXT}">{p.checks}</text>'
-                )
-    else:
-        out.append(
-            f'<text x="{(x0 + x1) / 2}" y="{(top + bottom) / 2}" text-anchor="middle" '
-            f'fill="{MUTED}">No exercise solved yet</text>'
-        )
-
-    # Bottom panel: EQ per session, 0 to 1, with the break-offer threshold.
-    top, bottom = BOTTOM_PANEL
-
-    def y_eq(value: float) -> float:
-        return bottom - (bottom - top) * value
-
-    out.append(
-        f'<text x="{x0}" y="{top - 18}" fill="{TEXT}" font-weight="600">'
-        "Struggle score, EQ per session (0 calm – 1 the same error again and again)</text>"
-    )
-    for value in (0, 0.25, 0.5, 0.75, 1):
-        y = y_eq(value)
-        out.append(
-            f'<line x1="{x0}" y1="{num(y)}" x2="{x1}" y2="{num(y)}" stroke="{GRID}"/>'
-            f'<text x="{x0 - 8}" y="{num(y + 4)}" text-anchor="end" fill="{MUTED}">'
-            f"{value:g}</text>"
-        )
-    y = y_eq(eq_threshold)
-    out.append(
-        f'<line x1="{x0}" y1="{num(y)}" x2="{x1}" y2="{num(y)}" stroke="{EVENT}" '
-        f'stroke-dasharray="6 4" stroke-width="1.5"/>'
-        f'<text x="{x1}" y="{num(y - 5)}" text-anchor="end" fill="{EVENT}">'
-        f"break offered from {eq_threshold:g}</text>"
-    )
-    if eqs:
-        line = " ".join(f"{num(x_of(p.at))},{num(y_eq(p.eq))}" for p in eqs)
-        out.append(
-            f'<polyline points="{line}" fill="none" stroke="{EQ_COLOUR}" stroke-width="1.5"/>'
-        )
-        for p in eqs:
-            x, y = x_of(p.at), y_eq(p.eq)
-            tip = (
-                f"{titles.get(p.exercise_id, p.exercise_id)}: EQ {p.eq:.2f} over "
-                f"{plural(p.checks, 'check')} · session ending {when(p.at)}"
-            )
-            out.append(
-                f'<g class="point"><title>{esc(tip, TOOLTIP_CHARS)}</title>'
-                f'<circle cx="{num(x)}" cy="{num(y)}" r="10" fill="transparent"/>'
-                f'<rect x="{num(x - 5)}" y="{num(y - 5)}" width="10" height="10" '
-                f'fill="{EQ_COLOUR}"/></g>'
-            )
-    else:
-        out.append(
-            f'<text x="{(x0 + x1) / 2}" y="{(top + bottom) / 2 + 14}" text-anchor="middle" '
-            f'fill="{MUTED}">No session with two checks yet</text>'
-        )
-
-    # The shared time axis.
     step = tick_step(start, end)
     years = start.year != end.year
-    axis_y = BOTTOM_PANEL[1]
-    out.append(
-        f'<line x1="{x0}" y1="{axis_y}" x2="{x1}" y2="{axis_y}" stroke="{MUTED}" '
-        f'stroke-width="1.5"/>'
-    )
-    tick_boxes: list[tuple[float, ...]] = []
-    previous: datetime | None = None
-    for tick in ticks:
-        x = x_of(tick)
-        out.append(
-            f'<line x1="{num(x)}" y1="{axis_y}" x2="{num(x)}" y2="{axis_y + 5}" stroke="{MUTED}"/>'
-        )
-        label = tick_label(tick, step, years, previous)
-        box = text_box(x, axis_y + 20, label)
-        if box[0] < 0 or box[2] > CHART_W or overlaps(box, tick_boxes):
-            continue  # the tick stays; a label that would collide or be cut off does not
-        tick_boxes.append(box)
+    ticks, previous = [], None
+    for tick in time_ticks(start, end):
+        ticks.append({"value": epoch_ms(tick), "label": tick_label(tick, step, years, previous)})
         previous = tick
-        out.append(
-            f'<text x="{num(x)}" y="{axis_y + 20}" text-anchor="middle" fill="{MUTED}">'
-            f"{esc(label)}</text>"
-        )
-    out.append(
-        f'<text x="{(x0 + x1) / 2}" y="{CHART_H - 12}" text-anchor="middle" fill="{MUTED}">'
-        "Date and time (UTC)</text>"
-    )
-    out.append("</svg>")
-    return Markup("".join(out))
+    return {
+        "axis": {"min": epoch_ms(start), "max": epoch_ms(end), "ticks": ticks},
+        "solves": [
+            {
+                "x": epoch_ms(p.at),
+                "y": p.checks,
+                "label": f"{titles.get(p.exercise_id, p.exercise_id)[:TOOLTIP_CHARS]}: solved in "
+                f"{plural(p.checks, 'check')} · {when(p.at)}",
+            }
+            for p in solves
+        ],
+        "eqs": [
+            {
+                "x": epoch_ms(p.at),
+                "y": round(p.eq, 3),
+                "label": f"{titles.get(p.exercise_id, p.exercise_id)[:TOOLTIP_CHARS]}: EQ "
+                f"{p.eq:.2f} over {plural(p.checks, 'check')} · session ending {when(p.at)}",
+            }
+            for p in eqs
+        ],
+        "threshold": eq_threshold,
+        "description": progress_description(solves, eqs),
+    }

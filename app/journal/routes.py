@@ -14,7 +14,7 @@ from ..api import parse_json
 from ..catalog import get_catalog
 from ..friction.config import DEFAULTS
 from . import bp
-from .charts import progress_svg
+from .charts import progress_chart_data
 from .charts import timeline_svg
 from .insights import build_journal
 from .insights import entry_fields
@@ -50,7 +50,9 @@ def journal():
         "journal/index.html",
         page=page,
         timeline_charts=charts,
-        progress_chart=progress_svg(page.solves, page.eqs, page.titles),
+        progress_chart=progress_chart_data(
+            page.solves, page.eqs, page.titles, DEFAULTS.eq_threshold
+        ),
         entry_fields=entry_fields,
         eq_threshold=DEFAULTS.eq_threshold,
     )

@@ -126,7 +126,16 @@ def test_fail_twice_reflect_wait_pass_reflect(page, live_server, exercise):  # n
     expect(journal).to_contain_text("Reflection after a failed check")
     expect(journal).to_contain_text("Reflection after solving")
     expect(journal).to_contain_text("The calculator still picks the price <b>itself</b>")
-    assert page.locator("svg[role=img]").count() >= 2  # the chart and the exercise's timeline
+    expect(page.locator("svg.timeline-strip[role=img]")).to_have_count(1)  # the timeline
+    # The progress chart is drawn by Chart.js (bundled, no CDN) on a canvas with a name.
+    expect(page.locator("#journal-charts")).to_have_attribute("data-state", "ready")
+    drawn = page.evaluate(
+        "() => [...document.querySelectorAll('#journal-charts canvas')].map((c) => c.width)"
+    )
+    assert len(drawn) == 2 and all(width > 100 for width in drawn)
+    expect(page.locator("#chart-solves")).to_have_accessible_name(
+        "Checks to solve (per solved exercise, lower is quicker)"
+    )
     page.screenshot(path=str(ARTIFACTS / "journal.png"), full_page=True)
     assert_accessible(page, "the journal")
     # The track page counts the same checks the same way.

@@ -121,7 +121,11 @@ def test_timeline_shows_failed_and_passed_checks_and_the_reflection(app, client,
     assert A_WORDS in html
     assert "Solved in 3 checks" in html
     assert "This week you solved 1 exercise; it took 3 checks" in html
-    assert '<svg class="progress-chart"' in html
+    chart = json.loads(
+        re.search(r'id="journal-chart-data">(.*?)</script>', html, re.S).group(1)
+    )
+    assert [point["y"] for point in chart["solves"]] == [3]  # solved in 3 checks
+    assert 'src="/static/dist/journal.js' in html
     assert "1</span> day in a row" in html
 
 

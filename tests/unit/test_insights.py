@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from app.journal.charts import esc
-from app.journal.charts import progress_svg
+from app.journal.charts import progress_chart_data
 from app.journal.charts import time_ticks
 from app.journal.charts import timeline_svg
 from app.journal.insights import CheckRow
@@ -295,25 +295,27 @@ def test_timeline_svg_cuts_long_pauses_out_of_the_axis(make):
     assert xs[2] - xs[1] < 60 < xs[1] - xs[0]
 
 
-def test_progress_svg_has_axes_labels_and_escapes_titles():
+def test_progress_chart_data_names_each_point_and_the_break_threshold():
     solves = [
         SolvePoint(NOW - timedelta(days=2), "a", 5),
         SolvePoint(NOW - timedelta(days=1), "b", 2),
     ]
     eqs = [EqPoint(NOW - timedelta(days=2), "a", 0.72, 6)]
-    svg = str(progress_svg(solves, eqs, {"a": "<script>x</script>", "b": "Bee"}))
-    root = ET.fromstring(svg)
-    texts = [t.text for t in root.iter(f"{SVG}text")]
-    assert "Date and time (UTC)" in texts
-    assert any(t and t.startswith("Checks to solve") for t in texts)
-    assert any(t and t.startswith("Struggle score") for t in texts)
-    assert "break offered from 0.6" in texts
-    assert "<script>" not in svg and "&lt;script&gt;x" in svg
-    assert "0.72" in root.find(f"{SVG}desc").text
+    data = progress_chart_data(solves, eqs, {"a": "<script>x</script>", "b": "Bee"}, 0.6)
+    assert [p["y"] for p in data["solves"]] == [5, 2]
+    assert data["solves"][1]["label"].startswith("Bee: solved in 2 checks")
+    assert data["eqs"][0]["y"] == 0.72 and "over 6 checks" in data["eqs"][0]["label"]
+    assert data["threshold"] == 0.6
+    assert "0.72" in data["description"]
+    # Every point sits inside the axis, and every tick too.
+    xs = [p["x"] for p in data["solves"] + data["eqs"]]
+    assert data["axis"]["min"] < min(xs) and max(xs) < data["axis"]["max"]
+    axis = data["axis"]
+    assert all(axis["min"] <= tick["value"] <= axis["max"] for tick in axis["ticks"])
 
 
-def test_progress_svg_is_none_without_data():
-    assert progress_svg([], [], {}) is None
+def test_progress_chart_data_is_none_without_data():
+    assert progress_chart_data([], [], {}) is None
 
 
 def test_time_ticks_are_round_and_few():
@@ -331,38 +333,23 @@ def test_esc_drops_control_characters_and_shortens():
     assert esc("x" * 10, limit=5) == "xxxx…"
 
 
-def chart_labels(svg: str) -> list[tuple[float, float, str]]:
-    """(x, y, text) of every centred label in a chart."""
-    root = ET.fromstring(svg)
-    return [
-        (float(t.get("x")), float(t.get("y")), t.text)
-        for t in root.iter(f"{SVG}text")
-        if t.get("text-anchor") == "middle"
-    ]
-
-
-def test_progress_svg_axis_fits_a_short_session_in_minutes():
+def test_progress_axis_fits_a_short_session_in_minutes():
     # 25 minutes of practice: the axis spans those minutes, not most of a day.
     start = datetime(2026, 11, 27, 10, 3, tzinfo=UTC)
     solves = [SolvePoint(start + timedelta(minutes=m), f"e{m}", 2 + m % 3) for m in (0, 11, 25)]
     eqs = [EqPoint(start + timedelta(minutes=20), "e11", 0.4, 5)]
-    svg = str(progress_svg(solves, eqs, {}))
-    axis = [text for _, y, text in chart_labels(svg) if y == 340]  # BOTTOM_PANEL[1] + 20
-    assert axis[0] == "27 Nov 10:05" and all(len(label) == 5 for label in axis[1:])
-    times = [datetime.strptime(f"27 Nov 2026 {label[-5:]}", "%d %b %Y %H:%M") for label in axis]
-    assert times[-1] - times[0] <= timedelta(minutes=30)
-    assert len(axis) >= 3
+    axis = progress_chart_data(solves, eqs, {})["axis"]
+    assert axis["max"] - axis["min"] <= 30 * 60 * 1000
+    labels = [t["label"] for t in axis["ticks"]]
+    assert labels[0] == "27 Nov 10:05" and all(len(label) == 5 for label in labels[1:])
+    assert len(labels) >= 3 and len(set(labels)) == len(labels)
 
 
-def test_progress_svg_labels_never_overlap():
-    # Many solves a few seconds apart, plus a day change on the axis: no two labels collide.
+def test_progress_axis_names_the_new_day():
     start = datetime(2026, 11, 27, 23, 40, tzinfo=UTC)
     solves = [
         SolvePoint(start + timedelta(seconds=20 * i), f"e{i}", 3 + (i % 2)) for i in range(12)
     ] + [SolvePoint(start + timedelta(hours=1), "late", 4)]
-    labels = chart_labels(str(progress_svg(solves, [], {})))
-    boxes = [(x - 3.4 * len(t), y - 12, x + 3.4 * len(t), y + 3) for x, y, t in labels]
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1 :]:
-            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
-    assert "28 Nov 00:00" in [t for _, _, t in labels]  # the new day is named on the axis
+    labels = [t["label"] for t in progress_chart_data(solves, [], {})["axis"]["ticks"]]
+    assert "28 Nov 00:00" in labels
+    assert 2 <= len(labels) <= 6
