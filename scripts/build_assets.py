@@ -52,6 +52,7 @@ BUNDLE_ENTRIES = [
     "static/src/runner.worker.js",
     "static/src/dashboard.js",
     "static/src/journal.js",
+    "static/src/author.js",
 ]
 GRADING_WHEEL_NAME = "friction-grading"
 

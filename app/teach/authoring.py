@@ -58,6 +58,20 @@ class Published:
     replaced: bool
 
 
+def check_name(name: str) -> None:
+    """Refuse a path that would land outside the exercise folder (zip slip, absolute, drive)."""
+    path = PurePosixPath(name)
+    if (
+        not name
+        or "\\" in name
+        or path.is_absolute()
+        or ".." in path.parts
+        or ":" in path.parts[0]
+        or "\x00" in name
+    ):
+        raise Invalid(f"{name}: a path outside the exercise folder is refused (zip slip).")
+
+
 def read_zip(data: bytes) -> dict[str, bytes]:
     """The files of an uploaded zip, {posix path: bytes}, refusing anything unsafe or too big.
 
@@ -75,9 +89,7 @@ def read_zip(data: bytes) -> dict[str, bytes]:
     total = 0
     for info in entries:
         name = info.filename
-        path = PurePosixPath(name)
-        if "\\" in name or path.is_absolute() or ".." in path.parts or ":" in path.parts[0]:
-            raise Invalid(f"{name}: a path outside the exercise folder is refused (zip slip).")
+        check_name(name)
         if stat.S_ISLNK(info.external_attr >> 16):
             raise Invalid(f"{name}: links are refused; put the file itself in the zip.")
         # Read at most one byte past the limit: a lying header cannot make us unpack more.
@@ -111,11 +123,23 @@ def publish_zip(
     data: bytes, track: str, folder_name: str, catalog: Catalog, versions_dir: Path
 ) -> Published:
     """Check, prove and publish an uploaded exercise folder; nothing changes if anything fails."""
+    check_place(track, folder_name, catalog)
+    return publish_files(read_zip(data), track, folder_name, catalog, versions_dir)
+
+
+def check_place(track: str, folder_name: str, catalog: Catalog) -> None:
+    """The track must exist and the folder name be a plain name."""
     if track not in catalog.tracks:
         raise Invalid(f"There is no track {track!r}.")
     if not folder_name or not all(ch.isalnum() or ch in "-_" for ch in folder_name):
         raise Invalid("The folder name may hold only letters, digits, dashes and underscores.")
-    files = read_zip(data)
+
+
+def publish_files(
+    files: dict[str, bytes], track: str, folder_name: str, catalog: Catalog, versions_dir: Path
+) -> Published:
+    """Load, prove under CPython and publish checked files; nothing changes if anything fails."""
+    check_place(track, folder_name, catalog)
     track_dir = catalog.root / track
     staged = track_dir / f".staging-{uuid.uuid4().hex}"
     try:

@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import abort
 from flask import current_app
 from flask import flash
+from flask import jsonify
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -16,13 +17,25 @@ from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
 
+from ..api import parse_json
 from ..catalog import adopt_catalog
 from ..catalog import get_catalog
 from ..errors import Invalid
 from ..friction.config import DEFAULTS
+from ..rendering import render_prompt
+from ..runtime.services import runtime_info
 from . import bp
 from .authoring import kept_versions
+from .authoring import publish_files
 from .authoring import publish_upload
+from .authoring import reload_catalog
+from .editor import check_proof_token
+from .editor import draft_files
+from .editor import judge_browser_proof
+from .editor import load_draft
+from .editor import proof_jobs
+from .editor import proof_token
+from .editor import starting_files
 from .forms import CourseForm
 from .forms import ExercisesForm
 from .forms import FrictionForm
@@ -32,6 +45,10 @@ from .forms import UploadForm
 from .pages import course_dashboard
 from .pages import dashboard_csv
 from .pages import learner_detail
+from .schemas import DraftIn
+from .schemas import PreviewIn
+from .schemas import ProofIn
+from .schemas import PublishIn
 from .services import course_exercise_ids
 from .services import course_for_instructor
 from .services import courses_taught
@@ -185,6 +202,104 @@ def sharing(course_id: int):
     return redirect(url_for("teach.my_courses"))
 
 
+def versions_dir() -> Path:
+    """Where every published version is kept."""
+    return Path(
+        current_app.config.get("AUTHORING_DIR") or Path(current_app.instance_path) / "authoring"
+    )
+
+
+@bp.get("/teach/author/edit")
+@login_required
+def editor():
+    """Author an exercise in the browser: edit its files, prove it in Pyodide, publish."""
+    require_instructor(current_user.id)
+    catalog = get_catalog()
+    files, track, folder = starting_files(catalog, request.args.get("exercise"))
+    runtime = runtime_info(current_app.config["RUNTIME_DIR"])
+    page_data = {
+        "files": files,
+        "track": track,
+        "folder": folder,
+        "tracks": [[slug, t.title] for slug, t in catalog.tracks.items()],
+        "runtime": {
+            "base_url": url_for("runtime.runtime_file", build_id=runtime.build_id, filename="")
+            if runtime
+            else None,
+        },
+        "worker_url": url_for("static", filename="dist/runner.worker.js"),
+        "urls": {
+            "preview": url_for("teach.preview"),
+            "draft": url_for("teach.draft"),
+            "proof": url_for("teach.proof"),
+            "publish": url_for("teach.publish"),
+        },
+    }
+    exercises = sorted(catalog.exercises.values(), key=lambda e: (e.track, e.order))
+    return render_template("teach/editor.html", page_data=page_data, exercises=exercises)
+
+
+@bp.post("/teach/author/preview")
+@login_required
+def preview():
+    """The prompt rendered and sanitised exactly as learners will see it."""
+    require_instructor(current_user.id)
+    body = parse_json(PreviewIn)
+    return jsonify(html=render_prompt(body.markdown, body.title))
+
+
+@bp.post("/teach/author/draft")
+@login_required
+def draft():
+    """Load a draft like a catalog folder and hand back the proof's jobs for the page to run."""
+    require_instructor(current_user.id)
+    body = parse_json(DraftIn)
+    loaded = load_draft(draft_files(body.files), body.track, body.folder, get_catalog())
+    return jsonify(id=loaded.exercise.id, digest=loaded.digest, cases=proof_jobs(loaded))
+
+
+@bp.post("/teach/author/proof")
+@login_required
+def proof():
+    """Judge the verdicts of the page's Pyodide; a clean proof earns a token for these files."""
+    require_instructor(current_user.id)
+    body = parse_json(ProofIn)
+    loaded = load_draft(draft_files(body.files), body.track, body.folder, get_catalog())
+    problems = judge_browser_proof(loaded, body.verdicts)
+    token = (
+        None
+        if problems
+        else proof_token(
+            current_app.config["SECRET_KEY"], current_user.id, body.track, body.folder,
+            loaded.digest,
+        )
+    )
+    return jsonify(proven=not problems, problems=problems, token=token, digest=loaded.digest)
+
+
+@bp.post("/teach/author/publish")
+@login_required
+def publish():
+    """Publish a draft proven in the browser (proven once more under CPython on the way)."""
+    require_instructor(current_user.id)
+    body = parse_json(PublishIn)
+    catalog = get_catalog()
+    files = draft_files(body.files)
+    loaded = load_draft(files, body.track, body.folder, catalog)
+    check_proof_token(
+        current_app.config["SECRET_KEY"], body.token, current_user.id, body.track, body.folder,
+        loaded.digest,
+    )
+    published = publish_files(files, body.track, body.folder, catalog, versions_dir())
+    adopt_catalog(current_app._get_current_object(), reload_catalog(catalog.root))
+    return jsonify(
+        id=published.exercise.id,
+        version=published.version,
+        replaced=published.replaced,
+        url=url_for("learn.exercise", exercise_id=published.exercise.id),
+    ), 201
+
+
 @bp.route("/teach/author", methods=["GET", "POST"])
 @login_required
 def author():
@@ -193,9 +308,6 @@ def author():
     catalog = get_catalog()
     form = UploadForm()
     form.track.choices = [(slug, t.title) for slug, t in catalog.tracks.items()]
-    versions_dir = Path(
-        current_app.config.get("AUTHORING_DIR") or Path(current_app.instance_path) / "authoring"
-    )
     if form.validate_on_submit():
         try:
             published, reloaded = publish_upload(
@@ -204,7 +316,7 @@ def author():
                 form.track.data,
                 form.folder.data.strip(),
                 catalog,
-                versions_dir,
+                versions_dir(),
             )
         except Invalid as exc:
             form.archive.errors = [*form.archive.errors, exc.message]
@@ -217,5 +329,5 @@ def author():
             )
             return redirect(url_for("teach.author"))
     status = 400 if form.errors else 200
-    versions = {e.id: kept_versions(versions_dir, e.id) for e in catalog.exercises.values()}
+    versions = {e.id: kept_versions(versions_dir(), e.id) for e in catalog.exercises.values()}
     return render_template("teach/author.html", form=form, versions=versions), status

@@ -54,7 +54,7 @@ def free_port() -> int:
 class LiveServer:
     """The app in its own process, as a learner's browser meets it."""
 
-    def __init__(self, tmp: Path, flask_app: str = "app") -> None:
+    def __init__(self, tmp: Path, flask_app: str = "app", exercises: Path | None = None) -> None:
         self.db_path = tmp / "e2e.db"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -63,7 +63,8 @@ class LiveServer:
             "FLASK_APP": flask_app,  # tests may start a test-only factory (a fake tutor API)
             "SECRET_KEY": "e2e-secret",
             "DATABASE_URL": f"sqlite:///{self.db_path}",
-            "EXERCISES_DIR": str(ROOT / "exercises"),
+            # A test that publishes exercises gives its own copy; the others read the repo's.
+            "EXERCISES_DIR": str(exercises or ROOT / "exercises"),
             "FRICTION_OVERRIDES": json.dumps(E2E_FRICTION),
         }
         flask = [sys.executable, "-m", "flask"]
