@@ -152,3 +152,29 @@ def test_learners_cannot_author(editor):
     assert client.get("/teach/author/edit").status_code == 403
     assert client.post("/teach/author/draft", json=draft()).status_code == 403
     assert client.post("/teach/author/publish", json={**draft(), "token": "x"}).status_code == 403
+
+
+@pytest.mark.parametrize("url", ["/teach/author/draft", "/teach/author/proof",
+                                 "/teach/author/publish", "/teach/author/preview"])
+@pytest.mark.parametrize(
+    "body",
+    [b"{", b"[]", b'{"track": 5, "folder": [], "files": "x"}', b"[" * 10_000,
+     b'{"track": "basics", "folder": "f", "files": {"a.py": "\\ud800"}}'],
+    ids=["truncated", "list", "wrong types", "deep", "lone surrogate"],
+)
+def test_malformed_editor_requests_are_refused_clearly(editor, url, body):
+    app, client, catalog = editor
+    response = client.post(url, data=body, content_type="application/json")
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    assert response.get_json()["message"].strip()
+
+
+def test_verdicts_the_server_cannot_read_are_problems_not_errors(editor):
+    app, client, catalog = editor
+    body = draft()
+    count = len(client.post("/teach/author/draft", json=body).get_json()["cases"])
+    judged = client.post(
+        "/teach/author/proof", json={**body, "verdicts": [{"status": 1, "tests": "x"}] * count}
+    ).get_json()
+    assert judged["proven"] is False
+    assert all("could not be read" in p for p in judged["problems"])
