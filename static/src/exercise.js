@@ -116,7 +116,14 @@ const runner = data.runtime.base_url ? new BrowserRunner({
     setStep("ready", "done");
     if (!running) status(`Python is ready (started in ${(ms / 1000).toFixed(1)} s). Press Check when you are.`);
   },
-  onRetry: () => status("Python stopped for a reason that is not your code; running it once more…"),
+  onRetry: (first) => {
+    const text = first.cause === "busy"
+      ? "Your code was stopped because the computer was busy, not because of your code. It is running once more with more time; this does not count against you."
+      : "Python stopped for a reason that is not your code; running it once more. This does not count against you.";
+    status(text);
+    // Results say it too, where the learner is looking while the check runs again.
+    $("verdict-summary").append(el("p", "rerun-note", text));
+  },
   onFailed: (message) => {
     runtimeReady = false;
     for (const li of $("runner-steps").children) if (li.dataset.state === "active") li.dataset.state = "failed";
@@ -154,7 +161,9 @@ function renderVerdict(verdict, mode) {
   const list = $("test-list");
   list.replaceChildren();
   let headline;
-  if (verdict.status === "aborted") {
+  if (verdict.status === "aborted" && verdict.cause === "busy") {
+    headline = "The computer was too busy to give your code a fair run, twice. This does not count against you; press the button again when fewer programs are running.";
+  } else if (verdict.status === "aborted") {
     headline = "Python stopped before your code could finish. This does not count as an attempt; press the button again.";
   } else if (verdict.status === "timeout") {
     headline = verdict.stopped_by === "learner" ? "Stopped by you." : "Stopped: the time limit was reached.";
