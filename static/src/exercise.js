@@ -103,9 +103,14 @@ function updateButtons() {
   buttons.stop.disabled = !running;
 }
 
-const runner = data.runtime.base_url ? new BrowserRunner({
-  workerUrl: data.worker_url,
-  baseUrl: new URL(data.runtime.base_url, location.href).href,
+// Python's worker was started by runner-boot.js before this bundle loaded; started here only if
+// that script did not run.
+if (data.runtime.base_url && !self.frictionRunner) {
+  self.frictionRunner = new BrowserRunner({ workerUrl: data.worker_url, baseUrl: new URL(data.runtime.base_url, location.href).href });
+  self.frictionRunner.start();
+}
+const runner = self.frictionRunner || null;
+if (runner) runner.listen({
   onStep: (step) => {
     setStep(step);
     const restarting = step === "download" && runner.stats.replaced > 0;
@@ -129,8 +134,7 @@ const runner = data.runtime.base_url ? new BrowserRunner({
     for (const li of $("runner-steps").children) if (li.dataset.state === "active") li.dataset.state = "failed";
     status(`Python could not start in this browser: ${message}. Reload the page to try again; if it keeps failing, tell your instructor.`);
   },
-}) : null;
-if (runner) runner.start();
+});
 updateButtons();
 
 // ---------- results ----------
