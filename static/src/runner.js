@@ -13,6 +13,26 @@ export { isAborted };
 // self.frictionTestSlowdown to a factor (or a list, one per measure) instead of measuring.
 const testSlowdown = forcedSlowdown(() => self.frictionTestSlowdown);
 
+// The probe's best time on this device, kept across visits (device data, not the learner's: a
+// shared laptop keeps it for everyone). A browser update may change the engine's speed, so the
+// time counts only for the browser that measured it.
+const PROBE_KEY = "runner-probe-best-ms";
+const rememberedProbe = {
+  read() {
+    try {
+      const kept = JSON.parse(localStorage.getItem(PROBE_KEY) || "null");
+      return kept && kept.browser === navigator.userAgent ? kept.ms : null;
+    } catch {
+      return null; // storage disabled or a corrupt value: measure afresh
+    }
+  },
+  write(ms) {
+    try {
+      localStorage.setItem(PROBE_KEY, JSON.stringify({ browser: navigator.userAgent, ms }));
+    } catch { /* storage full or disabled: this visit's measure still holds */ }
+  },
+};
+
 export class BrowserRunner {
   constructor({ workerUrl, baseUrl, onStep = () => {}, onReady = () => {}, onFailed = () => {}, onRetry = () => {} }) {
     Object.assign(this, { workerUrl, baseUrl, onStep, onReady, onFailed, onRetry });
@@ -20,7 +40,7 @@ export class BrowserRunner {
     this.busy = null;
     this.nextId = 1;
     this.stats = { spawned: 0, interrupted: 0, resent: 0, replaced: 0, retried: 0 };
-    this.gauge = new SpeedGauge({ forced: testSlowdown });
+    this.gauge = new SpeedGauge({ forced: testSlowdown, remembered: self.localStorage ? rememberedProbe : null });
   }
 
   // Set the page's handlers and tell them what already happened: the runner may have been

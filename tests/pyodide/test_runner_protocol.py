@@ -186,6 +186,15 @@ def test_the_gauge_compares_with_the_fastest_time_seen(results: dict[str, Any]) 
     assert (gauge["after"], gauge["best_after"]) == (1.5, 10)
 
 
+def test_a_page_opened_on_a_busy_machine_compares_with_an_earlier_visit(
+    results: dict[str, Any],
+) -> None:
+    gauge = results["remembered_gauge"]
+    assert gauge["busy"] == 3  # not 1: start-up was busy too, the earlier visit was not
+    assert gauge["faster"] == 1
+    assert (gauge["best"], gauge["writes"]) == (12, [12])
+
+
 # ---- the page's runner (static/src/runner.js) with a scripted worker --------------------------
 
 PAGE_SCENARIOS = Path(__file__).with_name("browser_runner_scenarios.mjs")
