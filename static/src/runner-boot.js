@@ -1,14 +1,15 @@
-// Starts Python's worker as soon as the exercise page is parsed, before the page's own bundle
-// (half a megabyte: the editor) has loaded and built the editor; on a repeat visit most of the
-// wait for "Python is ready" is the worker's own start, so it should begin first. exercise.js
-// takes the runner from here (self.frictionRunner) and listens to it (BrowserRunner.listen).
+// Starts Python's worker while the exercise page is still being read (an async script in the
+// page's head), before the page's own bundle (half a megabyte: the editor) has loaded and built
+// the editor. Chromium finishes starting a worker on the page's main thread, so the worker must
+// be asked for before that thread gets busy with the bundle. exercise.js takes the runner from
+// here (self.frictionRunner) and listens to it (BrowserRunner.listen); if this script has not
+// run by then, exercise.js starts the runner itself and this one does nothing.
 import { BrowserRunner } from "./runner.js";
 
-const data = JSON.parse(document.getElementById("page-data").textContent);
-if (data.runtime.base_url && !self.frictionRunner) {
-  self.frictionRunner = new BrowserRunner({
-    workerUrl: data.worker_url,
-    baseUrl: new URL(data.runtime.base_url, location.href).href,
-  });
+const setting = (name) => document.querySelector(`meta[name="${name}"]`)?.content;
+const workerUrl = setting("python-runner-worker");
+const baseUrl = setting("python-runner-base");
+if (workerUrl && baseUrl && !self.frictionRunner) {
+  self.frictionRunner = new BrowserRunner({ workerUrl, baseUrl: new URL(baseUrl, location.href).href });
   self.frictionRunner.start();
 }
