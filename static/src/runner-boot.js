@@ -1,7 +1,8 @@
 // Starts Python's worker while the exercise page is still being read (an async script in the
 // page's head), before the page's own bundle (half a megabyte: the editor) has loaded and built
-// the editor. Chromium finishes starting a worker on the page's main thread, so the worker must
-// be asked for before that thread gets busy with the bundle. exercise.js takes the runner from
+// the editor. Part of a worker's start seems to wait for the page's main thread (created just
+// before the bundle ran, it started no sooner on repeat visits), so it is asked for while that
+// thread is still mostly idle, reading the page. exercise.js takes the runner from
 // here (self.frictionRunner) and listens to it (BrowserRunner.listen); if this script has not
 // run by then, exercise.js starts the runner itself and this one does nothing.
 import { BrowserRunner } from "./runner.js";
