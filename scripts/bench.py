@@ -65,7 +65,8 @@ def ready_info(page) -> dict:
         "() => ({ms: window.frictionLab.runner.readyMs,"
         " marks: window.frictionLab.runner.startMarks,"
         " snapshot: window.frictionLab.runner.fromSnapshot,"
-        " page: Math.round(window.frictionLab.runner.readyAt)})"
+        " page: Math.round(window.frictionLab.runner.readyAt),"
+        " created: Math.round(window.frictionLab.runner.startedAt)})"
     )
 
 
@@ -185,9 +186,13 @@ def main() -> None:
             print(summary("Python ready, repeat visit", repeat, native))
             for label, part in (("first", infos[0::2]), ("repeat", infos[1::2])):
                 print(f"  {label} visits, inside the page (ms): " + "; ".join(
-                    f"ready at {i['page']} after page start, worker {i['ms']} {i['marks']}"
+                    f"worker created at {i['created']}, ready at {i['page']} after page start, "
+                    f"worker {i['ms']} {i['marks']}"
                     for i in part
                 ))
+            for label, part in (("first", infos[0::2]), ("repeat", infos[1::2])):
+                created = statistics.median(i["created"] for i in part)
+                print(f"  {label} visits: worker created at {created:.0f} ms (median)")
             snapshots = sum(bool(i["snapshot"]) for i in infos)
             print(
                 f"worker start (inside the page): median "

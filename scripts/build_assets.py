@@ -1,8 +1,8 @@
 """Build the browser assets: the editor/page bundle and the self-hosted Pyodide runtime.
 
 Outputs (git-ignored, rebuilt only when their inputs change):
-  static/dist/            exercise.js, runner.worker.js, dashboard.js (+ source maps, .br/.gz),
-                          bundled by esbuild
+  static/dist/            runner-boot.js, exercise.js, runner.worker.js, dashboard.js (+ source
+                          maps, .br/.gz), bundled by esbuild
   static/vendor/pyodide/  Pyodide core files from the npm package, the pure-Python wheels the
                           grader needs, a trimmed pyodide-lock.json that lists only hosted files
                           (an entry whose file is missing makes Pyodide quietly try a CDN),
@@ -48,6 +48,7 @@ ON_DEMAND: list[str] = []
 # Kept as source in the zip: big, and a check never imports them (pytest's optional highlighter).
 SOURCE_ONLY = ["pygments"]
 BUNDLE_ENTRIES = [
+    "static/src/runner-boot.js",
     "static/src/exercise.js",
     "static/src/runner.worker.js",
     "static/src/dashboard.js",

@@ -13,7 +13,11 @@
 // Time limit, interrupts, replacement and the verdicts for stops and crashes follow the protocol
 // shared with the browser (static/src/runner-protocol.mjs): the clock starts when the learner's
 // code starts; a job aborted for a reason that is not the learner's (a crash, code that never
-// started) gets status "aborted".
+// started, a machine clearly slower at the limit than when the runner started) runs once more by
+// itself (after a busy stop, with its limit stretched) and, aborted again, gets status "aborted".
+// The verdict of a job that was run twice has "retried": true and "retry_cause".
+// FRICTION_TEST_SLOWDOWN (tests only: "3", or "3,10" one value per measure) replaces the measured
+// slowdown of the machine, so tests of busy-machine stops never depend on real load.
 // --cold starts Python without the memory snapshot (the path a browser takes when it has none).
 // Nothing here may write to stdout except protocol lines: diagnostics go to stderr.
 import crypto from "node:crypto";
@@ -24,7 +28,9 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 
-import { INTERRUPT_BYTES, JobWatch, STATE_BYTES } from "../../static/src/runner-protocol.mjs";
+import {
+  forcedSlowdown, INTERRUPT_BYTES, JobWatch, runFairly, SpeedGauge, STATE_BYTES,
+} from "../../static/src/runner-protocol.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, "..", "..");
@@ -136,7 +142,7 @@ class Interpreter {
   }
 
   // Run one job; `replace` says whether this interpreter must be thrown away afterwards.
-  run(job, limitMs) {
+  run(job, limitMs, { gauge = null, stretch = 1 } = {}) {
     return new Promise((resolve) => {
       const kind = job.mode ?? "check";
       const finish = (verdict, replace) => {
@@ -146,7 +152,7 @@ class Interpreter {
         resolve({ verdict, replace });
       };
       const watch = new JobWatch({
-        kind, limitMs, interrupt: this.interrupt, state: this.state,
+        kind, limitMs, interrupt: this.interrupt, state: this.state, gauge, stretch,
         onKilled: (verdict) => {
           log(`job ${watch.stoppedBy ? "ignored its interrupt" : "never started"}: replacing the worker`);
           finish(verdict, true);
@@ -208,6 +214,14 @@ function parseRequest(line) {
   return { id, job, limitMs };
 }
 
+// The test hook: FRICTION_TEST_SLOWDOWN="3" or "3,10" (one factor per measure, the last kept).
+function slowdownFromEnvironment() {
+  const text = process.env.FRICTION_TEST_SLOWDOWN;
+  if (!text) return () => null;
+  const factors = text.split(",").map(Number);
+  return forcedSlowdown(() => factors);
+}
+
 class Runner {
   constructor(runtimeDir, runtime, useSnapshot) {
     this.runtimeDir = runtimeDir;
@@ -215,10 +229,12 @@ class Runner {
     this.useSnapshot = useSnapshot;
     this.interpreter = null;
     this.replacement = null;
+    this.gauge = new SpeedGauge({ forced: slowdownFromEnvironment() });
   }
 
   async start() {
     this.interpreter = await Interpreter.start(this.runtimeDir, this.runtime, this.useSnapshot);
+    this.gauge.calibrate(); // the machine's speed now: a later stop compares with it
     return this.interpreter.info;
   }
 
@@ -241,6 +257,25 @@ class Runner {
       send({ id: request.id, error: request.error });
       return;
     }
+    let wallMs = 0;
+    const runOnce = async ({ stretch }) => {
+      await this.ready(request.id);
+      const started = performance.now();
+      const { verdict, replace } = await this.interpreter.run(
+        request.job, request.limitMs, { gauge: this.gauge, stretch },
+      );
+      wallMs += performance.now() - started;
+      if (replace) this.replace();
+      return verdict;
+    };
+    const verdict = await runFairly(runOnce, (first) => {
+      log(`job aborted (${first.cause}): running it once more`);
+    });
+    send({ id: request.id, verdict, wall_ms: Math.round(wallMs) });
+  }
+
+  // An interpreter to run the next job on: the current one, or the replacement being loaded.
+  async ready(requestId) {
     if (this.interpreter?.exited) {
       log("the worker died between jobs: starting a new one");
       this.replace();
@@ -253,15 +288,11 @@ class Runner {
       } catch (error) {
         const reason = `the Pyodide interpreter could not be restarted: ${error.message}`;
         log(reason);
-        send({ id: request.id, error: reason });
+        send({ id: requestId, error: reason });
         process.exit(1);
       }
       this.replacement = null;
     }
-    const started = performance.now();
-    const { verdict, replace } = await this.interpreter.run(request.job, request.limitMs);
-    send({ id: request.id, verdict, wall_ms: Math.round(performance.now() - started) });
-    if (replace) this.replace();
   }
 
   async close() {

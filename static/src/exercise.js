@@ -103,9 +103,14 @@ function updateButtons() {
   buttons.stop.disabled = !running;
 }
 
-const runner = data.runtime.base_url ? new BrowserRunner({
-  workerUrl: data.worker_url,
-  baseUrl: new URL(data.runtime.base_url, location.href).href,
+// Python's worker was started by runner-boot.js before this bundle loaded; started here only if
+// that script did not run.
+if (data.runtime.base_url && !self.frictionRunner) {
+  self.frictionRunner = new BrowserRunner({ workerUrl: data.worker_url, baseUrl: new URL(data.runtime.base_url, location.href).href });
+  self.frictionRunner.start();
+}
+const runner = self.frictionRunner || null;
+if (runner) runner.listen({
   onStep: (step) => {
     setStep(step);
     const restarting = step === "download" && runner.stats.replaced > 0;
@@ -116,14 +121,20 @@ const runner = data.runtime.base_url ? new BrowserRunner({
     setStep("ready", "done");
     if (!running) status(`Python is ready (started in ${(ms / 1000).toFixed(1)} s). Press Check when you are.`);
   },
-  onRetry: () => status("Python stopped for a reason that is not your code; running it once more…"),
+  onRetry: (first) => {
+    const text = first.cause === "busy"
+      ? "Your code was stopped because the computer was busy, not because of your code. It is running once more with more time; this does not count against you."
+      : "Python stopped for a reason that is not your code; running it once more. This does not count against you.";
+    status(text);
+    // Results say it too, where the learner is looking while the check runs again.
+    $("verdict-summary").append(el("p", "rerun-note", text));
+  },
   onFailed: (message) => {
     runtimeReady = false;
     for (const li of $("runner-steps").children) if (li.dataset.state === "active") li.dataset.state = "failed";
     status(`Python could not start in this browser: ${message}. Reload the page to try again; if it keeps failing, tell your instructor.`);
   },
-}) : null;
-if (runner) runner.start();
+});
 updateButtons();
 
 // ---------- results ----------
@@ -154,7 +165,9 @@ function renderVerdict(verdict, mode) {
   const list = $("test-list");
   list.replaceChildren();
   let headline;
-  if (verdict.status === "aborted") {
+  if (verdict.status === "aborted" && verdict.cause === "busy") {
+    headline = "The computer was too busy to give your code a fair run, twice. This does not count against you; press the button again when fewer programs are running.";
+  } else if (verdict.status === "aborted") {
     headline = "Python stopped before your code could finish. This does not count as an attempt; press the button again.";
   } else if (verdict.status === "timeout") {
     headline = verdict.stopped_by === "learner" ? "Stopped by you." : "Stopped: the time limit was reached.";

@@ -3,10 +3,35 @@
 // isolation a SharedArrayBuffer interrupt stops runaway code and keeps the warm interpreter; if
 // that fails (or isolation is unavailable) the worker is replaced.
 import {
-  abortedVerdict, CAUSE, INTERRUPT_BYTES, isAborted, JobWatch, STATE_BYTES,
+  abortedVerdict, CAUSE, forcedSlowdown, INTERRUPT_BYTES, isAborted, JobWatch, runFairly,
+  SpeedGauge, STATE_BYTES,
 } from "./runner-protocol.mjs";
 
 export { isAborted };
+
+// The test hook for busy-machine stops: a page script (Playwright's init script) may set
+// self.frictionTestSlowdown to a factor (or a list, one per measure) instead of measuring.
+const testSlowdown = forcedSlowdown(() => self.frictionTestSlowdown);
+
+// The probe's best time on this device, kept across visits (device data, not the learner's: a
+// shared laptop keeps it for everyone). A browser update may change the engine's speed, so the
+// time counts only for the browser that measured it.
+const PROBE_KEY = "runner-probe-best-ms";
+const rememberedProbe = {
+  read() {
+    try {
+      const kept = JSON.parse(localStorage.getItem(PROBE_KEY) || "null");
+      return kept && kept.browser === navigator.userAgent ? kept.ms : null;
+    } catch {
+      return null; // storage disabled or a corrupt value: measure afresh
+    }
+  },
+  write(ms) {
+    try {
+      localStorage.setItem(PROBE_KEY, JSON.stringify({ browser: navigator.userAgent, ms }));
+    } catch { /* storage full or disabled: this visit's measure still holds */ }
+  },
+};
 
 export class BrowserRunner {
   constructor({ workerUrl, baseUrl, onStep = () => {}, onReady = () => {}, onFailed = () => {}, onRetry = () => {} }) {
@@ -15,12 +40,25 @@ export class BrowserRunner {
     this.busy = null;
     this.nextId = 1;
     this.stats = { spawned: 0, interrupted: 0, resent: 0, replaced: 0, retried: 0 };
+    this.gauge = new SpeedGauge({ forced: testSlowdown, remembered: self.localStorage ? rememberedProbe : null });
+  }
+
+  // Set the page's handlers and tell them what already happened: the runner may have been
+  // started (runner-boot.js) before the page that shows its steps was built.
+  listen({ onStep, onReady, onFailed, onRetry }) {
+    Object.assign(this, { onStep, onReady, onFailed, onRetry });
+    if (this.failure) onFailed(this.failure);
+    else if (this.readyAt !== null && this.readyAt !== undefined) onReady(this.readyMs, { fromSnapshot: this.fromSnapshot });
+    else if (this.lastStep) onStep(this.lastStep);
   }
 
   get isolated() { return self.crossOriginIsolated === true && typeof SharedArrayBuffer !== "undefined"; }
 
   start() {
+    if (this.stats.spawned === 0) this.startedAt = performance.now(); // for scripts/bench.py
     this.stats.spawned++;
+    this.failure = null;
+    this.lastStep = null;
     this.worker = new Worker(this.workerUrl, { type: "module", name: "python-runner" });
     this.interrupt = this.isolated ? new Int32Array(new SharedArrayBuffer(INTERRUPT_BYTES)) : null;
     this.state = this.isolated ? new Int32Array(new SharedArrayBuffer(STATE_BYTES)) : null;
@@ -28,14 +66,20 @@ export class BrowserRunner {
     this.ready = new Promise((resolve, reject) => {
       this.worker.onmessage = (e) => {
         const m = e.data;
-        if (m.type === "step") this.onStep(m.step);
+        if (m.type === "step") { this.lastStep = m.step; this.onStep(m.step); }
         else if (m.type === "ready") {
           Object.assign(this, {
             readyMs: m.ms, fromSnapshot: m.fromSnapshot, startMarks: m.marks, readyAt: performance.now(),
           });
           this.onReady(m.ms, m);
+          // The machine's speed now, for telling a busy machine from a slow loop later on.
+          if (this.stats.spawned === 1) this.gauge.calibrate();
           resolve();
-        } else if (m.type === "failed") { this.onFailed(m.message); reject(new Error(m.message)); }
+        } else if (m.type === "failed") {
+          this.failure = m.message;
+          this.onFailed(m.message);
+          reject(new Error(m.message));
+        }
         else this.handleJobMessage(m);
       };
       this.worker.onerror = (e) => {
@@ -45,6 +89,7 @@ export class BrowserRunner {
           this.replace();
           return;
         }
+        this.failure = message;
         this.onFailed(message);
         reject(new Error(message));
       };
@@ -88,18 +133,17 @@ export class BrowserRunner {
   }
 
   // Run a grading job; resolves with a verdict (a timeout is a verdict, not an error). A job
-  // aborted for a reason that is not the learner's (a crash, code that never started) runs once
-  // more by itself; if that fails the same way, its "aborted" verdict is the answer.
-  async run(job, timeLimitMs) {
-    const first = await this.runOnce(job, timeLimitMs);
-    if (!isAborted(first)) return first;
-    this.stats.retried++;
-    this.onRetry(first);
-    const second = await this.runOnce(job, timeLimitMs);
-    return { ...second, retried: true };
+  // aborted for a reason that is not the learner's (a crash, code that never started, a busy
+  // machine) runs once more by itself (runFairly); if that is aborted too, its "aborted" verdict
+  // is the answer.
+  run(job, timeLimitMs) {
+    return runFairly((options) => this.runOnce(job, timeLimitMs, options), (first) => {
+      this.stats.retried++;
+      this.onRetry(first);
+    });
   }
 
-  async runOnce(job, timeLimitMs) {
+  async runOnce(job, timeLimitMs, { stretch = 1 } = {}) {
     try {
       await this.ready;
     } catch (err) {
@@ -111,6 +155,7 @@ export class BrowserRunner {
     return new Promise((resolve) => {
       const watch = new JobWatch({
         kind: job.mode, limitMs: timeLimitMs, interrupt: this.interrupt, state: this.state,
+        gauge: this.gauge, stretch,
         onKilled: (verdict) => {
           this.stats.interrupted += watch.stats.interrupted;
           this.stats.resent += watch.stats.resent;

@@ -168,6 +168,13 @@ def new_page(browser, live_server, viewport):
             route.abort()
 
     context.route("**/*", guard)
+    # The page measures how busy the machine is when a check reaches its limit (a stop on a
+    # busy machine is not the learner's). Tests run beside stress-ng, so by default the page
+    # sees the machine as fast as when Python started; a test wanting a busy machine sets
+    # self.frictionTestSlowdown itself (page.add_init_script).
+    context.add_init_script(
+        "if (self.frictionTestSlowdown === undefined) self.frictionTestSlowdown = 1;"
+    )
     # Also watch every request, including the Web Worker's, for anything off this origin.
     context.on(
         "request",

@@ -129,6 +129,53 @@ def test_an_endless_loop_is_stopped_and_python_keeps_working(page, live_server, 
     assert page.foreign_requests == []
 
 
+def test_a_check_stopped_by_a_busy_computer_is_rerun_and_never_counted(
+    page, live_server, exercise
+):
+    # The page's test hook: at each limit the machine is 2x, then 10x, then 2x, 2x slower than
+    # when Python started (no real load, no timing).
+    page.add_init_script("self.frictionTestSlowdown = [2, 10, 2, 2];")
+    email = sign_up(page)
+    page.goto(f"/exercises/{EXERCISE_ID}")
+    wait_until_ready(page)
+    replace_code(page, "while True:\n    pass\n")
+    summary = page.locator("#verdict-summary")
+    limit = exercise.time_limit_ms / 1000
+
+    # 2x at the limit: stopped by the busy computer and re-run; 10x during the re-run, more
+    # than its stretched limit allows: still the computer's, and nothing counts.
+    page.get_by_role("button", name="Check").click()
+    note = summary.locator(".rerun-note")
+    expect(note).to_contain_text("stopped because the computer was busy, not because of your code")
+    expect(note).to_contain_text("does not count against you")
+    expect(page.locator("#status-line")).to_contain_text("running once more with more time")
+    page.screenshot(path=str(ARTIFACTS / "exercise-busy-rerun.png"))
+    expect_verdict(page, "aborted")
+    expect(summary).to_contain_text("The computer was too busy to give your code a fair run")
+    expect(summary).to_contain_text("does not count against you")
+    expect(page.locator("#card-area")).to_be_empty()  # no friction card for it
+    assert_accessible(page, "the exercise page after a busy-computer stop")
+
+    # 2x at the limit again, and as slow during the re-run: now the loop is the learner's, under
+    # the stretched limit.
+    page.get_by_role("button", name="Check").click()
+    expect(note).to_contain_text("stopped because the computer was busy")
+    expect_verdict(page, "timeout")
+    expect(summary).to_contain_text(f"Stopped after {2 * limit:g} s")
+    expect(summary).to_contain_text("probably an infinite loop")
+    expect(summary).to_contain_text(
+        f"usual limit of {limit:g} s was stretched because the computer was busy"
+    )
+    expect(page.locator("#attempt-rows tr:not(.pending)")).to_have_count(2)
+    # Each check is one attempt (its re-run is not another); the friction rules, the journal
+    # and the track skip the aborted one (tests/integration/test_aborted_checks.py).
+    assert [(a[0], a[1]) for a in stored_attempts(live_server, email)] == [
+        ("check", "aborted"),
+        ("check", "timeout"),
+    ]
+    assert page.page_errors == []
+
+
 def test_attempts_made_offline_are_sent_once_when_back(page, live_server, exercise):
     email = sign_up(page)
     page.goto(f"/exercises/{EXERCISE_ID}")

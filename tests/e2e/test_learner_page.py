@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import uuid
 from contextlib import closing
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 from playwright.sync_api import expect
 
@@ -194,6 +198,136 @@ def test_reflection_card_and_hint_explanation_keep_the_text_when_the_server_says
             (email,),
         ).fetchall()
     assert len(stored) == 1 and stored[0][0] == "F5" and sentence in stored[0][2]
+
+
+def post_failed_checks(page, checked, count: int) -> None:
+    """Record failed checks with one and the same error through the API, as the page posts them."""
+    for _ in range(count):
+        response = page.request.post(
+            "/api/attempts",
+            data={
+                "id": str(uuid.uuid4()),
+                "exercise_id": checked.id,
+                "exercise_version": checked.version,
+                "kind": "check",
+                "files": {"shipping.py": "# the same mistake\n"},
+                "verdict": {
+                    "status": "failed",
+                    "kind": "check",
+                    "tests": [{"name": "test_same", "outcome": "failed", "message": "no"}],
+                },
+                "duration_ms": 100,
+                "client_time": datetime.now(UTC).isoformat(),
+            },
+            headers={"X-CSRFToken": csrf(page)},
+        )
+        assert response.status in (200, 201), response.text()
+
+
+def age_attempts(live_server, email: str, minutes: int) -> None:
+    """Move the learner's recorded checks back in time, as if made `minutes` ago."""
+    with closing(sqlite3.connect(live_server.db_path)) as db:
+        rows = db.execute(
+            "SELECT a.id, a.created_at FROM attempt a JOIN user u ON u.id = a.user_id "
+            "WHERE u.email = ?",
+            (email,),
+        ).fetchall()
+        for attempt_id, created in rows:
+            at = datetime.fromisoformat(created) - timedelta(minutes=minutes)
+            db.execute(
+                "UPDATE attempt SET created_at = ? WHERE id = ?",
+                (at.strftime("%Y-%m-%d %H:%M:%S.%f"), attempt_id),
+            )
+        db.commit()
+
+
+def test_welcome_back_card_keeps_the_text_when_refused_and_hands_focus_to_the_editor(
+    page,
+    live_server,
+    exercise,  # noqa: F811
+):
+    email = sign_up(page)
+    # A failed check eleven minutes ago: coming back now brings the welcome-back card (F7).
+    post_failed_checks(page, exercise, 1)
+    age_attempts(live_server, email, 11)
+    page.goto(f"/exercises/{EXERCISE_ID}")
+    page.get_by_role("heading", name="Welcome back").wait_for()
+    assert_accessible(page, "the exercise page with the welcome-back card")
+    thought = page.get_by_label("Still true? What do you think now?")
+    words = "The ladder is still in the calculator"
+    thought.fill(words)
+    page.route("**/api/journal", lambda route: route.fulfill(status=500, body="oops"))
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("#card-area .card-error")).to_contain_text("Not saved")
+    expect(page.locator("#card-area .card-error")).to_be_visible()
+    expect(thought).to_have_value(words)
+    page.unroute("**/api/journal")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("heading", name="Welcome back")).to_have_count(0)
+    # The next control after the card: the editor, ready to type in.
+    expect(page.locator(".cm-content")).to_be_focused()
+    with closing(sqlite3.connect(live_server.db_path)) as db:
+        stored = db.execute(
+            "SELECT j.kind, j.text FROM journal_entry j JOIN user u ON u.id = j.user_id "
+            "WHERE u.email = ?",
+            (email,),
+        ).fetchall()
+    assert stored == [("reentry", words)]
+    assert page.page_errors == []
+
+
+def test_break_card_keeps_the_note_when_refused_and_hands_focus_to_the_editor(
+    page,
+    live_server,
+    exercise,  # noqa: F811
+):
+    email = sign_up(page)
+    # Five failures with the same error two minutes ago (repeated-error density 3.2, over the
+    # 3.0 that offers a break), already reflected on, so the next check starts at once.
+    post_failed_checks(page, exercise, 5)
+    age_attempts(live_server, email, 2)
+    response = page.request.post(
+        "/api/journal",
+        data={
+            "kind": "after_failure",
+            "exercise_id": exercise.id,
+            "error_in_own_words": "the same test fails",
+            "cause_guess": "the ladder",
+        },
+        headers={"X-CSRFToken": csrf(page)},
+    )
+    assert response.ok, response.text()
+    page.goto(f"/exercises/{EXERCISE_ID}")
+    wait_until_ready(page)
+    replace_code(page, exercise.wrong[0].files["shipping.py"])
+    page.get_by_role("button", name="Check").click()
+    page.get_by_role("heading", name="This looks like a hard stretch").wait_for()
+    take_break = page.get_by_role("button", name=re.compile(r"Take a \d+-minute break"))
+    expect(take_break).to_be_focused()
+    assert_accessible(page, "the exercise page with the break card")
+    take_break.click()
+    back = page.get_by_role("button", name="I'm back")
+    expect(back).to_be_focused()
+    note = page.get_by_label("When you come back, what will you try? (optional)")
+    words = "Draw the ladder as objects first"
+    note.fill(words)
+    page.route("**/api/journal", lambda route: route.fulfill(status=503, body=""))
+    back.click()
+    expect(page.locator("#card-area .card-error")).to_contain_text("Not saved")
+    expect(page.locator("#card-area .card-error")).to_be_visible()
+    expect(note).to_have_value(words)
+    page.unroute("**/api/journal")
+    back.click()
+    expect(page.get_by_role("heading", name="On a break")).to_have_count(0)
+    expect(page.locator(".cm-content")).to_be_focused()
+    with closing(sqlite3.connect(live_server.db_path)) as db:
+        stored = db.execute(
+            "SELECT j.kind, j.text FROM journal_entry j JOIN user u ON u.id = j.user_id "
+            "WHERE u.email = ? AND j.kind = 'break'",
+            (email,),
+        ).fetchall()
+    assert stored == [("break", words)]
+    assert page.page_errors == []
 
 
 def test_on_a_phone_the_editor_is_on_the_first_screen_and_nothing_scrolls_sideways(

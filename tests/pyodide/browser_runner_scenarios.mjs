@@ -22,6 +22,7 @@ class ScriptedWorker {
       const answer = this.script.shift() ?? "hang";
       if (answer === "hang") return; // a loop that never yields (and swallows interrupts)
       this.onmessage({ data: { type: "started", id: message.id } });
+      if (answer === "loop") return; // the learner's code started and never ends
       if (answer === "crash") {
         this.onmessage({ data: { type: "crash", id: message.id, message: "memory access out of bounds" } });
       } else {
@@ -75,6 +76,27 @@ scripts.push(["hang"], ["passed"]);
   const verdict = await pending;
   const next = await r.run(job, 1000);
   results.stopped_by_the_learner = { verdict, retries, stats: r.stats, next: next.status };
+}
+
+// A busy machine, through the page's test hook (self.frictionTestSlowdown, one factor per
+// measure): a loop that never yields, without isolation (so a stop replaces the worker). Three
+// times slower at the limit: aborted, re-run once with three times the limit, then the learner's.
+scripts.push(["loop"], ["loop"], ["passed"]);
+{
+  globalThis.frictionTestSlowdown = [3, 3];
+  const { r, retries } = runner();
+  const verdict = await r.run(job, 20);
+  const next = await r.run(job, 1000);
+  results.busy_machine = { verdict, retries, stats: r.stats, next: next.status };
+}
+
+// The same loop on a machine as fast as at start-up: the learner's timeout at once.
+scripts.push(["loop"]);
+{
+  globalThis.frictionTestSlowdown = 1;
+  const { r, retries } = runner();
+  const verdict = await r.run(job, 20);
+  results.idle_machine = { verdict, retries, stats: r.stats };
 }
 
 process.stdout.write(JSON.stringify(results));

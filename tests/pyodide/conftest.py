@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -67,8 +68,21 @@ def pyodide_runner() -> Iterator[PyodideNodeRunner]:
         )
     runner = PyodideNodeRunner(RUNTIME)
     try:
-        runner.start()
+        with slowdown_of_the_machine("1"):
+            runner.start()
     except RuntimeError as exc:
         pytest.fail(str(exc))
     yield runner
     runner.close()
+
+
+@contextmanager
+def slowdown_of_the_machine(factors: str) -> Iterator[None]:
+    """Runners started here see the machine this many times slower at each limit ("3,10": one
+    factor per measure) instead of measuring it: busy-machine verdicts without real load.
+
+    The session's runner sees "1" (as fast as at start-up), so its timeouts are the learner's
+    even when the suite runs beside stress-ng."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FRICTION_TEST_SLOWDOWN", factors)
+        yield

@@ -10,6 +10,7 @@ from app.grading.node import PyodideNodeRunner
 from app.grading.verdict import Verdict
 
 from .conftest import RUNTIME
+from .conftest import slowdown_of_the_machine
 
 pytestmark = pytest.mark.pyodide
 
@@ -256,3 +257,31 @@ def test_every_restored_interpreter_draws_its_own_random_numbers() -> None:
                 ).stdout
             )
     assert draws[0] != draws[1], draws
+
+
+def test_a_loop_stopped_by_a_busy_machine_is_rerun_with_more_time_and_never_counted() -> None:
+    # At each limit the machine is scripted as 3x, 3x, then 10x slower than at start-up.
+    with slowdown_of_the_machine("3,3,10"), PyodideNodeRunner(RUNTIME) as runner:
+        # A job that finishes is not measured at all.
+        assert grade(runner, run_job("print(1)")).stdout == "1\n"
+        # 3x slower at the 1 s limit: the machine's stop; the re-run gets 3 s and, as slow
+        # again, its timeout is the learner's.
+        verdict = runner.request(run_job("while True:\n    pass\n"), 1000)["verdict"]
+        assert (verdict["status"], verdict["stopped_by"]) == ("timeout", "limit"), verdict
+        assert verdict["error"]["message"].startswith(
+            "Stopped after 3 s — probably an infinite loop"
+        )
+        assert "stretched because the computer was busy" in verdict["error"]["message"]
+        assert (verdict["retried"], verdict["retry_cause"]) == (True, "busy")
+        # 10x slower, beyond what the stretched limit allows: aborted, not the learner's.
+        verdict = runner.request(run_job("while True:\n    pass\n"), 1000)["verdict"]
+        assert (verdict["status"], verdict["cause"], verdict["retried"]) == (
+            "aborted",
+            "busy",
+            True,
+        ), verdict
+        assert "computer was busy, not because of your code" in verdict["error"]["message"]
+        assert "does not count against you" in verdict["error"]["message"]
+        # The interrupts worked: the same interpreter grades the next job.
+        assert grade(runner, run_job(SET_MARKER)).status == "passed"
+        assert grade(runner, run_job(SHOW_MARKER)).stdout == "kept\n"

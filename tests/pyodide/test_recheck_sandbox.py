@@ -166,9 +166,15 @@ def test_exhausting_memory_stops_at_the_sandbox_limit(grader, add_exercise):
     assert run(grader, add_exercise, "DATA = [0] * 10**10\n").status == "error"
 
 
+# The sandboxed runner starts with an empty environment, so it measures how busy the machine is
+# (no FRICTION_TEST_SLOWDOWN): beside stress-ng a stop may be the busy machine's ("aborted", after
+# one re-run with a stretched limit) rather than the loop's. Either way the loop is stopped.
+STOPPED = ("timeout", "aborted")
+
+
 def test_a_forever_loop_is_stopped_and_the_next_job_still_runs(grader, add_exercise):
     verdict = run(grader, add_exercise, "while True:\n    pass\n", time_limit_ms=2_000)
-    assert verdict.status == "timeout"
+    assert verdict.status in STOPPED
     stubborn = (
         "while True:\n"
         "    try:\n"
@@ -181,7 +187,7 @@ def test_a_forever_loop_is_stopped_and_the_next_job_still_runs(grader, add_exerc
     # if even that fails (e.g. the memory limit still holds the old one), the whole sandboxed
     # process is dropped, the queue retries the job later, and the next job gets a fresh one.
     try:
-        assert run(grader, add_exercise, stubborn, time_limit_ms=2_000).status == "timeout"
+        assert run(grader, add_exercise, stubborn, time_limit_ms=2_000).status in STOPPED
     except RuntimeError as exc:
         assert "Pyodide runner" in str(exc) and grader.runner is None
     assert run(grader, add_exercise, RIGHT_ADDER["adder.py"]).status == "passed"

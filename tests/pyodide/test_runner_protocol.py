@@ -104,6 +104,97 @@ def test_a_job_finished_at_the_limit_is_not_interrupted(results: dict[str, Any])
     assert outcome["stopped_by"] is None
 
 
+# ---- a busy machine (the slowdown is scripted: no real load, no timing) ----------------------
+
+
+def test_on_a_machine_as_fast_as_at_start_an_endless_loop_is_the_learners_timeout(
+    results: dict[str, Any],
+) -> None:
+    outcome = results["idle_machine"]
+    verdict = outcome["verdict"]
+    assert (verdict["status"], verdict["stopped_by"]) == ("timeout", "limit")
+    assert verdict["error"]["message"].startswith("Stopped after 1 s — probably an infinite loop")
+    assert "busy" not in verdict["error"]["message"]
+    assert outcome["retries"] == []
+    assert outcome["limits"] == [{"limit_ms": 1000, "interrupted_early": False}]
+    # Just at the threshold is noise, not a busy machine.
+    assert results["at_the_threshold"]["verdict"]["status"] == "timeout"
+    assert results["at_the_threshold"]["retries"] == []
+
+
+def test_a_busy_machine_stop_is_aborted_and_rerun_with_a_stretched_limit(
+    results: dict[str, Any],
+) -> None:
+    outcome = results["busy_then_as_busy"]
+    [first] = outcome["retries"]
+    assert (first["status"], first["cause"]) == ("aborted", "busy")
+    assert "computer was busy, not because of your code" in first["error"]["message"]
+    assert "does not count against you" in first["error"]["message"]
+    # The re-run has three times the limit, and is not interrupted before it.
+    assert outcome["limits"] == [
+        {"limit_ms": 1000, "interrupted_early": False},
+        {"limit_ms": 3000, "interrupted_early": False},
+    ]
+    # As slow again as the stretched limit allowed for: now the timeout is the learner's.
+    verdict = outcome["verdict"]
+    assert (verdict["status"], verdict["stopped_by"]) == ("timeout", "limit")
+    assert verdict["error"]["message"].startswith("Stopped after 3 s — probably an infinite loop")
+    assert "usual limit of 1 s was stretched because the computer was busy" in (
+        verdict["error"]["message"]
+    )
+    assert (verdict["retried"], verdict["retry_cause"], verdict["stretch"]) == (True, "busy", 3)
+
+
+def test_a_rerun_slowed_beyond_its_stretched_limit_stays_aborted(
+    results: dict[str, Any],
+) -> None:
+    outcome = results["busy_then_busier"]
+    verdict = outcome["verdict"]
+    assert (verdict["status"], verdict["cause"], verdict["retried"]) == ("aborted", "busy", True)
+    assert outcome["measured"] == [3, 10]  # two runs, no third
+    assert len(outcome["retries"]) == 1
+
+
+def test_the_stretch_is_capped(results: dict[str, Any]) -> None:
+    outcome = results["stretch_is_capped"]
+    assert outcome["limits"][1]["limit_ms"] == 1000 * outcome["max_stretch"]
+    assert outcome["verdict"]["status"] == "timeout"
+
+
+def test_a_stop_by_the_learner_is_never_blamed_on_the_machine(results: dict[str, Any]) -> None:
+    outcome = results["busy_stop_by_learner_and_swallowed"]
+    assert (outcome["stopped"]["status"], outcome["stopped"]["stopped_by"]) == (
+        "timeout",
+        "learner",
+    )
+    # Only the limit was measured, and a swallowed interrupt on a busy machine is the machine's.
+    assert outcome["measured"] == [4]
+    [swallowed] = outcome["swallowed"]
+    assert (swallowed["status"], swallowed["cause"], swallowed["slowdown"]) == (
+        "aborted",
+        "busy",
+        4,
+    )
+
+
+def test_the_gauge_compares_with_the_fastest_time_seen(results: dict[str, Any]) -> None:
+    gauge = results["gauge"]
+    assert gauge["before"] == 1  # never calibrated: it claims nothing
+    assert gauge["best"] == 20
+    assert gauge["busy"] == 2
+    assert gauge["faster"] == 1
+    assert (gauge["after"], gauge["best_after"]) == (1.5, 10)
+
+
+def test_a_page_opened_on_a_busy_machine_compares_with_an_earlier_visit(
+    results: dict[str, Any],
+) -> None:
+    gauge = results["remembered_gauge"]
+    assert gauge["busy"] == 3  # not 1: start-up was busy too, the earlier visit was not
+    assert gauge["faster"] == 1
+    assert (gauge["best"], gauge["writes"]) == (12, [12])
+
+
 # ---- the page's runner (static/src/runner.js) with a scripted worker --------------------------
 
 PAGE_SCENARIOS = Path(__file__).with_name("browser_runner_scenarios.mjs")
@@ -160,3 +251,26 @@ def test_a_stop_without_isolation_replaces_the_worker_as_the_learners_stop(
     assert outcome["retries"] == []
     assert outcome["stats"]["replaced"] == 1
     assert outcome["next"] == "passed"
+
+
+def test_the_page_reruns_a_check_stopped_by_a_busy_machine_with_more_time(
+    page_results: dict[str, Any],
+) -> None:
+    outcome = page_results["busy_machine"]
+    assert outcome["retries"] == ["aborted"]
+    verdict = outcome["verdict"]
+    assert (verdict["status"], verdict["stopped_by"]) == ("timeout", "limit")
+    assert (verdict["retried"], verdict["retry_cause"], verdict["stretch"]) == (True, "busy", 3)
+    assert "stretched because the computer was busy" in verdict["error"]["message"]
+    assert outcome["stats"]["replaced"] == 2  # no isolation: each stop replaced the worker
+    assert outcome["next"] == "passed"
+
+
+def test_on_the_page_an_endless_loop_on_an_idle_machine_is_the_learners(
+    page_results: dict[str, Any],
+) -> None:
+    outcome = page_results["idle_machine"]
+    verdict = outcome["verdict"]
+    assert (verdict["status"], verdict["stopped_by"]) == ("timeout", "limit")
+    assert "busy" not in verdict["error"]["message"]
+    assert outcome["retries"] == []
