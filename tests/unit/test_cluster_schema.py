@@ -1,4 +1,4 @@
-"""The cluster model refuses what the real schemas refuse: Kubernetes 1.35's OpenAPI and the CRDs."""
+"""The cluster model refuses what the real schemas refuse: Kubernetes 1.35 OpenAPI, the CRDs."""
 
 from __future__ import annotations
 
