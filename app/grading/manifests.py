@@ -34,10 +34,12 @@ import difflib
 import ipaddress
 import re
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -394,7 +396,7 @@ def fast_documents(text: str, source: str = "") -> list[Any] | None:
     if ANCHOR_RE.search(text):
         return None  # aliases go through the bounded reader
     try:
-        return documents_from_events(pyyaml.parse(text, Loader=CBaseLoader), pyyaml)
+        return documents_from_events(libyaml_events(CBaseLoader(text), pyyaml), pyyaml)
     except pyyaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
@@ -404,6 +406,19 @@ def fast_documents(text: str, source: str = "") -> list[Any] | None:
         raise ManifestError(exc.line, f'found duplicate key "{exc.key}"', source) from None
 
 
+def libyaml_events(parser: Any, pyyaml: Any) -> Iterable[Any]:
+    """libyaml's events, one C call each (yaml.parse() makes two, through a generator)."""
+    get_event, stream_end = parser.get_event, pyyaml.StreamEndEvent
+    try:
+        while True:
+            event = get_event()
+            yield event
+            if type(event) is stream_end:
+                return
+    finally:
+        parser.dispose()
+
+
 def documents_from_events(events: Iterable[Any], pyyaml: Any) -> list[Any] | None:
     """libyaml's parse events built into CommentedMap / CommentedSeq / scalars with line records.
 
@@ -411,7 +426,6 @@ def documents_from_events(events: Iterable[Any], pyyaml: Any) -> list[Any] | Non
     (both Python) cost half of a 4 MB read. None when a document is not a mapping or a key is
     a collection: the careful reader has the messages for those.
     """
-    from ruamel.yaml.comments import CommentedMap
     from ruamel.yaml.comments import CommentedSeq
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
     from ruamel.yaml.scalarstring import FoldedScalarString
@@ -420,6 +434,8 @@ def documents_from_events(events: Iterable[Any], pyyaml: Any) -> list[Any] | Non
 
     styles = {'"': DoubleQuotedScalarString, "'": SingleQuotedScalarString,
               "|": LiteralScalarString, ">": FoldedScalarString}
+    map_class = fast_read_map_class()
+    set_item = OrderedDict.__setitem__
     scalar_event, mapping_start, sequence_start = (
         pyyaml.ScalarEvent, pyyaml.MappingStartEvent, pyyaml.SequenceStartEvent)
     collection_end = (pyyaml.MappingEndEvent, pyyaml.SequenceEndEvent)
@@ -442,7 +458,8 @@ def documents_from_events(events: Iterable[Any], pyyaml: Any) -> list[Any] | Non
             frame[3], frame[4] = value, mark
         else:
             key, key_mark = frame[3], frame[4]
-            container[key] = value
+            set_item(container, key, value)
+            container._ok.add(key)  # ruamel's record of the map's own (not merged) keys
             records[key] = [key_mark.line, key_mark.column, mark.line, mark.column]
             frame[4] = None
         return True
@@ -461,7 +478,7 @@ def documents_from_events(events: Iterable[Any], pyyaml: Any) -> list[Any] | Non
         elif kind is mapping_start or kind is sequence_start:
             if not stack and kind is sequence_start:
                 return None
-            container = CommentedMap() if kind is mapping_start else CommentedSeq()
+            container = map_class() if kind is mapping_start else CommentedSeq()
             lc = container.lc
             lc.line, lc.col = event.start_mark.line, event.start_mark.column
             lc.data = {}
@@ -475,6 +492,30 @@ def documents_from_events(events: Iterable[Any], pyyaml: Any) -> list[Any] | Non
         elif kind is pyyaml.AliasEvent:
             return None
     return documents
+
+
+@cache
+def fast_read_map_class() -> type:
+    """CommentedMap with plain dict lookups, for maps read with libyaml.
+
+    ruamel's lookups and iteration are Python code that handles merge keys (`<<: *anchor`);
+    the fast reader never sees aliases, and a 4 MB check does millions of lookups.
+    """
+    from ruamel.yaml.comments import CommentedMap
+
+    class ReadMap(CommentedMap):
+        __slots__ = ()
+
+        def __init__(self) -> None:  # always empty; CommentedMap's takes any arguments
+            self._ok, self._ref = set(), []
+
+        __getitem__ = OrderedDict.__getitem__
+        __contains__ = OrderedDict.__contains__
+        __iter__ = OrderedDict.__iter__
+        __len__ = OrderedDict.__len__
+        get = OrderedDict.get
+
+    return ReadMap
 
 
 class DuplicateKeyInFastRead(Exception):
