@@ -13,12 +13,13 @@ import json
 from collections.abc import Callable
 from collections.abc import Mapping
 from functools import cache
-from pathlib import Path
+from importlib import resources
 from typing import Any
 
 import fastjsonschema
 
-SCHEMAS = Path(__file__).resolve().parent / "schemas"
+# Read as package data: in Pyodide the grader is imported from a zip, not from files.
+SCHEMAS = resources.files(__package__ or "grading.cluster") / "schemas"
 FILES = ("kubernetes", "traefik", "gateway-api", "istio", "metallb")
 VERDICT = "the API server refuses the object (kubectl apply fails, nothing is created)"
 
@@ -38,7 +39,7 @@ def schema_files() -> dict[str, str]:
 @cache
 def load(name: str) -> dict[str, Any]:
     """One vendored schema file."""
-    return json.loads((SCHEMAS / f"{name}.json").read_text())
+    return json.loads((SCHEMAS / f"{name}.json").read_text(encoding="utf-8"))
 
 
 def has_schema(api_version: str, kind: str) -> bool:
