@@ -1,7 +1,7 @@
 """Validation against the real schemas: Kubernetes 1.35's OpenAPI and the CRDs the track installs.
 
 The schemas are vendored and trimmed in `schemas/` (SOURCES.md says where each comes from) and
-checked with fastjsonschema, which compiles one validator per file on first use (pure Python:
+checked with fastjsonschema, which compiles one validator per kind on first use (pure Python:
 the same code runs in Pyodide). kubectl validates strictly by default, so an unknown field is
 refused like a wrong type. The API server reports the first problem of an object it refuses;
 so does this module, as (path, message) with the field path and the API server's verdict.
@@ -50,18 +50,30 @@ def has_schema(api_version: str, kind: str) -> bool:
 
 
 @cache
-def validator(name: str) -> Callable[[Any], Any]:
-    """The compiled validator of one vendored file: it checks {"apps/v1/Deployment": object}.
+def validator(key: str) -> Callable[[Any], Any]:
+    """The compiled validator of one kind ("apps/v1/Deployment"), made on first use.
 
-    One validator per file (not per kind) compiles the definitions kinds share (PodSpec) once.
+    One per kind, not per file: a check compiles only the kinds its manifests use.
     """
-    document = load(name)
-    definition = {"type": "object", "properties": document["kinds"], "$defs": document["$defs"]}
+    document = load(schema_files()[key])
+    definition = {**document["kinds"][key], "$defs": document["$defs"]}
     resolver = RefResolver.from_schema(definition, store={})
     generator = LeanCodeGenerator(definition, resolver=resolver, use_default=False)
     namespace = generator.global_state
     exec(generator.func_code, namespace)  # what fastjsonschema.compile() does with its code
     return namespace[resolver.get_scope_name()]
+
+
+def problems(data: Any, api_version: str, kind: str) -> list[Problem]:
+    """The schema's first objection to this object, as (path, message); empty when valid."""
+    key = f"{api_version}/{kind}"
+    if key not in schema_files():
+        return []
+    try:
+        validator(key)(data)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        return [explain(exc, data)]
+    return []
 
 
 class LeanCodeGenerator(CodeGeneratorDraft07):
@@ -95,19 +107,6 @@ def lean(alternatives: Any) -> Any:
         return {k: lean(v) if k == "anyOf" else v for k, v in alternatives.items()
                 if k in ("required", "type", "anyOf")}
     return alternatives
-
-
-def problems(data: Any, api_version: str, kind: str) -> list[Problem]:
-    """The schema's first objection to this object, as (path, message); empty when valid."""
-    key = f"{api_version}/{kind}"
-    name = schema_files().get(key)
-    if name is None:
-        return []
-    try:
-        validator(name)({key: data})
-    except fastjsonschema.JsonSchemaValueException as exc:
-        return [explain(exc, {key: data})]
-    return []
 
 
 def explain(exc: fastjsonschema.JsonSchemaValueException, data: Any) -> Problem:
@@ -159,7 +158,7 @@ def explain(exc: fastjsonschema.JsonSchemaValueException, data: Any) -> Problem:
 
 
 def resolve(data: Any, name: str) -> tuple[str | int, ...]:
-    """The path of fastjsonschema's `data.a.b[0].c` in `data`, past the kind's key.
+    """The path of fastjsonschema's `data.a.b[0].c` in `data`.
 
     The name joins keys with dots, and keys may hold dots (annotation keys, "networking.k8s.io"),
     so each step takes the longest key of the map that the rest of the name starts with.
@@ -182,7 +181,7 @@ def resolve(data: Any, name: str) -> tuple[str | int, ...]:
             node, rest = node[key], rest[1 + len(key):]
         else:
             break
-    return tuple(path[1:])
+    return tuple(path)
 
 
 def alternatives(definition: Any) -> list[Mapping[str, Any]]:
