@@ -123,8 +123,10 @@ def build_grading_wheel(out: Path) -> Path:
         (src / "pyproject.toml").write_text(
             "[build-system]\nrequires = ['setuptools']\nbuild-backend = 'setuptools.build_meta'\n"
             f"[project]\nname = '{GRADING_WHEEL_NAME}'\nversion = '{version}'\n"
-            "dependencies = ['pytest', 'ruamel.yaml', 'hypothesis']\n"
+            "dependencies = ['pytest', 'ruamel.yaml', 'hypothesis', 'fastjsonschema']\n"
             "[tool.setuptools.packages.find]\ninclude = ['grading*']\n"
+            # The cluster model's vendored schemas are data files, not modules.
+            "[tool.setuptools.package-data]\n'*' = ['*.json', '*.md']\n"
         )
         subprocess.run(
             [

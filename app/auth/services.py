@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from functools import cache
 
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash
@@ -20,8 +21,11 @@ from ..models import new_session_token
 # password lists it ships (offline: nothing is sent anywhere), or is guessable from the email.
 MIN_PASSWORD_SCORE = 2
 
-# Checked against when the email is unknown, so a wrong email takes as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+@cache
+def dummy_hash() -> str:
+    """Checked against when the email is unknown, so a wrong email takes as long as a wrong
+    password. Made on first use: hashing costs every `flask` command half a second otherwise."""
+    return generate_password_hash("not-a-real-password")
 
 
 def normalise_email(email: str) -> str:
@@ -79,7 +83,7 @@ def authenticate(email: str, password: str) -> User | None:
     """Return the user if the password matches, else None."""
     user = db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(dummy_hash(), password)
         return None
     return user if check_password_hash(user.password_hash, password) else None
 

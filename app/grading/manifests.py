@@ -34,10 +34,12 @@ import difflib
 import ipaddress
 import re
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -394,20 +396,126 @@ def fast_documents(text: str, source: str = "") -> list[Any] | None:
     if ANCHOR_RE.search(text):
         return None  # aliases go through the bounded reader
     try:
-        nodes = list(pyyaml.compose_all(text, Loader=CBaseLoader))
+        return documents_from_events(libyaml_events(CBaseLoader(text), pyyaml), pyyaml)
     except pyyaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc)
         raise ManifestError(line, f"the YAML cannot be read: {problem}", source) from None
-    if nodes and nodes[-1] is None:
-        nodes.pop()
-    if any(not isinstance(n, pyyaml.MappingNode) for n in nodes):
-        return None
-    try:
-        return [from_libyaml_node(n, pyyaml) for n in nodes]
     except DuplicateKeyInFastRead as exc:
         raise ManifestError(exc.line, f'found duplicate key "{exc.key}"', source) from None
+
+
+def libyaml_events(parser: Any, pyyaml: Any) -> Iterable[Any]:
+    """libyaml's events, one C call each (yaml.parse() makes two, through a generator)."""
+    get_event, stream_end = parser.get_event, pyyaml.StreamEndEvent
+    try:
+        while True:
+            event = get_event()
+            yield event
+            if type(event) is stream_end:
+                return
+    finally:
+        parser.dispose()
+
+
+def documents_from_events(events: Iterable[Any], pyyaml: Any) -> list[Any] | None:
+    """libyaml's parse events built into CommentedMap / CommentedSeq / scalars with line records.
+
+    Built from the events rather than from composed nodes: node objects and PyYAML's resolver
+    (both Python) cost half of a 4 MB read. None when a document is not a mapping or a key is
+    a collection: the careful reader has the messages for those.
+    """
+    from ruamel.yaml.comments import CommentedSeq
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+    from ruamel.yaml.scalarstring import FoldedScalarString
+    from ruamel.yaml.scalarstring import LiteralScalarString
+    from ruamel.yaml.scalarstring import SingleQuotedScalarString
+
+    styles = {'"': DoubleQuotedScalarString, "'": SingleQuotedScalarString,
+              "|": LiteralScalarString, ">": FoldedScalarString}
+    map_class = fast_read_map_class()
+    set_item = OrderedDict.__setitem__
+    scalar_event, mapping_start, sequence_start = (
+        pyyaml.ScalarEvent, pyyaml.MappingStartEvent, pyyaml.SequenceStartEvent)
+    collection_end = (pyyaml.MappingEndEvent, pyyaml.SequenceEndEvent)
+    documents: list[Any] = []
+    # Per open collection: [container, its line records, is a mapping, pending key, key mark].
+    stack: list[list[Any]] = []
+
+    def add(value: Any, mark: Any) -> bool:
+        """Put a value in the open collection; False when a key is not a scalar."""
+        frame = stack[-1]
+        container, records = frame[0], frame[1]
+        if not frame[2]:
+            records[len(container)] = [mark.line, mark.column]
+            container.append(value)
+        elif frame[4] is None:
+            if isinstance(value, list | dict):
+                return False
+            if value in container:
+                raise DuplicateKeyInFastRead(mark.line + 1, str(value))
+            frame[3], frame[4] = value, mark
+        else:
+            key, key_mark = frame[3], frame[4]
+            set_item(container, key, value)
+            container._ok.add(key)  # ruamel's record of the map's own (not merged) keys
+            records[key] = [key_mark.line, key_mark.column, mark.line, mark.column]
+            frame[4] = None
+        return True
+
+    for event in events:
+        kind = type(event)
+        if kind is scalar_event:
+            if not stack:
+                return None  # a document that is a plain value (or empty)
+            if event.style in styles:
+                value = styles[event.style](event.value)
+            else:
+                value = plain_scalar(event.value) if event.tag != "!" else event.value
+            if not add(value, event.start_mark):
+                return None
+        elif kind is mapping_start or kind is sequence_start:
+            if not stack and kind is sequence_start:
+                return None
+            container = map_class() if kind is mapping_start else CommentedSeq()
+            lc = container.lc
+            lc.line, lc.col = event.start_mark.line, event.start_mark.column
+            lc.data = {}
+            if stack and not add(container, event.start_mark):
+                return None
+            stack.append([container, lc.data, kind is mapping_start, None, None])
+        elif kind in collection_end:
+            container = stack.pop()[0]
+            if not stack:
+                documents.append(container)
+        elif kind is pyyaml.AliasEvent:
+            return None
+    return documents
+
+
+@cache
+def fast_read_map_class() -> type:
+    """CommentedMap with plain dict lookups, for maps read with libyaml.
+
+    ruamel's lookups and iteration are Python code that handles merge keys (`<<: *anchor`);
+    the fast reader never sees aliases, and a 4 MB check does millions of lookups.
+    """
+    from ruamel.yaml.comments import CommentedMap
+
+    class ReadMap(CommentedMap):
+        __slots__ = ()
+
+        def __init__(self) -> None:  # always empty; CommentedMap's takes any arguments
+            self._ok, self._ref = set(), []
+
+        __getitem__ = OrderedDict.__getitem__
+        __contains__ = OrderedDict.__contains__
+        __iter__ = OrderedDict.__iter__
+        __len__ = OrderedDict.__len__
+        get = OrderedDict.get
+
+    return ReadMap
 
 
 class DuplicateKeyInFastRead(Exception):
@@ -441,48 +549,6 @@ def plain_scalar(value: str) -> Any:
         return float(value.replace(".inf", "inf").replace(".Inf", "inf").replace(
             ".INF", "inf").replace(".nan", "nan").replace(".NaN", "nan").replace(".NAN", "nan"))
     return value
-
-
-def from_libyaml_node(node: Any, pyyaml: Any) -> Any:
-    """A libyaml node as CommentedMap / CommentedSeq / scalar, with ruamel's line records."""
-    from ruamel.yaml.comments import CommentedMap
-    from ruamel.yaml.comments import CommentedSeq
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-    from ruamel.yaml.scalarstring import FoldedScalarString
-    from ruamel.yaml.scalarstring import LiteralScalarString
-    from ruamel.yaml.scalarstring import SingleQuotedScalarString
-
-    styles = {'"': DoubleQuotedScalarString, "'": SingleQuotedScalarString,
-              "|": LiteralScalarString, ">": FoldedScalarString}
-
-    def convert(n: Any) -> Any:
-        if isinstance(n, pyyaml.ScalarNode):
-            if n.style in styles:
-                return styles[n.style](n.value)
-            return plain_scalar(n.value) if n.tag != "!" else n.value
-        if isinstance(n, pyyaml.SequenceNode):
-            seq = CommentedSeq()
-            seq._yaml_set_line_col(n.start_mark.line, n.start_mark.column)
-            for i, item in enumerate(n.value):
-                seq.append(convert(item))
-                seq.lc.add_kv_line_col(i, [item.start_mark.line, item.start_mark.column])
-            return seq
-        mapping = CommentedMap()
-        mapping._yaml_set_line_col(n.start_mark.line, n.start_mark.column)
-        for key_node, value_node in n.value:
-            key = convert(key_node)
-            if isinstance(key, list | dict):
-                key = str(key_node.value)
-            if key in mapping:
-                raise DuplicateKeyInFastRead(key_node.start_mark.line + 1, str(key))
-            mapping[key] = convert(value_node)
-            mapping.lc.add_kv_line_col(key, [
-                key_node.start_mark.line, key_node.start_mark.column,
-                value_node.start_mark.line, value_node.start_mark.column,
-            ])
-        return mapping
-
-    return convert(node)
 
 
 def new_yaml() -> YAML:
@@ -875,6 +941,15 @@ def check_ingress_backends(resources: list[Resource], partial: bool = False) -> 
     With `partial`, a backend is only looked up when its namespace has Services here.
     """
     findings = []
+    # Indexed once: a scan of every Service per backend made a file of 2,000 Ingresses take
+    # minutes.
+    services = find(resources, "Service")
+    by_name: dict[tuple[str, str], Resource] = {}
+    for s in services:
+        by_name.setdefault((s.namespace or "default", s.name), s)
+    namespaces_with_services = {namespace for namespace, _ in by_name}
+    known = ", ".join(f"'{s.name}'" for s in services[:10]) + (
+        f" and {len(services) - 10} more" if len(services) > 10 else "") or "none"
     for ingress in find(resources, "Ingress"):
         paths = ingress_paths(ingress)
         if not paths and ingress.get("spec", "defaultBackend") is not None:
@@ -922,15 +997,11 @@ def check_ingress_backends(resources: list[Resource], partial: bool = False) -> 
                     ingress.source,
                 ))
                 continue
-            service = next(
-                (s for s in find(resources, "Service", name) if same_namespace(s, ingress)), None
-            )
-            if service is None and partial and not any(
-                same_namespace(s, ingress) for s in find(resources, "Service")
-            ):
+            service = by_name.get((ingress.namespace or "default", name))
+            if service is None and partial and (
+                ingress.namespace or "default") not in namespaces_with_services:
                 continue  # the Services live elsewhere: nothing to compare with
             if service is None:
-                known = ", ".join(f"'{s.name}'" for s in find(resources, "Service")) or "none"
                 findings.append(Finding(
                     "ingress-backend-unknown-service", "error",
                     ingress.line_of(*path, "backend", "service", "name"),

@@ -11,7 +11,6 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import anthropic
 import httpx2
 
 
@@ -52,6 +51,10 @@ class TutorClient:
         http_client = (
             httpx2.Client(transport=transport, timeout=timeout_s) if transport is not None else None
         )
+        # Imported on first use: the SDK takes half of the app's import time, which every
+        # `flask` command (lint, db, exercises) would otherwise pay.
+        import anthropic
+
         self.sdk = anthropic.Anthropic(
             api_key=api_key,
             base_url=base_url,
@@ -71,6 +74,8 @@ class TutorClient:
     ) -> Completion:
         """Ask the model for one reply (within `timeout_s` per request when given); raise
         TutorServiceError on any failure."""
+        import anthropic  # loaded by __init__; see there
+
         started = time.monotonic()
         options: dict[str, Any] = (
             {"timeout": min(timeout_s, self.timeout_s)} if timeout_s is not None else {}

@@ -1,9 +1,10 @@
 """What the API server refuses on `kubectl apply`: unknown kinds, wrong types, invalid values.
 
-The rules follow the OpenAPI schemas of the built-in kinds and the CRDs of the projects the
-track installs (field types, enums, required fields) and the API server's own validation
-(names, port ranges, selectors that must match their template). Each returns (path, message)
-pairs; an object with one is rejected, as `kubectl apply` would report it.
+The vendored OpenAPI schemas of the built-in kinds and the CRDs of the projects the track
+installs are checked first-hand (schema.py: field types, enums, required and unknown fields);
+the rules here add the API server's own validation (names, port ranges, selectors that must
+match their template) and more specific messages for the common mistakes. Each returns
+(path, message) pairs; an object with one is rejected, as `kubectl apply` would report it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..manifests import Resource
+from . import schema
 from .selectors import is_dns_label
 from .selectors import is_dns_subdomain
 from .selectors import is_port_name
@@ -86,7 +88,17 @@ def validate(r: Resource) -> list[Problem]:
     checker = KIND_RULES.get(r.kind)
     if checker is not None:
         problems += checker(r)
-    return problems
+    # The vendored schema catches what the rules above do not (unknown fields, types, enums);
+    # where both object to one field, the rule's message is the more specific one.
+    return problems + [
+        (path, message) for path, message in schema.problems(r.data, r.api_version, r.kind)
+        if not any(overlaps(path, seen) for seen, _ in problems)
+    ]
+
+
+def overlaps(a: tuple[str | int, ...], b: tuple[str | int, ...]) -> bool:
+    """One path is the other or inside it."""
+    return a[: len(b)] == b or b[: len(a)] == a
 
 
 def validate_metadata(r: Resource) -> list[Problem]:

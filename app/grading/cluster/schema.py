@@ -1,0 +1,246 @@
+"""Validation against the real schemas: Kubernetes 1.35's OpenAPI and the CRDs the track installs.
+
+The schemas are vendored and trimmed in `schemas/` (SOURCES.md says where each comes from) and
+checked with fastjsonschema, which compiles one validator per kind on first use (pure Python:
+the same code runs in Pyodide). kubectl validates strictly by default, so an unknown field is
+refused like a wrong type. The API server reports the first problem of an object it refuses;
+so does this module, as (path, message) with the field path and the API server's verdict.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import fastjsonschema
+from fastjsonschema.draft07 import CodeGeneratorDraft07
+from fastjsonschema.ref_resolver import RefResolver
+
+# Read as package data: in Pyodide the grader is imported from a zip, not from files.
+SCHEMAS = resources.files(__package__ or "grading.cluster") / "schemas"
+FILES = ("kubernetes", "traefik", "gateway-api", "istio", "metallb")
+VERDICT = "the API server refuses the object (kubectl apply fails, nothing is created)"
+
+Problem = tuple[tuple[str | int, ...], str]
+
+
+@cache
+def schema_files() -> dict[str, str]:
+    """{"apps/v1/Deployment": "kubernetes"}: which vendored file describes each kind."""
+    index = {}
+    for name in FILES:
+        for key in load(name)["kinds"]:
+            index[key] = name
+    return index
+
+
+@cache
+def load(name: str) -> dict[str, Any]:
+    """One vendored schema file."""
+    return json.loads((SCHEMAS / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def has_schema(api_version: str, kind: str) -> bool:
+    """Whether a vendored schema describes this kind."""
+    return f"{api_version}/{kind}" in schema_files()
+
+
+@cache
+def validator(key: str) -> Callable[[Any], Any]:
+    """The compiled validator of one kind ("apps/v1/Deployment"), made on first use.
+
+    One per kind, not per file: a check compiles only the kinds its manifests use.
+    """
+    document = load(schema_files()[key])
+    definition = {**document["kinds"][key], "$defs": document["$defs"]}
+    resolver = RefResolver.from_schema(definition, store={})
+    generator = LeanCodeGenerator(definition, resolver=resolver, use_default=False)
+    namespace = generator.global_state
+    exec(generator.func_code, namespace)  # what fastjsonschema.compile() does with its code
+    return namespace[resolver.get_scope_name()]
+
+
+def problems(data: Any, api_version: str, kind: str) -> list[Problem]:
+    """The schema's first objection to this object, as (path, message); empty when valid."""
+    key = f"{api_version}/{kind}"
+    if key not in schema_files():
+        return []
+    try:
+        validator(key)(data)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        return [explain(exc, data)]
+    return []
+
+
+class LeanCodeGenerator(CodeGeneratorDraft07):
+    """fastjsonschema's generator, whose exceptions carry only the failing rule (the enum's
+    values, the required keys, the known property names), not the whole sub-schema expanded.
+
+    The stock generator writes the expanded sub-schema into every `raise`: for a Deployment
+    that is 0.9 MB of Python to compile, which took 40 s in Pyodide on a busy machine.
+    """
+
+    def exc(self, msg: str, *args: Any, append_to_msg: str | None = None,
+            rule: str | None = None) -> None:
+        """The `raise` line for a failed rule (see the class docstring)."""
+        text = '"' + msg + '"' + (f" + ({append_to_msg})" if append_to_msg else "")
+        schema = self._definition if isinstance(self._definition, dict) else {}
+        kept: dict[str, Any] = {}
+        if rule in schema:
+            kept[rule] = lean(schema[rule]) if rule in ("oneOf", "anyOf", "not") else schema[rule]
+        if rule == "additionalProperties":
+            kept["properties"] = dict.fromkeys(schema.get("properties", {}))
+        self.l("raise JsonSchemaValueException(" + text + ', value={variable}, name="{name}", '
+               "definition={kept}, rule={rule_name})", *args, kept=repr(kept),
+               rule_name=repr(rule))
+
+
+def lean(alternatives: Any) -> Any:
+    """The alternatives of a oneOf/anyOf/not reduced to what a message names: keys and types."""
+    if isinstance(alternatives, list):
+        return [lean(a) for a in alternatives]
+    if isinstance(alternatives, dict):
+        return {k: lean(v) if k == "anyOf" else v for k, v in alternatives.items()
+                if k in ("required", "type", "anyOf")}
+    return alternatives
+
+
+def explain(exc: fastjsonschema.JsonSchemaValueException, data: Any) -> Problem:
+    """A schema error as the API server would word it: field path, what is wrong, the verdict."""
+    path = resolve(data, exc.name)
+    value, rule, definition = exc.value, exc.rule, exc.rule_definition
+    if rule == "additionalProperties" and isinstance(value, Mapping):
+        known = (exc.definition or {}).get("properties", {})
+        unknown = [k for k in value if k not in known] or list(value)
+        path = (*path, unknown[0])
+        return path, f'{field(path)}: unknown field "{short(unknown[0])}": {VERDICT}'
+    where = field(path)
+    if rule == "required" and isinstance(value, Mapping) and isinstance(definition, list):
+        missing = [k for k in definition if k not in value] or definition
+        return path, f"{field((*path, missing[0]))}: Required value: {VERDICT}"
+    if rule == "type":
+        wanted = [t for t in ([definition] if isinstance(definition, str) else definition)
+                  if t != "null"]
+        return path, (f"{where}: Invalid value: {shown(value)} is {a(json_type(value))}, but "
+                      f"this field must be {' or '.join(a(t) for t in wanted)}: {VERDICT}")
+    if rule == "enum":
+        options = ", ".join(str(o) for o in definition if o is not None)
+        return path, (f"{where}: Unsupported value: {shown(value)}: supported values: "
+                      f"{short(options, 200)}: {VERDICT}")
+    if rule in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        bound = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than",
+                 "exclusiveMaximum": "less than"}[rule]
+        return path, (f"{where}: Invalid value: {shown(value)}: must be {bound} {definition}: "
+                      f"{VERDICT}")
+    if rule in ("minLength", "maxLength", "minItems", "maxItems"):
+        bound = "at least" if rule.startswith("min") else "at most"
+        unit = "characters" if rule.endswith("Length") else "items"
+        return path, (f"{where}: Invalid value: {shown(value)}: must have {bound} {definition} "
+                      f"{unit}: {VERDICT}")
+    if rule == "pattern":
+        return path, (f"{where}: Invalid value: {shown(value)}: not in the form this field "
+                      f"accepts: {VERDICT}")
+    if rule in ("oneOf", "anyOf", "not") and isinstance(value, Mapping):
+        fields = sorted({k for sub in alternatives(definition) for k in sub.get("required", [])})
+        if fields:
+            return path, (f"{where}: set exactly one of {', '.join(fields)} (they are mutually "
+                          f"exclusive, and one is required): {VERDICT}")
+    if rule in ("oneOf", "anyOf"):
+        forms = sorted({t for sub in alternatives(definition) for t in types_of(sub)})
+        if forms:
+            return path, (f"{where}: Invalid value: {shown(value)} is {a(json_type(value))}, "
+                          f"but this field must be {' or '.join(a(t) for t in forms)}: {VERDICT}")
+    return path, f"{where}: Invalid value: {shown(value)}: {VERDICT}"
+
+
+def resolve(data: Any, name: str) -> tuple[str | int, ...]:
+    """The path of fastjsonschema's `data.a.b[0].c` in `data`.
+
+    The name joins keys with dots, and keys may hold dots (annotation keys, "networking.k8s.io"),
+    so each step takes the longest key of the map that the rest of the name starts with.
+    """
+    rest, node, path = name.removeprefix("data"), data, []
+    while rest:
+        if rest.startswith("[") and isinstance(node, list) and "]" in rest:
+            index, _, rest = rest[1:].partition("]")
+            if not index.isdigit() or int(index) >= len(node):
+                break
+            path.append(int(index))
+            node = node[int(index)]
+        elif rest.startswith(".") and isinstance(node, Mapping):
+            keys = [k for k in node if isinstance(k, str) and rest[1:].startswith(k)
+                    and rest[1 + len(k):][:1] in ("", ".", "[")]
+            if not keys:
+                break
+            key = max(keys, key=len)
+            path.append(key)
+            node, rest = node[key], rest[1 + len(key):]
+        else:
+            break
+    return tuple(path)
+
+
+def alternatives(definition: Any) -> list[Mapping[str, Any]]:
+    """The sub-schemas of a oneOf/anyOf/not (a `not` holds one, often an anyOf)."""
+    if isinstance(definition, Mapping):
+        return [definition, *alternatives(definition.get("anyOf", []))]
+    return [d for d in definition if isinstance(d, Mapping)] if isinstance(definition, list) else []
+
+
+def types_of(schema: Mapping[str, Any]) -> list[str]:
+    """The JSON types a sub-schema accepts, null left out."""
+    kind = schema.get("type", [])
+    return [t for t in ([kind] if isinstance(kind, str) else kind) if t != "null"]
+
+
+def field(path: tuple[str | int, ...]) -> str:
+    """spec.ports[0].port"""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(the object)"
+
+
+def json_type(value: Any) -> str:
+    """The JSON type of a YAML value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, Mapping):
+        return "object"
+    return type(value).__name__
+
+
+def a(type_name: str) -> str:
+    """'an integer', 'a string'."""
+    return ("an " if type_name[0] in "aeiou" else "a ") + type_name
+
+
+def shown(value: Any) -> str:
+    """A value as the message quotes it, bounded (maps and lists are not dumped)."""
+    if isinstance(value, Mapping):
+        return "a map"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f'"{short(value)}"'
+    return short(str(value).lower() if isinstance(value, bool) else str(value))
+
+
+def short(text: Any, limit: int = 60) -> str:
+    """Text cut to `limit` characters."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,1 @@
+"""Vendored, trimmed OpenAPI and CRD schemas (JSON data; see SOURCES.md)."""

@@ -1,0 +1,205 @@
+"""Regenerate app/grading/cluster/schemas/*.json: the trimmed schemas the cluster model checks.
+
+Inputs (see app/grading/cluster/schemas/SOURCES.md for the versions vendored):
+  --kubernetes DIR   kubernetes-validate's `kubernetes-json-schema/v1.35.0-local-strict` folder
+                     (`pip download --no-deps kubernetes-validate` and unzip the wheel)
+  --traefik GITDIR, --gateway-api GITDIR, --istio GITDIR, --metallb GITDIR
+                     bare clones of each project (their CRDs are read at HEAD with `git show`)
+
+Trimming keeps what validation needs and drops the rest: descriptions, examples, defaults (the
+validator would write them into the learner's objects), formats, CEL rules and status. Every
+object schema of a CRD that lists its properties and does not preserve unknown fields gets
+`additionalProperties: false`, and every type also accepts null: what the API server does with
+kubectl's default strict field validation (unknown fields are refused, nulls are pruned).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "app" / "grading" / "cluster" / "schemas"
+
+BUILTIN = {
+    "v1": ("Pod", "Service", "ConfigMap", "Secret", "Namespace", "ServiceAccount",
+           "PersistentVolumeClaim", "Endpoints"),
+    "apps/v1": ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"),
+    "batch/v1": ("Job", "CronJob"),
+    "networking.k8s.io/v1": ("Ingress", "IngressClass", "NetworkPolicy"),
+}
+CRDS = {
+    "traefik": ["docs/content/reference/dynamic-configuration/kubernetes-crd-definition-v1.yml"],
+    "gateway-api": [f"config/crd/standard/gateway.networking.k8s.io_{name}.yaml" for name in (
+        "gatewayclasses", "gateways", "httproutes", "grpcroutes", "referencegrants")],
+    "istio": ["manifests/charts/base/files/crd-all.gen.yaml"],
+    "metallb": [f"config/crd/bases/metallb.io_{name}.yaml" for name in (
+        "ipaddresspools", "l2advertisements", "bgpadvertisements", "bgppeers")],
+}
+# The CRDs of these kinds only (a file may hold many).
+CRD_KINDS = {
+    "traefik": {"IngressRoute", "Middleware", "TraefikService", "IngressRouteTCP", "TLSOption",
+                "ServersTransport"},
+    "gateway-api": {"GatewayClass", "Gateway", "HTTPRoute", "GRPCRoute", "ReferenceGrant"},
+    "istio": {"VirtualService", "DestinationRule", "Gateway", "ServiceEntry", "Sidecar",
+              "PeerAuthentication", "AuthorizationPolicy", "RequestAuthentication"},
+    "metallb": {"IPAddressPool", "L2Advertisement", "BGPAdvertisement", "BGPPeer"},
+}
+KEEP = {
+    "type", "properties", "additionalProperties", "items", "required", "enum", "pattern",
+    "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
+    "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties", "oneOf", "anyOf",
+    "allOf", "not", "$ref",
+}
+OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+
+
+def trim(schema: Any, crd: bool) -> Any:
+    """The schema with only the validation keywords (see the module docstring)."""
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key not in KEEP:
+            continue
+        if key == "properties":
+            out[key] = {name: trim(sub, crd) for name, sub in value.items()}
+        elif key in ("items", "additionalProperties", "not"):
+            out[key] = trim(value, crd) if isinstance(value, dict) else value
+        elif key in ("oneOf", "anyOf", "allOf"):
+            out[key] = [trim(sub, crd) for sub in value]
+        elif key == "pattern":
+            out[key] = escape_dollar_in_sets(value)
+        elif key == "$ref":
+            out[key] = "#/$defs/" + value.rsplit("/", 1)[1]
+        else:
+            out[key] = value
+    if not crd and "oneOf" in out:
+        # kubernetes-validate writes IntOrString and Quantity as oneOf [string|null, int|null]:
+        # null matches both, so oneOf would refuse an empty value the API server accepts.
+        out["anyOf"] = out.pop("oneOf")
+    if crd:
+        if isinstance(out.get("type"), str):
+            out["type"] = [out["type"], "null"]
+        if ("properties" in out and "additionalProperties" not in out
+                and not schema.get("x-kubernetes-preserve-unknown-fields")):
+            out["additionalProperties"] = False
+    return out
+
+
+def escape_dollar_in_sets(pattern: str) -> str:
+    """`[..$..]` as `[..\\$..]`: the same set, but fastjsonschema turns a bare `$` into `\\Z`."""
+    out, in_set, escaped = [], False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_set = True
+        elif char == "]":
+            in_set = False
+        elif char == "$" and in_set:
+            char = "\\$"
+        out.append(char)
+    return "".join(out)
+
+
+def builtin_schemas(folder: Path) -> dict[str, Any]:
+    """{kinds: {"apps/v1/Deployment": schema}, $defs: {...}} with only the reachable $defs."""
+    definitions = json.loads((folder / "_definitions.json").read_text())["$defs"]
+    kinds = {}
+    for api_version, names in BUILTIN.items():
+        group, _, version = api_version.rpartition("/")
+        for kind in names:
+            suffix = f"-{group.split('.')[0]}-{version}" if group else f"-{version}"
+            schema = trim(json.loads((folder / f"{kind.lower()}{suffix}.json").read_text()),
+                          crd=False)
+            schema["properties"].pop("status", None)
+            kinds[f"{api_version}/{kind}"] = schema
+    needed: dict[str, Any] = {}
+    pending = [kinds]
+    while pending:
+        for ref in re.findall(r'"#/\$defs/([^"]+)"', json.dumps(pending.pop())):
+            if ref not in needed:
+                needed[ref] = trim(definitions[ref], crd=False)
+                pending.append(needed[ref])
+    return {"kinds": kinds, "$defs": dict(sorted(needed.items()))}
+
+
+def crd_schemas(git_dir: Path, paths: list[str], wanted: set[str],
+                object_meta: dict[str, Any]) -> dict[str, Any]:
+    """{kinds: {"group/version/Kind": schema}, $defs: {ObjectMeta}} from the CRDs in these files."""
+    kinds: dict[str, Any] = {}
+    definitions: dict[str, Any] = {}
+    for path in paths:
+        text = subprocess.run(["git", "--git-dir", str(git_dir), "show", f"HEAD:{path}"],
+                              capture_output=True, text=True, check=True).stdout
+        for document in yaml.safe_load_all(text):
+            if not document or document.get("kind") != "CustomResourceDefinition":
+                continue
+            spec = document["spec"]
+            if spec["names"]["kind"] not in wanted:
+                continue
+            for version in spec["versions"]:
+                if not version.get("served", True):
+                    continue
+                schema = trim(version["schema"]["openAPIV3Schema"], crd=True)
+                properties = schema.setdefault("properties", {})
+                properties.pop("status", None)
+                # Every object has these, whether the CRD lists them or not (Istio's do not).
+                properties["metadata"] = {"$ref": f"#/$defs/{OBJECT_META}"}
+                properties["apiVersion"] = properties["kind"] = {"type": ["string", "null"]}
+                # Versions that share one schema (Istio serves three) are stored once.
+                name = f"{spec['names']['kind']}.{spec['group']}"
+                if definitions.setdefault(name, schema) != schema:
+                    name = f"{name}.{version['name']}"
+                    definitions[name] = schema
+                kinds[f"{spec['group']}/{version['name']}/{spec['names']['kind']}"] = {
+                    "$ref": f"#/$defs/{name}"}
+    return {"kinds": dict(sorted(kinds.items())), "$defs": {**object_meta, **definitions}}
+
+
+def head(git_dir: Path) -> str:
+    """The commit the CRDs were read from."""
+    return subprocess.run(["git", "--git-dir", str(git_dir), "rev-parse", "HEAD"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+def main() -> None:
+    """Write the trimmed schemas and print the commits to record in SOURCES.md."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kubernetes", type=Path, required=True)
+    for project in CRDS:
+        parser.add_argument(f"--{project}", type=Path, required=True)
+    args = parser.parse_args()
+    builtin = builtin_schemas(args.kubernetes)
+    meta_refs = {OBJECT_META}
+    pending = [builtin["$defs"][OBJECT_META]]
+    while pending:
+        for ref in re.findall(r'"#/\$defs/([^"]+)"', json.dumps(pending.pop())):
+            if ref not in meta_refs:
+                meta_refs.add(ref)
+                pending.append(builtin["$defs"][ref])
+    object_meta = {ref: builtin["$defs"][ref] for ref in sorted(meta_refs)}
+    OUT.mkdir(exist_ok=True)
+    outputs = {"kubernetes": builtin}
+    for project, paths in CRDS.items():
+        git_dir = getattr(args, project.replace("-", "_"))
+        outputs[project] = crd_schemas(git_dir, paths, CRD_KINDS[project], object_meta)
+        print(f"{project}: {head(git_dir)}")
+    for name, content in outputs.items():
+        target = OUT / f"{name}.json"
+        target.write_text(json.dumps(content, separators=(",", ":"), sort_keys=True) + "\n")
+        print(f"{target.relative_to(ROOT)}: {len(content['kinds'])} kinds, "
+              f"{target.stat().st_size // 1024} KB")
+
+
+if __name__ == "__main__":
+    main()
