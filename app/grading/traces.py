@@ -24,7 +24,7 @@ from typing import NoReturn
 
 MAX_HOPS = 12
 MAX_TEXT = 160
-TRACE_KINDS = ("request", "deploy")
+TRACE_KINDS = ("request", "deploy", "start")
 
 
 class TracedAssertion(AssertionError):

@@ -143,7 +143,8 @@ function humanName(test) {
 let traceCount = 0;
 function renderTrace(trace) {
   const box = el("div", "trace");
-  const title = el("p", "trace-title", trace.kind === "deploy" ? "What the deploy did: " : "Where the request went: ");
+  const titles = { deploy: "What the deploy did: ", start: "What starts: " };
+  const title = el("p", "trace-title", titles[trace.kind] || "Where the request went: ");
   title.id = `trace-${++traceCount}`;
   title.append(el("code", "", trace.subject));
   const list = el("ol", "trace-hops");

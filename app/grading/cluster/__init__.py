@@ -17,6 +17,7 @@ request, the model resolves it as the real controller does (each rule cites its 
 
 from __future__ import annotations
 
+from . import k3s
 from . import testing
 from .model import Cluster
 from .model import Endpoint
@@ -29,6 +30,7 @@ from .trace import Hop
 from .trace import Trace
 
 __all__ = [
-    "Cluster", "Endpoint", "Hop", "Node", "Pod", "Rejection", "Trace", "apply_files", "quantity",
+    "Cluster", "Endpoint", "Hop", "Node", "Pod", "Rejection", "Trace", "apply_files", "k3s",
+    "quantity",
     "testing",
 ]
