@@ -17,6 +17,7 @@ request, the model resolves it as the real controller does (each rule cites its 
 
 from __future__ import annotations
 
+from . import bgp
 from . import k3s
 from . import testing
 from .model import Cluster
@@ -30,7 +31,7 @@ from .trace import Hop
 from .trace import Trace
 
 __all__ = [
-    "Cluster", "Endpoint", "Hop", "Node", "Pod", "Rejection", "Trace", "apply_files", "k3s",
+    "Cluster", "Endpoint", "Hop", "Node", "Pod", "Rejection", "Trace", "apply_files", "bgp", "k3s",
     "quantity",
     "testing",
 ]

@@ -1,0 +1,150 @@
+"""The K3s server model (what config.yaml starts) and MetalLB BGP (sessions, routes, <pending>)."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.grading.cluster.k3s import K3sServer
+
+CILIUM_KPR = {"kubeProxyReplacement": True}
+
+
+def read(text: str) -> K3sServer:
+    return K3sServer.from_text(text, "config.yaml")
+
+
+def test_defaults_start_everything():
+    k3s = read("node-ip: 10.0.0.1\n")
+    assert k3s.components() == [
+        "flannel", "kube-proxy", "network-policy", "coredns", "servicelb", "traefik",
+        "local-storage", "metrics-server", "runtimes",
+    ]
+    assert {c.component for c in k3s.conflicts(CILIUM_KPR)} == {
+        "flannel", "network-policy", "kube-proxy"}
+
+
+@pytest.mark.parametrize("disable", ["[traefik, servicelb]", '"traefik, servicelb"',
+                                     "\n  - servicelb\n  - traefik"])
+def test_disable_as_a_list_or_a_comma_string(disable):
+    k3s = read(f"disable: {disable}\n")
+    assert not k3s.runs("traefik") and not k3s.runs("servicelb")
+    assert k3s.runs("coredns")
+
+
+def test_an_unknown_key_is_skipped_and_changes_nothing():
+    k3s = read("disable-traefik: true\nno-flannel: true\n")
+    assert k3s.runs("traefik") and k3s.runs("flannel")
+    assert [key for key, _ in k3s.skipped] == ["disable-traefik", "no-flannel"]
+    assert "line 1" in k3s.skipped[0][1]
+    assert "no flag named" in k3s.skipped_note()
+
+
+def test_a_name_disable_does_not_know_disables_nothing():
+    assert read("disable: [klipper-lb]\n").runs("servicelb")
+
+
+@pytest.mark.parametrize("backend", ["ipsec", "false", "cilium"])
+def test_an_unknown_flannel_backend_stops_k3s(backend):
+    k3s = read(f"flannel-backend: {backend}\n")
+    assert k3s.fatal and "line 1" in k3s.fatal
+    assert k3s.components() == []
+
+
+def test_the_cilium_flags_leave_no_conflict():
+    k3s = read("flannel-backend: none\ndisable-network-policy: true\n"
+               "disable-kube-proxy: 'true'\n")
+    assert k3s.conflicts(CILIUM_KPR) == []
+    # Without kube-proxy replacement, disabling kube-proxy leaves Services with no datapath.
+    (problem,) = k3s.conflicts({"kubeProxyReplacement": False})
+    assert problem.component == "kube-proxy" and "unreachable" in problem.message
+
+
+def test_the_start_up_panel_marks_the_failing_component():
+    k3s = read("disable: [traefik]\n")
+    panel = k3s.panel("servicelb", "should not start")
+    failed = [h for h in panel["hops"] if h["failed"]]
+    assert [h["label"] for h in failed] == ["servicelb"]
+    assert panel["kind"] == "start"
+    traefik = next(h for h in panel["hops"] if h["label"] == "traefik")
+    assert traefik["detail"] == "off" and "line 1" in traefik["where"]
+
+
+def test_an_unreadable_file_stops_k3s():
+    assert read("disable: [traefik\n").fatal
+    assert read("- a list\n").fatal
+
+
+# -- MetalLB BGP (cluster.bgp) ------------------------------------------------------------------
+
+FRR = """router bgp 64512
+ bgp router-id 192.168.10.1
+ neighbor 192.168.10.21 remote-as 64513
+ neighbor 192.168.10.22 remote-as 64513
+"""
+BGP_OBJECTS = """
+apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: {name: public, namespace: metallb-system}
+spec: {addresses: [203.0.113.20/31]}
+---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: {name: r, namespace: metallb-system}
+spec: {myASN: MY, peerASN: 64512, peerAddress: 192.168.10.1}
+---
+apiVersion: metallb.io/v1beta1
+kind: BGPAdvertisement
+metadata: {name: a, namespace: metallb-system}
+spec: {ipAddressPools: [public]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: one}
+spec: {type: LoadBalancer, selector: {app: x}, ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: two}
+spec: {type: LoadBalancer, selector: {app: x}, ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: three}
+spec: {type: LoadBalancer, selector: {app: x}, ports: [{port: 80}]}
+"""
+
+
+def bgp_cluster(my_asn: int = 64513):
+    from app.grading.cluster import Node
+    from app.grading.cluster import apply_files
+
+    nodes = [Node("k3s-1", "192.168.10.21"), Node("k3s-2", "192.168.10.22")]
+    return apply_files([("m.yaml", BGP_OBJECTS.replace("MY", str(my_asn)))], nodes=nodes,
+                       k3s_config={"disable": ["servicelb"]})
+
+
+def test_bgp_routes_come_from_every_node_and_the_pool_runs_out():
+    from app.grading.cluster import bgp
+
+    c, router = bgp_cluster(), bgp.Router.from_frr(FRR)
+    assert router.asn == 64512 and router.neighbors["192.168.10.22"] == 64513
+    assert all(s.up for s in bgp.sessions(c, router))
+    assert bgp.routes(c, router) == {
+        "203.0.113.20/32": ["192.168.10.21", "192.168.10.22"],
+        "203.0.113.21/32": ["192.168.10.21", "192.168.10.22"],
+    }
+    addresses = {k: a for k, (_, a, _) in bgp.assigned(c).items()}
+    assert addresses["default/three"] == []  # a /31 holds two addresses: the third is <pending>
+    assert "exhausted" in bgp.assigned(c)["default/three"][2]
+
+
+def test_a_wrong_asn_closes_every_session_and_the_router_learns_nothing():
+    from app.grading.cluster import bgp
+
+    c, router = bgp_cluster(my_asn=64512), bgp.Router.from_frr(FRR)
+    sessions = bgp.sessions(c, router)
+    assert sessions and not any(s.up for s in sessions)
+    assert "bad peer AS" in sessions[0].why and "line" in sessions[0].why
+    assert bgp.routes(c, router) == {}
+    trace = bgp.request(c, router, "http://203.0.113.20/")
+    assert not trace.ok and "no route" in trace.stop
