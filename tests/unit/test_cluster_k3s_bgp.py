@@ -148,3 +148,42 @@ def test_a_wrong_asn_closes_every_session_and_the_router_learns_nothing():
     assert bgp.routes(c, router) == {}
     trace = bgp.request(c, router, "http://203.0.113.20/")
     assert not trace.ok and "no route" in trace.stop
+
+
+# -- K3s's packaged Traefik through a HelmChartConfig (cluster.helmchart) ------------------------
+
+def packaged(values: str, name: str = "traefik"):
+    from app.grading.cluster import apply_files
+    from app.grading.cluster.helmchart import PackagedTraefik
+
+    indented = "\n".join("    " + line for line in values.strip().splitlines())
+    text = (f"apiVersion: helm.cattle.io/v1\nkind: HelmChartConfig\n"
+            f"metadata: {{name: {name}, namespace: kube-system}}\n"
+            f"spec:\n  valuesContent: |-\n{indented}\n")
+    return PackagedTraefik(apply_files([("t.yaml", text)]))
+
+
+def test_a_web_redirection_answers_every_http_request_with_https():
+    t = packaged("ports:\n  web:\n    redirections:\n      entryPoint: {to: websecure, "
+                 "scheme: https}\n")
+    trace = t.request("http://any.example.com/a?b")
+    assert trace.status == 301 and trace.notes["redirect"] == "https://any.example.com/a"
+    assert t.request("https://any.example.com/").notes.get("redirect") is None
+    # Without a scheme the redirect keeps http, on the TLS port.
+    t = packaged("ports:\n  web:\n    redirections:\n      entryPoint: {to: websecure}\n")
+    assert t.request("http://x.example.com/").notes["redirect"] == "http://x.example.com:443/"
+
+
+def test_the_removed_redirect_syntax_fails_the_install_and_another_name_is_ignored():
+    t = packaged("ports:\n  web:\n    redirectTo: {port: websecure}\n")
+    assert "removed in v34" in t.failure and t.redirect("web") is None
+    t = packaged("ports:\n  web:\n    redirections:\n      entryPoint: {to: websecure}\n",
+                 name="traefik-extra")
+    assert t.config is None and "customises nothing" in t.ignored[0][1]
+
+
+def test_the_dashboard_default_rule_takes_api_on_every_host():
+    t = packaged("ingressRoute:\n  dashboard: {enabled: true, entryPoints: [websecure]}\n")
+    assert t.request("https://shop.example.com/api/x").notes.get("dashboard")
+    t = packaged("ingressRoute:\n  dashboard: {enabled: true}\n")  # the traefik entry point
+    assert not t.request("https://shop.example.com/dashboard/").notes.get("dashboard")

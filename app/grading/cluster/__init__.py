@@ -18,6 +18,7 @@ request, the model resolves it as the real controller does (each rule cites its 
 from __future__ import annotations
 
 from . import bgp
+from . import helmchart
 from . import k3s
 from . import testing
 from .model import Cluster
@@ -31,7 +32,6 @@ from .trace import Hop
 from .trace import Trace
 
 __all__ = [
-    "Cluster", "Endpoint", "Hop", "Node", "Pod", "Rejection", "Trace", "apply_files", "bgp", "k3s",
-    "quantity",
-    "testing",
+    "Cluster", "Endpoint", "Hop", "Node", "Pod", "Rejection", "Trace", "apply_files", "bgp",
+    "helmchart", "k3s", "quantity", "testing",
 ]
