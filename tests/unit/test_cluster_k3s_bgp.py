@@ -187,3 +187,53 @@ def test_the_dashboard_default_rule_takes_api_on_every_host():
     assert t.request("https://shop.example.com/api/x").notes.get("dashboard")
     t = packaged("ingressRoute:\n  dashboard: {enabled: true}\n")  # the traefik entry point
     assert not t.request("https://shop.example.com/dashboard/").notes.get("dashboard")
+
+
+# -- Envoy Gateway BackendTrafficPolicy (cluster.envoy_policy) -----------------------------------
+
+ROUTE = """
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: orders, namespace: shop}
+spec:
+  parentRefs: [{name: edge}]
+  rules: [{backendRefs: [{name: orders, port: 80}]}]
+"""
+
+
+def policy_cluster(spec: str, namespace: str = "shop"):
+    from app.grading.cluster import apply_files
+
+    text = ROUTE + (f"---\napiVersion: gateway.envoyproxy.io/v1alpha1\nkind: BackendTrafficPolicy\n"
+                    f"metadata: {{name: p, namespace: {namespace}}}\nspec: {spec}\n")
+    c = apply_files([("p.yaml", text)])
+    return c, c.get("HTTPRoute", "orders", "shop")
+
+
+def test_retries_follow_the_triggers_and_the_count():
+    from app.grading.cluster import envoy_policy as eg
+
+    c, route = policy_cluster(
+        "{targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: orders}], "
+        "retry: {retryOn: {triggers: [connect-failure, retriable-status-codes], "
+        "httpStatusCodes: [503]}}}")
+    p = eg.attached(c, route)
+    assert p is not None
+    assert eg.attempts(p, ["503", "reset", "200"]).status == "200"  # numRetries defaults to 2
+    assert eg.attempts(p, ["503", "503", "503", "200"]).tries == 3
+    assert eg.attempts(p, ["500", "200"]).tries == 1
+    assert eg.overflow(p, 2000) == (1024, 976, 0)  # Envoy's defaults: 1024 and 1024
+
+
+def test_a_gateway_policy_reaches_its_routes_and_another_namespace_does_not():
+    from app.grading.cluster import envoy_policy as eg
+
+    c, route = policy_cluster(
+        "{targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: edge}], "
+        "circuitBreaker: {maxParallelRequests: 5, maxPendingRequests: 1}}")
+    assert eg.overflow(eg.attached(c, route), 10) == (5, 1, 4)
+    c, route = policy_cluster(
+        "{targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: orders}]}",
+        namespace="other")
+    assert eg.attached(c, route) is None
+    assert "own namespace" in eg.not_attached_reasons(c, route)[0]

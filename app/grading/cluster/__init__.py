@@ -18,6 +18,7 @@ request, the model resolves it as the real controller does (each rule cites its 
 from __future__ import annotations
 
 from . import bgp
+from . import envoy_policy
 from . import helmchart
 from . import k3s
 from . import testing
@@ -33,5 +34,6 @@ from .trace import Trace
 
 __all__ = [
     "Cluster", "Endpoint", "Hop", "Node", "Pod", "Rejection", "Trace", "apply_files", "bgp",
+    "envoy_policy",
     "helmchart", "k3s", "quantity", "testing",
 ]
