@@ -237,3 +237,87 @@ def test_a_gateway_policy_reaches_its_routes_and_another_namespace_does_not():
         namespace="other")
     assert eg.attached(c, route) is None
     assert "own namespace" in eg.not_attached_reasons(c, route)[0]
+
+
+# -- Istio mTLS and authorization (cluster.istio_security) --------------------------------------
+
+MESH = """
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop, labels: {istio-injection: enabled}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: a, namespace: shop}
+spec:
+  selector: {matchLabels: {app: a}}
+  template:
+    metadata: {labels: {app: a}}
+    spec: {serviceAccountName: sa-a, containers: [{name: c, image: x}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: b, namespace: shop}
+spec:
+  selector: {matchLabels: {app: b}}
+  template:
+    metadata: {labels: {app: b}}
+    spec: {containers: [{name: c, image: x}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: outside, namespace: default}
+spec:
+  selector: {matchLabels: {app: outside}}
+  template:
+    metadata: {labels: {app: outside}}
+    spec: {containers: [{name: c, image: x}]}
+"""
+
+
+def mesh(extra: str):
+    from app.grading.cluster import apply_files
+
+    c = apply_files([("m.yaml", MESH + "---\n" + extra)])
+    pods = {p.owner.name: p for p in c.pods()}
+    return c, pods
+
+
+def test_strict_refuses_plaintext_and_rules_and_from_to_together():
+    from app.grading.cluster import istio_security as istio
+
+    c, pods = mesh("""
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: default, namespace: shop}
+spec: {mtls: {mode: STRICT}}
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: b, namespace: shop}
+spec:
+  selector: {matchLabels: {app: b}}
+  rules: [{from: [{source: {principals: [cluster.local/ns/shop/sa/sa-a]}}],
+           to: [{operation: {methods: [POST]}}]}]
+""")
+    assert istio.principal(pods["a"]) == "cluster.local/ns/shop/sa/sa-a"
+    assert istio.call(c, pods["outside"], pods["b"], 80).status == 0  # reset: plaintext
+    assert istio.call(c, pods["a"], pods["b"], 80, "POST").allowed
+    assert istio.call(c, pods["a"], pods["b"], 80, "GET").status == 403
+    assert istio.call(c, pods["b"], pods["a"], 80).allowed  # no policy selects a
+
+
+def test_permissive_lets_plaintext_in_but_gives_it_no_identity():
+    from app.grading.cluster import istio_security as istio
+
+    c, pods = mesh("""
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: b, namespace: shop}
+spec:
+  selector: {matchLabels: {app: b}}
+  rules: [{from: [{source: {namespaces: [default]}}]}]
+""")
+    assert istio.mtls_mode(c, pods["b"], 80)[0] == "PERMISSIVE"
+    assert istio.call(c, pods["outside"], pods["a"], 80).allowed
+    assert istio.call(c, pods["outside"], pods["b"], 80).status == 403  # no mTLS, no namespace

@@ -20,6 +20,7 @@ from __future__ import annotations
 from . import bgp
 from . import envoy_policy
 from . import helmchart
+from . import istio_security
 from . import k3s
 from . import testing
 from .model import Cluster
@@ -35,5 +36,5 @@ from .trace import Trace
 __all__ = [
     "Cluster", "Endpoint", "Hop", "Node", "Pod", "Rejection", "Trace", "apply_files", "bgp",
     "envoy_policy",
-    "helmchart", "k3s", "quantity", "testing",
+    "helmchart", "istio_security", "k3s", "quantity", "testing",
 ]
