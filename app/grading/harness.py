@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from . import submission
+from . import traces
 from .interrupts import learner_code_starts
 from .verdict import ErrorInfo
 from .verdict import TestResult
@@ -41,6 +42,8 @@ DEFAULT_MAX_OUTPUT = 20_000
 MAX_MESSAGE_CHARS = 600
 MAX_MESSAGE_LINES = 8
 HYPOTHESIS_NOTES = ("Falsifying example:", "Falsifying explicit example:", "You can reproduce")
+# A check that failed with a trace (grading.traces) is shown by pytest with its module path.
+TRACED_PREFIX = f"{traces.TracedAssertion.__name__}: "
 TRUNCATION_NOTE = "\n… output cut here: the program printed more than {limit} characters."
 
 
@@ -92,9 +95,10 @@ def explain_assertion(message: str) -> str:
     authors write it for learners and put the values in it. Without one, pytest's own comparison
     ("assert -1 == 5" with its "where" lines) is the best explanation there is.
     """
-    for prefix in ("AssertionError: ", "Failed: "):
-        if message.startswith(prefix):
-            message = message[len(prefix) :]
+    for prefix in ("AssertionError: ", "Failed: ", TRACED_PREFIX):
+        start = message.find(prefix) if prefix is TRACED_PREFIX else 0
+        if start >= 0 and message.startswith(prefix, start) and " " not in message[:start]:
+            message = message[start + len(prefix) :]
             break
     lines = message.splitlines()
     # A property-based test (hypothesis) appends the drawn inputs as Python code; the author's
@@ -140,6 +144,8 @@ class VerdictPlugin:
         self.finished: set[str] = set()
         # test name -> (exception type, message, learner file, learner line) of a crash
         self.crashes: dict[str, tuple[str, str, str | None, int | None]] = {}
+        # test name -> the trace its failed check carried (grading.traces), bounded
+        self.traces: dict[str, dict[str, Any]] = {}
 
     def _learner_location(self, tb: Any) -> tuple[str | None, int | None]:
         """Find the innermost traceback frame that lies in a learner file."""
@@ -157,12 +163,16 @@ class VerdictPlugin:
         if call.excinfo is None:
             return
         exc = call.excinfo.value
+        name = item.nodeid.split("::", 1)[-1]
+        if isinstance(exc, AssertionError):
+            trace = traces.bounded(getattr(exc, "trace", None))
+            if trace is not None:
+                self.traces.setdefault(name, trace)
         if isinstance(exc, AssertionError | KeyboardInterrupt) or type(exc).__name__ in (
             "Failed", "Skipped", "XFailed", "Exit"
         ):
             return
         file, line = self._learner_location(call.excinfo.tb)
-        name = item.nodeid.split("::", 1)[-1]
         self.crashes.setdefault(name, (type(exc).__name__, str(exc), file, line))
 
     def pytest_exception_interact(self, node: Any, call: Any, report: Any) -> None:
@@ -242,6 +252,7 @@ class VerdictPlugin:
                     result.line = crash.lineno
             else:
                 result.message = self.unscratch(shorten(str(report.longrepr)))
+            result.trace = self.traces.get(name)
 
     def pytest_collection_modifyitems(self, items: list[Any]) -> None:
         """Remember each test's docstring: authors write the learner-facing description there."""

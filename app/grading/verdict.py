@@ -29,6 +29,8 @@ class TestResult:
     description: str = ""
     line: int | None = None
     duration_ms: float = 0.0
+    # The hops of the failing request or deploy (grading.traces), for the results panel.
+    trace: dict[str, Any] | None = None
 
 
 @dataclass

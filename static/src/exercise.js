@@ -149,6 +149,42 @@ function humanName(test) {
   return test.name.replace(/^test_/, "").replace(/_/g, " ");
 }
 
+// The hops a failing request (or deploy) went through, from grading.traces: an ordered list the
+// page draws as a row, the failing hop marked in words (not only by colour), its line a button.
+let traceCount = 0;
+function renderTrace(trace) {
+  const box = el("div", "trace");
+  const titles = { deploy: "What the deploy did: ", start: "What starts: " };
+  const title = el("p", "trace-title", titles[trace.kind] || "Where the request went: ");
+  title.id = `trace-${++traceCount}`;
+  title.append(el("code", "", trace.subject));
+  const list = el("ol", "trace-hops");
+  list.setAttribute("aria-labelledby", title.id);
+  for (const hop of trace.hops || []) {
+    const item = el("li", hop.failed ? "hop hop-failed" : "hop");
+    const card = el("div", "hop-card");
+    if (hop.failed) {
+      item.setAttribute("aria-current", "step");
+      card.append(el("span", "hop-mark", "✗ Fails here: "));
+    }
+    card.append(el("span", "hop-label", hop.label));
+    if (hop.detail) card.append(el("span", "hop-detail", hop.detail));
+    const line = /^(\S+) line (\d+)$/.exec(hop.where || "");
+    if (line && editor.files()[line[1]] !== undefined) {
+      const jump = el("button", "link-button hop-where", hop.where);
+      jump.type = "button";
+      jump.addEventListener("click", () => { editor.reveal(line[1], Number(line[2])); renderTabs(); });
+      card.append(jump);
+    } else if (hop.where) {
+      card.append(el("span", "hop-where", hop.where));
+    }
+    item.append(card);
+    list.append(item);
+  }
+  box.append(title, list);
+  return box;
+}
+
 // While a run is in progress the old result is cleared, so nobody reads a stale verdict.
 function showRunning(mode) {
   const summary = $("verdict-summary");
@@ -197,6 +233,7 @@ function renderVerdict(verdict, mode) {
     const label = { passed: "Passed", failed: "Failed", error: "Error", skipped: "Skipped" }[test.outcome] || test.outcome;
     item.append(el("span", "outcome", label), el("span", "name", humanName(test)));
     if (test.message && test.outcome !== "passed") item.append(el("div", "message", test.message));
+    if (test.trace && test.outcome !== "passed") item.append(renderTrace(test.trace));
     list.append(item);
   }
   const out = verdict.stdout || "";

@@ -6,6 +6,7 @@ import pytest
 
 from app.grading import harness
 from app.grading import local
+from app.grading import traces
 
 ADD_TESTS = {
     "test_adder.py": (
@@ -314,3 +315,99 @@ def test_a_patch_made_in_one_run_does_not_reach_the_next(grading_alias):
     assert first.status == "passed"  # in its own run the patch wins: this test imports adder
     second = check(LADDER, tests=tests)
     assert second.status == "failed", "the previous answer's patch leaked into this run"
+
+
+# A request-based Kubernetes check, as the exercise tests write it: a Service whose selector
+# matches no pod, so Traefik finds no endpoints.
+SHOP_FILES = {
+    "shop.yaml": """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: shop}
+spec:
+  selector: {matchLabels: {app: shop}}
+  template:
+    metadata: {labels: {app: shop}}
+    spec:
+      containers: [{name: web, image: shop:1, ports: [{containerPort: 8080}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: shop}
+spec:
+  selector: {app: shopp}
+  ports: [{port: 80, targetPort: 8080}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: shop}
+spec:
+  rules:
+    - host: shop.example.com
+      http:
+        paths:
+          - {path: /, pathType: Prefix, backend: {service: {name: shop, port: {number: 80}}}}
+""",
+}
+SHOP_TESTS = {
+    "test_shop.py": (
+        "from grading.cluster import testing as k8s\n\n"
+        "def test_reaches():\n"
+        '    c = k8s.load(["shop.yaml"])\n'
+        '    k8s.reaches(c, "http://shop.example.com/", "shop", port=8080)\n'
+    )
+}
+
+
+def test_a_failing_request_carries_its_hops_with_the_failing_one_marked(grading_alias):
+    verdict = harness.run({"mode": "check", "files": SHOP_FILES, "tests": SHOP_TESTS})
+    failing = verdict.first_failure
+    assert failing is not None and failing.trace is not None, failing
+    trace = failing.trace
+    assert trace["subject"] == "http://shop.example.com/"
+    labels = [h["label"] for h in trace["hops"]]
+    failed = [h for h in trace["hops"] if h["failed"]]
+    assert len(failed) == 1 and trace["hops"][-1] is failed[0], labels
+    assert "503" in failed[0]["label"] and "endpoints" in failed[0]["detail"], failed
+    assert any("Ingress" in label for label in labels[:-1]), labels
+    # The message still tells the whole story (the Node runner and the re-check read only it).
+    assert failing.message.startswith("http://shop.example.com/ should reach the shop pods")
+    assert "503" in failing.message
+    # It survives the trip through JSON the browser makes.
+    again = harness.Verdict.from_dict(verdict.to_dict())
+    assert again.first_failure.trace == trace
+
+
+def test_a_passing_test_and_a_plain_assertion_carry_no_trace(grading_alias):
+    verdict = check("def add(a, b):\n    return a - b\n")
+    assert all(t.trace is None for t in verdict.tests)
+    fixed = dict(SHOP_FILES)
+    fixed["shop.yaml"] = fixed["shop.yaml"].replace("app: shopp", "app: shop")
+    verdict = harness.run({"mode": "check", "files": fixed, "tests": SHOP_TESTS})
+    assert verdict.status == "passed", verdict.first_failure
+    assert verdict.tests[0].trace is None
+
+
+def test_a_trace_is_bounded_and_only_its_known_shape_reaches_the_page(grading_alias):
+    tests = {
+        "test_t.py": (
+            "from grading import traces\n\n"
+            "def test_long():\n"
+            "    hops = [(f'hop {i}', 'x' * 5000, '') for i in range(500)]\n"
+            "    traces.fail('too long', traces.panel('y' * 5000, hops, failed_index=300))\n\n"
+            "def test_forged():\n"
+            "    error = AssertionError('forged')\n"
+            "    error.trace = {'hops': 'not a list', 'script': '<b>'}\n"
+            "    raise error\n"
+        )
+    }
+    verdict = harness.run({"mode": "check", "files": {"a.txt": ""}, "tests": tests})
+    long, forged = verdict.tests
+    assert forged.trace is None
+    hops = long.trace["hops"]
+    assert len(hops) <= traces.MAX_HOPS
+    assert [h["label"] for h in hops if h["failed"]] == ["hop 300"]
+    assert "more hops" in hops[-2]["label"]
+    assert all(len(h["detail"]) <= traces.MAX_TEXT for h in hops)
+    assert len(long.trace["subject"]) <= traces.MAX_TEXT
+    assert set(long.trace) == {"kind", "subject", "hops"}

@@ -17,6 +17,11 @@ request, the model resolves it as the real controller does (each rule cites its 
 
 from __future__ import annotations
 
+from . import bgp
+from . import envoy_policy
+from . import helmchart
+from . import istio_security
+from . import k3s
 from . import testing
 from .model import Cluster
 from .model import Endpoint
@@ -29,6 +34,7 @@ from .trace import Hop
 from .trace import Trace
 
 __all__ = [
-    "Cluster", "Endpoint", "Hop", "Node", "Pod", "Rejection", "Trace", "apply_files", "quantity",
-    "testing",
+    "Cluster", "Endpoint", "Hop", "Node", "Pod", "Rejection", "Trace", "apply_files", "bgp",
+    "envoy_policy",
+    "helmchart", "istio_security", "k3s", "quantity", "testing",
 ]

@@ -7,7 +7,8 @@
     k8s.refused(c, "https://other.example.com/", "shop-web", why="answers for every host")
 
 A failure message is the request's row of hops with the failing step marked, so the learner
-sees where the request went and which line sent it there.
+sees where the request went and which line sent it there; the same trace travels with the
+failure (grading.traces) for the results panel, which draws it as a row with the failing hop marked.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from typing import NoReturn
 
 from .. import submission
+from .. import traces
 from ..manifests import ManifestError
 from ..manifests import Resource
 from ..manifests import load_documents
@@ -73,23 +75,30 @@ def reaches(c: Cluster, url: str, workload: str, port: int | None = None,
     if not trace.ok:
         why = ""
     elif owner_name(trace.pod) != workload:
-        why = f"; it arrives at a pod of '{owner_name(trace.pod)}', not of '{workload}'"
+        why = f"it arrives at a pod of '{owner_name(trace.pod)}', not of '{workload}'"
     elif port is not None and trace.port != port:
-        why = f"; it arrives on port {trace.port}, where nothing of {workload} listens"
+        why = f"it arrives on port {trace.port}, where nothing of {workload} listens"
     elif path is not None and trace.path != path:
-        why = f"; the pod receives the path {trace.path}, but the application serves {path}"
+        why = f"the pod receives the path {trace.path}, but the application serves {path}"
     else:
         return trace
-    fail(f"{url} should reach the {workload} pods but does not. {trace.row()}{why}")
+    traces.fail(f"{url} should reach the {workload} pods but does not. {trace.row()}"
+                + (f"; {why}" if why else ""), trace.panel(why))
 
 
 def refused(c: Cluster, url: str, workload: str, consequence: str, **request: Any) -> Trace:
     """The request must not reach a pod of `workload`."""
     trace = c.request(url, **request)
     if trace.ok and owner_name(trace.pod) == workload:
-        fail(f"{url} reaches the {workload} pods, but it should not: {consequence}. "
-             f"{trace.row()}")
+        traces.fail(f"{url} reaches the {workload} pods, but it should not: {consequence}. "
+                    f"{trace.row()}", trace.panel(f"should not arrive here: {consequence}"))
     return trace
+
+
+def fail_with(trace: Trace, message: str, problem: str = "") -> NoReturn:
+    """Fail with `message` and the request's trace for the panel (`problem`: what is wrong with
+    where it arrived, when it did arrive)."""
+    traces.fail(message, trace.panel(problem))
 
 
 def pod_of(c: Cluster, workload: str, namespace: str | None = None) -> Pod:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
+from ..traces import panel
+
 MAX_VALUE_CHARS = 80
 
 
@@ -80,3 +82,18 @@ class Trace:
             "stop": self.stop,
             "stop_where": self.stop_where,
         }
+
+    def panel(self, problem: str = "") -> dict[str, Any]:
+        """The trace for the results panel: the hops, with the stop as the failing hop, or, when
+        the request arrived somewhere it should not, the last hop marked with `problem`."""
+        hops = [(h.what, h.detail, h.where) for h in self.hops]
+        if self.stop:
+            status = f"{self.status}" if self.status else "no answer"
+            return panel(self.url, hops,
+                         failure=(f"Stopped ({status})", self.stop, self.stop_where))
+        if problem and hops:
+            label, detail, where = hops[-1]
+            detail = f"{detail}; {problem}" if detail else problem
+            return panel(self.url, [*hops[:-1], (label, detail, where)],
+                         failed_index=len(hops) - 1)
+        return panel(self.url, hops)

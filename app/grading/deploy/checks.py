@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import NoReturn
 
 from .. import submission
+from .. import traces
 from .trace import Outcome
 
 
@@ -35,4 +36,6 @@ def require(outcome: Outcome, headline: str = "") -> None:
     lead = f"{headline}: {outcome.reason}" if headline else outcome.reason
     if outcome.trace.steps:
         lead += "\nWhat the deploy did, step by step:\n" + outcome.trace.text()
-    fail(lead)
+    steps = [(step, "", "") for step in outcome.trace.steps]
+    traces.fail(lead, traces.panel(headline or outcome.reason, steps, kind="deploy",
+                                   failure=("Went wrong here", outcome.reason, "")))
