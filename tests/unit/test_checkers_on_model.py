@@ -95,3 +95,10 @@ def test_coolify_declares_the_named_volumes_of_its_templates():
     text = ("# documentation: https://example.com\n# slogan: x\nservices:\n  db:\n"
             "    image: postgres:17\n    volumes:\n      - pg-data:/var/lib/postgresql/data\n")
     assert not [f for f in compose.check(text) if f.is_error]
+
+
+def test_a_whole_context_copy_may_hold_the_requirements_file():
+    text = (SLIM + "COPY . .\nRUN pip install --no-cache-dir -r requirements.txt\n"
+            "FROM python:3.12-slim\nCOPY --from=0 /app/dist /app/dist\n")
+    assert not [f for f in dockerfile.check(text) if f.rule in ("deps-file-missing",
+                                                                "build-fails")]

@@ -99,6 +99,13 @@ class Stage:
     healthcheck: df_parser.Instruction | None = None
     stop_signal: str = "SIGTERM"
     opaque: bool = False  # a RUN ran a program the model does not follow (npm run build...)
+    # Folders that received the whole build context when none was given (a lint): any file
+    # may be there.
+    unknown_dirs: set[str] = field(default_factory=set)
+
+    def may_have(self, path: str) -> bool:
+        """Could this path exist though the model does not know the file (see unknown_dirs)?"""
+        return any(path == d or path.startswith(d.rstrip("/") + "/") for d in self.unknown_dirs)
 
     # -- queries ----------------------------------------------------------------------------
     def label(self) -> str:
@@ -617,6 +624,9 @@ class Builder:
                      ins: df_parser.Instruction, stage: Stage) -> list[File]:
         src_clean = src.removeprefix("./").rstrip("/")
         names = [n for n in self.context if not ignored(n, self.ignore)]
+        if src_clean in ("", ".") and not self.context:
+            stage.unknown_dirs.add(target)  # a lint: the context's files are not known
+            return []
         if src_clean in ("", "."):
             chosen = {n: normal(f"{target}/{n}", "/") for n in names}
         else:
@@ -656,7 +666,8 @@ class Builder:
                        "*" in src_path and fnmatch.fnmatch(p, src_path))]
         if not matches:
             known_program = src_path.rsplit("/", 1)[-1] in origin.programs
-            if known_program or not origin.base.known or origin.opaque:
+            if known_program or not origin.base.known or origin.opaque or origin.may_have(
+                    src_path):
                 return [File(target if not dest_dir else
                              f"{target}/{src_path.rsplit('/', 1)[-1]}", owner, ins.line)]
             raise BuildFailure(ins.line, stage, (
@@ -1020,6 +1031,8 @@ class Builder:
         for name in requirement_files:
             path = normal(name, stage.workdir)
             entry = stage.files.get(path)
+            if entry is None and stage.may_have(path):
+                continue  # copied with the whole (unknown) context: its packages are unknown
             if entry is None:
                 raise BuildFailure(ins.line, stage, (
                     f"pip cannot open {name}: no such file at {path} (copy it into the image "
@@ -1126,6 +1139,7 @@ def copy_stage(parent: Stage, index: int, name: str | None, line: int) -> Stage:
         history=list(parent.history), layer_secrets=list(parent.layer_secrets),
         apt_lists=parent.apt_lists, volumes=list(parent.volumes), exposes=list(parent.exposes),
         healthcheck=parent.healthcheck, stop_signal=parent.stop_signal, opaque=parent.opaque,
+        unknown_dirs=set(parent.unknown_dirs),
     )
 
 
