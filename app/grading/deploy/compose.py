@@ -534,7 +534,9 @@ class Stack:
                     "/var/lib/postgresql/data"):
             trace.add(f"line {old_folder.line}: {old_folder.describe()} is where PostgreSQL 17 "
                       "and older kept their data")
-            return Outcome(False, f"from PostgreSQL 18 the image keeps its data in {data} and "
+            declared = holder.volumes_declared[0] if holder.volumes_declared else data
+            return Outcome(False, f"from PostgreSQL 18 the image keeps its data in {data}, under "
+                                  f"its own VOLUME {declared} (an anonymous volume here), and "
                                   "refuses to start with a volume at /var/lib/postgresql/data",
                            trace)
         if mount is not None and mount.read_only:
