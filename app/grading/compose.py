@@ -37,7 +37,6 @@ from .manifests import Resource
 from .manifests import binary_problem
 from .manifests import nearest
 from .manifests import parse_yaml
-from .manifests import traefik_rule_problems
 
 MAX_COMPOSE_CHARS = 256 * 1024
 TOP_LEVEL_KEYS = (
@@ -80,6 +79,7 @@ DATABASES: dict[str, tuple[str, str]] = {
     "valkey": ("Valkey", "/data"),
 }
 CACHES = ("redis", "valkey")  # often used as a cache: losing the data is a warning
+REQUIRED_VARIABLE_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?\?")
 SHELL_VARIABLE_RE = re.compile(r"(?<!\$)\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -155,7 +155,7 @@ def check(text: str, source: str = "compose.yaml", max_chars: int | None = MAX_C
     except ComposeError as exc:
         return [*findings, Finding("compose-shape", ERROR, exc.line, exc.message, source)]
     try:
-        findings += Compose(doc, coolify=is_coolify_template(text)).check()
+        findings += Compose(doc, coolify=is_coolify_template(text), text=text).check()
     except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
         findings.append(Finding(
             "unchecked", WARNING, 1,
@@ -227,8 +227,11 @@ def postgres_major(tag: str) -> int | None:
 class Compose:
     """One compose file being reviewed."""
 
-    def __init__(self, doc: Resource, coolify: bool = False) -> None:
+    def __init__(self, doc: Resource, coolify: bool = False, text: str = "") -> None:
         self.doc = doc
+        self.text = text
+        self._stack: Any = None
+        self._stack_tried = False
         self.data = doc.data
         services = self.data.get("services")
         self.services: dict[str, Any] = dict(services) if isinstance(services, Mapping) else {}
@@ -317,7 +320,7 @@ class Compose:
         self.check_environment(name, path, env)
         self.check_ports(name, path, service, database)
         targets = self.check_volumes(name, path, service)
-        if database:
+        if database and not self.check_database_on_model(name, path, database, targets):
             self.check_database_volume(name, path, service, image, database, targets, env)
         self.check_depends_on(name, path, service)
         self.check_healthcheck(name, path, service, env)
@@ -505,6 +508,74 @@ class Compose:
                 ))
             mounts.append((kind, target.rstrip("/") or "/", where))
         return mounts
+
+    def model_stack(self) -> Any:
+        """The file brought up in the deploy model, or None when the model cannot read it.
+
+        A lint knows no environment: variables the file requires (${NAME:?...}) get a value,
+        the others stay unset (their defaults apply), as on a server that has them.
+        """
+        if not self._stack_tried and self.text:
+            from .deploy import compose as deploy_compose
+
+            self._stack_tried = True
+            required = {name: "set-in-coolify" for name in REQUIRED_VARIABLE_RE.findall(
+                self.text)}
+            try:
+                self._stack = deploy_compose.load(self.text, env=required,
+                                                  coolify=self.coolify).up()
+            except (DeployError, ValueError, TypeError, KeyError, AttributeError,
+                    RecursionError):
+                self._stack = None
+        return self._stack
+
+    def check_database_on_model(
+        self, name: str, path: tuple[str | int, ...], database: str,
+        mounts: list[tuple[str, str, tuple[str | int, ...]]],
+    ) -> bool:
+        """Ask the model whether the database keeps its data across a redeploy (True when it
+        could answer; False leaves the service to the reading of the file)."""
+        stack = self.model_stack()
+        holder = stack.containers.get(name) if stack is not None else None
+        if holder is None or holder.data_dir() is None:
+            return False
+        outcome = stack.data_survives(name, "redeploy")
+        if outcome.ok:
+            return True
+        data, mount = holder.data_dir(), holder.data_mount()
+        persistent = [m for m in mounts if m[0] in ("volume", "bind")]
+        if mount is not None and mount.read_only:
+            rule, severity = "db-volume-read-only", ERROR
+            where = next((m[2] for m in mounts if m[1] == mount.target), path)
+            advice = f"mount a writable named volume at {data}"
+        elif persistent:
+            rule, severity, where = "db-volume-path", ERROR, persistent[0][2]
+            declared = next((v for v in holder.volumes_declared
+                             if data == v or data.startswith(v.rstrip("/") + "/")), data)
+            advice = f"mount the volume at {declared}, the folder the image declares"
+        else:
+            rule = "db-without-volume"
+            severity = WARNING if database in CACHES else ERROR
+            anonymous = [m for m in mounts if m[0] in ("anonymous", "tmpfs")]
+            where = anonymous[0][2] if anonymous else path
+            advice = (f"mount a named volume: - {name}-data:{data} (and declare it under "
+                      "volumes:)" + (". If it is only a cache, this may be fine"
+                                     if database in CACHES else ""))
+        label = holder.facts.database
+        if rule == "db-without-volume":
+            lead = (f"service '{name}' runs {label}, but no named volume (or host directory) "
+                    f"is mounted at {data}, where it keeps its data: {outcome.reason}")
+        else:
+            steps = [step for step in outcome.trace.steps[1:] if "line " in step]
+            lead = f"service '{name}' runs {label}: " + "; ".join([*steps, outcome.reason])
+        loses_data = rule == "db-without-volume" or "empty" in outcome.reason
+        self.add(rule, severity, where, (
+            f"{lead}. "
+            + ("Coolify redeploys by creating new containers, so a deploy can start with an "
+               "empty database; " if loses_data else "")
+            + advice[0].upper() + advice[1:]
+        ))
+        return True
 
     def check_database_volume(
         self, name: str, path: tuple[str | int, ...], service: Mapping[str, Any], image: str,
@@ -721,10 +792,14 @@ class Compose:
     ) -> None:
         for key, (value, where) in label_map(service).items():
             if re.match(r"^traefik\.http\.routers\.[^.]+\.rule$", key):
-                for problem in traefik_rule_problems(value):
+                from .deploy.traefik import problems_of
+
+                for problem, refused in problems_of(value):
                     self.add("traefik-rule", ERROR, (*path, *where), (
-                        f"service '{name}': Traefik rule {value!s:.60}: {problem}. Traefik "
-                        "rejects the router, so the domain answers 404"
+                        f"service '{name}': Traefik rule {value!s:.60}: {problem}. "
+                        + ("Traefik rejects the router, so the domain answers 404" if refused
+                           else "Traefik accepts it, but no request ever matches, so the "
+                           "domain answers 404")
                     ))
             elif re.match(r"^traefik\.http\.services\.[^.]+\.loadbalancer\.server\.port$", key):
                 if not str(value).isdigit():

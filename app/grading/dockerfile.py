@@ -34,9 +34,7 @@ from dataclasses import field
 from .findings import ERROR
 from .findings import WARNING
 from .findings import Finding
-from .findings import is_reference
 from .findings import looks_like_secret_name
-from .findings import password_in_url
 from .findings import sort_findings
 
 INSTRUCTIONS = (
@@ -626,10 +624,7 @@ EVERY_INTERFACE = ("0.0.0.0", "::", "[::]", "")
 HEAVY_IMAGES = ("python", "node", "ruby", "golang", "rust", "openjdk", "maven", "gradle")
 LIGHT_TAG_WORDS = ("slim", "alpine", "distroless", "minimal")
 NON_ROOT_IMAGE_WORDS = ("nonroot", "non-root", "unprivileged", "rootless")
-BUILT_IN_USERS = ("nobody", "www-data", "daemon")
-# Distribution and language images: a USER they do not create does not exist in them.
-WELL_KNOWN_BASES = ("python", "debian", "ubuntu", "alpine", "node", "golang", "ruby", "rust",
-                    "fedora", "rockylinux", "almalinux", "busybox", "scratch")
+PRIVILEGE_DROPPERS = ("gosu", "su-exec", "setpriv", "chroot", "runuser")
 DEPENDENCY_FILES = (
     "requirements", "pyproject.toml", "poetry.lock", "uv.lock", "pipfile", "package.json",
     "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "go.mod", "go.sum", "gemfile",
@@ -647,14 +642,7 @@ FILE_INSTALL_RE = re.compile(
     r"npm\s+install\s*(?:$|&&|;|-)|yarn|pnpm\s+install|go\s+mod\s+download|bundle\s+install|"
     r"composer\s+install"
 )
-REQUIREMENTS_RE = re.compile(r"(?:^|\s)(?:-r|--requirement)(?:=|\s+)(\S+)")
 PROJECT_INSTALL_RE = re.compile(r"\bpip3?\s+install\b[^&;|]*?(?:\s-e)?\s+\.(?:\[[^\]]*\])?(?:\s|$)")
-SECRET_FILE_NAMES = (
-    ".env", ".npmrc", ".pypirc", ".netrc", ".git-credentials", "id_rsa", "id_ecdsa",
-    "id_ed25519", "credentials.json", "service-account.json", "kubeconfig",
-)
-SECRET_FILE_SUFFIXES = (".pem", ".key", ".p12", ".pfx", ".keystore", ".jks")
-HARMLESS_ENV_SUFFIXES = (".example", ".sample", ".template", ".dist")
 ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst")
 APT_INSTALL_RE = re.compile(r"\bapt(?:-get)?\s+(?:(?:-\S+|--\S+)\s+)*install\b")
 APT_YES_RE = re.compile(r"(?:^|\s)(?:-[a-zA-Z]*y[a-zA-Z]*|--yes|--assume-yes)(?=\s|$)")
@@ -687,36 +675,58 @@ def check(text: str, source: str = "Dockerfile") -> list[Finding]:
         return [Finding("dockerfile-syntax", ERROR, exc.line, exc.message, source)]
     except (RecursionError, ValueError, IndexError) as exc:  # never an unexplained traceback
         return [Finding("dockerfile-syntax", ERROR, 1, f"could not read it ({exc})", source)]
-    review = Review(df, source)
+    review = Review(df, source, model_image(text))
     findings: list[Finding] = []
     for rule in RULES:
         findings += rule(review)
-    findings += rule_build_model(text, source)
     return sort_findings(findings, [source])
 
 
-def rule_build_model(text: str, source: str) -> list[Finding]:
-    """Build the file in the deploy model (without a build context): does a step fail?"""
+def model_image(text: str):  # noqa: ANN201 - deploy.build.Image; imported late (import cycle)
+    """The file built in the deploy model without a build context, or None if it cannot be."""
     from .deploy import build as model_build
     from .deploy.trace import DeployError
 
     try:
-        image = model_build(text)
+        return model_build(text)
     except (DeployError, RecursionError, ValueError, KeyError, IndexError):
-        return []
-    if image.error is None:
+        return None
+
+
+# A failing build step that has a rule of its own (the rest are build-fails).
+BUILD_FAILURE_RULES = (("pip cannot open", "deps-file-missing"),)
+
+
+def rule_build_model(review: Review) -> list[Finding]:
+    """Built in the deploy model, does a step fail? (Which program, file or stage is missing.)"""
+    image = review.image
+    if image is None or image.error is None:
         return []
     reason = image.error.reason.split("the build fails: ", 1)[-1]
-    return [Finding("build-fails", ERROR, image.error_line or 1,
-                    f"the build stops here: {reason}", source)]
+    rule = next((r for words, r in BUILD_FAILURE_RULES if reason.startswith(words)),
+                "build-fails")
+    message = f"the build stops here: {reason}"
+    missing = re.match(r"pip cannot open (\S+):", reason)
+    if missing:  # the lint may name the fix (exercise messages never do)
+        message += f"; COPY {missing.group(1)} . first"
+    return [review.finding(rule, ERROR, image.error_line or 1, message)]
+
+
+def built_final_stage(review: Review):  # noqa: ANN201 - deploy.build.Stage
+    """The final stage as the model built it, or None (not built, or the build failed)."""
+    image = review.image
+    if image is None or image.error is not None or not image.stages:
+        return None
+    return image.final
 
 
 class Review:
     """A parsed Dockerfile and what the rules ask about it, computed once."""
 
-    def __init__(self, df: Dockerfile, source: str) -> None:
+    def __init__(self, df: Dockerfile, source: str, image: object = None) -> None:
         self.df = df
         self.source = source
+        self.image = image  # the deploy model's build of the file (None if it cannot build it)
         self.chain = df.chain()
         self.final_instructions = df.chain_instructions()
         self.env = df.env()
@@ -975,33 +985,24 @@ def example_pin(name: str) -> str:
     }.get(name.lower(), f"{name}:<version>")
 
 
-def creates_user(review: Review, name: str, before_line: int) -> bool:
-    """Does a RUN of the final image's stages, before `before_line`, create this user?"""
-    for ins in review.final_instructions:
-        if ins.kind != "RUN" or ins.line >= before_line:
-            continue
-        words = split_words(run_text(ins).replace("&&", " ").replace(";", " "))
-        makes = any(w.rsplit("/", 1)[-1] in ("useradd", "adduser") for w in words)
-        if makes and name in words:
-            return True
-    return False
-
-
 def rule_user(review: Review) -> list[Finding]:
-    """The final image runs as a user of its own, one that exists."""
+    """The final image, as the model builds it, runs as a user of its own that exists."""
+    final = built_final_stage(review)
+    if final is None:
+        return []  # the build fails (reported once, as build-fails) or cannot be modelled
     base = review.base
     reference = f"{base.name}:{base.tag}".lower()
     non_root_base = any(w in reference for w in NON_ROOT_IMAGE_WORDS) or \
-        base.name.startswith("cgr.dev/")
+        base.name.startswith("cgr.dev/") or final.base.user not in ("root", "0")
     users = review.df.chain_instructions("USER")
     # An entrypoint that drops privileges itself (gosu, su-exec, setpriv: the official
     # postgres and redis images) runs the server as another user with no USER line.
-    drops_privileges = any(
-        re.search(r"\b(gosu|su-exec|setpriv|chroot|runuser)\b", " ".join(
-            [ins.args, *ins.heredocs])) for ins in review.df.chain_instructions("RUN")
-    ) and bool(review.df.chain_instructions("ENTRYPOINT"))
+    drops_privileges = bool(review.df.chain_instructions("ENTRYPOINT")) and any(
+        final.has_program(tool) or re.search(rf"\b{tool}\b", run_text(ins))
+        for tool in PRIVILEGE_DROPPERS for ins in review.df.chain_instructions("RUN"))
+    name = final.user.split(":", 1)[0]
     if not users:
-        if non_root_base or drops_privileges:
+        if non_root_base or drops_privileges or name not in ("root", "0"):
             return []
         # Advice, not an error: the image works, and base images often leave USER to the
         # images built on them.
@@ -1012,24 +1013,19 @@ def rule_user(review: Review) -> list[Finding]:
             "and switch to it with USER app before CMD"
         ))]
     last = users[-1]
-    name = expand(last.args.strip(), review.args).split(":", 1)[0]
     if name in ("root", "0"):
         return [review.finding("runs-as-root", WARNING, last.line, (
             f"USER {last.args} switches back to root, so the app runs with every right in the "
             "container. Switch to a user of your own after the steps that need root"
         ))]
-    if name.isdigit() or "$" in name or name in BUILT_IN_USERS:
+    if "$" in name or final.user_exists(name):
         return []
-    base_name = review.base_name()
-    if base_name == "node" and name == "node":
-        return []
-    if creates_user(review, name, last.line):
-        return []
-    severity = ERROR if base_name in WELL_KNOWN_BASES else WARNING
+    # Unknown base images and RUN steps the model does not follow may create it unseen.
+    severity = ERROR if final.base.known and not final.opaque else WARNING
     return [review.finding("user-not-created", severity, last.line, (
-        f"USER {name}, but no RUN before it creates that user (useradd or adduser) in this "
-        f"image. Unless {base.name} already has it, the container stops at once with 'unable "
-        f"to find user {name}'"
+        f"USER {name}, but no step before it creates that user (a useradd or adduser that "
+        f"runs) in this image. Unless {base.name} already has it, the container stops at once "
+        f"with 'unable to find user {name}'"
     ))]
 
 
@@ -1041,25 +1037,9 @@ def copies_everything(ins: Instruction) -> bool:
     return any(s in (".", "./", "*", "./*") for s in sources)
 
 
-def copied_files(ins: Instruction) -> list[str]:
-    """Source paths of a COPY/ADD from the build context (lower-case, for matching)."""
-    if ins.kind not in ("COPY", "ADD") or "from" in ins.flags:
-        return []
-    sources, _ = ins.sources_and_destination()
-    return [s.lower() for s in sources]
-
-
 def install_command(ins: Instruction) -> re.Match[str] | None:
     """The dependency install a RUN performs, if any."""
     return INSTALL_RE.search(run_text(ins)) if ins.kind == "RUN" else None
-
-
-def bind_mounted(ins: Instruction, wanted: str) -> bool:
-    """Does this RUN bind-mount a file whose name contains `wanted`?"""
-    return any(
-        m.get("type") == "bind" and wanted in (m.get("source", "") + m.get("target", "")).lower()
-        for m in ins.mounts()
-    )
 
 
 def rule_dependency_layer(review: Review) -> list[Finding]:
@@ -1092,21 +1072,6 @@ def rule_dependency_layer(review: Review) -> list[Finding]:
                     ),
                 ))
                 continue
-            requirement_files = [
-                found for segment in re.split(r"&&|;|\|\||\n", text)
-                if PIP_INSTALL_RE.search(segment) or "pip wheel" in segment
-                for found in REQUIREMENTS_RE.findall(segment)
-            ]
-            for wanted in requirement_files:
-                base_name = wanted.rsplit("/", 1)[-1].lower()
-                copied = any(base_name in f or f.endswith("/") for i in before
-                             for f in copied_files(i))
-                if not copied and not bind_mounted(ins, base_name):
-                    findings.append(review.finding("deps-file-missing", ERROR, ins.line, (
-                        f"line {ins.line} installs {wanted}, but no COPY before it puts that "
-                        "file in the image, so pip stops with 'No such file or directory'. "
-                        f"COPY {wanted} . first"
-                    )))
     return findings
 
 
@@ -1240,59 +1205,40 @@ def dev_server_reason(review: Review, server: Server) -> str | None:
     return None
 
 
+# Where the model finds a secret a holder of the image can read -> the rule and what to do.
+LEAK_RULES = {
+    "config": ("secret-in-env", "ENV values are stored in the image's configuration: anyone "
+               "who can pull the image reads them with docker inspect, in every copy of the "
+               "image, forever. Set it at run time (Coolify's environment variables) and leave "
+               "it out of the Dockerfile"),
+    "layer": ("secret-file-copied", "Layers are forever: deleting the file in a later RUN does "
+              "not remove it, and anyone with the image can extract it. Keep it out of the "
+              "image (.dockerignore) and give it to the container at run time, or to the build "
+              "with RUN --mount=type=secret"),
+    "history": ("secret-in-arg", "Use a build secret instead: RUN --mount=type=secret,id=..."),
+}
+
+
 def rule_secrets(review: Review) -> list[Finding]:
-    """No credentials in ENV or ARG, nor in files copied into a layer."""
+    """No credential a holder of the built image can read (config, history, layers), and no
+    secret passed as a build argument."""
     findings = []
-    for ins in review.df.instructions():
-        if ins.kind == "ENV":
-            for name, value in parse_env(ins).items():
-                if password_in_url(value):
-                    findings.append(review.finding("secret-in-env", ERROR, ins.line, (
-                        f"ENV {name} holds a URL with a password. ENV values are stored in the "
-                        "image's configuration: anyone who can pull the image reads them with "
-                        "docker inspect. Pass it at run time (Coolify's environment variables) "
-                        "instead"
-                    )))
-                elif looks_like_secret_name(name) and not is_reference(value):
-                    findings.append(review.finding("secret-in-env", ERROR, ins.line, (
-                        f"ENV {name} bakes a secret into the image: anyone who can pull it "
-                        "reads it with docker inspect or docker history, and it stays in every "
-                        "copy of the image forever. Set it at run time (Coolify's environment "
-                        "variables) and leave it out of the Dockerfile"
-                    )))
-        elif ins.kind == "ARG":
-            name, _, default = ins.args.partition("=")
-            name = name.strip()
-            if looks_like_secret_name(name):
-                findings.append(review.finding("secret-in-arg", ERROR, ins.line, (
-                    f"ARG {name} passes a secret as a build argument; build arguments are "
-                    "recorded in the image history (docker history shows them). Use a build "
-                    f"secret instead: RUN --mount=type=secret,id={name.lower()} ..."
-                    + (" (and never give it a default)" if default.strip() else "")
-                )))
-        elif ins.kind in ("COPY", "ADD") and "from" not in ins.flags:
-            sources, _ = ins.sources_and_destination()
-            for source in sources:
-                if is_secret_file(source):
-                    findings.append(review.finding("secret-file-copied", ERROR, ins.line, (
-                        f"{ins.kind} {source} puts a credential file into an image layer. "
-                        "Layers are forever: deleting the file in a later RUN does not remove "
-                        "it, and anyone with the image can extract it. Keep it out of the "
-                        "image (.dockerignore) and give it to the container at run time, or "
-                        "to the build with RUN --mount=type=secret"
-                    )))
+    image = review.image
+    for leak in (image.leaks() if image is not None else []):
+        rule, advice = LEAK_RULES[leak.where]
+        findings.append(review.finding(rule, ERROR, leak.line or review.chain[-1].line,
+                                       f"{leak.why}. {advice}"))
+    for ins in review.df.instructions("ARG"):
+        name, _, default = ins.args.partition("=")
+        name = name.strip()
+        if looks_like_secret_name(name):
+            findings.append(review.finding("secret-in-arg", ERROR, ins.line, (
+                f"ARG {name} passes a secret as a build argument; build arguments are "
+                "recorded in the image history (docker history shows them). Use a build "
+                f"secret instead: RUN --mount=type=secret,id={name.lower()} ..."
+                + (" (and never give it a default)" if default.strip() else "")
+            )))
     return findings
-
-
-def is_secret_file(path: str) -> bool:
-    """Does this path name a credential file (.env, a private key, .npmrc...)?"""
-    lowered = path.lower().rstrip("/")
-    base = lowered.rsplit("/", 1)[-1]
-    if base.endswith(HARMLESS_ENV_SUFFIXES):
-        return False
-    if base in SECRET_FILE_NAMES or base.startswith(".env.") or base.endswith(SECRET_FILE_SUFFIXES):
-        return True
-    return "/.ssh" in f"/{lowered}" or "/.aws" in f"/{lowered}"
 
 
 def rule_healthcheck(review: Review) -> list[Finding]:
@@ -1307,24 +1253,16 @@ def rule_healthcheck(review: Review) -> list[Finding]:
     last = checks[-1]
     if last.args.strip().upper() == "NONE":
         return []
+    final = built_final_stage(review)
+    if final is None or not final.base.known:
+        return []  # what an unknown base image brings is not known
     words = set(split_words(last.args))
-    tag = f"{review.base.name}:{review.base.tag}".lower()
-    slim = any(w in tag for w in ("slim", "distroless", "alpine"))
     for tool in HEALTH_TOOLS:
-        if tool not in words or not slim:
-            continue
-        if tool == "wget" and "alpine" in tag:
-            continue  # busybox provides wget on Alpine
-        installs = any(
-            tool in run_text(i) and (APT_INSTALL_RE.search(run_text(i)) or
-                                     APK_ADD_RE.search(run_text(i)))
-            for i in review.final_instructions if i.kind == "RUN"
-        )
-        if not installs:
+        if tool in words and not final.has_program(tool):
             return [review.finding("healthcheck-tool-missing", WARNING, last.line, (
                 f"the HEALTHCHECK runs {tool}, but {review.base.name}:{review.base.tag} does "
-                f"not include {tool} and no RUN installs it, so every check fails and the "
-                "container is marked unhealthy. Install it, or check with the app's own "
+                f"not include {tool} and no step that runs installs it, so every check fails "
+                "and the container is marked unhealthy. Install it, or check with the app's own "
                 "language (python -c \"import urllib.request; ...\")"
             ))]
     return []
@@ -1470,6 +1408,7 @@ def rule_python_runtime(review: Review) -> list[Finding]:
 
 
 RULES = (
-    rule_broken_exec_form, rule_base_images, rule_user, rule_dependency_layer, rule_startup,
-    rule_secrets, rule_healthcheck, rule_packages, rule_instructions, rule_python_runtime,
+    rule_build_model, rule_broken_exec_form, rule_base_images, rule_user, rule_dependency_layer,
+    rule_startup, rule_secrets, rule_healthcheck, rule_packages, rule_instructions,
+    rule_python_runtime,
 )

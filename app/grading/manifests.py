@@ -1313,13 +1313,6 @@ TRAEFIK_MIDDLEWARES = frozenset("""
     rateLimit redirectRegex redirectScheme replacePath replacePathRegex retry stripPrefix
     stripPrefixRegex
 """.split())
-# Traefik v3 matchers and how many values each takes (v3's default rule syntax).
-TRAEFIK_HTTP_MATCHERS: dict[str, tuple[int, int]] = {
-    "Header": (2, 2), "HeaderRegexp": (2, 2), "Host": (1, 1), "HostRegexp": (1, 1),
-    "Method": (1, 1), "Path": (1, 1), "PathPrefix": (1, 1), "PathRegexp": (1, 1),
-    "Query": (1, 2), "QueryRegexp": (1, 2), "ClientIP": (1, 1),
-}
-TRAEFIK_V2_MATCHERS = {"Headers": "Header", "HeadersRegexp": "HeaderRegexp"}
 
 
 def api_group(api_version: str) -> str:
@@ -2803,144 +2796,11 @@ def check_namespace(r: Resource, cluster: Cluster) -> list[Finding]:
 
 # --- Traefik and K3s -------------------------------------------------------------------------
 
-TRAEFIK_TOKEN_RE = re.compile(
-    r"\s*(?:(?P<op>&&|\|\||!)|(?P<paren>[(),])|(?P<ident>[A-Za-z][A-Za-z0-9]*)"
-    r"|`(?P<tick>[^`]*)`|\"(?P<quote>(?:[^\"\\\\]|\\\\.)*)\"|(?P<single>')|(?P<other>\S))"
-)
-
-
 def traefik_rule_problems(rule: Any) -> list[str]:
-    """Problems with a Traefik v3 router rule such as Host(`a.example.com`) && PathPrefix(`/`).
+    """Problems with a Traefik v3 router rule (the deploy model's reader, shared by all)."""
+    from .deploy.traefik import rule_problems
 
-    Returns plain-words messages (empty when the rule reads well): syntax (quotes, brackets),
-    unknown matchers, v2-only forms (several values in one matcher, Headers, {name:regex}),
-    and values that cannot match (a scheme in Host, a PathPrefix without '/').
-    """
-    if not isinstance(rule, str) or not rule.strip():
-        return ["the rule is empty; write e.g. Host(`app.example.com`)"]
-    bare = re.search(r"\b([A-Za-z]+)\(\s*(?![`\"'\s)])", rule)
-    if bare:
-        name = bare.group(1)
-        return [f"{name}(...) takes its value in backticks, e.g. {name}(`app.example.com`)"]
-    tokens: list[tuple[str, str]] = []
-    position = 0
-    while position < len(rule):
-        match = TRAEFIK_TOKEN_RE.match(rule, position)
-        if not match or match.end() == position:
-            break
-        position = match.end()
-        kind = match.lastgroup or ""
-        if kind == "single":
-            return [
-                "values are written in backticks (`app.example.com`) or double quotes; single "
-                "quotes are not accepted"
-            ]
-        if kind == "other":
-            if match.group("other") == "`":
-                return ["a backtick is not closed"]
-            return [f"unexpected character '{match.group('other')}' in the rule"]
-        tokens.append((kind, match.group(kind)))
-    parser = _RuleParser(tokens)
-    try:
-        parser.expression()
-        if parser.position < len(tokens):
-            raise ValueError(f"unexpected '{tokens[parser.position][1]}' after a complete rule")
-    except ValueError as exc:
-        return [str(exc)]
-    problems = []
-    for name, values in parser.matchers:
-        if name in TRAEFIK_V2_MATCHERS:
-            problems.append(
-                f"{name}() is Traefik v2 syntax; v3 calls it {TRAEFIK_V2_MATCHERS[name]}()"
-            )
-            continue
-        if name not in TRAEFIK_HTTP_MATCHERS:
-            guess = nearest(name, TRAEFIK_HTTP_MATCHERS)
-            problems.append(
-                f"{name}() is not a Traefik matcher" + (f"; did you mean {guess}()?" if guess
-                                                         else "")
-            )
-            continue
-        low, high = TRAEFIK_HTTP_MATCHERS[name]
-        if not low <= len(values) <= high:
-            if len(values) > high and high == 1:
-                problems.append(
-                    f"{name}() takes one value in Traefik v3 ({len(values)} given, which was v2 "
-                    f"syntax); combine them: "
-                    + " || ".join(f"{name}(`{v}`)" for v in values)
-                )
-            else:
-                problems.append(f"{name}() takes {low if low == high else f'{low}-{high}'} "
-                                f"values, not {len(values)}")
-            continue
-        value = values[0]
-        if name == "Host":
-            problem = host_problem(value)
-            if problem:
-                problems.append(f"Host(`{value}`): the host {problem}")
-        elif name in ("Path", "PathPrefix") and not value.startswith("/"):
-            problems.append(f"{name}(`{value}`) must start with '/'")
-        elif name == "HostRegexp" and "{" in value and ":" in value:
-            problems.append(
-                f"HostRegexp(`{value}`) uses v2's {{name:regexp}} form; v3 takes a plain Go "
-                "regular expression such as ^.+\\.example\\.com$"
-            )
-    return problems
-
-
-class _RuleParser:
-    """Recursive descent over Traefik rule tokens; collects (matcher, values)."""
-
-    def __init__(self, tokens: list[tuple[str, str]]) -> None:
-        self.tokens = tokens
-        self.position = 0
-        self.matchers: list[tuple[str, list[str]]] = []
-
-    def peek(self) -> tuple[str, str] | None:
-        return self.tokens[self.position] if self.position < len(self.tokens) else None
-
-    def take(self) -> tuple[str, str]:
-        token = self.peek()
-        if token is None:
-            raise ValueError("the rule ends too early (a bracket or a matcher is missing)")
-        self.position += 1
-        return token
-
-    def expression(self) -> None:
-        self.term()
-        while (token := self.peek()) is not None and token[1] in ("&&", "||"):
-            self.take()
-            self.term()
-
-    def term(self) -> None:
-        kind, text = self.take()
-        if text == "!":
-            self.term()
-        elif text == "(":
-            self.expression()
-            if self.take()[1] != ")":
-                raise ValueError("a '(' is not closed")
-        elif kind == "ident":
-            if self.take()[1] != "(":
-                raise ValueError(f"{text} must be followed by (`value`)")
-            values = []
-            while True:
-                kind, value = self.take()
-                if kind not in ("tick", "quote"):
-                    raise ValueError(
-                        f"{text}(...) takes values in backticks, e.g. {text}(`value`)"
-                    )
-                values.append(value)
-                separator = self.take()[1]
-                if separator == ")":
-                    break
-                if separator != ",":
-                    raise ValueError(f"{text}(...): values are separated by commas")
-            self.matchers.append((text, values))
-        elif text in ("&&", "||"):
-            raise ValueError(f"'{text}' needs a matcher on both sides")
-        else:
-            raise ValueError(f"expected a matcher such as Host(`...`), found '{text}'")
+    return rule_problems(rule)
 
 
 def traefik_namespace(r: Resource, ref: Mapping[str, Any]) -> str:

@@ -11,6 +11,7 @@ grader. Every answer carries a trace of the steps behind it (Outcome.explain()).
 
 from __future__ import annotations
 
+from . import backup
 from . import build as build_model
 from . import checks
 from . import ci
@@ -29,5 +30,5 @@ from .trace import Trace
 
 __all__ = [
     "DeployError", "Image", "Outcome", "Trace", "build", "build_model", "images", "run",
-    "shell", "checks", "ci", "compose", "coolify", "traefik", "vps",
+    "shell", "backup", "checks", "ci", "compose", "coolify", "traefik", "vps",
 ]

@@ -31,9 +31,11 @@ from .trace import Outcome
 from .trace import Trace
 
 SECRET_FILE_PATTERNS = (
-    ".env", ".env.*", "*.pem", "*.key", "id_rsa", "id_ed25519", ".npmrc", ".pypirc",
-    "credentials.json", "*.p12", ".netrc", "secrets.*",
+    ".env", ".env.*", "*.pem", "*.key", "id_rsa", "id_ecdsa", "id_ed25519", ".npmrc", ".pypirc",
+    "credentials.json", "service-account.json", "*.p12", "*.pfx", "*.keystore", "*.jks",
+    ".netrc", ".git-credentials", "kubeconfig", "secrets.*",
 )
+SECRET_FOLDERS = (".ssh", ".aws")
 NOT_SECRET_FILES = (".env.example", ".env.sample", ".env.template", ".env.dist")
 SHELL_BUILTINS = frozenset(
     "cd export set unset true false : exit echo printf test [ umask source . trap wait "
@@ -97,6 +99,13 @@ class Stage:
     healthcheck: df_parser.Instruction | None = None
     stop_signal: str = "SIGTERM"
     opaque: bool = False  # a RUN ran a program the model does not follow (npm run build...)
+    # Folders that received the whole build context when none was given (a lint): any file
+    # may be there.
+    unknown_dirs: set[str] = field(default_factory=set)
+
+    def may_have(self, path: str) -> bool:
+        """Could this path exist though the model does not know the file (see unknown_dirs)?"""
+        return any(path == d or path.startswith(d.rstrip("/") + "/") for d in self.unknown_dirs)
 
     # -- queries ----------------------------------------------------------------------------
     def label(self) -> str:
@@ -279,11 +288,15 @@ def requirement_names(text: str) -> list[str]:
 def is_secret_name(path: str) -> str:
     """Why a file name says 'secret' ('' if it does not)."""
     name = path.rstrip("/").rsplit("/", 1)[-1]
-    if name in NOT_SECRET_FILES:
+    if name.lower() in NOT_SECRET_FILES:
         return ""
     for pattern in SECRET_FILE_PATTERNS:
-        if fnmatch.fnmatch(name, pattern):
+        if fnmatch.fnmatch(name.lower(), pattern):
             return f"{name} is a secrets file"
+    folders = path.lower().strip("/").split("/")
+    for folder in SECRET_FOLDERS:
+        if folder in folders:
+            return f"{path} is in {folder}, a folder of credentials"
     return ""
 
 
@@ -341,11 +354,13 @@ class Image:
                          list(self.build_secrets.values()) if v and len(v) >= 6}
         for name, value in self.final.env.items():
             from_value = any(s in value for s in secret_values)
-            if value and (from_value or (df_looks_secret(name) and "$" not in value)):
+            if value and (from_value or (df_looks_secret(name) and "$" not in value)
+                          or df_password_in_url(value)):
                 line = env_line(self.dockerfile, name)
+                what = "holds a URL with a password and " if df_password_in_url(value) else ""
                 found.append(Leak(line, name, "config", (
-                    f"ENV {name} is stored in the image's configuration: `docker inspect` "
-                    "shows it to anyone who can pull the image")))
+                    f"ENV {name} {what}is stored in the image's configuration: `docker "
+                    "inspect` shows it to anyone who can pull the image")))
         for entry in self.final.history:
             for value in secret_values:
                 if value in entry.created_by:
@@ -371,6 +386,13 @@ def df_looks_secret(name: str) -> bool:
     from ..findings import looks_like_secret_name
 
     return looks_like_secret_name(name)
+
+
+def df_password_in_url(value: str) -> bool:
+    """A URL with a password written into it (postgres://app:s3cret@db/app)."""
+    from ..findings import password_in_url
+
+    return password_in_url(value) is not None
 
 
 def env_line(parsed: df_parser.Dockerfile, name: str) -> int:
@@ -444,6 +466,8 @@ class Builder:
             stage.libraries = set(base.libraries)
             stage.users = {u: ("/root" if u == "root" else f"/home/{u}") for u in base.users}
             stage.users.setdefault("nobody", "/nonexistent")
+            if base.family in ("debian", "alpine"):
+                stage.users.setdefault("daemon", "/usr/sbin")  # in both base passwd files
             stage.volumes = list(base.volumes)
             stage.exposes = [str(p) for p in base.exposes]
             stage.user = base.user
@@ -600,6 +624,9 @@ class Builder:
                      ins: df_parser.Instruction, stage: Stage) -> list[File]:
         src_clean = src.removeprefix("./").rstrip("/")
         names = [n for n in self.context if not ignored(n, self.ignore)]
+        if src_clean in ("", ".") and not self.context:
+            stage.unknown_dirs.add(target)  # a lint: the context's files are not known
+            return []
         if src_clean in ("", "."):
             chosen = {n: normal(f"{target}/{n}", "/") for n in names}
         else:
@@ -639,7 +666,8 @@ class Builder:
                        "*" in src_path and fnmatch.fnmatch(p, src_path))]
         if not matches:
             known_program = src_path.rsplit("/", 1)[-1] in origin.programs
-            if known_program or not origin.base.known or origin.opaque:
+            if known_program or not origin.base.known or origin.opaque or origin.may_have(
+                    src_path):
                 return [File(target if not dest_dir else
                              f"{target}/{src_path.rsplit('/', 1)[-1]}", owner, ins.line)]
             raise BuildFailure(ins.line, stage, (
@@ -863,6 +891,11 @@ class Builder:
             elif word in ("-u", "--uid", "-g", "--gid", "-G", "--groups", "-s", "--shell",
                           "-c", "--comment", "--gecos", "-k", "--ingroup", "-K"):
                 skip = True
+            elif re.fullmatch(r"-[A-Za-z]{2,}", word):
+                # Combined short options (useradd -ms /bin/bash app): the last one may take
+                # the next word as its value.
+                create = create or "m" in word
+                skip = word[-1] in "ugGsckKd"
             elif not word.startswith("-"):
                 names.append(word)
         if not names:
@@ -998,6 +1031,8 @@ class Builder:
         for name in requirement_files:
             path = normal(name, stage.workdir)
             entry = stage.files.get(path)
+            if entry is None and stage.may_have(path):
+                continue  # copied with the whole (unknown) context: its packages are unknown
             if entry is None:
                 raise BuildFailure(ins.line, stage, (
                     f"pip cannot open {name}: no such file at {path} (copy it into the image "
@@ -1104,6 +1139,7 @@ def copy_stage(parent: Stage, index: int, name: str | None, line: int) -> Stage:
         history=list(parent.history), layer_secrets=list(parent.layer_secrets),
         apt_lists=parent.apt_lists, volumes=list(parent.volumes), exposes=list(parent.exposes),
         healthcheck=parent.healthcheck, stop_signal=parent.stop_signal, opaque=parent.opaque,
+        unknown_dirs=set(parent.unknown_dirs),
     )
 
 

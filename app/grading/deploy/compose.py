@@ -315,7 +315,7 @@ class Project:
     """A compose file read and interpolated."""
 
     def __init__(self, text: str, env: Mapping[str, str] | None = None,
-                 dotenv: str | None = None) -> None:
+                 dotenv: str | None = None, coolify: bool = False) -> None:
         self.trace = Trace()
         self.doc = read_yaml(text)
         values = {**parse_dotenv(dotenv), **(env or {})}
@@ -329,6 +329,8 @@ class Project:
         if not isinstance(self.volumes, Mapping):
             raise DeployError("top-level volumes: must be a mapping", line_of(self.doc,
                                                                               "volumes"))
+        if coolify:  # Coolify declares the named volumes of its compose files itself
+            self.volumes = {**{name: {} for name in named_sources(services)}, **self.volumes}
         self.networks = self.doc.get("networks") or {}
         self.services: dict[str, Service] = {}
         for name, spec in services.items():
@@ -525,6 +527,18 @@ class Stack:
         trace.add(f"{name} in '{service}' ({holder.service.image_ref}) keeps its files in "
                   f"{data}")
         mount = holder.data_mount()
+        old_folder = next((m for m in holder.service.mounts
+                           if m.target == "/var/lib/postgresql/data"), None)
+        if name == "PostgreSQL" and re.fullmatch(r"/var/lib/postgresql/\d+/docker", data) and \
+                old_folder is not None and not holder.env.get("PGDATA", "").startswith(
+                    "/var/lib/postgresql/data"):
+            trace.add(f"line {old_folder.line}: {old_folder.describe()} is where PostgreSQL 17 "
+                      "and older kept their data")
+            declared = holder.volumes_declared[0] if holder.volumes_declared else data
+            return Outcome(False, f"from PostgreSQL 18 the image keeps its data in {data}, under "
+                                  f"its own VOLUME {declared} (an anonymous volume here), and "
+                                  "refuses to start with a volume at /var/lib/postgresql/data",
+                           trace)
         if mount is not None and mount.read_only:
             trace.add(f"line {mount.line}: {mount.describe()} is read-only")
             return Outcome(False, f"{name} cannot write {data}: the mount at {mount.target} is "
@@ -726,6 +740,20 @@ PROBES = frozenset({"pg_isready", "mysqladmin", "mariadb-admin", "healthcheck.sh
                     "valkey-cli", "mongosh", "psql", "mysql", "mariadb"})
 
 
-def load(text: str, env: Mapping[str, str] | None = None, dotenv: str | None = None) -> Project:
-    """Read and interpolate a compose file (DeployError if compose would refuse it)."""
-    return Project(text, env, dotenv)
+def named_sources(services: Any) -> list[str]:
+    """The named volumes the services mount ("data:/var/lib/x" -> "data")."""
+    found = []
+    for spec in (services.values() if isinstance(services, Mapping) else []):
+        for item in (spec.get("volumes") or []) if isinstance(spec, Mapping) else []:
+            source = str(item.get("source") or "") if isinstance(item, Mapping) else (
+                str(item).split(":")[0] if ":" in str(item) else "")
+            if source and not source.startswith((".", "/", "~", "$")):
+                found.append(source)
+    return found
+
+
+def load(text: str, env: Mapping[str, str] | None = None, dotenv: str | None = None,
+         coolify: bool = False) -> Project:
+    """Read and interpolate a compose file (DeployError if compose would refuse it); with
+    coolify=True, named volumes need no declaration (Coolify writes them)."""
+    return Project(text, env, dotenv, coolify)

@@ -80,14 +80,17 @@ RULES: dict[str, Rule] = _rules(
      "Create a user and switch to it with USER before CMD (not needed in base images or "
      "when the entrypoint drops privileges with gosu)."),
     ("user-not-created", "dockerfile", EITHER,
-     "USER names an account that no step creates.",
-     "Create it with useradd/adduser first (error on well-known bases, advice elsewhere)."),
+     "USER names an account that neither the base image nor a step that runs creates "
+     "(built in the deploy model: `RUN true || useradd app` creates nobody).",
+     "Create it with useradd/adduser first (error when the model knows the base image and "
+     "follows every step, advice otherwise)."),
     # -- Dockerfile: layers and packages --------------------------------------------------------
     ("deps-after-code", "dockerfile", EITHER,
      "The code is copied before the dependencies are installed.",
      "Copy the dependency file alone, install, then copy the rest."),
     ("deps-file-missing", "dockerfile", ERROR,
-     "pip installs a requirements file that was never copied.",
+     "Built in the deploy model, pip installs a requirements file that is not in the image "
+     "at that step.",
      "COPY the requirements file before the RUN that installs it."),
     ("apt-no-yes", "dockerfile", ERROR, "apt-get install without -y aborts in a build.",
      "Write apt-get install -y --no-install-recommends ..."),
@@ -151,17 +154,20 @@ RULES: dict[str, Rule] = _rules(
      "There is no HEALTHCHECK, so a deploy cannot tell a working container from a broken one.",
      "Add a HEALTHCHECK that calls the app with a tool the image has."),
     ("healthcheck-tool-missing", "dockerfile", WARNING,
-     "The HEALTHCHECK runs a program the base image does not include (curl in python:slim).",
+     "The HEALTHCHECK runs a program the built image does not have (curl in python:slim, "
+     "unless a step that runs installs it).",
      "Use a tool the image has (python -c ...), or install the program."),
     # -- Dockerfile: secrets --------------------------------------------------------------------
     ("secret-in-env", "dockerfile", ERROR,
-     "ENV sets a secret, stored in the image's configuration.",
+     "The built image's configuration holds a secret (an ENV with a secret's name or a URL "
+     "with a password).",
      "Pass run-time secrets as environment variables when the container starts."),
     ("secret-in-arg", "dockerfile", ERROR,
      "A secret travels as a build argument, recorded in the image history.",
      "Use a build secret: RUN --mount=type=secret,id=..."),
     ("secret-file-copied", "dockerfile", ERROR,
-     "A secrets file (.env, keys) is copied into a layer.",
+     "A secrets file (.env, keys) is in a layer of the final image (COPY --from included; a "
+     "build stage left behind does not count).",
      "Keep it out (.dockerignore); deleting it later does not remove it from the layer."),
     # -- compose ---------------------------------------------------------------------------------
     ("no-services", "compose", ERROR, "There is no services: section.",
@@ -200,8 +206,12 @@ RULES: dict[str, Rule] = _rules(
      "Coolify declares them).",
      "Declare it under volumes:."),
     ("db-without-volume", "compose", EITHER,
-     "A database keeps its data in the container or an anonymous volume.",
+     "Brought up in the deploy model, a database keeps its data in the container, an "
+     "anonymous volume or a tmpfs, so a redeploy starts it empty.",
      "Mount a named volume where the image keeps its data."),
+    ("db-volume-read-only", "compose", ERROR,
+     "The database's data folder is on a read-only mount, so it cannot write its files.",
+     "Mount a writable named volume there."),
     ("db-volume-path", "compose", ERROR,
      "The volume is mounted where this database version does not keep its data.",
      "Mount it at the data folder of that version (PostgreSQL 18: /var/lib/postgresql)."),

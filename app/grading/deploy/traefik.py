@@ -23,12 +23,17 @@ from typing import Any
 from .trace import Outcome
 from .trace import Trace
 
-MATCHERS = {
-    "Host": 1, "HostRegexp": 1, "Path": 1, "PathPrefix": 1, "PathRegexp": 1, "Method": 1,
-    "Header": 2, "HeaderRegexp": 2, "Query": 2, "QueryRegexp": 2, "ClientIP": 1,
+# Traefik v3 matchers and how many values each takes (least, most).
+MATCHERS: dict[str, tuple[int, int]] = {
+    "Header": (2, 2), "HeaderRegexp": (2, 2), "Host": (1, 1), "HostRegexp": (1, 1),
+    "Method": (1, 1), "Path": (1, 1), "PathPrefix": (1, 1), "PathRegexp": (1, 1),
+    "Query": (1, 2), "QueryRegexp": (1, 2), "ClientIP": (1, 1),
 }
-TOKEN_RE = re.compile(r"\s*(?:(&&|\|\||!|\(|\)|,)|(`[^`]*`|\"(?:[^\"\\]|\\.)*\")|([A-Za-z]+)"
-                      r"|('[^']*')|(\S))")
+V2_MATCHERS = {"Headers": "Header", "HeadersRegexp": "HeaderRegexp"}
+TOKEN_RE = re.compile(
+    r"\s*(?:(?P<op>&&|\|\||!)|(?P<paren>[(),])|(?P<ident>[A-Za-z][A-Za-z0-9]*)"
+    r"|`(?P<tick>[^`]*)`|\"(?P<quote>(?:[^\"\\]|\\.)*)\"|(?P<single>')|(?P<other>\S))"
+)
 
 
 class RuleError(Exception):
@@ -49,98 +54,176 @@ class Node:
 
 
 def tokenize(rule: str) -> list[tuple[str, str]]:
-    tokens = []
-    pos = 0
-    while pos < len(rule):
-        match = TOKEN_RE.match(rule, pos)
-        if not match or match.end() == pos:
-            if rule[pos:].strip() == "":
-                break
-            raise RuleError(f"cannot read the rule from '{rule[pos:pos + 12]}'")
-        pos = match.end()
-        if match.group(1):
-            tokens.append(("op", match.group(1)))
-        elif match.group(2):
-            raw = match.group(2)
-            value = raw[1:-1]
-            if raw.startswith('"'):
-                value = value.replace('\\"', '"')
-            tokens.append(("value", value))
-        elif match.group(3):
-            tokens.append(("name", match.group(3)))
-        elif match.group(4):
-            raise RuleError(f"{match.group(4)}: single quotes are not accepted around values; "
-                            "Traefik reads values in backticks (or double quotes)")
-        elif match.group(5):
-            raise RuleError(f"unexpected '{match.group(5)}' in the rule")
+    """The rule's tokens (kind, text); RuleError for what Traefik cannot even read."""
+    bare = re.search(r"\b([A-Za-z]+)\(\s*(?![`\"'\s)])", rule)
+    if bare:
+        name = bare.group(1)
+        raise RuleError(f"{name}(...) takes its value in backticks, e.g. "
+                        f"{name}(`app.example.com`)")
+    tokens: list[tuple[str, str]] = []
+    position = 0
+    while position < len(rule):
+        match = TOKEN_RE.match(rule, position)
+        if not match or match.end() == position:
+            break
+        position = match.end()
+        kind = match.lastgroup or ""
+        if kind == "single":
+            raise RuleError("values are written in backticks (`app.example.com`) or double "
+                            "quotes; single quotes are not accepted")
+        if kind == "other":
+            if match.group("other") == "`":
+                raise RuleError("a backtick is not closed")
+            raise RuleError(f"unexpected character '{match.group('other')}' in the rule")
+        text = match.group(kind)
+        if kind == "quote":
+            text = text.replace('\\"', '"')
+        tokens.append(("value" if kind in ("tick", "quote") else kind, text))
     return tokens
 
 
-def parse_rule(rule: str) -> Node:
-    """Parse a router rule; RuleError says why Traefik would refuse it."""
-    tokens = tokenize(rule)
-    pos = 0
+class _Parser:
+    """Recursive descent over rule tokens: a tree of and/or/not over matchers."""
 
-    def peek() -> tuple[str, str] | None:
-        return tokens[pos] if pos < len(tokens) else None
+    def __init__(self, tokens: list[tuple[str, str]]) -> None:
+        self.tokens = tokens
+        self.position = 0
 
-    def take() -> tuple[str, str]:
-        nonlocal pos
-        if pos >= len(tokens):
-            raise RuleError("the rule ends too early")
-        pos += 1
-        return tokens[pos - 1]
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.position] if self.position < len(self.tokens) else None
 
-    def parse_or() -> Node:
-        left = parse_and()
-        while peek() == ("op", "||"):
-            take()
-            left = Node("or", [left, parse_and()])
+    def take(self) -> tuple[str, str]:
+        token = self.peek()
+        if token is None:
+            raise RuleError("the rule ends too early (a bracket or a matcher is missing)")
+        self.position += 1
+        return token
+
+    def expression(self) -> Node:
+        left = self.conjunction()
+        while self.peek() == ("op", "||"):
+            self.take()
+            left = Node("or", [left, self.conjunction()])
         return left
 
-    def parse_and() -> Node:
-        left = parse_not()
-        while peek() == ("op", "&&"):
-            take()
-            left = Node("and", [left, parse_not()])
+    def conjunction(self) -> Node:
+        left = self.term()
+        while self.peek() == ("op", "&&"):
+            self.take()
+            left = Node("and", [left, self.term()])
         return left
 
-    def parse_not() -> Node:
-        if peek() == ("op", "!"):
-            take()
-            return Node("not", [parse_not()])
-        if peek() == ("op", "("):
-            take()
-            inner = parse_or()
-            if take() != ("op", ")"):
-                raise RuleError("a parenthesis is not closed")
+    def term(self) -> Node:
+        kind, text = self.take()
+        if text == "!" and kind == "op":
+            return Node("not", [self.term()])
+        if text == "(" and kind == "paren":
+            inner = self.expression()
+            if self.take()[1] != ")":
+                raise RuleError("a '(' is not closed")
             return inner
-        kind, name = take()
-        if kind != "name":
-            raise RuleError(f"expected a matcher such as Host(...), found '{name}'")
-        if name not in MATCHERS:
-            raise RuleError(f"{name} is not a Traefik v3 matcher")
-        if take() != ("op", "("):
-            raise RuleError(f"{name} must be followed by ( and its value")
-        args = []
-        while True:
-            kind, value = take()
-            if kind == "value":
-                args.append(value)
-            elif (kind, value) == ("op", ")"):
-                break
-            elif (kind, value) != ("op", ","):
-                raise RuleError(f"{name}(...) takes values in backticks, found '{value}'")
-        if len(args) != MATCHERS[name]:
-            extra = (" (Traefik v3: one host per Host(); join several with ||)"
-                     if name in ("Host", "PathPrefix", "Path") and len(args) > 1 else "")
-            raise RuleError(f"{name} takes {MATCHERS[name]} value(s), got {len(args)}{extra}")
-        return Node("match", matcher=Matcher(name, args))
+        if kind == "ident":
+            if self.take()[1] != "(":
+                raise RuleError(f"{text} must be followed by (`value`)")
+            values = []
+            while True:
+                kind, value = self.take()
+                if kind != "value":
+                    raise RuleError(f"{text}(...) takes values in backticks, e.g. {text}(`value`)")
+                values.append(value)
+                separator = self.take()[1]
+                if separator == ")":
+                    break
+                if separator != ",":
+                    raise RuleError(f"{text}(...): values are separated by commas")
+            return Node("match", matcher=Matcher(text, values))
+        if text in ("&&", "||"):
+            raise RuleError(f"'{text}' needs a matcher on both sides")
+        raise RuleError(f"expected a matcher such as Host(`...`), found '{text}'")
 
-    tree = parse_or()
-    if pos != len(tokens):
-        raise RuleError(f"unexpected '{tokens[pos][1]}' after a complete rule")
+
+def read_rule(rule: str) -> Node:
+    """The rule's syntax tree (any matcher name); RuleError when it cannot be read."""
+    if not isinstance(rule, str) or not rule.strip():
+        raise RuleError("the rule is empty; write e.g. Host(`app.example.com`)")
+    tokens = tokenize(rule)
+    parser = _Parser(tokens)
+    tree = parser.expression()
+    if parser.position < len(tokens):
+        raise RuleError(f"unexpected '{tokens[parser.position][1]}' after a complete rule")
     return tree
+
+
+def matchers_of(node: Node) -> list[Matcher]:
+    """The matchers of a tree, left to right."""
+    if node.op == "match" and node.matcher is not None:
+        return [node.matcher]
+    return [m for child in node.children for m in matchers_of(child)]
+
+
+def problems_of(rule: Any) -> list[tuple[str, bool]]:
+    """(message, refused) for each problem: refused ones keep Traefik from creating the
+    router; the others are accepted but can never match."""
+    from ..manifests import host_problem
+    from ..manifests import nearest
+
+    try:
+        tree = read_rule(rule)
+    except RuleError as exc:
+        return [(str(exc), True)]
+    problems = []
+    for matcher in matchers_of(tree):
+        name, values = matcher.name, matcher.args
+        if name in V2_MATCHERS:
+            problems.append((f"{name}() is Traefik v2 syntax; v3 calls it {V2_MATCHERS[name]}()",
+                             True))
+            continue
+        if name not in MATCHERS:
+            guess = nearest(name, MATCHERS)
+            problems.append((f"{name}() is not a Traefik matcher"
+                             + (f"; did you mean {guess}()?" if guess else ""), True))
+            continue
+        low, high = MATCHERS[name]
+        if not low <= len(values) <= high:
+            if len(values) > high and high == 1:
+                problems.append((
+                    f"{name}() takes one value in Traefik v3 ({len(values)} given, which was v2 "
+                    f"syntax; one host per Host()); combine them: "
+                    + " || ".join(f"{name}(`{v}`)" for v in values), True))
+            else:
+                problems.append((f"{name}() takes {low if low == high else f'{low}-{high}'} "
+                                 f"values, not {len(values)}", True))
+            continue
+        value = values[0]
+        if name == "Host":
+            problem = host_problem(value)
+            if problem:
+                problems.append((f"Host(`{value}`): the host {problem}", False))
+        elif name in ("Path", "PathPrefix") and not value.startswith("/"):
+            problems.append((f"{name}(`{value}`) must start with '/'", True))
+        elif name == "HostRegexp" and "{" in value and ":" in value:
+            problems.append((
+                f"HostRegexp(`{value}`) uses v2's {{name:regexp}} form; v3 takes a plain Go "
+                "regular expression such as ^.+\\.example\\.com$", False))
+    return problems
+
+
+def rule_problems(rule: Any) -> list[str]:
+    """Every problem with a Traefik v3 router rule, in plain words (empty when it reads well).
+
+    The one reader of rules for the compose and Kubernetes checkers and the routing model:
+    syntax (quotes, brackets), unknown matchers, v2-only forms (several values in one
+    matcher, Headers, {name:regex}) and values that cannot match (a scheme in Host).
+    """
+    return [message for message, _ in problems_of(rule)]
+
+
+def parse_rule(rule: str) -> Node:
+    """The rule's tree as Traefik builds the router; RuleError when Traefik refuses it."""
+    refused = [message for message, refuses in problems_of(rule) if refuses]
+    if refused:
+        raise RuleError(refused[0])
+    return read_rule(rule)
 
 
 def matches(node: Node, host: str, path: str, method: str = "GET") -> bool:

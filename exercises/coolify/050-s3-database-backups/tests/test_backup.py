@@ -1,4 +1,10 @@
-"""Behaviour of backup.py with a fake S3 bucket and a fake pg_dump (no network, no database)."""
+"""backup.py run night after night against the deploy model's S3 bucket and PostgreSQL server.
+
+The model keeps what a real bucket keeps (objects listed by name, credentials checked on every
+call, an endpoint that can be down) and what pg_dump and pg_restore do (a dump holds the rows
+written before it was taken; a restore brings back exactly those). The tests then ask it what a
+team asks the morning after: does the newest backup in the listing restore the latest data?
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from datetime import timezone
 from typing import NoReturn
 
 import backup
+from grading.deploy import backup as model
 
 ENV = {
     "DATABASE_URL": "postgresql://shop:pw@db:5432/shop",
@@ -18,7 +25,17 @@ ENV = {
     "S3_SECRET_ACCESS_KEY": "example-secret",
     "BACKUP_KEEP": "3",
 }
-NIGHT = datetime(2026, 11, 27, 3, 15, tzinfo=UTC)
+TOKYO = timezone(timedelta(hours=9))
+# Five backups across a month and a year boundary; the fourth is written in the server's own
+# time zone (Tokyo), the fifth is an extra backup taken by hand before an upgrade.
+NIGHTS = [
+    datetime(2026, 12, 30, 3, 15, tzinfo=UTC),
+    datetime(2026, 12, 31, 3, 15, tzinfo=UTC),
+    datetime(2027, 1, 1, 3, 15, tzinfo=UTC),
+    datetime(2027, 1, 2, 3, 15, tzinfo=UTC).astimezone(TOKYO),
+    datetime(2027, 1, 2, 7, 0, tzinfo=UTC),
+]
+FOREIGN = {"assets/logo.png": b"\x89PNG", "contracts/2026-01.pdf": b"%PDF-1.7"}
 
 
 def fail(message: str) -> NoReturn:
@@ -26,37 +43,36 @@ def fail(message: str) -> NoReturn:
     raise AssertionError(message)
 
 
-class FakeS3:
-    """A bucket in memory: put, list (by prefix), delete; put can be made to fail."""
-
-    def __init__(self, keys=(), broken=False):
-        self.objects = {key: b"old" for key in keys}
-        self.broken = broken
-        self.deleted = []
-
-    def put(self, bucket, key, data):
-        if self.broken:
-            raise ConnectionError("S3 endpoint unreachable")
-        self.objects[key] = data
-
-    def list(self, bucket, prefix=""):
-        return [key for key in self.objects if key.startswith(prefix)]
-
-    def delete(self, bucket, key):
-        self.deleted.append(key)
-        self.objects.pop(key, None)
+def world(**bucket_options):
+    """A bucket that already holds other files, and the shop's live database."""
+    bucket = model.Bucket(ENV["S3_BUCKET"], endpoint=ENV["S3_ENDPOINT"],
+                          access_key=ENV["S3_ACCESS_KEY_ID"],
+                          secret_key=ENV["S3_SECRET_ACCESS_KEY"], **bucket_options)
+    bucket.objects.update(FOREIGN)
+    return bucket, model.Postgres({"shop": {"orders": 40}}, since=NIGHTS[0] - timedelta(days=30))
 
 
-def dump(url):
-    return b"PGDMP fake dump"
+def run_nights(bucket, db, nights=NIGHTS, env=ENV):
+    """Each night the shop takes orders, then the job runs; returns the keys it reported."""
+    keys = []
+    client = bucket.client(env["S3_ACCESS_KEY_ID"], env["S3_SECRET_ACCESS_KEY"],
+                           env["S3_ENDPOINT"])
+    for night in nights:
+        db.write("shop", "orders", 7, at=night - timedelta(hours=5))
+        keys.append(backup.run_backup(env, client, lambda url, at=night: db.dump_url(url, at),
+                                      now=night))
+    return keys
 
 
-def nightly_keys(count, start=NIGHT):
-    """The keys of `count` earlier nightly backups, oldest first (written by the test itself)."""
-    return [
-        backup.PREFIX + (start - timedelta(days=count - i)).strftime("%Y-%m-%dT%H-%M-%SZ.dump")
-        for i in range(count)
-    ]
+def dumps_in(bucket):
+    """(time the dump was taken, key) of every backup in the bucket, oldest first."""
+    found = []
+    for key, data in bucket.objects.items():
+        try:
+            found.append((model.dump_time(data), key))
+        except ValueError:
+            continue
+    return sorted(found)
 
 
 def test_settings_name_every_missing_variable():
@@ -74,12 +90,29 @@ def test_settings_name_every_missing_variable():
                     "in one go instead of one redeploy per variable"
                 )
         return
+    storage = model.S3Storage(str(settings.get("S3_ENDPOINT", "")),
+                              str(settings.get("S3_BUCKET", "")),
+                              str(settings.get("S3_ACCESS_KEY_ID", "")),
+                              str(settings.get("S3_SECRET_ACCESS_KEY", "")))
+    reached = storage.validate([world()[0]])
     fail(
         "load_settings accepted an environment without S3_BUCKET and S3_SECRET_ACCESS_KEY "
-        f"and returned {settings!r}. An empty bucket name fails only later, deep in the "
-        "upload, with a confusing error, or the job 'succeeds' with nothing stored. Raise "
-        "ValueError that names every missing variable"
+        f"and returned {settings!r}. With those settings the job would fail only later, deep "
+        f"in the upload ({reached.reason}), or 'succeed' with nothing stored. Raise ValueError "
+        "that names every missing variable"
     )
+
+
+def test_the_settings_reach_the_bucket():
+    """The settings loaded from a complete environment can list the bucket."""
+    settings = backup.load_settings(ENV)
+    storage = model.S3Storage(str(settings.get("S3_ENDPOINT")), str(settings.get("S3_BUCKET")),
+                              str(settings.get("S3_ACCESS_KEY_ID")),
+                              str(settings.get("S3_SECRET_ACCESS_KEY")))
+    reached = storage.validate([world()[0]])
+    if not reached.ok:
+        fail(f"with the settings load_settings returns, {reached.reason}; every upload would "
+             "be refused")
 
 
 def test_retention_setting_has_a_default():
@@ -99,81 +132,98 @@ def test_retention_setting_has_a_default():
         )
 
 
-def test_keys_sort_in_time_order():
-    """Backup names sort in time order (UTC), so the newest is last by name."""
-    times = [NIGHT - timedelta(days=40), NIGHT - timedelta(days=3), NIGHT,
-             NIGHT + timedelta(days=400)]
-    keys = [backup.backup_key(t) for t in times]
-    if len(set(keys)) != len(keys):
-        fail(f"backup_key gives the same name to different nights: {keys}; each backup "
-             "would overwrite the previous one")
-    if sorted(keys) != keys:
-        fail(
-            f"backup names do not sort in time order: {keys}. S3 lists objects by name, and "
-            "retention keeps the last names in that order: with day-first names it would "
-            "keep the wrong backups and delete recent ones. Use year-month-day-hour, e.g. "
-            "db-backups/2026-11-27T03-15-00Z.dump"
-        )
-    if not all(k.startswith(backup.PREFIX) for k in keys):
-        fail(f"backup names must start with {backup.PREFIX!r}: {keys[0]!r}")
-    paris = NIGHT.astimezone(timezone(timedelta(hours=1)))
-    if backup.backup_key(paris) != backup.backup_key(NIGHT):
+def test_the_same_moment_gets_the_same_name():
+    """A moment written in another time zone is named as in UTC (one clock for the names)."""
+    night = NIGHTS[2]
+    if backup.backup_key(night.astimezone(TOKYO)) != backup.backup_key(night):
         fail(
             "the same moment written in another time zone gets another name: "
-            f"{backup.backup_key(paris)!r} and {backup.backup_key(NIGHT)!r}. Convert to UTC "
-            "first, or a daylight-saving change breaks the order"
+            f"{backup.backup_key(night.astimezone(TOKYO))!r} and {backup.backup_key(night)!r}. "
+            "The server's clock decides which one you get, and names from two clocks do not "
+            "sort in time order"
         )
 
 
-def test_retention_keeps_the_newest():
-    """Retention deletes all but the newest BACKUP_KEEP backups, oldest first."""
-    keys = nightly_keys(5)
-    doomed = backup.expired(list(reversed(keys)), 3)
-    if sorted(doomed) != keys[:2]:
+def test_the_newest_backup_in_the_listing_restores_the_latest_orders():
+    """After five backups, the last name in the bucket's listing is the newest dump."""
+    bucket, db = world()
+    keys = run_nights(bucket, db)
+    if len(set(keys)) != len(keys):
+        fail(f"run_backup gave the same name to different backups: {keys}; each one "
+             "overwrites the one before")
+    if not all(isinstance(k, str) and k.startswith(backup.PREFIX) for k in keys):
+        fail(f"backup names must start with {backup.PREFIX!r}: {keys[0]!r}")
+    restored = model.restore_newest(bucket, backup.PREFIX, db, "drill_shop")
+    newest = max(model.dump_time(bucket.objects[k]) for k in keys if k in bucket.objects) \
+        if any(k in bucket.objects for k in keys) else None
+    if newest is None or newest < NIGHTS[-1]:
         fail(
-            f"with 5 backups and keep=3, expired() returned {doomed}; it should return the "
-            f"2 oldest, {keys[:2]}. Sort the names (they sort in time order) before choosing"
+            f"after the backup of {NIGHTS[-1]:%Y-%m-%d %H:%M} UTC the bucket no longer holds "
+            f"it: the names do not sort in time order, so retention deleted the newest backup "
+            f"as if it were the oldest. Bucket: {sorted(bucket.objects)}"
         )
-    if backup.expired(keys[:2], 3):
-        fail("with fewer backups than keep, nothing should expire")
-
-
-def test_retention_only_touches_its_own_prefix():
-    """Retention never deletes objects outside db-backups/ (other files in the bucket)."""
-    keys = ["assets/logo.png", "contracts/2024-01.pdf", *nightly_keys(4)]
-    doomed = backup.expired(keys, 3)
-    foreign = [k for k in doomed if not k.startswith(backup.PREFIX)]
-    if foreign:
+    if not restored.ok:
+        zones = " (one of them was written in another time zone)" if \
+            backup.backup_key(NIGHTS[3]) != backup.backup_key(NIGHTS[3].astimezone(UTC)) else ""
         fail(
-            f"expired() would delete {foreign}, which are not backups. Buckets are often "
+            f"the backup names do not sort in time order{zones}: {restored.reason}. S3 lists "
+            "objects by name, and whoever restores picks the last one in the listing\n"
+            + restored.trace.text()
+        )
+
+
+def test_retention_keeps_the_newest_and_only_touches_backups():
+    """With BACKUP_KEEP=3 the bucket ends with the 3 newest dumps and every other file."""
+    bucket, db = world()
+    run_nights(bucket, db)
+    # expired() may be handed a listing of the whole bucket (no prefix), as the prompt allows.
+    listing = bucket.client().list(ENV["S3_BUCKET"])
+    gone = [k for k in FOREIGN if k not in bucket.objects] + [
+        k for k in backup.expired(listing, 3) if k in FOREIGN]
+    if gone:
+        fail(
+            f"the backup job deleted {gone}, which are not backups. Buckets are often "
             f"shared; only consider keys under the prefix {backup.PREFIX!r}"
         )
-
-
-def test_run_uploads_then_prunes():
-    """run_backup uploads the dump under a new name, then deletes the expired ones."""
-    # The bucket holds the three earlier nights, named the way this backup.py names them.
-    s3 = FakeS3([backup.backup_key(NIGHT - timedelta(days=3 - i)) for i in range(3)])
-    key = backup.run_backup(ENV, s3, dump, now=NIGHT)
-    if s3.objects.get(key) != b"PGDMP fake dump":
-        fail(f"run_backup returned {key!r}, but the dump is not stored under that key")
-    left = sorted(s3.list("shop-backups", backup.PREFIX))
-    if len(left) != 3 or key not in left:
-        fail(f"with BACKUP_KEEP=3, the bucket should hold the 3 newest backups; it holds {left}")
-
-
-def test_failed_upload_deletes_nothing():
-    """If the upload fails, no old backup is deleted."""
-    s3 = FakeS3(nightly_keys(3), broken=True)
-    try:
-        backup.run_backup(ENV, s3, dump, now=NIGHT)
-    except ConnectionError:
-        pass
-    else:
-        fail("run_backup hid the failed upload; let the error through so the job shows as failed")
-    if s3.deleted:
+    kept = [when for when, _ in dumps_in(bucket)]
+    wanted = sorted(n.astimezone(UTC) for n in NIGHTS)[-3:]
+    if kept != wanted:
         fail(
-            f"the upload failed, but run_backup had already deleted {s3.deleted}. Deleting "
-            "before the new backup is safely stored means a night with a network error "
-            "leaves you with fewer backups than you think. Upload first, prune after"
+            "with BACKUP_KEEP=3, after five backups the bucket should hold the three newest "
+            f"({', '.join(f'{w:%Y-%m-%d %H:%M}' for w in wanted)} UTC); it holds dumps of "
+            f"{', '.join(f'{k:%Y-%m-%d %H:%M}' for k in kept) or 'nothing'}"
         )
+
+
+def test_a_failed_upload_deletes_nothing():
+    """An upload cut off, an endpoint down, a rotated key: the error goes through and no old
+    backup is deleted."""
+    for problem in ("timeout", "down", "rotated"):
+        bucket, db = world()
+        run_nights(bucket, db, NIGHTS[:3])
+        before = dict(bucket.objects)
+        bucket.uploads_time_out = problem == "timeout"
+        bucket.reachable = problem != "down"
+        if problem == "rotated":
+            bucket.secret_key = "rotated-at-the-provider"
+        what = {"timeout": "the upload of the dump timed out",
+                "down": "the S3 endpoint does not answer",
+                "rotated": "the secret key was rotated at the provider but not in Coolify",
+                }[problem]
+        try:
+            run_nights(bucket, db, NIGHTS[3:4])
+        except (ConnectionError, model.S3Error):
+            pass
+        else:
+            fail(f"{what}, and run_backup returned as if it had worked; let the error through "
+                 "so the scheduled task shows as failed")
+        bucket.reachable, bucket.uploads_time_out = True, False
+        bucket.secret_key = ENV["S3_SECRET_ACCESS_KEY"]
+        deleted = [k for k in before if k not in bucket.objects]
+        if deleted:
+            fail(
+                f"{what}: the upload failed, but the job had already deleted {deleted}. "
+                "Deleting before the new backup is safely stored means a night with a "
+                "network error leaves you with fewer backups than you think. Upload first, "
+                "prune after"
+            )
