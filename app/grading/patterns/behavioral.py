@@ -757,6 +757,13 @@ def decides_alone(
         attempt(f"{handler_name}.{set_next}(next_handler)", lambda: link(after))
         handle = method_of(handler, method, handler_name, "request")
         answer = attempt(f"{handler_name}.{method}({request!r})", lambda: handle(request))
+        if after.calls and answer == PASSED_ON:
+            return [
+                f"{handler_name} passed {request!r} on to the next handler instead of "
+                "answering it: this request is its own to deal with (look at the condition that "
+                "decides what it handles, and its boundary), so the next team answers a ticket "
+                "that was not theirs"
+            ]
         if after.calls:
             return [
                 f"{handler_name} handled {request!r} and also passed it on to the next "
