@@ -685,3 +685,141 @@ def dispatches(
         ):
             add(n.lineno, "attribute", ast.unparse(n.args[0]), code(n))
     return sorted(found, key=lambda d: (d.line, d.kind))
+
+
+# ------------------------------------------------------------------------- calls through helpers
+
+
+def bound_argument(call: ast.Call, function: FunctionNode, parameter: str) -> ast.expr | None:
+    """The expression a call `self.helper(...)` passes for one parameter of `helper`, or None.
+
+    The helper is a method: its first parameter (self) is bound by the call itself, so the
+    call's first positional argument goes to the second parameter. Keywords count too.
+    """
+    for keyword in call.keywords:
+        if keyword.arg == parameter:
+            return keyword.value
+    positional = [a.arg for a in [*function.args.posonlyargs, *function.args.args]]
+    if not is_static(function):
+        positional = positional[1:]
+    if parameter in positional:
+        index = positional.index(parameter)
+        if index < len(call.args) and not any(
+            isinstance(a, ast.Starred) for a in call.args[: index + 1]
+        ):
+            return call.args[index]
+    defaults = function.args.defaults
+    if parameter in positional and defaults:
+        offset = len(positional) - len(defaults)
+        index = positional.index(parameter)
+        if index >= offset:
+            return defaults[index - offset]
+    return None
+
+
+def is_static(function: FunctionNode) -> bool:
+    """True for a @staticmethod: its first parameter is an ordinary argument, not self."""
+    return any((dotted_name(d) or "").split(".")[-1] == "staticmethod"
+               for d in function.decorator_list)
+
+
+def instance_name(function: FunctionNode) -> str | None:
+    """What a method calls its instance (`self`), or None for a static method."""
+    if is_static(function):
+        return None
+    positional = [*function.args.posonlyargs, *function.args.args]
+    return positional[0].arg if positional else None
+
+
+def methods_called_on_argument(expr: ast.AST | None) -> set[str]:
+    """Methods a callable calls on the object it is given.
+
+    `lambda item: item.price()` and `operator.methodcaller("price")` give {"price"};
+    anything else gives an empty set (nothing is known about it).
+    """
+    if isinstance(expr, ast.Lambda) and expr.args.args:
+        given = expr.args.args[0].arg
+        return {
+            n.func.attr for n in ast.walk(expr.body)
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+            and isinstance(n.func.value, ast.Name) and n.func.value.id == given
+        }
+    if (
+        isinstance(expr, ast.Call) and (dotted_name(expr.func) or "").split(".")[-1]
+        == "methodcaller" and expr.args and isinstance(expr.args[0], ast.Constant)
+        and isinstance(expr.args[0].value, str)
+    ):
+        return {expr.args[0].value}
+    return set()
+
+
+def constant_string(expr: ast.AST | None) -> str | None:
+    """The value of a string literal, else None."""
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return expr.value
+    return None
+
+
+def calls_on_others(tree: ast.AST, cls: ast.ClassDef, name: str) -> set[str]:
+    """Methods that `cls.name` calls on objects other than self, following its own helpers.
+
+    `command.undo()` counts directly; `getattr(command, "undo")()` counts too, and so does
+    `getattr(command, action)()` in a helper when every caller on the way hands `action` over
+    as a string literal (`self._move(self.done, self.undone, "undo")`).
+    """
+    reached = reachable_methods(tree, cls, name)
+    by_name = {function.name: function for _, function in reached}
+    # the string literals each helper parameter receives from the callers that reach it
+    literals: dict[tuple[str, str], set[str]] = {}
+    for _, function in reached:
+        me = instance_name(function)
+        for call in ast.walk(function):
+            if not (
+                isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                and isinstance(call.func.value, ast.Name)
+                and call.func.value.id in (me, "cls") and call.func.attr in by_name
+            ):
+                continue
+            helper = by_name[call.func.attr]
+            for arg in [*helper.args.posonlyargs, *helper.args.args, *helper.args.kwonlyargs]:
+                value = constant_string(bound_argument(call, helper, arg.arg))
+                if value is not None:
+                    literals.setdefault((helper.name, arg.arg), set()).add(value)
+    found: set[str] = set()
+    for _, function in reached:
+        me = instance_name(function)
+        for call in ast.walk(function):
+            if not isinstance(call, ast.Call):
+                continue
+            func = call.func
+            if isinstance(func, ast.Attribute):
+                on_self = isinstance(func.value, ast.Name) and func.value.id == me
+                if not on_self:
+                    found.add(func.attr)
+            elif (
+                isinstance(func, ast.Call) and isinstance(func.func, ast.Name)
+                and func.func.id == "getattr" and len(func.args) >= 2
+                and not (isinstance(func.args[0], ast.Name) and func.args[0].id == me)
+            ):
+                chosen = func.args[1]
+                value = constant_string(chosen)
+                if value is not None:
+                    found.add(value)
+                elif isinstance(chosen, ast.Name):
+                    found |= literals.get((function.name, chosen.id), set())
+    return found
+
+
+def attribute_probes(node: ast.AST) -> list[tuple[int, str, ast.expr]]:
+    """`hasattr(x, name)` and `getattr(x, name, default)` below `node`: (line, code, x).
+
+    Both ask whether an object has something before deciding how to treat it: a type question
+    in another shape (a three-argument getattr falls back when the answer is no).
+    """
+    found = []
+    for n in ast.walk(node):
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.args and (
+            n.func.id == "hasattr" or (n.func.id == "getattr" and len(n.args) >= 3)
+        ):
+            found.append((n.lineno, code(n), n.args[0]))
+    return found

@@ -504,3 +504,41 @@ def test_function_shaped_factories_and_singletons_are_found():
     assert [p.split(":")[0] for p in creational.module_singletons(module)] == [
         "line 9", "line 15"
     ]
+
+
+def test_a_callable_protocol_with_one_typed_implementation_is_lonely():
+    """A Protocol with only __call__ counts what is typed as it; chained setters are steps."""
+    found = tree(
+        """
+        class Renders(Protocol):
+            def __call__(self, invoice): ...
+
+        RENDERER: Renders = plain_text
+
+        class Settings:
+            def __init__(self):
+                self.width = 40
+
+            def with_width(self, width):
+                self.width = width
+                return self
+
+            def me(self):
+                return self
+        """
+    )
+    assert creational.lonely_abstractions(found) == [
+        "line 2: Renders is a Protocol with only one implementation (plain_text)."
+    ]
+    steps = creational.fluent_steps(found)
+    assert len(steps) == 1 and "with_width" in steps[0] and "me " not in steps[0]
+    two = tree(
+        """
+        class Renders(Protocol):
+            def __call__(self, invoice): ...
+
+        PLAIN: Renders = plain_text
+        HTML: "Renders" = html
+        """
+    )
+    assert creational.lonely_abstractions(two) == []

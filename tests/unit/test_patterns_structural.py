@@ -595,3 +595,31 @@ def test_children_asked_through_reduce_count_as_delegation():
     )
     function = pyast.find_function(module, "Bundle.price")
     assert structural.child_calls(function) == {"items": {"price"}}
+
+
+def test_a_group_may_ask_its_children_through_a_helper_given_a_callable():
+    """`self._each(lambda item: item.price())` asks every child for its price."""
+    found = tree(
+        """
+        class Bundle:
+            def __init__(self, items):
+                self.items = items
+
+            def _each(self, call):
+                return [call(item) for item in self.items]
+
+            def price(self):
+                return sum(self._each(lambda item: item.price()))
+
+            def item_count(self):
+                return len(self._each(lambda item: item))
+
+            def add(self, item):
+                if hasattr(item, "price"):
+                    self.items.append(item)
+        """
+    )
+    problems = structural.group_delegates_to_children(found, "Bundle", ["price", "item_count"])
+    assert any("item_count() never asks" in p for p in problems)
+    assert not any("price() never asks" in p for p in problems)
+    assert any("hasattr(item, 'price')" in p for p in problems)

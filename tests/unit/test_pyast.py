@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import textwrap
 
 import pytest
@@ -370,3 +371,87 @@ def test_a_table_indexed_by_a_tag_counts_only_when_asked():
     assert pyast.dispatches(module) == []
     found = [(d.line, d.kind) for d in pyast.dispatches(module, tags=("status", "name"))]
     assert found == [(4, "lookup"), (6, "lookup")]
+
+
+def test_calls_on_others_follow_helpers_and_literal_method_names():
+    """undo() reaches command.undo() through a static helper that calls getattr(x, action)()."""
+    found = tree(
+        """
+        class Editor:
+            def undo(self):
+                return self._move(self.done, self.undone, "undo")
+
+            def redo(self):
+                return self._move(self.undone, self.done, action="execute")
+
+            @staticmethod
+            def _move(source, target, action):
+                command = source.pop()
+                getattr(command, action)()
+                target.append(command)
+                return True
+
+        class Snapshots:
+            def undo(self):
+                self.restore(self.history.pop())
+
+            def restore(self, text):
+                self.document.text = text
+        """
+    )
+    editor, snapshots = pyast.find_class(found, "Editor"), pyast.find_class(found, "Snapshots")
+    undo_calls = pyast.calls_on_others(found, editor, "undo")
+    assert "undo" in undo_calls and "execute" not in undo_calls
+    assert "execute" in pyast.calls_on_others(found, editor, "redo")
+    assert "undo" not in pyast.calls_on_others(found, snapshots, "undo")
+
+
+def test_bound_arguments_and_what_a_callable_asks():
+    """A helper's parameter is matched to the caller's argument; a lambda's calls are read."""
+    found = tree(
+        """
+        class Bundle:
+            def price(self):
+                return sum(self._each(lambda item: item.price(), scale=2))
+
+            def count(self):
+                return self._each(operator.methodcaller("item_count"))
+
+            def _each(self, call, scale=1):
+                return [call(item) * scale for item in self.items]
+        """
+    )
+    bundle = pyast.find_class(found, "Bundle")
+    helper = pyast.methods(bundle)["_each"]
+    price_call = next(
+        n for n in ast.walk(pyast.methods(bundle)["price"])
+        if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "_each"
+    )
+    given = pyast.bound_argument(price_call, helper, "call")
+    assert pyast.methods_called_on_argument(given) == {"price"}
+    assert ast.unparse(pyast.bound_argument(price_call, helper, "scale")) == "2"
+    count_call = next(
+        n for n in ast.walk(pyast.methods(bundle)["count"])
+        if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "_each"
+    )
+    assert ast.unparse(pyast.bound_argument(count_call, helper, "scale")) == "1"  # default
+    assert pyast.methods_called_on_argument(
+        pyast.bound_argument(count_call, helper, "call")
+    ) == {"item_count"}
+    assert pyast.methods_called_on_argument(ast.parse("print", mode="eval").body) == set()
+
+
+def test_attribute_probes_are_hasattr_and_getattr_with_a_default():
+    """hasattr(x, n) and getattr(x, n, d) probe an object; getattr(x, n) just reads it."""
+    found = tree(
+        """
+        def price(item):
+            if hasattr(item, "price"):
+                return item.price()
+            return getattr(item, "list_price", 0) + getattr(item, "tax")
+        """
+    )
+    probes = pyast.attribute_probes(found)
+    assert [(line, ast.unparse(subject)) for line, _, subject in probes] == [
+        (3, "item"), (5, "item")
+    ]

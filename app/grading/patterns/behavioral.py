@@ -26,8 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..pyast import FunctionNode
 from ..pyast import ancestor_names
+from ..pyast import calls_on_others
 from ..pyast import code
 from ..pyast import dispatches
 from ..pyast import find_class
@@ -578,24 +578,13 @@ def invoker_stays_generic(
     undo_method = methods(cls).get(undo)
     if undo_method is None:
         problems.append(f"{invoker} has no {undo}() method")
-    elif not calls_on_other(undo_method, "undo"):
+    elif "undo" not in calls_on_others(tree, cls, undo):
         problems.append(
             f"{invoker}.{undo}() never calls undo() on a command. The history should hold "
             "the commands themselves, each able to reverse its own action; copies of the "
             "whole document cost memory on every edit and cannot undo anything outside it"
         )
     return problems
-
-
-def calls_on_other(function: FunctionNode, method: str) -> bool:
-    """True when the function calls `method` on something other than `self`."""
-    for n in ast.walk(function):
-        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute):
-            target = n.func.value
-            is_self = isinstance(target, ast.Name) and target.id == "self"
-            if n.func.attr == method and not is_self:
-                return True
-    return False
 
 
 # --------------------------------------------------------------------------- State
@@ -768,6 +757,13 @@ def decides_alone(
         attempt(f"{handler_name}.{set_next}(next_handler)", lambda: link(after))
         handle = method_of(handler, method, handler_name, "request")
         answer = attempt(f"{handler_name}.{method}({request!r})", lambda: handle(request))
+        if after.calls and answer == PASSED_ON:
+            return [
+                f"{handler_name} passed {request!r} on to the next handler instead of "
+                "answering it: this request is its own to deal with (look at the condition that "
+                "decides what it handles, and its boundary), so the next team answers a ticket "
+                "that was not theirs"
+            ]
         if after.calls:
             return [
                 f"{handler_name} handled {request!r} and also passed it on to the next "

@@ -253,6 +253,29 @@ def builder_classes(tree: ast.AST) -> list[str]:
     return found
 
 
+def fluent_steps(tree: ast.AST) -> list[str]:
+    """Builder steps left without a build(): methods that set an attribute and `return self`."""
+    found = []
+    for cls in classes(tree):
+        steps = [
+            name for name, function in methods(cls).items()
+            if name != "build" and not name.startswith("__") and returns_only_self(function)
+            and any(
+                isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                and target.value.id == "self"
+                for node in ast.walk(function) if isinstance(node, (ast.Assign, ast.AugAssign))
+                for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            )
+        ]
+        if steps and "build" not in methods(cls):
+            found.append(
+                f"line {cls.lineno}: {cls.name} keeps the builder's steps: "
+                f"{spoken_list(steps)} {'sets' if len(steps) == 1 else 'set'} a value and "
+                f"{'returns' if len(steps) == 1 else 'return'} self so calls can be chained."
+            )
+    return found
+
+
 def returns_only_self(function: FunctionNode) -> bool:
     """True when a function has returns and every one of them is `return self`."""
     returns = [n for n in ast.walk(function) if isinstance(n, ast.Return)]
@@ -547,13 +570,15 @@ def lonely_abstractions(tree: ast.AST) -> list[str]:
     found = []
     for cls in all_classes:
         if is_protocol(cls):
-            wanted = {n for n in methods(cls) if not n.startswith("__")}
+            wanted = {n for n in methods(cls) if not n.startswith("__") or n == "__call__"}
             if not wanted:
                 continue
             impls = [
                 c.name for c in all_classes
                 if c is not cls and not is_protocol(c) and wanted <= set(methods(c))
             ]
+            if wanted == {"__call__"}:  # a callable Protocol: functions typed as it count too
+                impls += typed_as(tree, cls.name)
             what = "a Protocol"
         elif is_abstract(cls):
             impls = sorted(subclasses_of(cls.name, all_classes))
@@ -565,6 +590,15 @@ def lonely_abstractions(tree: ast.AST) -> list[str]:
         which = f"only one implementation ({impls[0]})" if impls else "no implementation at all"
         found.append(f"line {cls.lineno}: {cls.name} is {what} with {which}.")
     return found
+
+
+def typed_as(tree: ast.AST, annotation: str) -> list[str]:
+    """Names of the things bound to a variable annotated with `annotation` (`R: Renders = f`)."""
+    return [
+        ast.unparse(n.value) for n in ast.walk(tree)
+        if isinstance(n, ast.AnnAssign) and n.value is not None
+        and ast.unparse(n.annotation).split(".")[-1].strip("'\"") == annotation
+    ]
 
 
 def is_protocol(cls: ast.ClassDef) -> bool:

@@ -38,6 +38,7 @@ LoopNode = ast.For | ast.AsyncFor | ast.comprehension
 # Builtins that copy a parameter into a new container: `self.items = list(items)` still holds it.
 COPYING_CALLS = ("list", "tuple", "dict", "set", "frozenset", "sorted", "deque")
 ANY_METHOD = "*"  # getattr(self.inner, name): every call may be passed on
+HANDED_IN = "param:"  # child_calls: each child goes to a callable parameter of this name
 
 
 # --- small readers -----------------------------------------------------------------------------
@@ -296,6 +297,7 @@ def child_calls(function: FunctionNode) -> dict[str, set[str]]:
     self.items, 0)` give {"items": {"price"}}.
     """
     me, found = self_name(function), {}
+    callables = set(parameters(function))
 
     def collection(expr: ast.AST) -> str | None:
         return next(filter(None, (self_attribute(n, me) for n in ast.walk(expr))), None)
@@ -313,6 +315,11 @@ def child_calls(function: FunctionNode) -> dict[str, set[str]]:
                     and func.value.id in names
                 ):
                     found.setdefault(attr, set()).add(func.attr)
+                elif (  # call(child), with `call` handed in by the caller: see children_asked
+                    isinstance(func, ast.Name) and func.id in callables
+                    and any(isinstance(a, ast.Name) and a.id in names for a in node.args)
+                ):
+                    found.setdefault(attr, set()).add(HANDED_IN + func.id)
                 elif (  # getattr(child, name)(): any method, chosen by name
                     isinstance(func, ast.Call) and isinstance(func.func, ast.Name)
                     and func.func.id == "getattr" and func.args
@@ -340,6 +347,38 @@ def child_calls(function: FunctionNode) -> dict[str, set[str]]:
             names = {a.arg for a in function_arg.args.args}
             record(held, names, [function_arg.body])
     return found
+
+
+def children_asked(tree: ast.AST, class_name: str) -> dict[str, dict[str, set[str]]]:
+    """For each method: what it asks each held collection's children, through its helpers.
+
+    Like child_calls, and a helper that hands every child to a callable it is given
+    (`def _each(self, call): return [call(c) for c in self.items]`) counts for the caller with
+    what that callable asks (`self._each(lambda c: c.price())` asks price).
+    """
+    methods = all_methods(tree, class_name)
+    own = {name: child_calls(function) for name, function in methods.items()}
+
+    def direct(function: FunctionNode) -> dict[str, set[str]]:
+        found = {
+            attr: {m for m in asked if not m.startswith(HANDED_IN)}
+            for attr, asked in child_calls(function).items()
+        }
+        me = self_name(function)
+        for call in ast.walk(function):
+            if not (isinstance(call, ast.Call) and self_attribute(call.func, me) in methods):
+                continue
+            helper = methods[call.func.attr]
+            for attr, asked in own[helper.name].items():
+                for marker in asked:
+                    if marker.startswith(HANDED_IN):
+                        given = pyast.bound_argument(call, helper, marker[len(HANDED_IN):])
+                        found.setdefault(attr, set()).update(
+                            pyast.methods_called_on_argument(given)
+                        )
+        return found
+
+    return through_helpers(tree, class_name, direct)
 
 
 def class_edits(tree: ast.AST, class_name: str) -> list[tuple[int, str]]:
@@ -727,6 +766,9 @@ def child_type_checks(cls: ast.ClassDef) -> list[tuple[int, str]]:
                     subjects.append(side.args[0])
         if any(root_name(subject) in suspects for subject in subjects):
             found.append((node.lineno, pyast.code(node)))
+    for line, text, subject in pyast.attribute_probes(cls):
+        if root_name(subject) in suspects:
+            found.append((line, text))
     return sorted(set(found))
 
 
@@ -752,7 +794,7 @@ def group_delegates_to_children(
             f"a type check turns away the next kind of item and brings back the ladder."
         )
     defined = all_methods(tree, group_class)
-    asked = through_helpers(tree, group_class, child_calls)
+    asked = children_asked(tree, group_class)
     for method in methods:
         if method not in defined:
             problems.append(

@@ -5,6 +5,31 @@ from __future__ import annotations
 from typing import NoReturn
 
 import services
+from hypothesis import HealthCheck
+from hypothesis import Phase
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+
+# Targets, settings and messages drawn at random on every check (the seed is chosen when the
+# check runs), so an answer tuned to the values the other tests use cannot pass.
+FRESH = settings(
+    max_examples=25, database=None, deadline=None, derandomize=False, report_multiple_bugs=False,
+    phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
+)
+WORD = st.text("abcdefghijklmnopqrstuvwxyz-0123456789", min_size=1, max_size=12)
+CALLS = st.lists(
+    st.one_of(
+        st.tuples(st.just("CheckoutService"), st.just("pay"),
+                  st.tuples(WORD, st.decimals("0", "9999", places=2).map(float))),
+        st.tuples(st.just("SignupService"), st.just("register"),
+                  st.tuples(WORD.map(lambda w: w + "@example.com"))),
+        st.tuples(st.just("ReportService"), st.just("nightly"),
+                  st.tuples(st.lists(st.decimals("0", "500", places=2).map(float),
+                                     max_size=4))),
+    ),
+    min_size=1, max_size=6,
+)
 
 LOGGER_CLASSES = ["FileLogger", "CloudLogger", "ConsoleLogger"]
 SERVICES = ["CheckoutService", "SignupService", "ReportService"]
@@ -186,3 +211,83 @@ def test_the_factory_method_runs_once_per_service(monkeypatch):
             "each fresh one starts empty. Call the factory once, in __init__, and keep the "
             "logger in self.logger"
         )
+
+
+def logged(method: str, args: tuple) -> str:
+    """The message the starter logged for one call."""
+    if method == "pay":
+        return f"order {args[0]} paid {args[1]:.2f}"
+    if method == "register":
+        return f"new account {args[0]}"
+    return f"nightly report: {len(args[0])} orders, {sum(args[0]):.2f} in total"
+
+
+@FRESH
+@given(
+    target=st.one_of(st.sampled_from(sorted(EXPECTED_LOGGER)), WORD),
+    where=st.tuples(WORD.map(lambda w: w + ".log"), WORD, WORD),
+    calls=CALLS,
+)
+def test_services_drawn_at_random_log_where_the_settings_say(target, where, calls):
+    """Targets, settings and calls drawn at random: each service's logger follows them."""
+    names = ("LOG_TARGET", "LOG_FILE", "CLOUD_PROJECT", "CLOUD_REGION")
+    saved = {name: getattr(services, name, None) for name in names}
+    for name, value in zip(names, (target, *where), strict=True):
+        setattr(services, name, value)
+    try:
+        check_drawn_services(target, where, calls)
+    finally:
+        for name, value in saved.items():
+            setattr(services, name, value)
+
+
+def check_drawn_services(target: str, where: tuple[str, str, str], calls) -> None:
+    """The body of the drawn test, with the module's settings already set."""
+    expected = EXPECTED_LOGGER.get(target)
+    made: dict[int, object] = {}
+    messages: dict[int, list[str]] = {}
+    for number, (name, method, args) in enumerate(calls):
+        try:
+            service = make(name)
+        except ValueError as exc:
+            if expected is None and target in str(exc):
+                return
+            fail(
+                f"with LOG_TARGET = {target!r}, {name}() raised ValueError({str(exc)!r})"
+                + ("; the message should name the unknown target" if expected is None else
+                   f"; {target!r} is a known target and should give a {expected}")
+            )
+        if expected is None:
+            fail(
+                f"with LOG_TARGET = {target!r}, {name}() was created with a "
+                f"{type(logger_of(service)).__name__}; an unknown target should raise ValueError "
+                "naming it"
+            )
+        logger = logger_of(service)
+        got = type(logger).__name__
+        settings_seen = {
+            "FileLogger": (getattr(logger, "path", None),),
+            "CloudLogger": (getattr(logger, "project", None), getattr(logger, "region", None)),
+            "ConsoleLogger": (),
+        }.get(got)
+        wanted = {"FileLogger": (where[0],), "CloudLogger": where[1:], "ConsoleLogger": ()}
+        if got != expected or settings_seen != wanted[expected]:
+            fail(
+                f"with LOG_TARGET = {target!r}, LOG_FILE = {where[0]!r}, CLOUD_PROJECT = "
+                f"{where[1]!r} and CLOUD_REGION = {where[2]!r}, {name}() got a {got} with "
+                f"{settings_seen}; expected a {expected} with {wanted[expected]}. The factory "
+                "method reads the settings each time it makes a logger, not once at import"
+            )
+        if any(logger is other for other in made.values()):
+            fail(
+                f"service {number + 1} ({name}) holds the same logger object as an earlier "
+                "service: each service should get a new logger from the factory method"
+            )
+        made[number] = logger
+        getattr(service, method)(*args)
+        messages[number] = [logged(method, args)]
+        if list(logger.messages) != messages[number]:
+            fail(
+                f"{name}.{method}{args!r} logged {logger.messages}; expected "
+                f"{messages[number]}. The messages should not change"
+            )

@@ -6,6 +6,30 @@ from typing import NoReturn
 
 import pytest
 import shop_config
+from hypothesis import HealthCheck
+from hypothesis import Phase
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+
+# Overrides and changes drawn at random on every check (the seed is chosen when the check
+# runs), so an answer tuned to the values the other tests use cannot pass.
+FRESH = settings(
+    max_examples=25, database=None, deadline=None, derandomize=False, report_multiple_bugs=False,
+    phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
+)
+VALUES = {
+    "maintenance": st.booleans(),
+    "max_basket_items": st.integers(0, 500),
+    "currency": st.sampled_from(["EUR", "CHF", "USD", "GBP", "SEK"]),
+}
+OVERRIDES = st.fixed_dictionaries({}, optional=VALUES)
+CHANGES = st.lists(
+    st.tuples(st.integers(0, 2), st.sampled_from(sorted(VALUES))).flatmap(
+        lambda pick: st.tuples(st.just(pick[0]), st.just(pick[1]), VALUES[pick[1]])
+    ),
+    max_size=6,
+)
 
 
 def fail(message: str) -> NoReturn:
@@ -104,10 +128,50 @@ def test_creating_a_config_leaves_the_others_alone():
                 "the object made earlier. Then a config made for a test or a preview changes "
                 "the live one; an ordinary class gives each caller its own object"
             )
+        held = getattr(first, "values", None)
+        on_class = any(
+            value is held for klass in type(first).__mro__ for value in vars(klass).values()
+        )
+        if on_class or held is None:
+            where = (
+                "State kept on the class is shared by every object, a Singleton in disguise"
+            )
+        else:
+            where = (
+                "That dict is made once and handed to every Config: a module-level dict used "
+                "as it is, or a default argument such as overrides={} (Python evaluates it "
+                "once, when the def runs). Each Config needs a dict of its own"
+            )
         fail(
             "a brand-new Config() already has maintenance on, though it is a different object: "
-            "the two share one dict of values. State kept on the class is shared by every "
-            "object, a Singleton in disguise"
+            f"the two share one dict of values. {where}"
+        )
+
+
+def test_the_switch_changes_the_config_it_is_given():
+    """enter_maintenance(other) switches maintenance on in `other`, and only there."""
+    shared = part("config", "the one shared Config object, created at module level")
+    switch = part("enter_maintenance", "the function support's button calls")
+    preview = new_config()
+    was = shared.get("maintenance")
+    shared.set("maintenance", False)
+    try:
+        switch(preview)
+        moved = shared.get("maintenance")
+    except TypeError as exc:
+        fail(
+            f"enter_maintenance(config) failed: {exc}. It should switch on maintenance in the "
+            "config it is given"
+        )
+    finally:
+        shared.set("maintenance", was)
+    if not preview.get("maintenance") or moved:
+        fail(
+            "enter_maintenance(preview) left the preview config with maintenance="
+            f"{preview.get('maintenance')!r} and the shared config with maintenance="
+            f"{moved!r}. The function ignores the config it is given and "
+            "switches another one: the button of a second shop (or a test) would close the "
+            "live shop instead of its own"
         )
 
 
@@ -162,4 +226,45 @@ def test_the_shop_uses_the_config_it_is_given():
             f"basket limit of {small.basket_limit()!r}. The shop ignores the config it is given "
             "and reads another one: its methods should use self.config, so a test (or a "
             "second shop) can hand it different settings"
+        )
+
+
+@FRESH
+@given(overrides=st.lists(OVERRIDES, min_size=3, max_size=3), changes=CHANGES)
+def test_configs_drawn_at_random_keep_their_own_values(overrides, changes):
+    """Three configs with overrides drawn at random, changed at random: each keeps its own."""
+    defaults = {"maintenance": False, "max_basket_items": 20, "currency": "EUR"}
+    expected = [{**defaults, **wanted} for wanted in overrides]
+    configs = []
+    for number, wanted in enumerate(overrides):
+        configs.append(new_config(dict(wanted)))
+        for earlier in range(number + 1):
+            got = {key: configs[earlier].get(key) for key in defaults}
+            if got != expected[earlier]:
+                fail(
+                    f"Config({overrides[earlier]!r}) holds {got} after "
+                    f"{number + 1} Config(...) calls; expected {expected[earlier]}. "
+                    + ("Config() handed back the same object again"
+                       if any(c is configs[earlier] for c in configs[earlier + 1:])
+                       else "Each Config starts from the defaults plus its own overrides, "
+                       "and making another one must not change it")
+                )
+    shop = new_shop(configs[0])
+    for which, key, value in changes:
+        configs[which].set(key, value)
+        expected[which][key] = value
+        for number, config in enumerate(configs):
+            got = {key: config.get(key) for key in defaults}
+            if got != expected[number]:
+                fail(
+                    f"after set({key!r}, {value!r}) on config {which + 1} of 3, config "
+                    f"{number + 1} holds {got}; expected {expected[number]}. Separate Config "
+                    "objects must not share their values"
+                )
+    if shop.is_open() == expected[0]["maintenance"] or (
+        shop.basket_limit() != expected[0]["max_basket_items"]
+    ):
+        fail(
+            f"a Shop given a config with {expected[0]} says open={shop.is_open()!r} and a "
+            f"basket limit of {shop.basket_limit()!r}: it should read the config it was given"
         )

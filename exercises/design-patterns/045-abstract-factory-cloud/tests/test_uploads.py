@@ -5,6 +5,26 @@ from __future__ import annotations
 from typing import NoReturn
 
 import uploads
+from hypothesis import HealthCheck
+from hypothesis import Phase
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+
+# Uploads and new families drawn at random on every check (the seed is chosen when the check
+# runs), so an answer tuned to the cat.jpg and dog.png of the other tests cannot pass.
+FRESH = settings(
+    max_examples=20, database=None, deadline=None, derandomize=False, report_multiple_bugs=False,
+    phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
+)
+FILE_NAME = st.tuples(
+    st.text("abcdefghijklmnopqrstuvwxyz0123456789_-", min_size=1, max_size=10),
+    st.sampled_from([".jpg", ".png", ".webp"]),
+).map("".join)
+UPLOADS = st.lists(st.tuples(FILE_NAME, st.binary(min_size=1, max_size=16)), min_size=1,
+                   max_size=5, unique_by=lambda upload: upload[0])
+SCHEMES = {"aws": "s3://shop-photos/", "gcp": "gs://shop-photos/",
+           "local": "file:///tmp/shop-photos/"}
 
 FAMILIES = {
     "AwsFactory": ["S3Storage", "SqsQueue"],
@@ -149,3 +169,80 @@ def test_a_new_family_needs_no_change_to_the_service():
             f"{getattr(uploader.queue, 'messages', None)}. The service should use whatever "
             "storage and queue its factory makes"
         )
+
+
+@FRESH
+@given(provider=st.sampled_from(sorted(PROVIDER)), photos=UPLOADS)
+def test_uploads_drawn_at_random_stay_in_one_family(provider, photos):
+    """Photos drawn at random, on a family drawn at random: one storage, one queue, in order."""
+    factories = getattr(uploads, "FACTORIES", None)
+    if not isinstance(factories, dict) or provider not in factories:
+        fail(f"FACTORIES has no entry {provider!r}: map each provider to its factory object")
+    uploader = service(factories[provider])
+    urls = []
+    for name, data in photos:
+        try:
+            urls.append(uploader.upload(name, data))
+        except ValueError as exc:
+            fail(f"uploading {name} on {provider} failed: {exc}")
+    wanted = [SCHEMES[provider] + name for name, _ in photos]
+    stored = getattr(uploader.storage, "files", None)
+    jobs = getattr(uploader.queue, "messages", None)
+    if urls != wanted:
+        fail(f"uploading {[n for n, _ in photos]} on {provider} returned {urls}; expected {wanted}")
+    if stored != dict(photos) or jobs != [{"job": "thumbnail", "url": url} for url in wanted]:
+        fail(
+            f"after uploading {len(photos)} photos on {provider}, the service's storage holds "
+            f"{sorted(stored or {})} and its queue {len(jobs or [])} jobs; expected every photo "
+            "in one storage and one thumbnail job per photo, in order. The service keeps the "
+            "storage and the queue its factory made, and uses them for every upload"
+        )
+
+
+@FRESH
+@given(scheme=st.text("abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=8), photos=UPLOADS)
+def test_a_family_drawn_at_random_is_used_as_it_is(scheme, photos):
+    """A family invented on the spot, with a scheme drawn at random, works unchanged."""
+
+    class Storage:
+        def __init__(self):
+            self.files = {}
+
+        def save(self, name, data):
+            self.files[name] = data
+            return f"{scheme}://bucket/{name}"
+
+    class Queue:
+        def __init__(self):
+            self.messages = []
+
+        def send(self, job):
+            if not job["url"].startswith(f"{scheme}://"):
+                raise ValueError(f"the {scheme} worker cannot fetch {job['url']}")
+            self.messages.append(job)
+
+    class InventedFactory:
+        def __repr__(self):
+            return f"a factory for {scheme}"
+
+        def create_storage(self):
+            return Storage()
+
+        def create_queue(self):
+            return Queue()
+
+    uploader = service(InventedFactory())
+    for name, data in photos:
+        try:
+            url = uploader.upload(name, data)
+        except (ValueError, KeyError, AttributeError) as exc:
+            fail(
+                f"with a new family ({scheme}://), uploading {name} failed: "
+                f"{type(exc).__name__}: {exc}. The service should use whatever storage and "
+                "queue its factory makes, and nothing else"
+            )
+        if url != f"{scheme}://bucket/{name}":
+            fail(
+                f"with a new family ({scheme}://), uploading {name} returned {url!r}; the "
+                "storage the factory made answered with its own URL, which upload() returns"
+            )

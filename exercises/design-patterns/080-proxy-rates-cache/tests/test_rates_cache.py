@@ -121,6 +121,41 @@ def test_each_pair_is_remembered_separately():
         )
 
 
+CODES = ("EUR", "USD", "GBP", "CHF")
+
+
+@FRESH
+@given(questions=st.lists(st.tuples(st.sampled_from(CODES), st.sampled_from(CODES)),
+                          min_size=1, max_size=12))
+def test_every_ordered_pair_is_its_own_question(questions):
+    """Pairs drawn at random, in both directions: each (base, quote) is remembered on its own."""
+    def answer(base, quote):
+        return round(1 + CODES.index(base) + CODES.index(quote) / 10, 2)
+
+    real = service(rate=answer)
+    rates = proxy(real)
+    for number, (base, quote) in enumerate(questions, start=1):
+        got = ask(rates, "rate", base, quote)
+        if got != answer(base, quote):
+            earlier = [q for q in questions[: number - 1] if q != (base, quote)]
+            hint = (
+                f" It was asked for {quote}/{base} before: {base}/{quote} is the other "
+                "direction, a different question with a different answer. Keep the order of "
+                "the pair in what you remember it by"
+                if (quote, base) in earlier else ""
+            )
+            fail(
+                f"after {number} questions, rate({base!r}, {quote!r}) returned {got}; the "
+                f"service says {answer(base, quote)}.{hint}"
+            )
+    wanted = len(set(questions))
+    if real.times_called("rate") != wanted:
+        fail(
+            f"{len(questions)} questions about {wanted} different (base, quote) pairs cost "
+            f"{requests(real.times_called('rate'))}; expected {wanted}, one per pair"
+        )
+
+
 def test_an_answer_older_than_ttl_is_fetched_again():
     """Once an answer is older than ttl seconds, the next request asks the service again."""
     table = dict(TABLE)
@@ -200,7 +235,15 @@ def test_a_failed_request_is_not_remembered():
         fail(f"the service raised RatesUnavailable, but the proxy returned {got!r}")
     except rates_api.RatesUnavailable:
         pass
-    got = ask(rates, "rate", "EUR", "USD")
+    try:
+        got = ask(rates, "rate", "EUR", "USD")
+    except rates_api.RatesUnavailable:
+        fail(
+            "after one failed request, the next rate('EUR', 'USD') raised RatesUnavailable "
+            f"again with {requests(real.times_called('rate'))} in all: the proxy remembered "
+            "the failure and replays it, so the shop shows no prices for ttl seconds even "
+            "though the service is back. Remember answers, not failures"
+        )
     if got != 1.08:
         fail(
             f"after a failed request, the next rate('EUR', 'USD') returned {got!r} instead of "

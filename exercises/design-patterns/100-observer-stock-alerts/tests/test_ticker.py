@@ -99,6 +99,35 @@ def test_alert_fires_once_and_then_leaves():
     )
 
 
+def test_a_fired_alert_is_no_longer_subscribed():
+    """Once it has fired, the alert unsubscribes itself: the ticker never calls it again."""
+    alert_class = part("PriceAlert", "an observer that fires once at a threshold")
+
+    class CountedAlert(alert_class):
+        """The learner's PriceAlert, counting how often the ticker calls it."""
+
+        calls = 0
+
+        def update(self, subject):
+            type(self).calls += 1
+            return super().update(subject)
+
+    t = new_ticker()
+    alert = CountedAlert(100)
+    call(t, "subscribe", alert)
+    call(t, "set_price", 101.0)
+    before = CountedAlert.calls
+    for price in (102.0, 99.0, 104.0):
+        call(t, "set_price", price)
+    if CountedAlert.calls != before:
+        fail(
+            f"after the alert at 100 fired at 101.00, the ticker still called its update() "
+            f"{CountedAlert.calls - before} more times for 102, 99 and 104. The alert stays "
+            "subscribed, so every spent alert costs a call on every price change from then on; "
+            "it should call ticker.unsubscribe(self) when it fires"
+        )
+
+
 def test_observers_see_the_new_price():
     """When an observer is told, the ticker already shows the new price."""
     t = new_ticker()

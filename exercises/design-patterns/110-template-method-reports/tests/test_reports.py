@@ -89,7 +89,17 @@ def export(report_cls, sales) -> str:
 def compare(name: str, got, expected: str, why: str) -> None:
     """Fail showing both texts when an export differs."""
     if got != expected:
-        fail(f"{why}\n{name} exported {got!r}\nexpected {expected!r}")
+        have, want = str(got).split("\n"), expected.split("\n")
+        first = next(
+            (i for i, (h, w) in enumerate(zip(have, want, strict=False)) if h != w),
+            min(len(have), len(want)),
+        )
+        seen = repr(have[first]) if first < len(have) else "missing"
+        wanted = repr(want[first]) if first < len(want) else "no line at all (the text ends there)"
+        fail(
+            f"line {first + 1} of what {name} exported is {seen}; expected {wanted}. {why}"
+            f"\n{name} exported {got!r}\nexpected {expected!r}"
+        )
 
 
 def test_csv_report_is_unchanged():

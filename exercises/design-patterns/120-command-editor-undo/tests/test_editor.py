@@ -109,6 +109,33 @@ def test_delete_text_restores_exactly_what_it_removed():
         )
 
 
+@FRESH
+@given(text=st.text("ab", max_size=8), where=st.floats(0, 1),
+       words=st.text("ab", min_size=1, max_size=3), length=st.integers(1, 3))
+def test_commands_undo_at_their_own_position(text, where, words, length):
+    """Texts full of repeats, drawn at random: each command takes back its own edit, in place."""
+    position = int(where * len(text))
+    doc = document(text)
+    command = insert(doc, position, words)
+    call(command, "execute")
+    call(command, "undo")
+    if doc.text != text:
+        fail(
+            f"InsertText(doc, {position}, {words!r}) on {text!r}, executed and undone, left "
+            f"{doc.text!r}. Undo must remove the characters at the position the command "
+            "inserted them, not the same text found somewhere else: in a document with repeats "
+            "it deletes the wrong part"
+        )
+    command = delete(doc, position, length)
+    call(command, "execute")
+    call(command, "undo")
+    if doc.text != text:
+        fail(
+            f"DeleteText(doc, {position}, {length}) on {text!r}, executed and undone, left "
+            f"{doc.text!r}. Undo puts back exactly what was removed, at the same position"
+        )
+
+
 def test_a_command_captures_what_it_needs_when_it_runs():
     """Commands built ahead of time (a macro) still undo correctly."""
     doc = document("")

@@ -86,6 +86,28 @@ def test_every_status_refuses_what_it_cannot_do():
                 )
 
 
+def test_a_refunded_order_keeps_its_refund_when_it_refuses():
+    """A paid order that was cancelled refuses every action and keeps what it refunded."""
+    error = part("OrderError", "keep the exception for refused actions")
+    for action in ACTIONS:
+        made = order_in("paid", 30.0)
+        made.cancel()
+        refunded = made.refunded  # whether that is right is the next test's question
+        try:
+            getattr(made, action)()
+        except error:
+            pass
+        else:
+            fail(f"a cancelled order accepted {action}(); it should raise OrderError")
+        if made.refunded != refunded or made.status != "cancelled":
+            fail(
+                f"a paid order of 30.00 was cancelled (refunded {refunded}); the refused "
+                f"{action}() "
+                f"then left it {made.status!r} with refunded={made.refunded}. A refused action "
+                "raises OrderError and changes nothing: the customer's refund must stay on record"
+            )
+
+
 def test_cancelling_refunds_only_what_was_paid():
     """Cancelling a paid order refunds its total; cancelling an unpaid one refunds nothing."""
     unpaid, paid = order_in("new", 25.0), order_in("paid", 25.0)

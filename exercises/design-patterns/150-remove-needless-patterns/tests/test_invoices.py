@@ -163,3 +163,26 @@ def test_invoices_drawn_at_random_read_as_before(lines):
             f"  now:    {have!r}\nSimplifying is a refactoring: it must not change what "
             "customers receive"
         )
+
+
+@FRESH
+@given(
+    amount=st.decimals("0.01", "99999", places=2).map(float),
+    spare=st.sampled_from([-2, -1, 0, 1, 2]),
+)
+def test_labels_at_the_edge_of_their_room_read_as_before(amount, spare):
+    """A label one character shorter than its room, exactly as long, or longer: as before."""
+    room = 40 - len(money(amount)) - 1
+    description = ("Lamp shade in linen " * 3)[: room - len("1 x ") + spare]
+    invoice = invoices.Invoice("2026-0400", "Dorothy Vaughan",
+                               (invoices.Line(description, 1, amount),))
+    want = row(f"1 x {description}", round(amount, 2))
+    have = invoices.render_invoice(invoice).split("\n")[2]
+    if have != want:
+        label = len(f"1 x {description}")
+        fail(
+            f"a line whose label is {label} characters long, with {room} characters of room "
+            f"before the amount, changed:\n  before: {want!r}\n  now:    {have!r}\n"
+            "Only a label longer than its room was shortened with '...'; one that fits "
+            "exactly was printed whole. Simplifying must not change what customers receive"
+        )

@@ -56,7 +56,7 @@ def test_no_builder_for_three_fixed_settings():
     """No builder: three settings that never change do not need one."""
     tree = pyast.parse_submission("invoices.py")
     show(
-        creational.builder_classes(tree),
+        creational.builder_classes(tree) + creational.fluent_steps(tree),
         "A builder helps with many optional parts and rules between them; three settings that "
         "are always the same fit in three constants (or keyword arguments with defaults)",
     )

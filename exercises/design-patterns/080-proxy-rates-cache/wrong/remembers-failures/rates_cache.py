@@ -1,0 +1,31 @@
+import time
+
+
+class CachingRates:
+    def __init__(self, service, ttl=60.0, clock=time.monotonic):
+        self.service = service
+        self.ttl = ttl
+        self.clock = clock
+        self._memory = {}
+
+    def _remembered(self, key, fetch):
+        now = self.clock()
+        if key in self._memory:
+            fetched_at, answer, error = self._memory[key]
+            if now - fetched_at < self.ttl:
+                if error is not None:
+                    raise error
+                return answer
+        try:
+            answer = fetch()
+        except Exception as exc:
+            self._memory[key] = (now, None, exc)
+            raise
+        self._memory[key] = (now, answer, None)
+        return answer
+
+    def rate(self, base, quote):
+        return self._remembered(("rate", base, quote), lambda: self.service.rate(base, quote))
+
+    def currencies(self):
+        return self._remembered(("currencies",), self.service.currencies)
