@@ -234,3 +234,15 @@ spec:
         c = cluster.apply_files([("a.yaml", text)])
         assert not c.rejected, c.rejected
         assert c.request("http://web:9090/", source=c.pods()[0]).ok is admin_open
+
+
+def test_a_deployment_created_paused_runs_no_pods():
+    paused = DEPLOYMENT.replace("replicas: 3", "replicas: 3\n  paused: true")
+    assert cluster.apply_files([("a.yaml", paused)]).pods() == []
+
+
+def test_a_udp_service_port_does_not_carry_http():
+    udp = SERVICE.replace("targetPort: http}", "targetPort: http, protocol: UDP}")
+    c = cluster.apply_files([("a.yaml", DEPLOYMENT + "---" + udp)])
+    trace = c.request("http://web/", source=c.pods()[0])
+    assert not trace.ok and "UDP" in trace.stop

@@ -273,6 +273,11 @@ class Cluster:
             else:
                 replicas = r.get("spec", "replicas")
                 count = 1 if replicas is None else int(replicas)  # defaulting: 1 replica
+                if r.kind == "Deployment" and r.get("spec", "paused") is True:
+                    # The controller does not roll out a paused Deployment: created paused, it
+                    # gets no ReplicaSet and so no pods (the e2e test "paused deployment should
+                    # be ignored by the controller", kubernetes/test/e2e/apps/deployment.go).
+                    count = 0
             suffix = short_hash(r.name, repr(template))
             if r.kind == "Deployment":
                 # The Deployment controller creates a ReplicaSet <name>-<pod-template-hash>,

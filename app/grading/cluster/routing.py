@@ -138,6 +138,13 @@ def to_service(cluster: Cluster, trace: Trace, backend: Backend, source: Pod,
         return trace.fail(503, (
             f"Service '{service.name}' has no port {bounded(asked, 30)} (it offers {offered})"
         ), backend.where)
+    protocol = str(port.get("protocol", "TCP")).upper()
+    if protocol != "TCP":
+        # HTTP rides on TCP; kube-proxy forwards a port only for the protocol it declares.
+        return trace.fail(0, (
+            f"Service '{service.name}' port {port.get('port')} is {bounded(protocol, 10)}: "
+            "kube-proxy forwards only that protocol there, and a TCP connection gets no answer"
+        ), service.where("spec", "ports"))
     kind = cluster.service_type(service)
     if kind == "ExternalName":
         trace.add(f"Service {namespace_of(service)}/{service.name}", "ExternalName",
