@@ -167,3 +167,82 @@ def test_lint_adds_what_the_api_server_refuses():
     findings = lint.check_files([("s.yaml", text)], max_chars=None)
     assert any(f.is_error for f in findings)
     assert lint.undocumented(findings) == []
+
+
+def test_a_node_port_is_allocated_once_in_the_cluster():
+    debug = SERVICE.replace("name: web}", "name: web-debug}").replace(
+        "spec: {", "spec: {type: NodePort, ").replace(
+        "targetPort: http}", "targetPort: http, nodePort: 30080}")
+    public = debug.replace("web-debug", "web-public").replace("NodePort", "LoadBalancer")
+    c = cluster.apply_files([("s.yaml", DEPLOYMENT + "---" + debug + "---" + public)])
+    assert [r.resource.name for r in c.rejected] == ["web-public"]
+    assert "already allocated" in c.rejected[0].message
+    again = cluster.apply_files([("s.yaml", DEPLOYMENT + "---" + debug + "---" + debug)])
+    assert not again.rejected  # the same Service applied twice keeps its own port
+
+
+def test_load_balancer_source_ranges_refuse_other_clients():
+    public = SERVICE.replace(
+        "spec: {", "spec: {type: LoadBalancer, loadBalancerSourceRanges: [10.0.0.0/8], ")
+    c = cluster.apply_files([("s.yaml", DEPLOYMENT + "---" + public)])
+    address = c.load_balancer(c.service("web"))[0][0]
+    trace = c.request(f"http://{address}/")
+    assert not trace.ok and "loadBalancerSourceRanges" in trace.stop
+    assert c.request(f"http://{address}/", client="10.1.2.3").ok
+
+
+def test_an_l2_advertisement_for_no_node_announces_nothing():
+    public = SERVICE.replace("spec: {", "spec: {type: LoadBalancer, ")
+    metallb = """
+apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: {name: lan, namespace: metallb-system}
+spec: {addresses: [192.168.10.240-192.168.10.250]}
+---
+apiVersion: metallb.io/v1beta1
+kind: L2Advertisement
+metadata: {name: l2, namespace: metallb-system}
+spec:
+  nodeSelectors: [{matchLabels: {kubernetes.io/hostname: NODE}}]
+"""
+    config = {"disable": ["servicelb"]}
+    for node, announced in (("node-9", False), ("k3s-1", True)):
+        text = DEPLOYMENT + "---" + public + "---" + metallb.replace("NODE", node)
+        c = cluster.apply_files([("a.yaml", text)], k3s_config=config)
+        addresses, why = c.load_balancer(c.service("web"))
+        assert bool(addresses) is announced, why
+    assert "nodeSelectors" in why or announced
+
+
+def test_cilium_end_port_opens_the_whole_range():
+    two_ports = DEPLOYMENT.replace(
+        "ports: [{name: http, containerPort: 8080}]",
+        "ports: [{name: http, containerPort: 8080}, {name: admin, containerPort: 9090}]")
+    policy = """
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: p}
+spec:
+  endpointSelector: {matchLabels: {app: web}}
+  ingress:
+    - fromEndpoints: [{matchLabels: {app: web}}]
+      toPorts: [{ports: [{port: "8080", endPort: END, protocol: TCP}]}]
+"""
+    admin = SERVICE.replace("{port: 80, targetPort: http}", "{port: 9090, targetPort: admin}")
+    for end, admin_open in (("9090", True), ("8080", False)):
+        text = two_ports + "---" + admin + "---" + policy.replace("END", end)
+        c = cluster.apply_files([("a.yaml", text)])
+        assert not c.rejected, c.rejected
+        assert c.request("http://web:9090/", source=c.pods()[0]).ok is admin_open
+
+
+def test_a_deployment_created_paused_runs_no_pods():
+    paused = DEPLOYMENT.replace("replicas: 3", "replicas: 3\n  paused: true")
+    assert cluster.apply_files([("a.yaml", paused)]).pods() == []
+
+
+def test_a_udp_service_port_does_not_carry_http():
+    udp = SERVICE.replace("targetPort: http}", "targetPort: http, protocol: UDP}")
+    c = cluster.apply_files([("a.yaml", DEPLOYMENT + "---" + udp)])
+    trace = c.request("http://web/", source=c.pods()[0])
+    assert not trace.ok and "UDP" in trace.stop

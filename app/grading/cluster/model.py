@@ -53,6 +53,11 @@ class Node:
     name: str
     ip: str
 
+    @property
+    def labels(self) -> dict[str, str]:
+        """The well-known labels the kubelet puts on every node."""
+        return {"kubernetes.io/hostname": self.name, "kubernetes.io/os": "linux"}
+
 
 @dataclass
 class Rejection:
@@ -158,13 +163,14 @@ class Cluster:
         self.rejected: list[Rejection] = []
         self.replaced: list[Resource] = []  # applied again under the same name: the last wins
         self._objects: dict[tuple[str, str, str, str], Resource] = {}
+        self._node_ports: dict[int, tuple[tuple[str, str, str, str], Resource]] = {}
         for r in resources:
-            problems = validate(r)
+            key = (group_of(r.api_version), r.kind, "" if r.kind in NAMESPACED_EXCEPTIONS
+                   else namespace_of(r), r.name)
+            problems = validate(r) or self._conflicts(r, key)
             if problems:
                 self.rejected += [Rejection(r, path, message) for path, message in problems]
                 continue
-            key = (group_of(r.api_version), r.kind, "" if r.kind in NAMESPACED_EXCEPTIONS
-                   else namespace_of(r), r.name)
             if key in self._objects:
                 self.replaced.append(self._objects[key])
             self._objects[key] = r
@@ -180,6 +186,33 @@ class Cluster:
         self._pods: list[Pod] | None = None
         self._pods_by_label: dict[tuple[str, str, str], list[Pod]] = {}
         self._cluster_ips: dict[tuple[str, str], str | None] = {}
+
+    def _conflicts(self, r: Resource, key: tuple[str, str, str, str]
+                   ) -> list[tuple[tuple[str | int, ...], str]]:
+        """What the API server refuses because of objects already stored: a nodePort belongs
+        to one Service port in the whole cluster ("provided port is already allocated";
+        https://kubernetes.io/docs/concepts/services-networking/service/#nodeport-custom-port).
+        """
+        if r.kind != "Service":
+            return []
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        for i, port in enumerate(r.get("spec", "ports") or []):
+            number = port.get("nodePort") if isinstance(port, Mapping) else None
+            holder = self._node_ports.get(number) if isinstance(number, int) else None
+            if holder is not None and holder[0] != key:
+                owner = holder[1]
+                problems.append((("spec", "ports", i, "nodePort"), (
+                    f"spec.ports[{i}].nodePort: Invalid value: {number}: provided port is "
+                    f"already allocated (to Service {namespace_of(owner)}/{owner.name}, "
+                    f"{owner.where('metadata', 'name')})"
+                )))
+        if not problems:  # stored: its node ports are now taken (a re-apply frees its old ones)
+            if key in self._objects:
+                self._node_ports = {n: h for n, h in self._node_ports.items() if h[0] != key}
+            for port in r.get("spec", "ports") or []:
+                if isinstance(port, Mapping) and isinstance(port.get("nodePort"), int):
+                    self._node_ports[port["nodePort"]] = (key, r)
+        return problems
 
     # -- objects -------------------------------------------------------------------------------
 
@@ -240,6 +273,11 @@ class Cluster:
             else:
                 replicas = r.get("spec", "replicas")
                 count = 1 if replicas is None else int(replicas)  # defaulting: 1 replica
+                if r.kind == "Deployment" and r.get("spec", "paused") is True:
+                    # The controller does not roll out a paused Deployment: created paused, it
+                    # gets no ReplicaSet and so no pods (the e2e test "paused deployment should
+                    # be ignored by the controller", kubernetes/test/e2e/apps/deployment.go).
+                    count = 0
             suffix = short_hash(r.name, repr(template))
             if r.kind == "Deployment":
                 # The Deployment controller creates a ReplicaSet <name>-<pod-template-hash>,
@@ -463,6 +501,7 @@ class Cluster:
 
     def _announced(self, pool: Resource, address: str) -> tuple[list[str], str]:
         """The address if an advertisement covers its pool (else assigned but unreachable)."""
+        unheard: list[Resource] = []  # covering advertisements that no node may speak for
         for kind in ("L2Advertisement", "BGPAdvertisement"):
             for ad in self.objects(kind, METALLB_NAMESPACE):
                 names = ad.get("spec", "ipAddressPools")
@@ -474,22 +513,49 @@ class Cluster:
                     peers = self.objects("BGPPeer", METALLB_NAMESPACE)
                     if kind == "BGPAdvertisement" and not peers:
                         continue
+                    if not self.speaker_nodes(ad):
+                        unheard.append(ad)
+                        continue
                     mode = "ARP from one node (L2)" if kind == "L2Advertisement" else "BGP"
                     return [address], f"MetalLB assigns {address} from pool '{pool.name}', " \
                         f"announced by {kind} '{ad.name}' ({mode})"
+        if unheard:
+            ad = unheard[0]
+            nodes = ", ".join(n.name for n in self.nodes)
+            return [], (
+                f"MetalLB assigns {address} from pool '{pool.name}', but {ad.kind} "
+                f"'{ad.name}' only lets nodes matching its nodeSelectors "
+                f"({ad.where('spec', 'nodeSelectors')}) announce it, and none of the nodes "
+                f"({nodes}) matches: no node answers for the address"
+            )
         return [], (
             f"MetalLB assigns {address} from pool '{pool.name}', but no L2Advertisement or "
             "BGPAdvertisement in metallb-system announces that pool, so nothing answers for it"
         )
 
+    def speaker_nodes(self, advertisement: Resource) -> list[Node]:
+        """The nodes whose speaker may announce for an advertisement: all of them, or those
+        its nodeSelectors match (https://metallb.io/configuration/_advanced_l2_configuration/)."""
+        selectors = advertisement.get("spec", "nodeSelectors")
+        if not selectors:
+            return list(self.nodes)
+        return [n for n in self.nodes if any(
+            label_selector_matches(s, n.labels, True) for s in selectors)]
+
     # -- requests ------------------------------------------------------------------------------
 
     def request(self, url: str, via: str = "traefik", source: Pod | None = None,
-                headers: Mapping[str, str] | None = None) -> Trace:
-        """Follow one request: from outside through an edge (`via`), or from a `source` pod."""
+                headers: Mapping[str, str] | None = None, client: str | None = None) -> Trace:
+        """Follow one request: from outside through an edge (`via`), or from a `source` pod.
+
+        `client` is the address a request from outside comes from (default: an internet
+        address), which loadBalancerSourceRanges are checked against.
+        """
+        from .routing import OUTSIDE_CLIENT
         from .routing import route_request
 
-        return route_request(self, url, via, source, dict(headers or {}))
+        return route_request(self, url, via, source, dict(headers or {}),
+                             client or OUTSIDE_CLIENT)
 
     def shares(self, url: str, via: str = "traefik", source: Pod | None = None) -> dict[str, float]:
         """Fraction of such requests each backend ("svc" or "svc/subset") receives."""

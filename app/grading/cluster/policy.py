@@ -142,6 +142,9 @@ def cilium_rule_matches(rule: Any, policy_ns: str | None, source: Pod, target: P
             value = str(p.get("port", "0"))
             if value in ("0", str(port)):
                 return True
+            end = p.get("endPort")  # a range port..endPort (Cilium 1.16 and later)
+            if value.isdigit() and isinstance(end, int) and int(value) <= port <= end:
+                return True
             named = target.port_named(value)
             if named is not None and named.number == port:
                 return True

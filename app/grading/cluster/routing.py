@@ -38,6 +38,8 @@ EDGE_POD_LABELS = {
     "haproxy": ("haproxy-controller", {"app.kubernetes.io/name": "kubernetes-ingress"}),
     "gateway": ("envoy-gateway-system", {"app.kubernetes.io/name": "envoy"}),
 }
+# Where a request "from outside" comes from: an address on the internet (RFC 5737 TEST-NET-3).
+OUTSIDE_CLIENT = "203.0.113.7"
 
 
 @dataclass
@@ -57,7 +59,7 @@ class Backend:
 
 
 def route_request(cluster: Cluster, url: str, via: str, source: Pod | None,
-                  headers: dict[str, str]) -> Trace:
+                  headers: dict[str, str], client: str = OUTSIDE_CLIENT) -> Trace:
     """The trace of one request (see Cluster.request)."""
     trace = Trace(url)
     parts = urlsplit(url if "://" in url else "http://" + url)
@@ -69,7 +71,7 @@ def route_request(cluster: Cluster, url: str, via: str, source: Pod | None,
     if source is not None:
         return route_in_cluster(cluster, trace, host, port, path, source, headers)
     if is_ip(host):
-        return route_to_address(cluster, trace, host, port, path)
+        return route_to_address(cluster, trace, host, port, path, client)
     if via in ("traefik", "nginx", "haproxy"):
         return route_ingress(cluster, trace, via, scheme, host, path, headers)
     if via.startswith("gateway"):
@@ -136,6 +138,13 @@ def to_service(cluster: Cluster, trace: Trace, backend: Backend, source: Pod,
         return trace.fail(503, (
             f"Service '{service.name}' has no port {bounded(asked, 30)} (it offers {offered})"
         ), backend.where)
+    protocol = str(port.get("protocol", "TCP")).upper()
+    if protocol != "TCP":
+        # HTTP rides on TCP; kube-proxy forwards a port only for the protocol it declares.
+        return trace.fail(0, (
+            f"Service '{service.name}' port {port.get('port')} is {bounded(protocol, 10)}: "
+            "kube-proxy forwards only that protocol there, and a TCP connection gets no answer"
+        ), service.where("spec", "ports"))
     kind = cluster.service_type(service)
     if kind == "ExternalName":
         trace.add(f"Service {namespace_of(service)}/{service.name}", "ExternalName",
@@ -199,7 +208,33 @@ def describe(labels: Mapping[str, str]) -> str:
     return ", ".join(f"{k}={v}" for k, v in labels.items()) or "nothing"
 
 
-def route_to_address(cluster: Cluster, trace: Trace, host: str, port: int, path: str) -> Trace:
+def source_range_refusal(service: Resource, client: str) -> tuple[str, str] | None:
+    """(reason, where) when a LoadBalancer Service's loadBalancerSourceRanges leave the client
+    out: kube-proxy then drops its packets to the load-balancer address
+    (https://kubernetes.io/docs/tasks/access-application-cluster/configure-cloud-provider-firewall/)."""
+    ranges = service.get("spec", "loadBalancerSourceRanges")
+    where = service.where("spec", "loadBalancerSourceRanges")
+    if not ranges:
+        text = labels_of(service.get("metadata", "annotations")).get(
+            "service.beta.kubernetes.io/load-balancer-source-ranges", "")
+        ranges = [r.strip() for r in text.split(",") if r.strip()]
+        where = service.where("metadata", "annotations")
+    if not ranges:
+        return None
+    address = ipaddress.ip_address(client)
+    for text in ranges:
+        try:
+            if address in ipaddress.ip_network(str(text).strip(), strict=False):
+                return None
+        except ValueError:
+            continue
+    written = ", ".join(bounded(r, 20) for r in ranges[:4])
+    return (f"the client {client} is outside loadBalancerSourceRanges ({written}), so the "
+            "connection to the load-balancer address is dropped", where)
+
+
+def route_to_address(cluster: Cluster, trace: Trace, host: str, port: int, path: str,
+                     client: str = OUTSIDE_CLIENT) -> Trace:
     """A request to an IP: a LoadBalancer address or a node's NodePort."""
     for service in cluster.objects("Service"):
         kind = cluster.service_type(service)
@@ -208,6 +243,9 @@ def route_to_address(cluster: Cluster, trace: Trace, host: str, port: int, path:
                 addresses, why = cluster.load_balancer(service)
                 if host in addresses:
                     trace.add(f"{host}:{port}", why)
+                    refusal = source_range_refusal(service, client)
+                    if refusal is not None:
+                        return trace.fail(0, *refusal)
                     backend = Backend(service, service.name, namespace_of(service), port)
                     return to_service(cluster, trace, backend, edge_pod("traefik"), path)
             node_port = sp.get("nodePort")

@@ -176,9 +176,16 @@ def test_the_cluster_runs_three_ready_pods():
     k8s.accepted(c, "deployment.yaml")
     pods = [p for p in c.pods() if p.labels.get("app") == "orders-api"]
     if len(pods) != 3:
+        paused = next((d for d in c.objects("Deployment") if d.get("spec", "paused") is True),
+                      None)
+        why = (
+            f" ({paused.where('spec', 'paused')}: a Deployment created paused is never rolled "
+            "out, so its ReplicaSet and its pods are never created)" if paused is not None
+            else ""
+        )
         fail(
             f"the cluster would run {len(pods)} pod(s) labelled app: orders-api, not 3: a "
-            "Service selecting app: orders-api would not find three copies"
+            f"Service selecting app: orders-api would not find three copies{why}"
         )
     port = pods[0].port_named("http")
     if port is None or port.number != 8000:

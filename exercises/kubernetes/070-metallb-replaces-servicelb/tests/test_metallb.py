@@ -75,6 +75,40 @@ def test_servicelb_is_disabled():
     )
 
 
+# The starter's settings and what losing each one does to the running server.
+KEPT_SETTINGS = {
+    "write-kubeconfig-mode": (
+        ("0644", "644"), "K3s writes its kubeconfig readable by root only, and the team's "
+        "non-root tools that read it fail with permission denied"),
+    "node-ip": (
+        ("192.168.10.21",), "K3s picks the node's address itself (the interface of the default "
+        "route), which may not be the LAN address the other nodes and MetalLB expect"),
+}
+TLS_SAN = "k3s.office.lan"
+
+
+def test_existing_settings_are_kept():
+    """config.yaml keeps the starter's lines: kubeconfig mode, node IP and the extra TLS name."""
+    config = k3s_config()
+    for key, (values, consequence) in KEPT_SETTINGS.items():
+        if str(config.get(key)) not in values:
+            where = config.where(key) if config.get(key) is not None else f"{CONFIG} line 1"
+            fail(
+                f"{where}: the setting {key} of the starter is "
+                f"{'changed' if config.get(key) is not None else 'gone'}; on the next restart "
+                f"{consequence}"
+            )
+    sans = config.get("tls-san")
+    names = [str(s) for s in sans] if isinstance(sans, list) else [str(sans)] if sans else []
+    if TLS_SAN not in names:
+        where = config.where("tls-san") if sans is not None else f"{CONFIG} line 1"
+        fail(
+            f"{where}: the starter's tls-san entry {TLS_SAN} is gone; on the next restart the "
+            f"API server's certificate no longer names {TLS_SAN}, and kubectl through that "
+            "name stops with an x509 certificate error"
+        )
+
+
 def test_metallb_objects_are_there():
     """metallb.yaml holds an IPAddressPool and an L2Advertisement (metallb.io/v1beta1)."""
     resources = load(FILE, strict=True)

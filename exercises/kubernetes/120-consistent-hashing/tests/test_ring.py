@@ -75,6 +75,26 @@ def test_keys_land_where_the_ring_says(nodes, vnodes, keys):
 
 
 @PROPERTY
+@given(NODES, st.integers(min_value=1, max_value=20))
+def test_a_key_on_a_point_belongs_to_that_point(nodes, vnodes):
+    """A key whose hash is exactly a virtual node's hash goes to that virtual node's node."""
+    r = ring.HashRing(nodes, vnodes=vnodes)
+    want_for = reference_ring(nodes, vnodes)
+    # The key "<node>#<i>" hashes to the very point of virtual node i: "greater than or
+    # equal" includes it, "greater than" skips to the next point clockwise.
+    for key in [f"{node}#{i}" for node in nodes for i in range(min(vnodes, 4))]:
+        got, want = r.node_for(key), want_for(key)
+        if got != want:
+            fail(
+                f"HashRing({nodes}, vnodes={vnodes}).node_for({key!r}) returned {got!r}, but "
+                f"that key's hash is exactly the point of {want!r}'s virtual node, and the "
+                "ring gives a key to the first point whose hash is greater than OR EQUAL to "
+                "the key's. Skipping an equal point sends the key one point further "
+                "clockwise, to a node that other replicas of the proxy would not pick"
+            )
+
+
+@PROPERTY
 @given(NODES, st.from_regex(r"new-[0-9]{1,3}", fullmatch=True), KEY_LISTS)
 def test_a_new_node_only_takes_keys(nodes, new, keys):
     """For any ring: adding a node moves keys only to the new node."""
