@@ -143,7 +143,9 @@ def load_config(instance_path: Path) -> dict[str, object]:
         # friction events, hints), so one account cannot fill the disk.
         "ACCOUNT_WRITE_LIMIT": os.environ.get("ACCOUNT_WRITE_LIMIT", "2000 per hour"),
         "ACCOUNT_BYTES_PER_DAY": env_int("ACCOUNT_BYTES_PER_DAY", 50 * 1024 * 1024),
-        "RATELIMIT_HEADERS_ENABLED": True,
+        # X-RateLimit-* headers on every limited response cost two counter reads per request
+        # (on every attempt); off by default. A 429 always says Retry-After (app/errors.py).
+        "RATELIMIT_HEADERS_ENABLED": env_bool("RATELIMIT_HEADERS", False),
         # The CSRF token lives as long as the session: a queued offline attempt sent hours
         # later must not be refused for an expired token.
         "WTF_CSRF_TIME_LIMIT": None,
