@@ -284,15 +284,13 @@ def gate_statements() -> tuple[sa.Select, sa.Select, sa.Select]:
         .outerjoin(last_pass, sa.true())
         .where(counted_checks(user_id, exercise_id), older, after_pass)
     )
-    reflections = (
-        sa.select(JournalEntry.created_at)
-        .where(
-            JournalEntry.user_id == user_id,
-            JournalEntry.exercise_id == exercise_id,
-            JournalEntry.kind == "after_failure",
-            JournalEntry.created_at >= at,
-        )
-        .limit(1)
+    # needs_reflection asks whether any reflection is as new as a given failure: the newest
+    # one answers that.
+    reflections = sa.select(sa.func.max(JournalEntry.created_at)).where(
+        JournalEntry.user_id == user_id,
+        JournalEntry.exercise_id == exercise_id,
+        JournalEntry.kind == "after_failure",
+        JournalEntry.created_at >= at,
     )
     return recent, failures_before, reflections
 
@@ -302,8 +300,8 @@ def recent_check_state(
 ) -> LearnerState:
     """What the two gates (F1, F2) need, without reading the whole history: the newest
     gate_window() checks, how many failures the streak had before them (only when they are all
-    failures), and one failure reflection written since the streak's first failure among them
-    (needs_reflection looks at no older one). Not enough for the other rules."""
+    failures), and the newest failure reflection if it is as new as the streak's first failure
+    among them (needs_reflection looks at no older one). Not enough for the other rules."""
     recent, failures_before, reflections_since = gate_statements()
     window = gate_window(config)
     who = {"user_id": user_id, "exercise_id": exercise_id}
@@ -326,7 +324,8 @@ def recent_check_state(
         ) or 0
     reflections: list[datetime] = []
     if streak and len(streak) + earlier >= config.reflect_after_failures > 0:
-        reflections = list(db.session.scalars(reflections_since, {**who, "at": streak[0].at}))
+        newest = db.session.scalar(reflections_since, {**who, "at": streak[0].at})
+        reflections = [newest] if newest is not None else []
     return LearnerState(checks=checks, now=now, reflections=reflections, earlier_failures=earlier)
 
 
