@@ -133,9 +133,16 @@ def load_config(instance_path: Path) -> dict[str, object]:
         # Failed logins only, per client address (a school NAT or a proxy shares one: keep it
         # roomy) and per account (what stops guessing one learner's password from many places).
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "30 per minute;300 per hour"),
+        # Short windows: a learner whose account an attacker hammers waits minutes, not an hour,
+        # on a browser she never signed in from; on one she did (it holds a device cookie), her
+        # failures count per device instead (LOGIN_DEVICE_RATE_LIMIT) and the attacker's not.
         "LOGIN_ACCOUNT_RATE_LIMIT": os.environ.get(
-            "LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute;20 per hour"
+            "LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute;20 per 15 minutes"
         ),
+        "LOGIN_DEVICE_RATE_LIMIT": os.environ.get(
+            "LOGIN_DEVICE_RATE_LIMIT", "5 per minute;20 per 15 minutes"
+        ),
+        "DEVICE_COOKIE_DAYS": env_int("DEVICE_COOKIE_DAYS", 180),
         # Sign-ups per address (a class signs up at once), and those that hit a taken email.
         "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "60 per hour"),
         "SIGNUP_TAKEN_RATE_LIMIT": os.environ.get("SIGNUP_TAKEN_RATE_LIMIT", "5 per hour"),

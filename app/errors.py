@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import time
 
 from flask import Flask
@@ -75,7 +74,7 @@ def with_retry_after(response):
 
     body, status = response
     current = limiter.current_limit
-    wait = max(1, math.ceil(current.reset_at - time.time())) if current else 60
+    wait = max(1, int(current.reset_at - time.time())) if current else 60
     return body, status, {"Retry-After": str(wait)}
 
 
