@@ -110,7 +110,15 @@ def mirror_row(exercise: Exercise) -> ExerciseRow:
 
 
 def ensure_exercise_row(exercise: Exercise) -> None:
-    """Make sure the exercise has its mirror row (a fresh install may not have synced yet)."""
+    """Make sure the exercise has its mirror row (a fresh install may not have synced yet).
+
+    Mirror rows are never deleted, so a row seen once is remembered for the app's lifetime
+    (one query per exercise and process, not one per attempt)."""
+    seen = current_app.extensions.setdefault("mirrored_exercises", set())
+    if exercise.id in seen:
+        return
     if db.session.get(ExerciseRow, exercise.id) is None:
         db.session.add(mirror_row(exercise))
         db.session.flush()
+    else:
+        seen.add(exercise.id)

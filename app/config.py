@@ -133,9 +133,16 @@ def load_config(instance_path: Path) -> dict[str, object]:
         # Failed logins only, per client address (a school NAT or a proxy shares one: keep it
         # roomy) and per account (what stops guessing one learner's password from many places).
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "30 per minute;300 per hour"),
+        # Short windows: a learner whose account an attacker hammers waits minutes, not an hour,
+        # on a browser she never signed in from; on one she did (it holds a device cookie), her
+        # failures count per device instead (LOGIN_DEVICE_RATE_LIMIT) and the attacker's not.
         "LOGIN_ACCOUNT_RATE_LIMIT": os.environ.get(
-            "LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute;20 per hour"
+            "LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute;20 per 15 minutes"
         ),
+        "LOGIN_DEVICE_RATE_LIMIT": os.environ.get(
+            "LOGIN_DEVICE_RATE_LIMIT", "5 per minute;20 per 15 minutes"
+        ),
+        "DEVICE_COOKIE_DAYS": env_int("DEVICE_COOKIE_DAYS", 180),
         # Sign-ups per address (a class signs up at once), and those that hit a taken email.
         "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "60 per hour"),
         "SIGNUP_TAKEN_RATE_LIMIT": os.environ.get("SIGNUP_TAKEN_RATE_LIMIT", "5 per hour"),
@@ -143,7 +150,9 @@ def load_config(instance_path: Path) -> dict[str, object]:
         # friction events, hints), so one account cannot fill the disk.
         "ACCOUNT_WRITE_LIMIT": os.environ.get("ACCOUNT_WRITE_LIMIT", "2000 per hour"),
         "ACCOUNT_BYTES_PER_DAY": env_int("ACCOUNT_BYTES_PER_DAY", 50 * 1024 * 1024),
-        "RATELIMIT_HEADERS_ENABLED": True,
+        # X-RateLimit-* headers on every limited response cost two counter reads per request
+        # (on every attempt); off by default. A 429 always says Retry-After (app/errors.py).
+        "RATELIMIT_HEADERS_ENABLED": env_bool("RATELIMIT_HEADERS", False),
         # The CSRF token lives as long as the session: a queued offline attempt sent hours
         # later must not be refused for an expired token.
         "WTF_CSRF_TIME_LIMIT": None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import Flask
 from flask import jsonify
 from flask import render_template
@@ -66,6 +68,16 @@ HTTP_MESSAGES = {
 }
 
 
+def with_retry_after(response):
+    """Say when the limit that refused this request lifts (Retry-After, in seconds)."""
+    from .extensions import limiter
+
+    body, status = response
+    current = limiter.current_limit
+    wait = max(1, int(current.reset_at - time.time())) if current else 60
+    return body, status, {"Retry-After": str(wait)}
+
+
 def register_error_handlers(app: Flask) -> None:
     """Map domain exceptions and HTTP errors to responses in one place."""
 
@@ -89,4 +101,7 @@ def register_error_handlers(app: Flask) -> None:
             message = f"The request is larger than the {limit // 1024} KB limit. {message}"
         elif status == 400 and exc.description and "CSRF" in exc.description:
             message = "The form expired or came from elsewhere. Reload the page and try again."
-        return error_response(status, exc.name, message)
+        response = error_response(status, exc.name, message)
+        if status == 429:
+            response = with_retry_after(response)
+        return response

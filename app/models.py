@@ -140,7 +140,11 @@ class Attempt(db.Model):
     user: so.Mapped[User] = so.relationship(back_populates="attempts")
 
     __table_args__ = (
-        sa.Index("ix_attempt_user_exercise_created", "user_id", "exercise_id", "created_at"),
+        # A learner's checks on one exercise, newest first (the friction gates read the last
+        # few); the id breaks ties in the order, so no sort is needed on PostgreSQL either.
+        sa.Index(
+            "ix_attempt_user_exercise_created_id", "user_id", "exercise_id", "created_at", "id"
+        ),
         # The per-exercise dashboard reads one exercise's checks, learner by learner, in order.
         sa.Index("ix_attempt_exercise_user_created", "exercise_id", "user_id", "created_at"),
     )
@@ -157,6 +161,9 @@ class StudySession(db.Model):
     )
     started_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     last_seen_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+
+    # Every attempt and entry extends the learner's newest session (practice.touch_session).
+    __table_args__ = (sa.Index("ix_study_session_user_last_seen", "user_id", "last_seen_at"),)
 
 
 class EntryKind(enum.StrEnum):
@@ -207,7 +214,15 @@ class JournalEntry(db.Model):
     text: so.Mapped[str | None] = so.mapped_column(sa.Text)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
 
-    __table_args__ = (sa.Index("ix_journal_entry_user_created", "user_id", "created_at"),)
+    __table_args__ = (
+        sa.Index("ix_journal_entry_user_created", "user_id", "created_at"),
+        # The reflection gate (F1) asks for this learner's failure reflections on one exercise
+        # since a given check.
+        sa.Index(
+            "ix_journal_entry_user_exercise_kind_created",
+            "user_id", "exercise_id", "kind", "created_at",
+        ),
+    )
 
 
 class FrictionEvent(db.Model):

@@ -10,7 +10,9 @@ Redis stays available with RATELIMIT_STORAGE_URI=redis://... (the `redis` extra)
 
 from __future__ import annotations
 
+import functools
 import time
+import weakref
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,6 +27,14 @@ SCHEME = "database"
 # small as the number of clients seen in the longest window.
 PRUNE_EVERY = 200
 UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+# Every storage's engine, so dispose_engines() can close their pooled connections.
+_ENGINES: weakref.WeakSet[sa.Engine] = weakref.WeakSet()
+
+
+def dispose_engines() -> None:
+    """Close the pooled connections of every database:// storage (tests, shutdown)."""
+    for engine in list(_ENGINES):
+        engine.dispose()
 
 
 class DatabaseStorage(Storage):
@@ -38,9 +48,11 @@ class DatabaseStorage(Storage):
         url = options.get("url")
         if not url:
             raise ValueError("the database:// rate-limit storage needs the database URL")
-        # No pool: a counter update is one short statement outside the request's transaction,
-        # and no connection is left open when an app (or a test) goes away.
-        self.engine = sa.create_engine(url, poolclass=sa.NullPool)
+        # Pooled: a counter update is one short statement outside the request's transaction,
+        # and opening a connection for each (a new server process on PostgreSQL, the pragmas on
+        # SQLite) cost more than the update itself.
+        self.engine = sa.create_engine(url, pool_size=4, max_overflow=16)
+        _ENGINES.add(self.engine)
         if self.engine.dialect.name not in UPSERTS:
             raise ValueError(f"database:// rate limits need SQLite or PostgreSQL, not {url!r}")
         self.table = RateLimitCounter.__table__
@@ -54,12 +66,27 @@ class DatabaseStorage(Storage):
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         """Add `amount` to the key's counter, starting a new window when the old one expired."""
         now = time.time()
+        values = {"key": key, "amount": amount, "now": now, "expires_at": now + expiry}
+        with self.engine.begin() as connection:
+            count = connection.execute(self.upsert, values).scalar_one()
+            self.increments += 1
+            if self.increments % PRUNE_EVERY == 0:
+                t = self.table
+                connection.execute(sa.delete(t).where(t.c.expires_at <= now))
+        return count
+
+    @functools.cached_property
+    def upsert(self) -> sa.Executable:
+        """The counter's one atomic statement, built once (run with bound values)."""
         t = self.table
+        amount = sa.bindparam("amount", type_=sa.Integer())
         insert = UPSERTS[self.engine.dialect.name](t).values(
-            key=key, count=amount, expires_at=now + expiry
+            key=sa.bindparam("key", type_=sa.String()),
+            count=amount,
+            expires_at=sa.bindparam("expires_at", type_=sa.Float()),
         )
-        expired = t.c.expires_at <= now
-        upsert = insert.on_conflict_do_update(
+        expired = t.c.expires_at <= sa.bindparam("now", type_=sa.Float())
+        return insert.on_conflict_do_update(
             index_elements=[t.c.key],
             set_={
                 "count": sa.case((expired, insert.excluded.count), else_=t.c.count + amount),
@@ -68,12 +95,6 @@ class DatabaseStorage(Storage):
                 ),
             },
         ).returning(t.c.count)
-        with self.engine.begin() as connection:
-            count = connection.execute(upsert).scalar_one()
-            self.increments += 1
-            if self.increments % PRUNE_EVERY == 0:
-                connection.execute(sa.delete(t).where(t.c.expires_at <= now))
-        return count
 
     def get(self, key: str) -> int:
         """The key's count in its current window (0 when there is none)."""

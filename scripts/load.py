@@ -335,9 +335,11 @@ def main() -> int:
         "LOGIN_RATE_LIMIT": "100000 per hour",
     }
     proc, url = start_server(args, env, tmp / "server.log")
+    load_before = os.getloadavg()
     try:
         results, elapsed = asyncio.run(run_load(url, args.learners, args.seconds, exercise))
     finally:
+        load_after = os.getloadavg()
         stop_server(proc)
     attempts = results.latencies_ms.get("attempt", []) + results.latencies_ms.get(
         "attempt (resent)", [])
@@ -350,6 +352,9 @@ def main() -> int:
     for kind, values in sorted(results.latencies_ms.items()):
         print(f"  {kind:18} p50 {percentile(values, 50):7.1f} ms   "
               f"p99 {percentile(values, 99):7.1f} ms   n={len(values)}")
+    # The machine may be shared: above its core count, the numbers are lower bounds.
+    print(f"load average (1, 5, 15 min): before {' '.join(f'{x:.1f}' for x in load_before)}, "
+          f"after {' '.join(f'{x:.1f}' for x in load_after)}; {os.cpu_count()} cores")
     print(f"errors: {sum(results.errors.values())}"
           + "".join(f"\n  {n} x {what}" for what, n in sorted(results.errors.items())))
     ok, summary = verify(database_url, results.acknowledged)

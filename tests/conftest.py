@@ -160,11 +160,13 @@ def confirm_passes(app) -> int:
 def dispose(app) -> None:
     """Close the app's database connections (an unclosed SQLite file is a ResourceWarning)."""
     from app.extensions import db
+    from app.rate_limits import dispose_engines
 
     with app.app_context():
         db.session.remove()
         for engine in db.engines.values():
             engine.dispose()
+    dispose_engines()
 
 
 @pytest.fixture

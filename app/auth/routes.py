@@ -24,6 +24,8 @@ from .forms import LoginForm
 from .forms import SignupForm
 from .services import authenticate
 from .services import create_user
+from .services import device_for
+from .services import device_token
 from .services import end_sessions
 from .services import load_user
 from .services import normalise_email
@@ -75,6 +77,38 @@ def account_key() -> str:
     return "account:" + normalise_email(request.form.get("email", ""))[:254]
 
 
+DEVICE_COOKIE = "friction_device"
+
+
+def trusted_device() -> str | None:
+    """The nonce of this browser's device cookie, when it names the account being tried."""
+    return device_for(
+        request.cookies.get(DEVICE_COOKIE),
+        request.form.get("email", ""),
+        current_app.config["SECRET_KEY"],
+    )
+
+
+def device_key() -> str:
+    """Count a trusted browser's failed logins on its own."""
+    return f"device:{trusted_device()}"
+
+
+def remember_device(response, email: str):
+    """Give this browser a device cookie for the account that just signed in."""
+    config = current_app.config
+    response.set_cookie(
+        DEVICE_COOKIE,
+        device_token(email, config["SECRET_KEY"]),
+        max_age=config["DEVICE_COOKIE_DAYS"] * 24 * 3600,
+        httponly=True,
+        secure=config["SESSION_COOKIE_SECURE"],
+        samesite="Lax",
+        path=url_for("auth.login"),
+    )
+    return response
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(config_value("SIGNUP_RATE_LIMIT"), methods=["POST"])
 @limiter.limit(
@@ -98,7 +132,7 @@ def signup():
         else:
             login_user(user)
             flash("Welcome! Pick a track to start.", "success")
-            return redirect(safe_next(request.args.get("next")))
+            return remember_device(redirect(safe_next(request.args.get("next"))), user.email)
     if form.errors and status == 200:
         status = 400
     return render_template("auth/signup.html", form=form), status
@@ -108,7 +142,11 @@ def signup():
 @limiter.limit(config_value("LOGIN_RATE_LIMIT"), methods=["POST"], deduct_when=failed)
 @limiter.limit(
     config_value("LOGIN_ACCOUNT_RATE_LIMIT"), methods=["POST"], deduct_when=failed,
-    key_func=account_key, scope="login-account",
+    key_func=account_key, scope="login-account", exempt_when=lambda: trusted_device() is not None,
+)
+@limiter.limit(
+    config_value("LOGIN_DEVICE_RATE_LIMIT"), methods=["POST"], deduct_when=failed,
+    key_func=device_key, scope="login-device", exempt_when=lambda: trusted_device() is None,
 )
 def login():
     """Sign in with email and password."""
@@ -119,7 +157,7 @@ def login():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user, remember=form.remember.data)
-            return redirect(safe_next(request.args.get("next")))
+            return remember_device(redirect(safe_next(request.args.get("next"))), user.email)
         form.password.errors.append("That email and password do not match an account.")
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 from functools import cache
 
 import sqlalchemy as sa
+from itsdangerous import BadSignature
+from itsdangerous import URLSafeSerializer
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
@@ -121,3 +124,30 @@ def storage_scope(user_id: int, secret_key: str) -> str:
     logins, different for every other account (ids are never reused), not the id itself."""
     digest = hmac.new(secret_key.encode(), f"storage:{user_id}".encode(), hashlib.sha256)
     return digest.hexdigest()[:24]
+
+
+# OWASP's device cookies: after a successful login the browser gets a signed cookie naming the
+# account and a random nonce. Failed logins from a browser holding one for the account it tries
+# count against that device only, so an attacker guessing the password elsewhere (who trips the
+# per-account limit) cannot lock the learner out of her own browser.
+DEVICE_SALT = "device-cookie"
+
+
+def device_token(email: str, secret_key: str) -> str:
+    """A signed device token for this account's email (issued after a successful login)."""
+    payload = {"email": normalise_email(email), "nonce": secrets.token_urlsafe(12)}
+    return URLSafeSerializer(secret_key, salt=DEVICE_SALT).dumps(payload)
+
+
+def device_for(token: str | None, email: str, secret_key: str) -> str | None:
+    """The device's nonce when the token is genuine and names this email, else None."""
+    if not token or len(token) > 400:
+        return None
+    try:
+        payload = URLSafeSerializer(secret_key, salt=DEVICE_SALT).loads(token)
+    except BadSignature:
+        return None
+    if not isinstance(payload, dict) or payload.get("email") != normalise_email(email):
+        return None
+    nonce = payload.get("nonce")
+    return nonce if isinstance(nonce, str) else None

@@ -31,6 +31,9 @@ class LearnerState:
     reflections: Sequence[datetime] = ()  # failure reflections, written or skipped (F1)
     break_offers: Sequence[datetime] = ()  # break cards shown (F6)
     reentries: Sequence[datetime] = ()  # re-entry cards shown (F7)
+    # Failed checks older than `checks` in the same trailing streak, when `checks` holds only
+    # the newest ones (the gates need no more: see gate_window); 0 when `checks` is everything.
+    earlier_failures: int = 0
 
 
 @dataclass(frozen=True)
@@ -63,13 +66,23 @@ def failure_streak(checks: Sequence[CheckPoint]) -> list[CheckPoint]:
     return streak[::-1]
 
 
+def gate_window(config: FrictionConfig) -> int:
+    """How many of the newest checks the two gates (F1, F2) read, given the streak's length."""
+    return max(config.reflect_after_failures, config.rapid_failures, 1)
+
+
 def needs_reflection(state: LearnerState, config: FrictionConfig) -> bool:
     """F1: one reflection per `reflect_after_failures` failures in a row."""
     streak = failure_streak(state.checks)
+    length = len(streak)
+    if length == len(state.checks):  # the streak may go on before the checks we were given
+        length += state.earlier_failures
     n = config.reflect_after_failures
-    if n <= 0 or len(streak) < n:
+    if n <= 0 or length < n:
         return False
-    due_after = streak[(len(streak) // n) * n - 1].at  # the failure that made it due
+    # The failure that made it due is failure number (length // n) * n of the streak, oldest
+    # first: counted from the newest, it is the (length % n)-th, always among the newest n.
+    due_after = streak[-1 - length % n].at
     return not any(r >= due_after for r in state.reflections)
 
 

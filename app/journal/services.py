@@ -71,7 +71,7 @@ def record_entry(user_id: int, data: EntryIn, catalog: Catalog) -> JournalEntry:
         user_id=user_id,
         exercise_id=data.exercise_id,
         attempt_id=attempt_pk,
-        session_id=touch_session(user_id, now).id,
+        session_id=touch_session(user_id, now),
         kind=data.kind,
         skipped=data.skipped,
         created_at=now,

@@ -87,7 +87,7 @@ def record_attempt(
         duration_ms=data.duration_ms,
         client_created_at=data.client_time if client_time_is_sane(data.client_time, now) else now,
         created_at=now,
-        session_id=touch_session(user_id, now).id,
+        session_id=touch_session(user_id, now),
         gate=gate,
     )
     try:
@@ -99,6 +99,10 @@ def record_attempt(
         if gate:
             db.session.flush()
             log_event(user_id, exercise.id, gate, Action.FLAGGED, {"code_hash": hashed}, attempt.id)
+        db.session.flush()
+        # Every column the reply shows is known now: detached, the attempt is not expired by the
+        # commit, so answering costs no second SELECT.
+        db.session.expunge(attempt)
         db.session.commit()
     except IntegrityError:
         # Two deliveries of the same attempt raced; the other one won. Return it.

@@ -4,6 +4,7 @@ can read another learner's data."""
 
 from __future__ import annotations
 
+import functools
 import time
 from datetime import datetime
 from datetime import timedelta
@@ -26,8 +27,12 @@ from ..friction.config import with_overrides
 from ..friction.engine import Decision
 from ..friction.engine import HintStatus
 from ..friction.engine import LearnerState
+from ..friction.engine import cooldown
 from ..friction.engine import decide
+from ..friction.engine import failure_streak
+from ..friction.engine import gate_window
 from ..friction.engine import hint_status
+from ..friction.engine import needs_reflection
 from ..friction.metrics import CheckPoint
 from ..friction.metrics import code_hash
 from ..friction.metrics import error_signature
@@ -43,6 +48,7 @@ from ..models import FrictionEvent
 from ..models import HintEvent
 from ..models import JournalEntry
 from ..models import StudySession
+from ..models import UTCDateTime
 from ..models import Verification
 from ..models import utcnow
 from .schemas import FrictionEventIn
@@ -88,23 +94,37 @@ def friction_config(exercise: Exercise, user_id: int | None = None) -> FrictionC
         return config
 
 
-def touch_session(
-    user_id: int, now: datetime, idle_s: float = DEFAULTS.session_idle_s
-) -> StudySession:
-    """The current study session, or a new one after a long pause (flushed, not committed)."""
-    session = db.session.scalar(
-        sa.select(StudySession)
+def touch_session(user_id: int, now: datetime, idle_s: float = DEFAULTS.session_idle_s) -> int:
+    """The id of the current study session, extended to now, or of a new one after a long
+    pause (not committed). One UPDATE ... RETURNING in the common case."""
+    newest = (
+        sa.select(StudySession.id)
         .where(StudySession.user_id == user_id)
         .order_by(StudySession.last_seen_at.desc())
         .limit(1)
+        .scalar_subquery()
     )
-    if session is None or now - session.last_seen_at > timedelta(seconds=idle_s):
-        session = StudySession(user_id=user_id, started_at=now, last_seen_at=now)
-        db.session.add(session)
-    else:
-        session.last_seen_at = max(session.last_seen_at, now)
+    extended = db.session.scalar(
+        sa.update(StudySession)
+        .where(
+            StudySession.id == newest,
+            StudySession.last_seen_at >= now - timedelta(seconds=idle_s),
+        )
+        .values(
+            last_seen_at=sa.case(
+                (StudySession.last_seen_at > now, StudySession.last_seen_at),
+                else_=sa.literal(now, UTCDateTime()),
+            )
+        )
+        .returning(StudySession.id)
+        .execution_options(synchronize_session=False)
+    )
+    if extended is not None:
+        return extended
+    session = StudySession(user_id=user_id, started_at=now, last_seen_at=now)
+    db.session.add(session)
     db.session.flush()
-    return session
+    return session.id
 
 
 REFUSED = (Verification.MISMATCH, Verification.UNCHECKED)
@@ -242,12 +262,125 @@ def last_failure_reflection(user_id: int, exercise_id: str) -> JournalEntry | No
     )
 
 
+def counted_pass(verified_only: bool = False) -> sa.ColumnElement[bool]:
+    """SQL for check_points' notion of a pass (a refused pass never counts)."""
+    if verified_only:
+        return sa.and_(Attempt.passed, Attempt.verified)
+    return sa.and_(
+        Attempt.passed,
+        sa.or_(Attempt.verification.is_(None), Attempt.verification.not_in(REFUSED)),
+    )
+
+
+def counted_checks(user_id: Any, exercise_id: Any) -> sa.ColumnElement[bool]:
+    """The learner's checks on one exercise that the friction rules count."""
+    return sa.and_(
+        Attempt.user_id == user_id,
+        Attempt.exercise_id == exercise_id,
+        Attempt.kind == "check",
+        Attempt.status != ABORTED,
+    )
+
+
+@functools.cache
+def gate_statements() -> tuple[sa.Select, sa.Select, sa.Select]:
+    """The three reads of recent_check_state, built once and run with bound values (building
+    SQLAlchemy expressions costs more Python than running them)."""
+    user_id = sa.bindparam("user_id", type_=sa.Integer())
+    exercise_id = sa.bindparam("exercise_id", type_=sa.String())
+    at = sa.bindparam("at", type_=UTCDateTime())
+    recent = (
+        sa.select(
+            Attempt.id,
+            Attempt.created_at,
+            counted_pass().label("passed"),
+            Attempt.error_type,
+            Attempt.first_failure,
+            Attempt.code_hash,
+        )
+        .where(counted_checks(user_id, exercise_id))
+        .order_by(Attempt.created_at.desc(), Attempt.id.desc())
+        .limit(sa.bindparam("window", type_=sa.Integer()))
+    )
+    # Failed checks older than a given one (at, attempt_id) and newer than the last pass.
+    attempt_id = sa.bindparam("attempt_id", type_=sa.Integer())
+    older = sa.or_(
+        Attempt.created_at < at, sa.and_(Attempt.created_at == at, Attempt.id < attempt_id)
+    )
+    last_pass = (
+        sa.select(Attempt.created_at, Attempt.id)
+        .where(counted_checks(user_id, exercise_id), counted_pass(), older)
+        .order_by(Attempt.created_at.desc(), Attempt.id.desc())
+        .limit(1)
+        .subquery()
+    )
+    after_pass = sa.or_(
+        last_pass.c.id.is_(None),
+        Attempt.created_at > last_pass.c.created_at,
+        sa.and_(Attempt.created_at == last_pass.c.created_at, Attempt.id > last_pass.c.id),
+    )
+    failures_before = (
+        sa.select(sa.func.count())
+        .select_from(Attempt)
+        .outerjoin(last_pass, sa.true())
+        .where(counted_checks(user_id, exercise_id), older, after_pass)
+    )
+    # needs_reflection asks whether any reflection is as new as a given failure: the newest
+    # one answers that.
+    reflections = sa.select(sa.func.max(JournalEntry.created_at)).where(
+        JournalEntry.user_id == user_id,
+        JournalEntry.exercise_id == exercise_id,
+        JournalEntry.kind == "after_failure",
+        JournalEntry.created_at >= at,
+    )
+    return recent, failures_before, reflections
+
+
+def recent_check_state(
+    user_id: int, exercise_id: str, now: datetime, config: FrictionConfig
+) -> LearnerState:
+    """What the two gates (F1, F2) need, without reading the whole history: the newest
+    gate_window() checks, how many failures the streak had before them (only when they are all
+    failures), and the newest failure reflection if it is as new as the streak's first failure
+    among them (needs_reflection looks at no older one). Not enough for the other rules."""
+    recent, failures_before, reflections_since = gate_statements()
+    window = gate_window(config)
+    who = {"user_id": user_id, "exercise_id": exercise_id}
+    rows = db.session.execute(recent, {**who, "window": window}).all()
+    checks = [
+        CheckPoint(
+            at=row.created_at,
+            passed=bool(row.passed),
+            code_hash=row.code_hash,
+            signature=None if row.passed else error_signature(row.error_type, row.first_failure),
+        )
+        for row in reversed(rows)
+    ]
+    streak = failure_streak(checks)
+    earlier = 0
+    if len(rows) == window and len(streak) == window:
+        oldest = rows[-1]
+        earlier = db.session.scalar(
+            failures_before, {**who, "at": oldest.created_at, "attempt_id": oldest.id}
+        ) or 0
+    reflections: list[datetime] = []
+    if streak and len(streak) + earlier >= config.reflect_after_failures > 0:
+        newest = db.session.scalar(reflections_since, {**who, "at": streak[0].at})
+        reflections = [newest] if newest is not None else []
+    return LearnerState(checks=checks, now=now, reflections=reflections, earlier_failures=earlier)
+
+
 def gate_for_check(user_id: int, exercise: Exercise, files_hash: str, now: datetime) -> Rule | None:
-    """The gate open when a check arrives (F1 before F2), or None; the check is stored anyway."""
-    decision = friction_decision(user_id, exercise, files_hash, now)
-    if decision.reflect:
+    """The gate open when a check arrives (F1 before F2), or None; the check is stored anyway.
+
+    Reads only the recent checks the gates look at (recent_check_state), so a check costs the
+    same after a thousand checks as after ten; the decision is the engine's, as for the page."""
+    config = friction_config(exercise)
+    state = recent_check_state(user_id, exercise.id, now, config)
+    if needs_reflection(state, config):
         return Rule.REFLECT
-    if decision.wait_until is not None:
+    wait_until, _ = cooldown(state, config, files_hash)
+    if wait_until is not None:
         return Rule.COOLDOWN
     return None
 

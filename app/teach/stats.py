@@ -1,7 +1,8 @@
 """Running dashboard totals, kept in step with the checks they come from.
 
-Every Check stored through the ORM updates, in the same transaction (a before_flush hook), one
-learner-exercise row, one learner × exercise × session row and the failure tallies; so the
+Every Check stored through the ORM updates, in the same transaction (a before_flush hook, as
+upserts that read nothing first), one learner-exercise row, one learner × exercise × session
+row and the failure tallies; so the
 dashboard sums about one row per learner and exercise instead of replaying every check, and a
 rolled-back check leaves no trace. The rules are the ones of app/teach/dashboard.py's module
 docstring and app/friction/metrics.py; the tests build the same course both ways (running totals,
@@ -11,11 +12,15 @@ loads, restores) call `recount()` (also `flask teach recount`), which replays th
 
 from __future__ import annotations
 
+import functools
+from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite
 
 from ..extensions import db
 from ..friction.metrics import error_signature
@@ -23,6 +28,7 @@ from ..models import Attempt
 from ..models import FailureTally
 from ..models import LearnerExerciseStat
 from ..models import SessionStruggle
+from ..models import UTCDateTime
 from ..models import utcnow
 
 RAPID_S = 15
@@ -167,9 +173,143 @@ def fold_new_checks(session: so.Session, flush_context: Any, instances: Any) -> 
     for check in checks:
         if check.created_at is None:
             check.created_at = utcnow()
-    totals = Totals(session)
+    connection = session.connection()
     for check in sorted(checks, key=lambda c: c.created_at):
-        totals.add(check)
+        ok = bool(check.passed)
+        stat, struggle, tally = total_upserts(connection.dialect.name, ok)
+        at = check.created_at
+        signature = None if ok else error_signature(check.error_type, check.first_failure)
+        connection.execute(
+            stat,
+            {
+                "user_id": check.user_id,
+                "exercise_id": check.exercise_id,
+                "at": at,
+                "rapid_after": at - timedelta(seconds=RAPID_S),
+                "stuck_before": at - timedelta(minutes=STUCK_MINUTES),
+                "tests_passed": check.tests_passed or 0,  # None until the column default
+                "code_hash": check.code_hash,
+            },
+        )
+        connection.execute(
+            struggle,
+            {
+                "user_id": check.user_id,
+                "exercise_id": check.exercise_id,
+                "session_key": check.session_id or 0,
+                "signature": signature,
+            },
+        )
+        keys = tally_keys(check)
+        if keys:
+            connection.execute(
+                tally,
+                [
+                    {"user_id": check.user_id, "exercise_id": check.exercise_id,
+                     "kind": kind, "name": name}
+                    for kind, name in keys
+                ],
+            )
+
+
+UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+@functools.cache
+def total_upserts(dialect: str, ok: bool) -> tuple[sa.Executable, ...]:
+    """apply_check and the tallies as INSERT ... ON CONFLICT DO UPDATE statements, for a check
+    that passed or failed: a check's totals in three statements that read nothing first (the
+    SET clauses see the row before the check, as apply_check does; the tests compare them with
+    the recount, which runs apply_check). Built once per dialect, run with bound values."""
+    insert = UPSERTS[dialect]
+    at = sa.bindparam("at", type_=UTCDateTime())
+    tests_passed = sa.bindparam("tests_passed", type_=sa.Integer())
+    code_hash = sa.bindparam("code_hash", type_=sa.String())
+    user_id = sa.bindparam("user_id", type_=sa.Integer())
+    exercise_id = sa.bindparam("exercise_id", type_=sa.String())
+
+    s = LearnerExerciseStat.__table__.c
+    seen = s.checks > 0
+    progress = sa.true() if ok else sa.or_(sa.not_(seen), s.best_tests < tests_passed)
+    first_pass = sa.and_(sa.true() if ok else sa.false(), s.first_pass_n.is_(None))
+    stat = insert(LearnerExerciseStat).values(
+        user_id=user_id, exercise_id=exercise_id, checks=1, failed=0 if ok else 1, rapid=0,
+        identical=0, first_ok=ok, last_ok=ok, best_tests=tests_passed,
+        first_pass_n=1 if ok else None, solved_at=at if ok else None, last_at=at,
+        last_hash=code_hash, stretch_start_at=at, stretch_checks=1, stretch_start_ok=ok,
+        stuck=False,
+    ).on_conflict_do_update(
+        index_elements=[s.user_id, s.exercise_id],
+        set_={
+            "rapid": s.rapid + sa.case(
+                (sa.and_(seen, sa.not_(s.last_ok),
+                         s.last_at > sa.bindparam("rapid_after", type_=UTCDateTime())), 1),
+                else_=0,
+            ),
+            "identical": s.identical + sa.case((sa.and_(seen, s.last_hash == code_hash), 1),
+                                               else_=0),
+            "best_tests": sa.case((sa.and_(seen, s.best_tests > tests_passed), s.best_tests),
+                                  else_=tests_passed),
+            "checks": s.checks + 1,
+            "failed": s.failed + (0 if ok else 1),
+            "first_ok": sa.case((seen, s.first_ok), else_=ok),
+            "first_pass_n": sa.case((first_pass, s.checks + 1), else_=s.first_pass_n),
+            "solved_at": sa.case((first_pass, at), else_=s.solved_at),
+            "stretch_start_at": sa.case((progress, at), else_=s.stretch_start_at),
+            "stretch_checks": sa.case((progress, 1), else_=s.stretch_checks + 1),
+            "stretch_start_ok": sa.case((progress, ok), else_=s.stretch_start_ok),
+            "stuck": sa.case(
+                (
+                    sa.and_(
+                        sa.not_(progress),
+                        s.stretch_checks + 1 >= STUCK_CHECKS + 1,
+                        sa.not_(s.stretch_start_ok),
+                        s.stretch_start_at <= sa.bindparam("stuck_before", type_=UTCDateTime()),
+                    ),
+                    True,
+                ),
+                else_=s.stuck,
+            ),
+            "last_at": at,
+            "last_ok": ok,
+            "last_hash": code_hash,
+        },
+    )
+
+    g = SessionStruggle.__table__.c
+    signature = sa.bindparam("signature", type_=sa.String())
+    both_failed = sa.false() if ok else sa.and_(g.checks > 0, sa.not_(g.last_ok))
+    same = sa.false() if ok else sa.and_(both_failed, g.last_sig == signature)
+    closed_run = sa.cast(g.run * g.run, sa.Float) / sa.cast(g.run + 1, sa.Float)
+    struggle = insert(SessionStruggle).values(
+        user_id=user_id, exercise_id=exercise_id,
+        session_key=sa.bindparam("session_key", type_=sa.Integer()), checks=1,
+        pair_score_sum=0.0, red_closed=0.0, run=0, last_ok=ok, last_sig=signature,
+    ).on_conflict_do_update(
+        index_elements=[g.user_id, g.exercise_id, g.session_key],
+        set_={
+            "pair_score_sum": g.pair_score_sum
+            + sa.case((same, (8 + 3) / 11), (both_failed, 8 / 11), else_=0.0),
+            "run": sa.case((same, g.run + 1), else_=0),
+            "red_closed": sa.case(
+                (sa.or_(same, sa.not_(g.checks > 0)), g.red_closed),
+                else_=g.red_closed + closed_run,
+            ),
+            "checks": g.checks + 1,
+            "last_ok": ok,
+            "last_sig": signature,
+        },
+    )
+
+    t = FailureTally.__table__.c
+    tally = insert(FailureTally).values(
+        user_id=user_id, exercise_id=exercise_id,
+        kind=sa.bindparam("kind", type_=sa.String()), name=sa.bindparam("name", type_=sa.String()),
+        checks=1,
+    ).on_conflict_do_update(
+        index_elements=[t.user_id, t.exercise_id, t.kind, t.name], set_={"checks": t.checks + 1}
+    )
+    return stat, struggle, tally
 
 
 def install() -> None:

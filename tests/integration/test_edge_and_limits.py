@@ -31,9 +31,8 @@ def signup_form(email, password=PASSWORD):
 
 def test_failed_logins_are_limited_per_account_from_any_address(app_factory):
     app = app_factory(RATELIMIT_ENABLED=True, LOGIN_ACCOUNT_RATE_LIMIT="3 per minute")
-    client = app.test_client()
-    AuthActions(client).signup(email="ada@example.org")
-    client.post("/auth/logout")
+    AuthActions(app.test_client()).signup(email="ada@example.org")
+    client = app.test_client()  # a browser Ada never signed in from
     codes = [
         post_login(client, "ada@example.org", "wrong guess number", f"10.0.0.{n}").status_code
         for n in range(5)
@@ -41,6 +40,59 @@ def test_failed_logins_are_limited_per_account_from_any_address(app_factory):
     assert codes == [400, 400, 400, 429, 429]
     # Another account from the same addresses is not affected.
     assert post_login(client, "bob@example.org", "wrong guess", "10.0.0.1").status_code == 400
+
+
+def test_an_attacker_cannot_lock_a_learner_out_of_her_own_browser(app_factory):
+    app = app_factory(RATELIMIT_ENABLED=True, LOGIN_ACCOUNT_RATE_LIMIT="3 per minute")
+    own = app.test_client()  # the learner's laptop: she signed up (and in) here before
+    AuthActions(own).signup(email="ada@example.org")
+    own.post("/auth/logout")
+    attacker = app.test_client()
+    codes = [
+        post_login(attacker, "ada@example.org", "wrong guess number", f"10.0.0.{n}").status_code
+        for n in range(5)
+    ]
+    assert codes == [400, 400, 400, 429, 429]
+    # The account is limited for every browser without her device cookie...
+    assert post_login(app.test_client(), "ada@example.org", PASSWORD).status_code == 429
+    # ...but not on her own, even after a typo of her own.
+    assert post_login(own, "ada@example.org", "a typo of hers").status_code == 400
+    assert post_login(own, "ada@example.org", PASSWORD).status_code == 302
+
+
+def test_a_device_cookie_only_vouches_for_its_own_account_and_only_when_genuine(app_factory):
+    app = app_factory(RATELIMIT_ENABLED=True, LOGIN_ACCOUNT_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    AuthActions(client).signup(email="ada@example.org")
+    client.post("/auth/logout")
+    attacker = app.test_client()
+    AuthActions(attacker).signup(email="mallory@example.org")  # a device cookie of her own
+    attacker.post("/auth/logout")
+    cookie = attacker.get_cookie("friction_device", path="/auth/login")
+    assert cookie is not None and "mallory" not in cookie.value  # signed, not readable
+    codes = [post_login(attacker, "ada@example.org", f"guess {n}").status_code for n in range(4)]
+    assert codes == [400, 400, 400, 429]
+    forged = app.test_client()
+    forged.set_cookie("friction_device", cookie.value[:-4] + "AAAA", path="/auth/login")
+    assert post_login(forged, "ada@example.org", PASSWORD).status_code == 429
+
+
+def test_a_trusted_browser_is_still_limited_on_its_own(app_factory):
+    app = app_factory(RATELIMIT_ENABLED=True, LOGIN_DEVICE_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    AuthActions(client).signup(email="ada@example.org")
+    client.post("/auth/logout")
+    codes = [post_login(client, "ada@example.org", f"guess {n}").status_code for n in range(4)]
+    assert codes == [400, 400, 400, 429]
+
+
+def test_a_limited_login_says_when_to_try_again(app_factory):
+    app = app_factory(RATELIMIT_ENABLED=True, LOGIN_ACCOUNT_RATE_LIMIT="1 per 15 minutes")
+    client = app.test_client()
+    post_login(client, "ada@example.org", "wrong guess number")
+    response = post_login(client, "ada@example.org", "wrong guess number")
+    assert response.status_code == 429
+    assert 0 < int(response.headers["Retry-After"]) <= 15 * 60
 
 
 def test_successful_logins_do_not_use_up_the_address_limit(app_factory):

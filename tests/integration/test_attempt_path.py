@@ -1,0 +1,90 @@
+"""The cheap attempt path decides as the whole history does: the gates read only the newest
+checks (and a count of the failure streak before them), yet gate every check as before."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+
+import pytest
+
+from app.auth.services import create_user
+from app.catalog import ensure_exercise_row
+from app.catalog import get_catalog
+from app.extensions import db
+from app.friction.rules import Rule
+from app.models import Attempt
+from app.models import JournalEntry
+from app.models import Verification
+from app.practice.services import friction_decision
+from app.practice.services import gate_for_check
+from tests.conftest import PASSWORD
+
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+def full_history_gate(user_id, exercise, files_hash, now):
+    """The gate as it was decided before: from every check the learner ever made."""
+    decision = friction_decision(user_id, exercise, files_hash, now)
+    if decision.reflect:
+        return Rule.REFLECT
+    if decision.wait_until is not None:
+        return Rule.COOLDOWN
+    return None
+
+
+def store_check(user_id, exercise, at, code, outcome):
+    """One check as the attempts API would store it (without the gate, which is under test)."""
+    passed = outcome in ("passed", "refused", "pending")
+    db.session.add(
+        Attempt(
+            client_id=str(uuid.uuid4()), user_id=user_id, exercise_id=exercise.id,
+            exercise_version="v1", kind="check", files={}, code_hash=code,
+            status="aborted" if outcome == "aborted" else ("passed" if passed else "failed"),
+            passed=passed, verified=outcome == "passed", tests_passed=1 if passed else 0,
+            tests_total=1, first_failure=None if passed else random.choice(["t1", "t2"]),
+            error_type=None if passed else "AssertionError", verdict={},
+            client_created_at=at, created_at=at,
+            verification={"passed": Verification.VERIFIED, "refused": Verification.MISMATCH,
+                          "pending": Verification.PENDING}.get(outcome),
+        )
+    )
+
+
+@pytest.mark.parametrize("overrides", [{}, {"reflect_after_failures": 3, "rapid_failures": 4}])
+def test_the_recent_window_gates_every_check_as_the_whole_history_does(app_factory, overrides):
+    app = app_factory(FRICTION_OVERRIDES=overrides)
+    rng = random.Random(13)
+    random.seed(13)
+    with app.app_context():
+        user = create_user("window@example.org", PASSWORD, "Window")
+        exercise = get_catalog().get("fixture-add")
+        ensure_exercise_row(exercise)
+        now, code, gates = T0, "c0", []
+        # Long failure streaks (longer than the window), passes (some refused by the re-check,
+        # some still pending), aborted checks, reflections, resubmitted code and quick retries.
+        for step in range(160):
+            now += timedelta(seconds=rng.choice([2, 5, 9, 14, 16, 25, 40, 700]))
+            code = code if rng.random() < 0.3 else f"c{step}"
+            expected = full_history_gate(user.id, exercise, code, now)
+            assert gate_for_check(user.id, exercise, code, now) == expected, step
+            gates.append(expected)
+            roll = rng.random()
+            outcome = (
+                "failed" if roll < 0.8 or step < 40
+                else rng.choice(["passed", "refused", "pending", "aborted"])
+            )
+            store_check(user.id, exercise, now, code, outcome)
+            if rng.random() < 0.12:
+                db.session.add(
+                    JournalEntry(
+                        user_id=user.id, exercise_id=exercise.id, kind="after_failure",
+                        skipped=rng.random() < 0.5, created_at=now + timedelta(seconds=1),
+                    )
+                )
+            db.session.commit()
+        # The walk met both gates, and stretches without either.
+        assert {Rule.REFLECT, Rule.COOLDOWN, None} <= set(gates)
