@@ -375,7 +375,7 @@ def gate_for_check(user_id: int, exercise: Exercise, files_hash: str, now: datet
 
     Reads only the recent checks the gates look at (recent_check_state), so a check costs the
     same after a thousand checks as after ten; the decision is the engine's, as for the page."""
-    config = friction_config(exercise)
+    config = friction_config(exercise, user_id)  # the course's tuning too, as the page
     state = recent_check_state(user_id, exercise.id, now, config)
     if needs_reflection(state, config):
         return Rule.REFLECT
