@@ -139,6 +139,24 @@ CMD gunicorn -b 0.0.0.0:8000 app:app
     assert "libpq" in container.crash.reason
 
 
+def test_wheel_files_named_on_the_command_line_are_installed():
+    template = """FROM python:3.12-slim AS build
+RUN apt-get update && apt-get install -y build-essential libpq-dev
+COPY requirements.txt .
+RUN pip wheel -w /wheels -r requirements.txt
+FROM {final}
+RUN apt-get update && apt-get install -y libpq5
+RUN --mount=type=bind,from=build,source=/wheels,target=/wheels pip install /wheels/*.whl
+WORKDIR /app
+COPY app.py .
+CMD gunicorn -b 0.0.0.0:8000 app:app
+"""
+    reqs = {"app.py": "import psycopg2\n", "requirements.txt": "psycopg2==2.9.10\ngunicorn\n"}
+    assert build(template.format(final="python:3.12-slim"), reqs).run({}).crash is None
+    other_python = build(template.format(final="python:3.13-slim"), reqs)
+    assert "not a supported wheel" in other_python.error.reason
+
+
 def test_apt_get_install_without_update_fails():
     result = build("FROM python:3.12-slim\nRUN apt-get install -y curl\n", {})
     assert "apt-get update" in result.error.reason

@@ -1005,8 +1005,18 @@ class Builder:
             packages.extend(requirement_names(entry.content or ""))
         dists = [p.lower() for p in packages if p not in (".", "-e") and not p.startswith(
             ("/", "./", "git+", "http"))]
-        if not dists and (requirement_files or packages):
-            dists = []
+        # `pip install /wheels/*.whl` installs the wheel files it names (the shell expands the
+        # glob): each one is a package, built for the Python of the stage that made it.
+        named_wheels = set()
+        for word in packages:
+            if not (word.endswith(".whl") or "*" in word):
+                continue
+            pattern = normal(word, stage.workdir)
+            for entry in stage.files.values():
+                if entry.kind == "wheel" and (entry.path == pattern or ("*" in pattern
+                                              and fnmatch.fnmatch(entry.path, pattern))):
+                    named_wheels.add(entry.path.rsplit("/", 1)[-1].removesuffix(".whl"))
+        dists.extend(sorted(named_wheels - {normal_package(d) for d in dists}))
         version = stage.python_version()
         pip_file = stage.which(argv[0] if argv and argv[0].startswith("/") else "pip", env)
         venv = None
@@ -1022,7 +1032,7 @@ class Builder:
             version = (venv_python.python if venv_python else None) or version
         wheels = {f.path.rsplit("/", 1)[-1].removesuffix(".whl") for f in stage.files.values()
                   if f.kind == "wheel" and any(f.path.startswith(normal(d, stage.workdir))
-                                               for d in find_links)}
+                                               for d in find_links)} | named_wheels
         for dist in dists:
             name = normal_package(dist)
             from_wheel = name in wheels
