@@ -185,6 +185,24 @@ RUN --mount=type=secret,id=tok pip install --index-url "https://t:$(cat /run/sec
     assert build(copied, {}, secrets={"tok": "tok_123456"}).leaks()[0].where == "layer"
 
 
+def test_a_secret_read_by_command_substitution_reaches_pip_and_any_file_it_is_written_to():
+    token = "tok_123456"
+    text = """FROM python:3.12-slim
+RUN --mount=type=secret,id=tok TOKEN="$(cat /run/secrets/tok)" \\
+    && pip install --extra-index-url "https://t:${TOKEN}@x.example/" flask
+RUN --mount=type=secret,id=tok,env=TOK \\
+    PIP_EXTRA_INDEX_URL="https://t:${TOK}@y.example/" pip install flask
+RUN --mount=type=secret,id=tok \\
+    pip config --global set global.extra-index-url "https://t:$(cat /run/secrets/tok)@z.example/"
+RUN pip install gunicorn
+"""
+    image = build(text, {}, secrets={"tok": token})
+    assert image.package_indexes == [
+        (2, f"https://t:{token}@x.example/"), (4, f"https://t:{token}@y.example/"),
+        (8, f"https://t:{token}@z.example/")]
+    assert [(leak.line, leak.what) for leak in image.leaks()] == [(6, "/etc/xdg/pip/pip.conf")]
+
+
 def test_dockerignore_keeps_env_out_of_copy_everything():
     text = "FROM python:3.12-slim\nCOPY . .\n"
     assert build(text, {".env": "A=1", "app.py": APP}).leaks()
