@@ -245,6 +245,20 @@ def test_curl_without_f_passes_on_404_and_exit_0_always_passes():
     assert container.health().ok and container.stopped_copy().health().ok
 
 
+@pytest.mark.parametrize(("health", "honest"), [
+    ("HEALTHCHECK CMD curl -f http://localhost:8000/healthz", True),
+    ("HEALTHCHECK CMD curl http://localhost:8000/healthz", False),
+    ('HEALTHCHECK CMD python -c "import urllib.request as u; '
+     "u.urlopen('http://127.0.0.1:8000/healthz')\"", True),
+    ('HEALTHCHECK CMD python -c "import http.client as h; c = h.HTTPConnection('
+     "'127.0.0.1', 8000); c.request('GET', '/healthz'); c.getresponse()\"", False),
+])
+def test_a_health_route_answering_an_error_fails_only_an_honest_check(health, honest):
+    container = image(health=health, base="python:3.12").run({})
+    assert container.health().ok
+    assert container.failing_copy("/healthz").health().ok is not honest
+
+
 # -- compose ---------------------------------------------------------------------------------
 def test_interpolation_follows_the_compose_specification():
     text = """services:
