@@ -474,6 +474,16 @@ def test_ufw_rules_apply_in_order_and_enable_can_lock_you_out():
     assert "locked out" in locked.lockout
 
 
+def test_ufw_commands_are_found_the_way_the_shell_runs_them():
+    from app.grading.deploy import vps
+
+    fw = vps.run_ufw('sudo ufw allow 22/tcp && ufw allow 80,443/tcp; echo "ufw allow 5432"\n'
+                     'echo "y" | ufw enable\n')
+    assert fw.enabled and not fw.lockout
+    assert fw.reaches(443).ok and not fw.reaches(5432).ok
+    assert not vps.run_ufw('echo "ufw --force enable"\n').enabled
+
+
 # -- GitHub Actions and Coolify's deploy webhook -------------------------------------------------
 def test_workflow_needs_if_secrets_and_a_refused_token():
     from app.grading.deploy import ci
@@ -500,3 +510,22 @@ jobs:
     assert not wf.run("push", "dev", True, {"T": "tok"}, coolify_token="tok").deploys
     refused = wf.run("push", "main", True, {"T": "old"}, coolify_token="tok")
     assert refused.rejected and refused.jobs["deploy"] == "success"  # curl without --fail
+
+
+@pytest.mark.parametrize(("condition", "branch", "expected"), [
+    ("github.ref == format('refs/heads/{0}', 'main')", "main", True),
+    ("github.ref == format('refs/heads/{0}', 'main')", "mainline", False),
+    ("${{ startsWith(github.ref, 'refs/heads/') && endsWith(github.ref, '/MAIN') }}", "main",
+     True),
+    ("contains(github.ref, 'feature') || !(github.event_name == 'push')", "main", False),
+    ("github.ref_name == 'main' && ().__class__", "main", None),
+])
+def test_if_conditions_are_read_like_github_expressions(condition, branch, expected):
+    from app.grading.deploy import ci
+
+    context = {"event_name": "push", "ref": f"refs/heads/{branch}", "ref_name": branch}
+    if expected is None:
+        with pytest.raises(DeployError):
+            ci.evaluate(condition, context, True)
+    else:
+        assert ci.evaluate(condition, context, True) is expected
