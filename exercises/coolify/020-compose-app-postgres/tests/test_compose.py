@@ -135,6 +135,33 @@ def test_app_gets_database_url_from_the_environment():
             f"({url})"))
 
 
+def test_no_password_is_written_in_the_file():
+    """With POSTGRES_PASSWORD missing in Coolify, no password comes from the file instead."""
+    service(document(), "db")
+    try:
+        up = deploy_compose.load(submission.read(FILE), {}).up()
+    except DeployError:
+        return  # the deploy stops: nothing from the file is used
+    if "db" not in up.containers:
+        pytest.skip("there is no service 'db' yet (see the first check)")
+    for name in ("db", "web"):
+        env = up.env_of(name)
+        value = env.get("POSTGRES_PASSWORD", "") if name == "db" else ""
+        if name == "web":
+            url = env.get("DATABASE_URL", "")
+            userinfo = url.split("://", 1)[-1].split("@", 1)[0] if "@" in url else ""
+            value = userinfo.split(":", 1)[1] if ":" in userinfo else ""
+        if value:
+            number = next((n for n, line in enumerate(submission.read(FILE).splitlines(), 1)
+                           if value in line), 0)
+            fail(
+                f"{FILE} line {number}: with POSTGRES_PASSWORD not set in Coolify, {name} still "
+                f"gets the password '{value[:2]}...' written in the file: it is in git for "
+                "everyone with the repository, and a forgotten variable deploys with it "
+                "without a word"
+            )
+
+
 def test_reviewer_finds_no_errors():
     """The compose reviewer finds no error (plain passwords, unpinned database, typos)."""
     findings = [f for f in compose.check(submission.read(FILE), source=FILE) if f.is_error]
