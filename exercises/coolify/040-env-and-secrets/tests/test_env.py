@@ -104,6 +104,23 @@ VALUES = {"SECRET_KEY": "sk-set-in-coolify-1", "STRIPE_API_KEY": "stripe-set-in-
           "POSTGRES_PASSWORD": "pg-set-in-coolify-3", "LOG_LEVEL": "warning"}
 
 
+def coolify_values() -> dict[str, str]:
+    """Every variable compose.yaml uses, set in Coolify (a whole DATABASE_URL matches db)."""
+    values = dict(VALUES)
+    for name, _, _, _ in references(compose_text()):
+        if name not in values:
+            values[name] = (
+                f"postgresql://shop:{VALUES['POSTGRES_PASSWORD']}@db:5432/shop"
+                if name == "DATABASE_URL" else f"{name.lower()}-set-in-coolify")
+    return values
+
+
+def required_names(values: dict[str, str]) -> list[str]:
+    """The secrets: the three of the prompt, and any other secret the file reads."""
+    extra = [n for n in values if n not in VALUES and (is_secret(n) or n == "DATABASE_URL")]
+    return [*SECRETS, *extra]
+
+
 def deploy_with(values: dict[str, str]):  # noqa: ANN201 - a deploy.compose.Stack
     """Compose up with these variables set in Coolify (DeployError if compose refuses)."""
     return deploy_compose.load(compose_text(), values).up()
@@ -111,14 +128,15 @@ def deploy_with(values: dict[str, str]):  # noqa: ANN201 - a deploy.compose.Stac
 
 def test_secrets_are_required():
     """A secret that is missing or empty in Coolify stops the deploy."""
+    every = coolify_values()
     try:
-        deploy_with(VALUES)
+        deploy_with(every)
     except DeployError as exc:
         fail(f"{FILE}: with every variable set in Coolify, the deploy still stops: {exc}")
-    for name in SECRETS:
+    for name in required_names(every):
         for state, values in (
-            ("not set", {k: v for k, v in VALUES.items() if k != name}),
-            ("set but empty", {**VALUES, name: ""}),
+            ("not set", {k: v for k, v in every.items() if k != name}),
+            ("set but empty", {**every, name: ""}),
         ):
             try:
                 deploy_with(values)
@@ -134,7 +152,7 @@ def test_secrets_are_required():
 def test_each_secret_reaches_its_service():
     """The values set in Coolify are the ones the app and the database get."""
     try:
-        up = deploy_with(VALUES)
+        up = deploy_with(coolify_values())
     except DeployError:
         pytest.skip("see the check above")
     if "web" not in up.containers or "db" not in up.containers:
