@@ -512,6 +512,33 @@ jobs:
     assert refused.rejected and refused.jobs["deploy"] == "success"  # curl without --fail
 
 
+@pytest.mark.parametrize(("check", "fails_when_refused"), [
+    ('test "$code" -ge 200 && test "$code" -lt 300', True),
+    ('[ "$code" = 200 ]', True),
+    ('test "$code" -ge 200', False),
+    ('echo "Coolify answered $code"', False),
+])
+def test_a_status_captured_from_curl_fails_the_job_only_if_tested(check, fails_when_refused):
+    from app.grading.deploy import ci
+
+    text = f"""on: push
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          code=$(curl -s -o /dev/null -w '%{{http_code}}' \\
+            -H "Authorization: Bearer ${{{{ secrets.T }}}}" \\
+            "https://coolify.example.com/api/v1/deploy?uuid=abc")
+          {check}
+"""
+    wf = ci.load_workflow(text)
+    assert wf.run("push", "main", True, {"T": "tok"}, coolify_token="tok").jobs == {
+        "deploy": "success"}
+    refused = wf.run("push", "main", True, {"T": "old"}, coolify_token="tok")
+    assert refused.jobs["deploy"] == ("failure" if fails_when_refused else "success")
+
+
 @pytest.mark.parametrize(("condition", "branch", "expected"), [
     ("github.ref == format('refs/heads/{0}', 'main')", "main", True),
     ("github.ref == format('refs/heads/{0}', 'main')", "mainline", False),

@@ -67,6 +67,7 @@ class Workflow:
 
     def __init__(self, data: Mapping[str, Any]) -> None:
         self.data = data
+        self.last_status = 0  # what Coolify answered the last call (200, 401, 404)
         # YAML 1.1 reads a bare `on` key as True.
         triggers = data.get("on", data.get(True))
         if triggers is None:
@@ -168,8 +169,23 @@ class Workflow:
     def run_script(self, job: str, index: int, script: str, env: dict[str, str],
                    result: WorkflowRun, token: str, uuid: str) -> bool:
         last = True
+        env = dict(env)
         for op, command in split_script(script):
             if op == "&&" and not last or op == "||" and last:
+                continue
+            captured = CAPTURE_RE.fullmatch(command.strip())
+            if captured:  # status=$(curl -s -o /dev/null -w '%{http_code}' ...)
+                inner = [expand_env(w, env) for w in words(captured.group(2))]
+                program = inner[0].rsplit("/", 1)[-1] if inner else ""
+                output = ""
+                if program in ("curl", "wget"):
+                    self.call(program, inner[1:], job, index, result, token, uuid)
+                    written = " ".join(option_values(inner, "-w", "--write-out"))
+                    if "%{http_code}" in written or "%{response_code}" in written:
+                        output = written.replace("%{http_code}", str(self.last_status)).replace(
+                            "%{response_code}", str(self.last_status))
+                env[captured.group(1)] = output
+                last = True
                 continue
             argv = [expand_env(w, env) for w in words(command)]
             if not argv:
@@ -177,6 +193,8 @@ class Workflow:
             program = argv[0].rsplit("/", 1)[-1]
             if program in ("curl", "wget"):
                 last = self.call(program, argv[1:], job, index, result, token, uuid)
+            elif program in ("test", "["):
+                last = shell_test([a for a in argv[1:] if a != "]"])
             elif program == "exit":
                 last = (argv[1:2] or ["0"])[0] == "0"
             elif program == "false":
@@ -194,6 +212,7 @@ class Workflow:
             a in ("--fail", "--fail-with-body") or (a.startswith("-") and not a.startswith("--")
                                                     and "f" in a[1:]) for a in args)
         parts = urllib.parse.urlsplit(url)
+        self.last_status = 200
         if parts.hostname != COOLIFY or not parts.path.startswith("/api/v1/deploy"):
             result.trace.add(f"job '{job}' step {index}: {program} {url or '(no URL)'}")
             return True
@@ -207,6 +226,7 @@ class Workflow:
         elif uuid and uuid not in ",".join(query.get("uuid", [])).split(","):
             status = 404
             why = "no application with that uuid"
+        self.last_status = status
         if status != 200:
             result.rejected.append(f"job '{job}' step {index}: Coolify answers {status} ({why})")
             result.trace.add(result.rejected[-1] + (
@@ -217,6 +237,42 @@ class Workflow:
         result.deploys.append(Deploy(",".join(query.get("uuid", [])), job, index, force))
         result.trace.add(f"job '{job}' step {index}: Coolify queues a deploy")
         return True
+
+
+CAPTURE_RE = re.compile(r"([A-Za-z_]\w*)=\$\((.*)\)", re.S)
+
+
+def option_values(argv: list[str], *names: str) -> list[str]:
+    """The values of an option (`-w X`, `--write-out X`, `--write-out=X`)."""
+    found = []
+    for i, word in enumerate(argv):
+        if word in names and i + 1 < len(argv):
+            found.append(argv[i + 1])
+        found.extend(word.split("=", 1)[1] for name in names if word.startswith(name + "="))
+    return found
+
+
+def shell_test(args: list[str]) -> bool:
+    """`test A -ge B`, `test A = B`, `test -n A` and friends, joined with -a."""
+    if "-a" in args:
+        i = args.index("-a")
+        return shell_test(args[:i]) and shell_test(args[i + 1:])
+    if len(args) == 2 and args[0] in ("-n", "-z"):
+        return bool(args[1]) == (args[0] == "-n")
+    if len(args) == 3:
+        left, op, right = args
+        if op in ("=", "=="):
+            return left == right
+        if op == "!=":
+            return left != right
+        numeric = {"-eq": int.__eq__, "-ne": int.__ne__, "-lt": int.__lt__,
+                   "-le": int.__le__, "-gt": int.__gt__, "-ge": int.__ge__}
+        if op in numeric:
+            try:
+                return numeric[op](int(left), int(right))
+            except ValueError:
+                return False  # sh: integer expression expected: test fails
+    return len(args) == 1 and bool(args[0])
 
 
 def needs_of(job: Any) -> list[str]:
