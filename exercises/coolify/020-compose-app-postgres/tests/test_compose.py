@@ -101,19 +101,17 @@ def test_app_waits_for_a_healthy_database():
             f"{FILE} line {doc.line_of('services', 'web', 'depends_on', 'db')}: web depends "
             f"on db with condition {condition or 'service_started (the default)'}, which only "
             "waits for the container to start. PostgreSQL needs a few seconds more before it "
-            "accepts connections. Write condition: service_healthy"
+            "accepts connections, so the app's first connection is refused"
         )
     if isinstance(depends, list) and "db" in [str(d) for d in depends]:
         fail(
             f"{FILE} line {line}: depends_on: [db] only waits for the container to start, not "
             "for PostgreSQL to accept connections, so the app's first connection is refused "
-            "and it can crash. Use the long form: depends_on: {db: {condition: "
-            "service_healthy}}"
+            "and it can crash"
         )
     fail(
         f"{FILE} line {doc.line_of('services', 'web')}: web does not depend on db, so both "
-        "start at once and the app's first queries fail. Add depends_on: {db: {condition: "
-        "service_healthy}}"
+        "start at once and the app's first queries fail"
     )
 
 
