@@ -802,7 +802,8 @@ class Compose:
                            "domain answers 404")
                     ))
             elif re.match(r"^traefik\.http\.services\.[^.]+\.loadbalancer\.server\.port$", key):
-                if not str(value).isdigit():
+                # ${PORT:-8000}: Compose fills it in before Traefik reads it (judged on deploy).
+                if "$" not in str(value) and not str(value).isdigit():
                     self.add("traefik-port", ERROR, (*path, *where), (
                         f"service '{name}': {key} must be the port number the app listens on "
                         "inside the container"

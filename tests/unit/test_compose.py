@@ -193,6 +193,12 @@ def test_traefik_labels_are_checked_and_published_ports_questioned():
                      ("port-bypasses-proxy", "warning")}
 
 
+def test_an_interpolated_traefik_port_is_left_to_compose():
+    text = changed("    build: .\n", "    build: .\n    labels:\n"
+                   "      - traefik.http.services.web.loadbalancer.server.port=${PORT:-8000}\n")
+    assert "traefik-port" not in {f.rule for f in review(text)}
+
+
 def test_the_proxy_itself_may_publish_its_ports():
     text = changed("volumes:\n  db-data:\n", "  proxy:\n    image: traefik:v3.2\n"
                    "    ports: [\"80:80\", \"443:443\"]\n    labels:\n"

@@ -139,6 +139,24 @@ CMD gunicorn -b 0.0.0.0:8000 app:app
     assert "libpq" in container.crash.reason
 
 
+def test_wheel_files_named_on_the_command_line_are_installed():
+    template = """FROM python:3.12-slim AS build
+RUN apt-get update && apt-get install -y build-essential libpq-dev
+COPY requirements.txt .
+RUN pip wheel -w /wheels -r requirements.txt
+FROM {final}
+RUN apt-get update && apt-get install -y libpq5
+RUN --mount=type=bind,from=build,source=/wheels,target=/wheels pip install /wheels/*.whl
+WORKDIR /app
+COPY app.py .
+CMD gunicorn -b 0.0.0.0:8000 app:app
+"""
+    reqs = {"app.py": "import psycopg2\n", "requirements.txt": "psycopg2==2.9.10\ngunicorn\n"}
+    assert build(template.format(final="python:3.12-slim"), reqs).run({}).crash is None
+    other_python = build(template.format(final="python:3.13-slim"), reqs)
+    assert "not a supported wheel" in other_python.error.reason
+
+
 def test_apt_get_install_without_update_fails():
     result = build("FROM python:3.12-slim\nRUN apt-get install -y curl\n", {})
     assert "apt-get update" in result.error.reason
@@ -165,6 +183,24 @@ RUN --mount=type=secret,id=tok pip install --index-url "https://t:$(cat /run/sec
     copied = clean.replace("RUN --mount=type=secret,id=tok ",
                            "RUN --mount=type=secret,id=tok cp /run/secrets/tok /tok && ")
     assert build(copied, {}, secrets={"tok": "tok_123456"}).leaks()[0].where == "layer"
+
+
+def test_a_secret_read_by_command_substitution_reaches_pip_and_any_file_it_is_written_to():
+    token = "tok_123456"
+    text = """FROM python:3.12-slim
+RUN --mount=type=secret,id=tok TOKEN="$(cat /run/secrets/tok)" \\
+    && pip install --extra-index-url "https://t:${TOKEN}@x.example/" flask
+RUN --mount=type=secret,id=tok,env=TOK \\
+    PIP_EXTRA_INDEX_URL="https://t:${TOK}@y.example/" pip install flask
+RUN --mount=type=secret,id=tok \\
+    pip config --global set global.extra-index-url "https://t:$(cat /run/secrets/tok)@z.example/"
+RUN pip install gunicorn
+"""
+    image = build(text, {}, secrets={"tok": token})
+    assert image.package_indexes == [
+        (2, f"https://t:{token}@x.example/"), (4, f"https://t:{token}@y.example/"),
+        (8, f"https://t:{token}@z.example/")]
+    assert [(leak.line, leak.what) for leak in image.leaks()] == [(6, "/etc/xdg/pip/pip.conf")]
 
 
 def test_dockerignore_keeps_env_out_of_copy_everything():
@@ -207,6 +243,20 @@ def test_curl_without_f_passes_on_404_and_exit_0_always_passes():
                    base="python:3.12")
     container = always.run({})
     assert container.health().ok and container.stopped_copy().health().ok
+
+
+@pytest.mark.parametrize(("health", "honest"), [
+    ("HEALTHCHECK CMD curl -f http://localhost:8000/healthz", True),
+    ("HEALTHCHECK CMD curl http://localhost:8000/healthz", False),
+    ('HEALTHCHECK CMD python -c "import urllib.request as u; '
+     "u.urlopen('http://127.0.0.1:8000/healthz')\"", True),
+    ('HEALTHCHECK CMD python -c "import http.client as h; c = h.HTTPConnection('
+     "'127.0.0.1', 8000); c.request('GET', '/healthz'); c.getresponse()\"", False),
+])
+def test_a_health_route_answering_an_error_fails_only_an_honest_check(health, honest):
+    container = image(health=health, base="python:3.12").run({})
+    assert container.health().ok
+    assert container.failing_copy("/healthz").health().ok is not honest
 
 
 # -- compose ---------------------------------------------------------------------------------
@@ -424,6 +474,16 @@ def test_ufw_rules_apply_in_order_and_enable_can_lock_you_out():
     assert "locked out" in locked.lockout
 
 
+def test_ufw_commands_are_found_the_way_the_shell_runs_them():
+    from app.grading.deploy import vps
+
+    fw = vps.run_ufw('sudo ufw allow 22/tcp && ufw allow 80,443/tcp; echo "ufw allow 5432"\n'
+                     'echo "y" | ufw enable\n')
+    assert fw.enabled and not fw.lockout
+    assert fw.reaches(443).ok and not fw.reaches(5432).ok
+    assert not vps.run_ufw('echo "ufw --force enable"\n').enabled
+
+
 # -- GitHub Actions and Coolify's deploy webhook -------------------------------------------------
 def test_workflow_needs_if_secrets_and_a_refused_token():
     from app.grading.deploy import ci
@@ -450,3 +510,49 @@ jobs:
     assert not wf.run("push", "dev", True, {"T": "tok"}, coolify_token="tok").deploys
     refused = wf.run("push", "main", True, {"T": "old"}, coolify_token="tok")
     assert refused.rejected and refused.jobs["deploy"] == "success"  # curl without --fail
+
+
+@pytest.mark.parametrize(("check", "fails_when_refused"), [
+    ('test "$code" -ge 200 && test "$code" -lt 300', True),
+    ('[ "$code" = 200 ]', True),
+    ('test "$code" -ge 200', False),
+    ('echo "Coolify answered $code"', False),
+])
+def test_a_status_captured_from_curl_fails_the_job_only_if_tested(check, fails_when_refused):
+    from app.grading.deploy import ci
+
+    text = f"""on: push
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          code=$(curl -s -o /dev/null -w '%{{http_code}}' \\
+            -H "Authorization: Bearer ${{{{ secrets.T }}}}" \\
+            "https://coolify.example.com/api/v1/deploy?uuid=abc")
+          {check}
+"""
+    wf = ci.load_workflow(text)
+    assert wf.run("push", "main", True, {"T": "tok"}, coolify_token="tok").jobs == {
+        "deploy": "success"}
+    refused = wf.run("push", "main", True, {"T": "old"}, coolify_token="tok")
+    assert refused.jobs["deploy"] == ("failure" if fails_when_refused else "success")
+
+
+@pytest.mark.parametrize(("condition", "branch", "expected"), [
+    ("github.ref == format('refs/heads/{0}', 'main')", "main", True),
+    ("github.ref == format('refs/heads/{0}', 'main')", "mainline", False),
+    ("${{ startsWith(github.ref, 'refs/heads/') && endsWith(github.ref, '/MAIN') }}", "main",
+     True),
+    ("contains(github.ref, 'feature') || !(github.event_name == 'push')", "main", False),
+    ("github.ref_name == 'main' && ().__class__", "main", None),
+])
+def test_if_conditions_are_read_like_github_expressions(condition, branch, expected):
+    from app.grading.deploy import ci
+
+    context = {"event_name": "push", "ref": f"refs/heads/{branch}", "ref_name": branch}
+    if expected is None:
+        with pytest.raises(DeployError):
+            ci.evaluate(condition, context, True)
+    else:
+        assert ci.evaluate(condition, context, True) is expected

@@ -250,6 +250,11 @@ STANDARD_LIBRARY = frozenset(
 )
 
 
+FILE_SUBSTITUTION_RE = re.compile(
+    r"\$\(\s*(?:cat\s+|<\s*)([^\s()]+)\s*\)|`\s*cat\s+([^\s`]+)\s*`"
+)
+
+
 def normal(path: str, workdir: str) -> str:
     """An absolute, tidy path (relative paths are under workdir)."""
     if not path.startswith("/"):
@@ -337,6 +342,8 @@ class Image:
         self.build_args = build_args
         self.build_secrets = secrets
         self.error_line = 0  # the line that stops the build, when it fails
+        # (line, URL) of every package index a pip install reached, as pip received it.
+        self.package_indexes: list[tuple[int, str]] = []
 
     @property
     def final(self) -> Stage:
@@ -418,6 +425,7 @@ class Builder:
         self.secrets = secrets
         self.trace = Trace()
         self.stages: list[Stage] = []
+        self.package_indexes: list[tuple[int, str]] = []
         self.ignore = dockerignore_patterns(context.get(".dockerignore", ""))
         self.global_args = {}
         for ins in parsed.instructions():
@@ -448,6 +456,7 @@ class Builder:
         image = Image(self.parsed, self.stages, error, self.trace, self.build_args,
                       self.secrets)
         image.error_line = line
+        image.package_indexes = list(self.package_indexes)
         return image
 
     def build_stage(self, spec: df_parser.Stage) -> Stage:
@@ -689,6 +698,10 @@ class Builder:
     def do_run(self, stage: Stage, ins: df_parser.Instruction) -> None:
         scope = self.scope(stage)
         mounts = ins.mounts()
+        for mount in mounts:
+            if mount.get("type") == "secret" and mount.get("env"):
+                name = mount.get("id") or mount["env"]
+                scope[mount["env"]] = self.secrets.get(name, "")
         temporary: list[File] = []
         for mount in mounts:
             temporary.extend(self.mount(stage, mount, ins))
@@ -761,6 +774,7 @@ class Builder:
 
     def run_command(self, stage: Stage, command: str, ins: df_parser.Instruction,
                     env: dict[str, str]) -> bool:
+        command = self.substitute_files(stage, command, env)
         argv = [expand(w, env, unset="") for w in words(command)]
         redirect = None
         cleaned = []
@@ -779,6 +793,11 @@ class Builder:
             stage.add(File(normal(redirect, stage.workdir), stage.user, ins.line, "file",
                            content=content))
         if not program:
+            # `TOKEN=$(cat /run/secrets/x)` alone: a shell variable for the rest of this RUN.
+            for word in cleaned:
+                name, eq, value = word.partition("=")
+                if eq and re.match(r"^[A-Za-z_]\w*$", name):
+                    env[name] = value
             return True
         if program in ("true", ":") or program in ("set", "export", "cd", "echo", "printf"):
             if program == "export":
@@ -804,11 +823,18 @@ class Builder:
             return self.apt(stage, args, ins)
         if program == "apk":
             return self.apk(stage, args, ins)
+        # `NAME=value pip ...`: the variable is in pip's environment for this command only.
+        command_env = dict(env)
+        for word in cleaned:
+            name, eq, value = word.partition("=")
+            if not (eq and re.match(r"^[A-Za-z_]\w*$", name)):
+                break
+            command_env[name] = value
         if program in ("pip", "pip3") or re.match(r"pip3\.\d+$", program):
-            return self.pip(stage, cleaned, args, env, ins)
+            return self.pip(stage, cleaned, args, command_env, ins)
         if re.match(r"python(3(\.\d+)?)?$", program):
             if args[:2] == ["-m", "pip"]:
-                return self.pip(stage, cleaned, args[2:], env, ins)
+                return self.pip(stage, cleaned, args[2:], command_env, ins)
             if args[:2] == ["-m", "venv"] or args[:1] == ["-mvenv"]:
                 rest = [a for a in args[2:] if not a.startswith("-")]
                 if rest:
@@ -868,6 +894,19 @@ class Builder:
             return True
         stage.opaque = True  # its files are unknown to the model
         return True
+
+    def substitute_files(self, stage: Stage, command: str, env: dict[str, str]) -> str:
+        """`$(cat FILE)`, `$(< FILE)` and `cat FILE` in backticks, replaced by what FILE holds."""
+
+        def content(match: re.Match[str]) -> str:
+            path = normal(expand(match.group(1) or match.group(2), env, unset=""),
+                          stage.workdir)
+            entry = stage.files.get(path)
+            if entry is None or entry.content is None:
+                return match.group(0)
+            return entry.content.rstrip("\n")
+
+        return FILE_SUBSTITUTION_RE.sub(content, command)
 
     def add_user(self, stage: Stage, program: str, args: list[str],
                  ins: df_parser.Instruction) -> bool:
@@ -972,9 +1011,17 @@ class Builder:
     def pip(self, stage: Stage, argv: list[str], args: list[str], env: dict[str, str],
             ins: df_parser.Instruction) -> bool:
         action = next((a for a in args if not a.startswith("-")), "")
+        if action == "config":
+            return self.pip_config(stage, args, env, ins)
         if action not in ("install", "wheel"):
             return True
         opts = args[args.index(action) + 1:]
+        indexes = [url for name in ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL")
+                   for url in env.get(name, "").split()]
+        for entry in stage.files.values():
+            if entry.path.endswith(("/pip.conf", "/pip.ini")) and entry.content:
+                indexes.extend(re.findall(r"(?m)^\s*(?:extra-)?index-url\s*[=:]\s*(\S+)",
+                                          entry.content))
         packages: list[str] = []
         requirement_files: list[str] = []
         target = prefix = wheel_dir = None
@@ -1020,7 +1067,13 @@ class Builder:
                 continue
             elif word.startswith("--find-links="):
                 find_links.append(word.split("=", 1)[1])
-            elif word in ("-i", "--index-url", "--extra-index-url", "-c", "--constraint",
+            elif word in ("-i", "--index-url", "--extra-index-url"):
+                indexes.append(value)
+                i += 2
+                continue
+            elif word.startswith(("--index-url=", "--extra-index-url=")):
+                indexes.append(word.split("=", 1)[1])
+            elif word in ("-c", "--constraint",
                           "--root-user-action", "--platform", "--python-version",
                           "--only-binary", "--no-binary", "--progress-bar", "--cache-dir"):
                 i += 2
@@ -1028,6 +1081,7 @@ class Builder:
             elif not word.startswith("-"):
                 packages.append(word)
             i += 1
+        self.package_indexes.extend((ins.line, url) for url in indexes)
         for name in requirement_files:
             path = normal(name, stage.workdir)
             entry = stage.files.get(path)
@@ -1040,8 +1094,18 @@ class Builder:
             packages.extend(requirement_names(entry.content or ""))
         dists = [p.lower() for p in packages if p not in (".", "-e") and not p.startswith(
             ("/", "./", "git+", "http"))]
-        if not dists and (requirement_files or packages):
-            dists = []
+        # `pip install /wheels/*.whl` installs the wheel files it names (the shell expands the
+        # glob): each one is a package, built for the Python of the stage that made it.
+        named_wheels = set()
+        for word in packages:
+            if not (word.endswith(".whl") or "*" in word):
+                continue
+            pattern = normal(word, stage.workdir)
+            for entry in stage.files.values():
+                if entry.kind == "wheel" and (entry.path == pattern or ("*" in pattern
+                                              and fnmatch.fnmatch(entry.path, pattern))):
+                    named_wheels.add(entry.path.rsplit("/", 1)[-1].removesuffix(".whl"))
+        dists.extend(sorted(named_wheels - {normal_package(d) for d in dists}))
         version = stage.python_version()
         pip_file = stage.which(argv[0] if argv and argv[0].startswith("/") else "pip", env)
         venv = None
@@ -1057,7 +1121,7 @@ class Builder:
             version = (venv_python.python if venv_python else None) or version
         wheels = {f.path.rsplit("/", 1)[-1].removesuffix(".whl") for f in stage.files.values()
                   if f.kind == "wheel" and any(f.path.startswith(normal(d, stage.workdir))
-                                               for d in find_links)}
+                                               for d in find_links)} | named_wheels
         for dist in dists:
             name = normal_package(dist)
             from_wheel = name in wheels
@@ -1115,6 +1179,27 @@ class Builder:
                 stage.add(File(f"{bin_dir}/{script}", user, ins.line, "script", version))
         if dists:
             self.trace.add(f"line {ins.line}: pip installs {', '.join(dists)} into {site}")
+        return True
+
+
+    def pip_config(self, stage: Stage, args: list[str], env: dict[str, str],
+                   ins: df_parser.Instruction) -> bool:
+        """`pip config [--global|--site|--user] set section.key value` writes a pip.conf."""
+        rest = [a for a in args if not a.startswith("-")]
+        if len(rest) < 4 or rest[1] != "set":
+            return True
+        section, _, key = rest[2].partition(".")
+        if "--global" in args:
+            path = "/etc/xdg/pip/pip.conf"
+        elif "--site" in args:
+            path = "/usr/local/pip.conf"
+        else:
+            path = f"{env.get('HOME') or stage.home_of()}/.config/pip/pip.conf"
+        old = stage.files.get(path)
+        text = (old.content or "") if old is not None else ""
+        stage.add(File(path, stage.user.split(":", 1)[0], ins.line, "file",
+                       content=f"{text}[{section}]\n{key} = {rest[3]}\n"))
+        self.trace.add(f"line {ins.line}: pip config writes {rest[2]} into {path}")
         return True
 
 

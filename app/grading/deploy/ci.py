@@ -67,6 +67,7 @@ class Workflow:
 
     def __init__(self, data: Mapping[str, Any]) -> None:
         self.data = data
+        self.last_status = 0  # what Coolify answered the last call (200, 401, 404)
         # YAML 1.1 reads a bare `on` key as True.
         triggers = data.get("on", data.get(True))
         if triggers is None:
@@ -168,8 +169,23 @@ class Workflow:
     def run_script(self, job: str, index: int, script: str, env: dict[str, str],
                    result: WorkflowRun, token: str, uuid: str) -> bool:
         last = True
+        env = dict(env)
         for op, command in split_script(script):
             if op == "&&" and not last or op == "||" and last:
+                continue
+            captured = CAPTURE_RE.fullmatch(command.strip())
+            if captured:  # status=$(curl -s -o /dev/null -w '%{http_code}' ...)
+                inner = [expand_env(w, env) for w in words(captured.group(2))]
+                program = inner[0].rsplit("/", 1)[-1] if inner else ""
+                output = ""
+                if program in ("curl", "wget"):
+                    self.call(program, inner[1:], job, index, result, token, uuid)
+                    written = " ".join(option_values(inner, "-w", "--write-out"))
+                    if "%{http_code}" in written or "%{response_code}" in written:
+                        output = written.replace("%{http_code}", str(self.last_status)).replace(
+                            "%{response_code}", str(self.last_status))
+                env[captured.group(1)] = output
+                last = True
                 continue
             argv = [expand_env(w, env) for w in words(command)]
             if not argv:
@@ -177,6 +193,8 @@ class Workflow:
             program = argv[0].rsplit("/", 1)[-1]
             if program in ("curl", "wget"):
                 last = self.call(program, argv[1:], job, index, result, token, uuid)
+            elif program in ("test", "["):
+                last = shell_test([a for a in argv[1:] if a != "]"])
             elif program == "exit":
                 last = (argv[1:2] or ["0"])[0] == "0"
             elif program == "false":
@@ -194,6 +212,7 @@ class Workflow:
             a in ("--fail", "--fail-with-body") or (a.startswith("-") and not a.startswith("--")
                                                     and "f" in a[1:]) for a in args)
         parts = urllib.parse.urlsplit(url)
+        self.last_status = 200
         if parts.hostname != COOLIFY or not parts.path.startswith("/api/v1/deploy"):
             result.trace.add(f"job '{job}' step {index}: {program} {url or '(no URL)'}")
             return True
@@ -207,6 +226,7 @@ class Workflow:
         elif uuid and uuid not in ",".join(query.get("uuid", [])).split(","):
             status = 404
             why = "no application with that uuid"
+        self.last_status = status
         if status != 200:
             result.rejected.append(f"job '{job}' step {index}: Coolify answers {status} ({why})")
             result.trace.add(result.rejected[-1] + (
@@ -219,6 +239,42 @@ class Workflow:
         return True
 
 
+CAPTURE_RE = re.compile(r"([A-Za-z_]\w*)=\$\((.*)\)", re.S)
+
+
+def option_values(argv: list[str], *names: str) -> list[str]:
+    """The values of an option (`-w X`, `--write-out X`, `--write-out=X`)."""
+    found = []
+    for i, word in enumerate(argv):
+        if word in names and i + 1 < len(argv):
+            found.append(argv[i + 1])
+        found.extend(word.split("=", 1)[1] for name in names if word.startswith(name + "="))
+    return found
+
+
+def shell_test(args: list[str]) -> bool:
+    """`test A -ge B`, `test A = B`, `test -n A` and friends, joined with -a."""
+    if "-a" in args:
+        i = args.index("-a")
+        return shell_test(args[:i]) and shell_test(args[i + 1:])
+    if len(args) == 2 and args[0] in ("-n", "-z"):
+        return bool(args[1]) == (args[0] == "-n")
+    if len(args) == 3:
+        left, op, right = args
+        if op in ("=", "=="):
+            return left == right
+        if op == "!=":
+            return left != right
+        numeric = {"-eq": int.__eq__, "-ne": int.__ne__, "-lt": int.__lt__,
+                   "-le": int.__le__, "-gt": int.__gt__, "-ge": int.__ge__}
+        if op in numeric:
+            try:
+                return numeric[op](int(left), int(right))
+            except ValueError:
+                return False  # sh: integer expression expected: test fails
+    return len(args) == 1 and bool(args[0])
+
+
 def needs_of(job: Any) -> list[str]:
     needs = job.get("needs") if isinstance(job, Mapping) else None
     if needs is None:
@@ -226,31 +282,167 @@ def needs_of(job: Any) -> list[str]:
     return [needs] if isinstance(needs, str) else [str(n) for n in needs]
 
 
+TOKEN_RE = re.compile(
+    r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<num>-?\d+(?:\.\d+)?)"
+    r"|(?P<op>&&|\|\||==|!=|<=|>=|[<>!(),])|(?P<name>[A-Za-z_][\w-]*(?:\.[A-Za-z_*][\w-]*)*))"
+)
+STATUS_FUNCTIONS = ("always", "success", "failure", "cancelled")
+
+
+def truthy(value: Any) -> bool:
+    """GitHub's falsy values: false, 0, -0, '', null."""
+    return value not in (False, 0, "", None)
+
+
+def as_number(value: Any) -> float:
+    """GitHub's coercion for comparisons of mixed types."""
+    if value is None or value == "":
+        return 0.0
+    if isinstance(value, (bool, int, float)):
+        return float(value)
+    try:
+        return float(value)
+    except ValueError:
+        return float("nan")
+
+
+class Expression:
+    """A GitHub Actions expression (`if:`): literals, github.* values, ! < <= > >= == != && ||,
+    parentheses, and the functions contains, startsWith, endsWith, format and the status ones."""
+
+    def __init__(self, text: str, context: Mapping[str, str], needs_ok: bool) -> None:
+        self.context = context
+        self.needs_ok = needs_ok
+        self.uses_status = False
+        self.tokens: list[tuple[str, str]] = []
+        pos = 0
+        text = text.strip()
+        while pos < len(text):
+            match = TOKEN_RE.match(text, pos)
+            if match is None or match.end() == pos:
+                raise ValueError(text[pos:])
+            kind = match.lastgroup or ""
+            self.tokens.append((kind, match.group(kind)))
+            pos = match.end()
+        self.pos = 0
+
+    def peek(self) -> str:
+        return self.tokens[self.pos][1] if self.pos < len(self.tokens) else ""
+
+    def take(self, expected: str | None = None) -> tuple[str, str]:
+        if self.pos >= len(self.tokens) or (expected and self.tokens[self.pos][1] != expected):
+            raise ValueError(expected or "end")
+        self.pos += 1
+        return self.tokens[self.pos - 1]
+
+    def value(self) -> Any:
+        result = self.either()
+        if self.pos != len(self.tokens):
+            raise ValueError(self.peek())
+        return result
+
+    def either(self) -> Any:
+        left = self.both()
+        while self.peek() == "||":
+            self.take()
+            right = self.both()
+            left = left if truthy(left) else right
+        return left
+
+    def both(self) -> Any:
+        left = self.equality()
+        while self.peek() == "&&":
+            self.take()
+            right = self.equality()
+            left = right if truthy(left) else left
+        return left
+
+    def equality(self) -> Any:
+        left = self.order()
+        while self.peek() in ("==", "!="):
+            op = self.take()[1]
+            right = self.order()
+            if isinstance(left, str) and isinstance(right, str):
+                same = left.casefold() == right.casefold()
+            else:
+                same = as_number(left) == as_number(right)
+            left = same if op == "==" else not same
+        return left
+
+    def order(self) -> Any:
+        left = self.unary()
+        while self.peek() in ("<", "<=", ">", ">="):
+            op = self.take()[1]
+            a, b = as_number(left), as_number(self.unary())
+            left = {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+        return left
+
+    def unary(self) -> Any:
+        if self.peek() == "!":
+            self.take()
+            return not truthy(self.unary())
+        return self.primary()
+
+    def primary(self) -> Any:
+        kind, text = self.take()
+        if text == "(" and kind == "op":
+            inner = self.either()
+            self.take(")")
+            return inner
+        if kind == "str":
+            return text[1:-1].replace("''", "'")
+        if kind == "num":
+            return float(text)
+        if kind != "name":
+            raise ValueError(text)
+        if self.peek() == "(":
+            self.take("(")
+            args = []
+            while self.peek() != ")":
+                args.append(self.either())
+                if self.peek() == ",":
+                    self.take(",")
+            self.take(")")
+            return self.call(text, args)
+        return {"true": True, "false": False, "null": None}.get(
+            text, self.context.get(text.removeprefix("github."), "")
+            if text.startswith("github.") else "")
+
+    def call(self, name: str, args: list[Any]) -> Any:
+        fold = [str(a).casefold() if a is not None else "" for a in args]
+        lowered = name.casefold()
+        if lowered in STATUS_FUNCTIONS and not args:
+            self.uses_status = True
+            return {"always": True, "success": self.needs_ok, "failure": not self.needs_ok,
+                    "cancelled": False}[lowered]
+        if lowered == "contains" and len(args) == 2:
+            return fold[1] in fold[0]
+        if lowered == "startswith" and len(args) == 2:
+            return fold[0].startswith(fold[1])
+        if lowered == "endswith" and len(args) == 2:
+            return fold[0].endswith(fold[1])
+        if lowered == "format" and args:
+            pieces = [str(a) if not isinstance(a, float) or a % 1 else str(int(a))
+                      for a in args[1:]]
+            return re.sub(r"\{(\d+)\}", lambda m: pieces[int(m.group(1))],
+                          str(args[0])).replace("{{", "{").replace("}}", "}")
+        raise ValueError(name)
+
+
 def evaluate(condition: str, context: dict[str, str], needs_ok: bool) -> bool:
-    """The usual `if:` forms: comparisons of github.* with &&, ||, !, and status functions."""
+    """An `if:` condition, read the way GitHub evaluates it (${{ }} optional)."""
     text = condition.strip()
     match = EXPR_RE.fullmatch(text)
     if match:
         text = match.group(1)
-    has_status = re.search(r"\b(always|failure|cancelled|success)\(\)", text)
-    text = re.sub(r"\balways\(\)", "True", text)
-    text = re.sub(r"\bsuccess\(\)", str(needs_ok), text)
-    text = re.sub(r"\bfailure\(\)", str(not needs_ok), text)
-    text = re.sub(r"\bcancelled\(\)", "False", text)
-    text = re.sub(r"github\.(event_name|ref_name|ref)",
-                  lambda m: repr(context.get(m.group(1), "")), text)
-    text = text.replace("&&", " and ").replace("||", " or ")
-    text = re.sub(r"!(?!=)", " not ", text)
-    if not re.fullmatch(r"[\w\s'\"/.=!()-]*", text):
-        raise DeployError(f"the model cannot read the condition {condition!r}", 1,
-                          ".github/workflows/deploy.yml")
     try:
-        value = bool(eval(text, {"__builtins__": {}}, {"True": True, "False": False}))  # noqa: S307
-    except Exception:  # noqa: BLE001
+        expression = Expression(text, context, needs_ok)
+        value = truthy(expression.value())
+    except (ValueError, IndexError):
         raise DeployError(f"the model cannot read the condition {condition!r}", 1,
                           ".github/workflows/deploy.yml") from None
     # Without a status function, GitHub adds success(): a failed need skips the job.
-    return value and (needs_ok or bool(has_status))
+    return value and (needs_ok or expression.uses_status)
 
 
 def substitute(text: str, secrets: Mapping[str, str], env: Mapping[str, str],

@@ -110,6 +110,7 @@ class Container:
         self.process: Process | None = None
         self.routes = routes if routes is not None else app_routes(self.stage)
         self.down = False
+        self.failing: dict[str, int] = {}  # route -> the error status it answers with
         self.command = command
         self.entrypoint = entrypoint
         self.start()
@@ -293,6 +294,11 @@ class Container:
             trace.add(f"{listener.program} answers 404 Not Found: the app has no route "
                       f"{route} (it has {', '.join(sorted(self.routes))})")
             return HttpResult(404, "", trace)
+        if route in self.failing:
+            status = self.failing[route]
+            trace.add(f"{listener.text()} answers {route} with {status} (the app is up, but "
+                      "what this route checks is broken)")
+            return HttpResult(status, "", trace)
         trace.add(f"{listener.text()} answers {route} with 200 OK")
         return HttpResult(200, "", trace)
 
@@ -477,6 +483,14 @@ class Container:
         if result.status >= 400:
             return False, f"wget {url} gets {result.status} and exits with an error"
         return True, f"wget {url} gets {result.status}"
+
+    def failing_copy(self, route: str, status: int = 503) -> Container:
+        """The same container, its server up, with `route` answering an HTTP error."""
+        twin = object.__new__(Container)
+        twin.__dict__.update(self.__dict__)
+        twin.trace = Trace()
+        twin.failing = {**self.failing, route: status}
+        return twin
 
     def stopped_copy(self) -> Container:
         """The same container with its server not running (to test a health check's honesty)."""

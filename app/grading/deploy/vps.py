@@ -19,6 +19,7 @@ import shlex
 from dataclasses import dataclass
 from dataclasses import field
 
+from .shell import split_script
 from .trace import DeployError
 from .trace import Outcome
 from .trace import Trace
@@ -146,15 +147,30 @@ def parse_rule(action: str, args: list[str], line: int) -> UfwRule:
     return UfwRule(action, ranges, proto, "any", line)
 
 
+def ufw_commands(text: str) -> list[tuple[int, str]]:
+    """(line, command) for each ufw command the shell runs: `yes | ufw enable`, `a && ufw ...`.
+
+    A ufw inside quotes (echo "ufw allow 80") is text, not a command."""
+    found = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        for _, command in split_script(raw):
+            try:
+                first = shlex.split(command)[:2]
+            except ValueError:
+                first = command.split()[:2]
+            if first[:1] == ["sudo"]:
+                command, first = command.split(None, 1)[1] if len(first) > 1 else "", first[1:]
+            if first[:1] == ["ufw"]:
+                found.append((number, command.strip()))
+    return found
+
+
 def run_ufw(text: str, admin: str = "203.0.113.7") -> Firewall:
     """Follow the ufw commands of a script, in order; `admin` is where the SSH session is from."""
     fw = Firewall()
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.split("#", 1)[0].strip().removeprefix("sudo ").strip()
-        if not line.startswith("ufw"):
-            continue
+    for number, command_text in ufw_commands(text):
         try:
-            words = shlex.split(line)[1:]
+            words = shlex.split(command_text)[1:]
         except ValueError:
             raise DeployError("unbalanced quotes", number, "firewall.sh") from None
         words = [w for w in words if w not in ("--force", "-f", "--dry-run")]

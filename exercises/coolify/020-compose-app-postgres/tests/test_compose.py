@@ -101,19 +101,17 @@ def test_app_waits_for_a_healthy_database():
             f"{FILE} line {doc.line_of('services', 'web', 'depends_on', 'db')}: web depends "
             f"on db with condition {condition or 'service_started (the default)'}, which only "
             "waits for the container to start. PostgreSQL needs a few seconds more before it "
-            "accepts connections. Write condition: service_healthy"
+            "accepts connections, so the app's first connection is refused"
         )
     if isinstance(depends, list) and "db" in [str(d) for d in depends]:
         fail(
             f"{FILE} line {line}: depends_on: [db] only waits for the container to start, not "
             "for PostgreSQL to accept connections, so the app's first connection is refused "
-            "and it can crash. Use the long form: depends_on: {db: {condition: "
-            "service_healthy}}"
+            "and it can crash"
         )
     fail(
         f"{FILE} line {doc.line_of('services', 'web')}: web does not depend on db, so both "
-        "start at once and the app's first queries fail. Add depends_on: {db: {condition: "
-        "service_healthy}}"
+        "start at once and the app's first queries fail"
     )
 
 
@@ -133,6 +131,33 @@ def test_app_gets_database_url_from_the_environment():
             f"{FILE} line {doc.line_of('services', 'web', 'environment')}: with "
             f"POSTGRES_PASSWORD set to '{password}' in Coolify, web cannot open its database "
             f"({url})"))
+
+
+def test_no_password_is_written_in_the_file():
+    """With POSTGRES_PASSWORD missing in Coolify, no password comes from the file instead."""
+    service(document(), "db")
+    try:
+        up = deploy_compose.load(submission.read(FILE), {}).up()
+    except DeployError:
+        return  # the deploy stops: nothing from the file is used
+    if "db" not in up.containers:
+        pytest.skip("there is no service 'db' yet (see the first check)")
+    for name in ("db", "web"):
+        env = up.env_of(name)
+        value = env.get("POSTGRES_PASSWORD", "") if name == "db" else ""
+        if name == "web":
+            url = env.get("DATABASE_URL", "")
+            userinfo = url.split("://", 1)[-1].split("@", 1)[0] if "@" in url else ""
+            value = userinfo.split(":", 1)[1] if ":" in userinfo else ""
+        if value:
+            number = next((n for n, line in enumerate(submission.read(FILE).splitlines(), 1)
+                           if value in line), 0)
+            fail(
+                f"{FILE} line {number}: with POSTGRES_PASSWORD not set in Coolify, {name} still "
+                f"gets the password '{value[:2]}...' written in the file: it is in git for "
+                "everyone with the repository, and a forgotten variable deploys with it "
+                "without a word"
+            )
 
 
 def test_reviewer_finds_no_errors():

@@ -9,12 +9,12 @@ from grading.deploy import checks
 from grading.deploy import coolify
 
 
-def deploy() -> coolify.Deployment:
-    """Deploy the learner's Dockerfile as Coolify would (Ports Exposes 8000)."""
+def deploy(port: str = "8000") -> coolify.Deployment:
+    """Deploy the learner's Dockerfile as Coolify would (Ports Exposes and PORT: `port`)."""
     try:
         return coolify.Application(
             submission.read("Dockerfile"), checks.context("app.py", "requirements.txt"),
-            ports_exposes="8000", domains="https://shop.example.com",
+            ports_exposes=port, domains="https://shop.example.com", env={"PORT": port},
         ).deploy()
     except DeployError as exc:
         checks.fail(f"Dockerfile line {exc.line}: {exc.message}")
@@ -58,6 +58,34 @@ def test_the_healthcheck_fails_when_the_app_is_down():
             "The health check also passes when the app is down (" + down.reason + "): a "
             "broken version would be marked healthy and replace the working one\n"
             + down.trace.text())
+
+
+def test_the_healthcheck_fails_when_healthz_answers_an_error():
+    """When /healthz answers 503 (the app runs, what it checks is broken), the check fails."""
+    deployment = deploy()
+    if deployment.container.crash is not None or not deployment.healthy().ok:
+        pytest.skip("see the checks above")
+    broken = deployment.app.health_of(deployment.container.failing_copy("/healthz"))
+    if broken.ok:
+        checks.fail(
+            "The health check passes while the app answers /healthz with 503 Service "
+            "Unavailable (" + broken.reason + "): a version whose health route reports a "
+            "failure would still be marked healthy and go live\n" + broken.trace.text())
+
+
+def test_the_healthcheck_follows_port():
+    """Moved to another port (Ports Exposes and PORT 3000), the check still reaches gunicorn."""
+    if not deploy().healthy().ok:
+        pytest.skip("see the checks above")
+    moved = deploy("3000")
+    if moved.container.crash is not None:
+        pytest.skip("the container does not start on port 3000")
+    result = moved.healthy()
+    if not result.ok:
+        checks.fail(
+            "With Ports Exposes and PORT set to 3000, gunicorn listens on 3000 but the health "
+            "check fails (" + result.reason + "): it does not follow PORT, so the next change "
+            "of port rolls every deploy back\n" + result.trace.text())
 
 
 def test_the_rolling_update_goes_through():

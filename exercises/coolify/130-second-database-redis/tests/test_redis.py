@@ -63,6 +63,21 @@ def test_redis_keeps_its_data_after_a_redeploy():
                        "logged out and the queued e-mails are gone")
 
 
+def test_redis_image_is_pinned():
+    """The Redis image names a version: a redeploy does not switch versions on its own."""
+    up = stack()
+    name = redis_service(up)
+    svc = up.project.services[name]
+    image = svc.image_ref
+    reference = image.split("@", 1)[0]
+    tag = reference.rsplit(":", 1)[1] if ":" in reference.rsplit("/", 1)[-1] else ""
+    if "@" not in image and tag in ("", "latest"):
+        checks.fail(
+            f"{FILE} line {svc.line}: '{name}' runs {image}, which means the newest release: "
+            "a redeploy can pull the next major version without any change of yours, and a new "
+            "major may not read the data files the old one wrote")
+
+
 @pytest.mark.parametrize("service", ["web", "db"])
 def test_web_and_db_are_kept(service):
     """web and db are still there."""
