@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
+from datetime import timezone
 from typing import NoReturn
 
 import drill
@@ -24,6 +25,8 @@ START = datetime(2025, 11, 14, 0, 0, tzinfo=UTC)
 # Unix time gained its tenth digit on 9 September 2001 at 01:46:40 UTC.
 DIGIT_DAY = datetime(2001, 9, 9, 1, 46, 40, tzinfo=UTC)
 DATABASES = st.sampled_from(["shop", "shop-db", "orders_2", "app"])
+# `now` as a scheduler may pass it: the same moment in other time zones.
+ZONES = [UTC, timezone(timedelta(hours=2)), timezone(timedelta(hours=-5))]
 
 
 def fail(message: str) -> NoReturn:
@@ -35,14 +38,18 @@ def coolify(database, nights=10, start=START, hour=3, orders=120, rotate_after=N
     """Coolify backs up `database` and a blog every night into one bucket while the shop takes
     orders; with rotate_after, the S3 secret is rotated at the provider after that many nights
     (Coolify keeps the old one, so later uploads fail). Returns (history, bucket, server)."""
-    server = model.Postgres({database: {"orders": orders}, "blog": {"posts": 9}},
-                            since=start - timedelta(days=60))
+    # A staging copy whose name contains the database's name is backed up 30 minutes later.
+    lookalike = f"{database}-staging"
+    server = model.Postgres({database: {"orders": orders}, lookalike: {"orders": 4},
+                             "blog": {"posts": 9}}, since=start - timedelta(days=60))
     bucket = model.Bucket(BUCKET, endpoint=ENDPOINT, access_key=KEY, secret_key=SECRET)
     bucket.objects["backups/README.txt"] = b"Backups of the shop, made by Coolify."
     storage = model.S3Storage(ENDPOINT, BUCKET, KEY, SECRET)
     schedule = model.Schedule(f"0 {hour} * * *", databases=f"{database},blog", s3=storage,
                               keep_s3=30)
     end = start + timedelta(days=nights)
+    model.Schedule(f"30 {hour} * * *", databases=lookalike, s3=storage, keep_s3=30).run(
+        server, [bucket], start, end)
     writes = [(start + timedelta(days=d, hours=h), database, "orders", 3)
               for d in range(nights) for h in (9, 14, 20)]
     if rotate_after is None:
@@ -128,11 +135,12 @@ def test_the_restore_goes_into_a_scratch_database():
         fail(f"The drill restores into '{restored.target}'; the scratch database is drill_shop")
 
 
-def test_the_report_counts_the_restored_orders():
+@pytest.mark.parametrize("zone", ZONES, ids=str)
+def test_the_report_counts_the_restored_orders(zone):
     """The report gives the key, the age and the orders counted in the restored copy."""
     history, bucket, server = coolify("shop")
     newest = newest_upload(history, "shop")
-    report = run(bucket, server, "shop", newest.at + timedelta(hours=3))
+    report = run(bucket, server, "shop", (newest.at + timedelta(hours=3)).astimezone(zone))
     in_dump = server.rows_at("shop", "orders", newest.at)
     if not server.restores:
         fail(f"The drill never restored the backup, yet it reported {report.get('rows')!r} "
@@ -142,14 +150,15 @@ def test_the_report_counts_the_restored_orders():
         fail(f"The report is {report!r}: it should name {newest.s3_key} and count {in_dump} "
              "orders, the rows of drill_shop after the restore")
     if abs(float(report.get("age_hours", -1)) - 3.0) > 0.01:
-        fail(f"The report says age_hours={report.get('age_hours')!r}; the backup is 3 hours old")
+        fail(f"The report says age_hours={report.get('age_hours')!r} with `now` given in "
+             f"{zone}; the backup is 3 hours old whatever the time zone of `now`")
 
 
-@pytest.mark.parametrize("rotated_days_ago", [2, 4, 9])
-def test_backups_that_stopped_fail_the_drill(rotated_days_ago):
+@pytest.mark.parametrize(("rotated_days_ago", "zone"), [(2, ZONES[2]), (4, UTC), (9, ZONES[1])])
+def test_backups_that_stopped_fail_the_drill(rotated_days_ago, zone):
     """When uploads stop (a rotated S3 key), the newest backup ages and the drill fails."""
     history, bucket, server = coolify("shop", nights=12, rotate_after=12 - rotated_days_ago)
-    now = START + timedelta(days=12, hours=6)
+    now = (START + timedelta(days=12, hours=6)).astimezone(zone)
     newest = newest_upload(history, "shop")
     try:
         run(bucket, server, "shop", now)
