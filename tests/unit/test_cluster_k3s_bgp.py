@@ -363,3 +363,24 @@ spec:
     assert istio.call(c, pods["outside"], pods["b"], 80, "POST").status == 403  # no identity
     # a key the model cannot read lets nothing in
     assert istio.call(c, pods["b"], pods["a"], 80).status == 403
+
+
+def test_a_target_without_its_group_reaches_nothing_and_says_why():
+    from app.grading.cluster import envoy_policy as eg
+
+    c, route = policy_cluster("{targetRefs: [{kind: HTTPRoute, name: orders}]}")
+    assert eg.attached(c, route) is None
+    assert "group ''" in eg.not_attached_reasons(c, route)[0]
+
+
+def test_a_pool_without_auto_assignment_leaves_services_pending_and_says_why():
+    from app.grading.cluster import Node
+    from app.grading.cluster import apply_files
+    from app.grading.cluster import bgp
+
+    objects = BGP_OBJECTS.replace("MY", "64513").replace(
+        "spec: {addresses:", "spec: {autoAssign: false, addresses:")
+    c = apply_files([("m.yaml", objects)], nodes=[Node("k3s-1", "192.168.10.21")],
+                    k3s_config={"disable": ["servicelb"]})
+    _, addresses, why = bgp.assigned(c)["default/one"]
+    assert addresses == [] and "autoAssign: false" in why
