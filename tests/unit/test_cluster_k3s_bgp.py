@@ -225,6 +225,18 @@ def test_retries_follow_the_triggers_and_the_count():
     assert eg.overflow(p, 2000) == (1024, 976, 0)  # Envoy's defaults: 1024 and 1024
 
 
+def test_gateway_error_retries_502_and_504_but_not_500():
+    from app.grading.cluster import envoy_policy as eg
+
+    c, route = policy_cluster(
+        "{targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: orders}], "
+        "retry: {numRetries: 3, retryOn: {triggers: [connect-failure, gateway-error]}}}")
+    p = eg.attached(c, route)
+    assert eg.attempts(p, ["504", "201"]).tries == 2
+    assert eg.attempts(p, ["502", "201"]).tries == 2
+    assert eg.attempts(p, ["500", "201"]).tries == 1
+
+
 def test_a_gateway_policy_reaches_its_routes_and_another_namespace_does_not():
     from app.grading.cluster import envoy_policy as eg
 
@@ -321,3 +333,54 @@ spec:
     assert istio.mtls_mode(c, pods["b"], 80)[0] == "PERMISSIVE"
     assert istio.call(c, pods["outside"], pods["a"], 80).allowed
     assert istio.call(c, pods["outside"], pods["b"], 80).status == 403  # no mTLS, no namespace
+
+
+def test_a_when_condition_on_the_principal_is_judged_like_from():
+    from app.grading.cluster import istio_security as istio
+
+    c, pods = mesh("""
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: b, namespace: shop}
+spec:
+  selector: {matchLabels: {app: b}}
+  rules:
+    - to: [{operation: {methods: [POST]}}]
+      when:
+        - {key: source.principal, values: [cluster.local/ns/shop/sa/sa-a]}
+        - {key: source.namespace, notValues: [default]}
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: a, namespace: shop}
+spec:
+  selector: {matchLabels: {app: a}}
+  rules: [{when: [{key: "request.headers[x-token]", values: [secret]}]}]
+""")
+    assert istio.call(c, pods["a"], pods["b"], 80, "POST").allowed
+    assert istio.call(c, pods["a"], pods["b"], 80, "GET").status == 403
+    assert istio.call(c, pods["b"], pods["b"], 80, "POST").status == 403  # another identity
+    assert istio.call(c, pods["outside"], pods["b"], 80, "POST").status == 403  # no identity
+    # a key the model cannot read lets nothing in
+    assert istio.call(c, pods["b"], pods["a"], 80).status == 403
+
+
+def test_a_target_without_its_group_reaches_nothing_and_says_why():
+    from app.grading.cluster import envoy_policy as eg
+
+    c, route = policy_cluster("{targetRefs: [{kind: HTTPRoute, name: orders}]}")
+    assert eg.attached(c, route) is None
+    assert "group ''" in eg.not_attached_reasons(c, route)[0]
+
+
+def test_a_pool_without_auto_assignment_leaves_services_pending_and_says_why():
+    from app.grading.cluster import Node
+    from app.grading.cluster import apply_files
+    from app.grading.cluster import bgp
+
+    objects = BGP_OBJECTS.replace("MY", "64513").replace(
+        "spec: {addresses:", "spec: {autoAssign: false, addresses:")
+    c = apply_files([("m.yaml", objects)], nodes=[Node("k3s-1", "192.168.10.21")],
+                    k3s_config={"disable": ["servicelb"]})
+    _, addresses, why = bgp.assigned(c)["default/one"]
+    assert addresses == [] and "autoAssign: false" in why

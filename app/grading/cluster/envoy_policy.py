@@ -35,6 +35,9 @@ healthCheck faultInjection rateLimit proxyProtocol tcpKeepalive connection dns h
 useClientProtocol compression responseOverride requestBuffer telemetry routingType
 """.split())
 GATEWAY_ERRORS = {502, 503, 504}
+# Kinds a BackendTrafficPolicy can attach to; all of them live in the Gateway API group.
+GATEWAY_API_KINDS = frozenset({"Gateway", "HTTPRoute", "GRPCRoute", "TCPRoute", "UDPRoute",
+                               "TLSRoute"})
 
 
 @dataclass
@@ -90,6 +93,14 @@ def not_attached_reasons(cluster: Cluster, route: Resource) -> list[str]:
                 f"namespace; the route is in '{namespace_of(route)}'")
         elif not refs:
             reasons.append(f"{where}: BackendTrafficPolicy '{policy.name}' targets nothing")
+        elif all(str(r.get("kind", "")) in GATEWAY_API_KINDS and str(r.get("group", "")) != GROUP
+                 for r in refs):
+            group = str(refs[0].get("group", ""))
+            reasons.append(
+                f"{where}: BackendTrafficPolicy '{policy.name}' has a targetRef with group "
+                f"'{group}' (empty when left out): a route or a Gateway is only found in its own "
+                f"API group, {GROUP}, so the policy reaches nothing and the route keeps the "
+                "defaults")
         else:
             named = ", ".join(f"{r.get('kind')} '{r.get('name')}'" for r in refs)
             reasons.append(

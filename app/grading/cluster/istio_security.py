@@ -133,9 +133,33 @@ def operation_matches(op: Mapping[str, Any], port: int, method: str, path: str) 
                if key in op)
 
 
+# The `when` keys the model can judge, with what each reads from the request. Identities only
+# exist over mTLS. https://istio.io/latest/docs/reference/config/security/conditions/
+CONDITION_VALUES = {
+    "source.principal": lambda source, mtls, port: principal(source) if mtls else None,
+    "source.namespace": lambda source, mtls, port: source.namespace if mtls else None,
+    "destination.port": lambda source, mtls, port: str(port),
+}
+
+
+def condition_matches(condition: Any, source: Pod, mtls: bool, port: int) -> bool:
+    """One `when` condition: the key's value in `values` and not in `notValues`."""
+    # A key the model cannot read (request headers, JWT claims, IPs) never matches, so a rule
+    # that depends on one lets nothing in.
+    if not isinstance(condition, Mapping):
+        return False
+    read = CONDITION_VALUES.get(str(condition.get("key")))
+    value = read(source, mtls, port) if read else None
+    if value is None:
+        return False
+    if "values" in condition and not values_match(condition["values"], value):
+        return False
+    return not ("notValues" in condition and values_match(condition["notValues"], value))
+
+
 def rule_matches(rule: Any, source: Pod, mtls: bool, port: int, method: str,
                  path: str) -> bool:
-    """One rule: a source of `from` AND an operation of `to` (any of each list) AND no `when`."""
+    """One rule: a source of `from` AND an operation of `to` (any of each) AND every `when`."""
     if not isinstance(rule, Mapping):
         return False
     sources = [(e or {}).get("source") or {} for e in rule.get("from") or []
@@ -146,7 +170,7 @@ def rule_matches(rule: Any, source: Pod, mtls: bool, port: int, method: str,
         return False
     if operations and not any(operation_matches(op, port, method, path) for op in operations):
         return False
-    return not rule.get("when")
+    return all(condition_matches(c, source, mtls, port) for c in rule.get("when") or [])
 
 
 def call(cluster: Cluster, source: Pod, target: Pod, port: int, method: str = "GET",

@@ -486,6 +486,12 @@ class Cluster:
                     address += 1
         if requested:
             return [], f"<pending>: {bounded(requested, 40)} is in no IPAddressPool"
+        candidates = [p for p in pools if not pool_name or p.name == pool_name]
+        if candidates and all(p.get("spec", "autoAssign", default=True) is False
+                              for p in candidates):
+            # https://metallb.io/configuration/_advanced_ipaddresspool_configuration/
+            return [], ("<pending>: the pool has autoAssign: false, so MetalLB only gives its "
+                        "addresses to a Service that asks for the pool or an address")
         return [], "<pending>: every address of the pools is in use (the pool is exhausted)"
 
     def _metallb_used(self, service: Resource, pools: list[Resource]) -> set[str]:

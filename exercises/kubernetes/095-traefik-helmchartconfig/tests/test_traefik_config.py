@@ -44,6 +44,15 @@ def test_k3s_applies_the_values():
     t = traefik(strict=True)
     k8s.accepted(t.cluster, FILE)
     applied(strict=True)
+    # kubectl apply of two objects with one name keeps the last: the first one's values are lost.
+    for earlier in t.cluster.replaced:
+        if earlier.kind == "HelmChartConfig" and earlier.name == t.config.name and \
+                earlier.namespace == t.config.namespace and \
+                earlier.get("spec", "valuesContent") != t.config.get("spec", "valuesContent"):
+            raise AssertionError(
+                f"{t.config.where('metadata')}: this HelmChartConfig has the same name as the one "
+                f"at {earlier.where('metadata')}; kubectl apply replaces that one with this one, "
+                "so K3s never sees the values written there")
 
 
 def test_plain_http_is_redirected_to_https():

@@ -79,6 +79,7 @@ def test_every_service_gets_an_address():
     for key, (service, addresses, why) in assigned.items():
         if addresses:
             continue
+        why = why.removeprefix("<pending>: ")
         if "exhausted" in why:
             taken = ", ".join(f"{a} ({k})" for a, k in holders.items()) or "none"
             why = (f"the pool has no free address left: {taken} are taken, so MetalLB has "
