@@ -94,9 +94,6 @@ export async function bootInterpreter({
     pyodide.globals.set("_warm_up_job", JSON.stringify(WARM_UP_JOB));
     const status = pyodide.runPython(
       "import json\n_status = json.loads(grading.harness.run_job(_warm_up_job))['status']\n"
-      // A snapshot also keeps the Kubernetes schema validators compiled (about 2 s of a first
-      // check otherwise); a cold start skips them, a learner may never open that track.
-      + (makeSnapshot ? "import grading.cluster.schema\ngrading.cluster.schema.compile_all()\n" : "")
       // Caches holding open files (importlib.metadata keeps zipfile objects) must go: a file
       // descriptor kept in the snapshot would alias a new file's after the restore.
       // gc.freeze(): pytest runs gc.collect() five times per check; what the grader imported

@@ -69,17 +69,6 @@ def validator(key: str) -> Callable[[Any], Any]:
     return namespace[resolver.get_scope_name()]
 
 
-def compile_all() -> int:
-    """Compile every kind's validator; returns how many.
-
-    Run while the Pyodide memory snapshot is built, so the compiled validators are in it and no
-    learner's first Kubernetes check pays for compiling them (about 2 s in Pyodide)."""
-    keys = list(schema_files())
-    for key in keys:
-        validator(key)
-    return len(keys)
-
-
 def problems(data: Any, api_version: str, kind: str) -> list[Problem]:
     """The schema's first objection to this object, as (path, message); empty when valid."""
     key = f"{api_version}/{kind}"
