@@ -77,7 +77,7 @@ export class Cards {
   }
 
   // A card with a form; resolves with "submitted" or "skipped".
-  form({ title, why, fields, submitLabel, onSubmit, onSkip, skipLabel = "Skip" }) {
+  form({ title, why, fields, submitLabel, onSubmit, onSkip, skipLabel = "Skip", takeFocus = true }) {
     return new Promise((resolve) => {
       const error = el("p", { class: "card-error", role: "alert" });
       const form = el("form", { class: "card", "aria-labelledby": "card-title", novalidate: true },
@@ -114,7 +114,10 @@ export class Cards {
       }
       this.area.replaceChildren(form);
       this.open = { form, onSubmit, onSkip, resolve };
-      form.querySelector("input, textarea, button").focus();
+      // A card the learner did not ask for (on opening the page) leaves their focus where it
+      // is: on a slow machine it may arrive while they type, and keys meant for the code must
+      // not land in the card's first field.
+      if (takeFocus) form.querySelector("input, textarea, button").focus();
     });
   }
 
@@ -124,7 +127,7 @@ export class Cards {
     return `Not saved: ${problemText(status, reply)}. Your text is still here: try again, or skip.`;
   }
 
-  plan(exerciseId, predict) {
+  plan(exerciseId, predict, { takeFocus = true } = {}) {
     const fields = [
       field("In your own words, what is the goal?", { name: "goal", required: true, multiline: true }),
     ];
@@ -134,7 +137,7 @@ export class Cards {
       field("How many checks do you expect to need?", { name: "expected_tries", type: "number", min: 1, max: 100 }),
     );
     return this.form({
-      title: "Plan before you start",
+      title: "Plan before you start", takeFocus,
       why: "Saying the goal in your own words, and guessing how it will go, makes it easier to notice when you drift.",
       fields, submitLabel: "Save my plan",
       onSubmit: (data) => this.saveEntry({ kind: "plan", exercise_id: exerciseId, ...numbers(data, ["confidence", "expected_tries"]) }),
@@ -238,9 +241,9 @@ export class Cards {
   }
 
   // F7: back after a long pause following a failure.
-  reentry(exerciseId, lastThought) {
+  reentry(exerciseId, lastThought, { takeFocus = true } = {}) {
     return this.form({
-      title: "Welcome back",
+      title: "Welcome back", takeFocus,
       why: lastThought ? `Last time you thought: “${lastThought}”. Is that still true?` : "Last time, your check had failed. Read its message again before you change anything.",
       fields: [field("Still true? What do you think now?", { name: "text", multiline: true })],
       submitLabel: "Save", onSubmit: (data) => this.saveEntry({ kind: "reentry", exercise_id: exerciseId, ...(data.text ? data : { skipped: true }) }),

@@ -414,10 +414,14 @@ async function afterCheck(verdict, files) {
 async function onOpen() {
   const decision = await frictionAt("open");
   if (!decision) return;
-  if (decision.reentry) { await cards.reentry(exercise.id, decision.last_thought); focusEditor(); }
-  else if (decision.plan) {
+  // Cards on opening arrive when the server answers; a learner already typing keeps the focus.
+  const takeFocus = !document.activeElement?.closest?.(".cm-editor");
+  if (decision.reentry) {
+    await cards.reentry(exercise.id, decision.last_thought, { takeFocus });
+    focusEditor();
+  } else if (decision.plan) {
     planPending = true;
-    const answer = cards.plan(exercise.id, decision.predict);
+    const answer = cards.plan(exercise.id, decision.predict, { takeFocus });
     answer.then((how) => { planPending = false; if (how !== "by-check") focusEditor(); });
   }
 }
