@@ -116,8 +116,9 @@ def test_endless_loop_inside_a_check_times_out_and_the_next_job_runs(
     assert verdict.passed == 0  # the interrupted test did not pass
     after = grade(pyodide_runner, check_job("def add(a, b):\n    return a + b\n", ADD_TESTS))
     assert after.status == "passed", after
-    # pytest handled the interrupt within the grace period: no replacement was needed.
-    assert grade(pyodide_runner, run_job(SHOW_MARKER)).stdout == "kept\n"
+    # Whether the interpreter was kept (interrupt handled within the 1 s grace) or replaced is
+    # not asserted here: beside stress-ng the grace can pass first, and replacing is then the
+    # right call. The grace logic itself is tested without timing in test_runner_protocol.py.
 
 
 def test_ten_megabytes_of_output_are_capped(pyodide_runner: PyodideNodeRunner) -> None:
