@@ -210,15 +210,11 @@ def field(path: tuple[str | int, ...]) -> str:
     return text or "(the object)"
 
 
-def json_type(value: Any) -> str:
-    """The JSON type of a YAML value."""
-    if value is None:
-        return "null"
+def type_name(value: Any) -> str:
+    """The JSON type of a YAML value, as the API server names it."""
     if isinstance(value, bool):
         return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
+    if isinstance(value, int | float):
         return "number"
     if isinstance(value, str):
         return "string"
@@ -226,7 +222,16 @@ def json_type(value: Any) -> str:
         return "array"
     if isinstance(value, Mapping):
         return "object"
-    return type(value).__name__
+    return "null"
+
+
+def json_type(value: Any) -> str:
+    """The JSON Schema type of a YAML value: type_name, with integers apart from numbers."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return "integer"
+    if value is not None and type_name(value) == "null":
+        return type(value).__name__  # a YAML timestamp or another non-JSON value
+    return type_name(value)
 
 
 def a(type_name: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..manifests import Resource
 from . import schema
+from .schema import type_name
 from .selectors import is_dns_label
 from .selectors import is_dns_subdomain
 from .selectors import is_port_name
@@ -127,23 +128,6 @@ def validate_metadata(r: Resource) -> list[Problem]:
                     "string); put the value in quotes"
                 )))
     return problems
-
-
-def type_name(value: Any) -> str:
-    """The JSON type of a YAML value, as the API server names it."""
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "number"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, Mapping):
-        return "object"
-    return "null"
 
 
 def is_int(value: Any) -> bool:
