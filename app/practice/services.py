@@ -194,16 +194,19 @@ def learner_state(
 
 
 def friction_decision(
-    user_id: int, exercise: Exercise, files_hash: str | None, now: datetime
+    user_id: int,
+    exercise: Exercise,
+    files_hash: str | None,
+    now: datetime,
+    config: FrictionConfig | None = None,
 ) -> Decision:
     """What applies before this learner's next check on this exercise (of files so hashed)."""
-    return decide(
-        learner_state(user_id, exercise.id, now), friction_config(exercise, user_id), files_hash
-    )
+    config = config or friction_config(exercise, user_id)
+    return decide(learner_state(user_id, exercise.id, now), config, files_hash)
 
 
 def decision_payload(
-    decision: Decision, user_id: int, exercise: Exercise, now: datetime
+    decision: Decision, user_id: int, exercise: Exercise, now: datetime, config: FrictionConfig
 ) -> dict[str, Any]:
     """The decision as the page reads it, with the learner's last words for the re-entry card."""
     wait_s = (decision.wait_until - now).total_seconds() if decision.wait_until else 0
@@ -215,7 +218,7 @@ def decision_payload(
         "wait_seconds": max(0, round(wait_s, 1)),
         "wait_reason": decision.wait_reason,
         "offer_break": decision.offer_break,
-        "break_minutes": friction_config(exercise, user_id).break_minutes,
+        "break_minutes": config.break_minutes,
         "reentry": decision.reentry,
         "last_thought": (last.cause_guess or last.error_in_own_words) if last else None,
         "eq": decision.eq,
@@ -237,14 +240,17 @@ def friction_for_page(
     user_id: int, exercise: Exercise, files: dict[str, str] | None, moment: str, now: datetime
 ) -> dict[str, Any]:
     """Decide for the page at one moment, log the cards it will show, and describe them."""
-    decision = friction_decision(user_id, exercise, code_hash(files) if files else None, now)
+    config = friction_config(exercise, user_id)  # one read of the course's tuning per request
+    decision = friction_decision(
+        user_id, exercise, code_hash(files) if files else None, now, config
+    )
     for rule in decision.rules:
         if rule in CARDS_AT.get(moment, ()):
             log_event(
                 user_id, exercise.id, rule, Action.SHOWN, {"eq": decision.eq, "red": decision.red}
             )
     db.session.commit()
-    return decision_payload(decision, user_id, exercise, now)
+    return decision_payload(decision, user_id, exercise, now, config)
 
 
 def last_failure_reflection(user_id: int, exercise_id: str) -> JournalEntry | None:
