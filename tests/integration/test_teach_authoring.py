@@ -4,14 +4,12 @@ change nothing; a good one is proven, published, mirrored in the database and ke
 from __future__ import annotations
 
 import io
-import shutil
 import stat
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from app.auth.services import create_user
 from app.extensions import db
 from app.models import Exercise as ExerciseRow
 from tests.conftest import FIXTURE_EXERCISES
@@ -39,21 +37,6 @@ def make_zip(files: dict[str, bytes], top: str = "042-add-again", links=()) -> b
 def renamed(files: dict[str, bytes], new_id="fixture-add-again") -> dict[str, bytes]:
     toml = files["exercise.toml"].decode().replace('id = "fixture-add"', f'id = "{new_id}"')
     return {**files, "exercise.toml": toml.encode()}
-
-
-@pytest.fixture
-def author(app_factory, tmp_path):
-    """An app on a copy of the fixture catalog, with a signed-in instructor."""
-    catalog = tmp_path / "catalog"
-    shutil.copytree(FIXTURE_EXERCISES, catalog)
-    app = app_factory(EXERCISES_DIR=catalog, AUTHORING_DIR=tmp_path / "authoring")
-    with app.app_context():
-        create_user("tess@example.org", PASSWORD, "Tess", "instructor")
-        create_user("ada@example.org", PASSWORD, "Ada")
-        db.session.commit()
-    client = app.test_client()
-    client.post("/auth/login", data={"email": "tess@example.org", "password": PASSWORD})
-    return app, client, catalog
 
 
 def upload(client, data: bytes, folder="042-add-again", track="basics"):

@@ -4,35 +4,15 @@ files proven exactly as they are, proving them once more on the way."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from app.auth.services import create_user
-from app.extensions import db
 from app.grading import alias_as_top_level
 from app.grading import harness
 from app.teach.editor import SKELETON
 from app.teach.editor import folder_texts
-from tests.conftest import FIXTURE_EXERCISES
 from tests.conftest import PASSWORD
 
 BROKEN = "def count_vowels(text):\n    return len(text)\n"
-
-
-@pytest.fixture
-def editor(app_factory, tmp_path):
-    """An app on a copy of the fixture catalog, with a signed-in instructor."""
-    catalog = tmp_path / "catalog"
-    shutil.copytree(FIXTURE_EXERCISES, catalog)
-    app = app_factory(EXERCISES_DIR=catalog, AUTHORING_DIR=tmp_path / "authoring")
-    with app.app_context():
-        create_user("tess@example.org", PASSWORD, "Tess", "instructor")
-        create_user("ada@example.org", PASSWORD, "Ada")
-        db.session.commit()
-    client = app.test_client()
-    client.post("/auth/login", data={"email": "tess@example.org", "password": PASSWORD})
-    return app, client, catalog
 
 
 def draft(**changes) -> dict:
@@ -56,23 +36,23 @@ def prove(client, body: dict) -> dict:
     return judged.get_json()
 
 
-def test_the_editor_opens_the_skeleton_or_an_existing_exercise(editor):
-    app, client, catalog = editor
+def test_the_editor_opens_the_skeleton_or_an_existing_exercise(author):
+    app, client, catalog = author
     page = client.get("/teach/author/edit").get_data(as_text=True)
     assert 'id="author-data"' in page and "count_vowels" in page
     existing = client.get("/teach/author/edit?exercise=fixture-add").get_data(as_text=True)
     assert "def add(a, b)" in existing and '"folder": "010-add"' in existing
 
 
-def test_a_broken_solution_is_not_proven_and_earns_no_token(editor):
-    app, client, catalog = editor
+def test_a_broken_solution_is_not_proven_and_earns_no_token(author):
+    app, client, catalog = author
     judged = prove(client, draft(**{"solution/vowels.py": BROKEN}))
     assert judged["proven"] is False and judged["token"] is None
     assert any("solution should pass but is failed" in p for p in judged["problems"])
 
 
-def test_a_proven_draft_publishes_and_learners_can_open_it(editor):
-    app, client, catalog = editor
+def test_a_proven_draft_publishes_and_learners_can_open_it(author):
+    app, client, catalog = author
     body = draft()
     judged = prove(client, body)
     assert judged["proven"] is True, judged["problems"]
@@ -83,8 +63,8 @@ def test_a_proven_draft_publishes_and_learners_can_open_it(editor):
     assert client.get("/exercises/my-count-vowels").status_code == 200
 
 
-def test_publish_needs_a_proof_of_the_files_as_they_are(editor):
-    app, client, catalog = editor
+def test_publish_needs_a_proof_of_the_files_as_they_are(author):
+    app, client, catalog = author
     body = draft()
     token = prove(client, body)["token"]
     unproven = client.post("/teach/author/publish", json={**body, "token": ""})
@@ -96,9 +76,9 @@ def test_publish_needs_a_proof_of_the_files_as_they_are(editor):
     assert not (catalog / "basics" / "900-vowels").exists()
 
 
-def test_a_forged_browser_proof_still_cannot_publish_a_broken_solution(editor):
+def test_a_forged_browser_proof_still_cannot_publish_a_broken_solution(author):
     """The browser claims every answer behaved; the server's CPython proof at publish refuses."""
-    app, client, catalog = editor
+    app, client, catalog = author
     body = draft(**{"solution/vowels.py": BROKEN})
     cases = client.post("/teach/author/draft", json=body).get_json()["cases"]
     forged = [
@@ -123,8 +103,8 @@ def test_a_forged_browser_proof_still_cannot_publish_a_broken_solution(editor):
         ({"tests/test_vowels.py": None}, "tests"),
     ],
 )
-def test_a_bad_draft_is_refused_naming_the_file(editor, files, message):
-    app, client, catalog = editor
+def test_a_bad_draft_is_refused_naming_the_file(author, files, message):
+    app, client, catalog = author
     body = draft()
     for name, text in files.items():
         if text is None:
@@ -136,8 +116,8 @@ def test_a_bad_draft_is_refused_naming_the_file(editor, files, message):
     assert message in response.get_json()["message"]
 
 
-def test_the_preview_is_sanitised(editor):
-    app, client, catalog = editor
+def test_the_preview_is_sanitised(author):
+    app, client, catalog = author
     response = client.post(
         "/teach/author/preview", json={"markdown": "**bold** <script>alert(1)</script>"}
     )
@@ -145,8 +125,8 @@ def test_the_preview_is_sanitised(editor):
     assert "<strong>bold</strong>" in html and "<script>" not in html
 
 
-def test_learners_cannot_author(editor):
-    app, client, catalog = editor
+def test_learners_cannot_author(author):
+    app, client, catalog = author
     client.post("/auth/logout")
     client.post("/auth/login", data={"email": "ada@example.org", "password": PASSWORD})
     assert client.get("/teach/author/edit").status_code == 403
@@ -162,15 +142,15 @@ def test_learners_cannot_author(editor):
      b'{"track": "basics", "folder": "f", "files": {"a.py": "\\ud800"}}'],
     ids=["truncated", "list", "wrong types", "deep", "lone surrogate"],
 )
-def test_malformed_editor_requests_are_refused_clearly(editor, url, body):
-    app, client, catalog = editor
+def test_malformed_editor_requests_are_refused_clearly(author, url, body):
+    app, client, catalog = author
     response = client.post(url, data=body, content_type="application/json")
     assert response.status_code == 400, response.get_data(as_text=True)[:300]
     assert response.get_json()["message"].strip()
 
 
-def test_verdicts_the_server_cannot_read_are_problems_not_errors(editor):
-    app, client, catalog = editor
+def test_verdicts_the_server_cannot_read_are_problems_not_errors(author):
+    app, client, catalog = author
     body = draft()
     count = len(client.post("/teach/author/draft", json=body).get_json()["cases"])
     judged = client.post(
