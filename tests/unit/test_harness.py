@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+
 import pytest
 
 from app.grading import harness
@@ -158,6 +163,31 @@ def test_the_subprocess_runner_stops_endless_code(source):
     verdict = local.grade({"mode": "check", "files": {"adder.py": source}, "tests": ADD_TESTS}, 500)
     assert verdict.status == "timeout"
     assert verdict.error.type == "Timeout"
+
+
+def test_the_subprocess_runner_does_not_charge_waiting_for_a_busy_cpu():
+    # Pin this process and its grading child to one CPU shared with nine endless spinners: the
+    # child gets about a tenth of the CPU, so its wall time is many times its own. The limit
+    # counts only the child's own time (wall time less its run-queue wait), so it still passes.
+    if not (hasattr(os, "sched_setaffinity") and os.path.exists(f"/proc/{os.getpid()}/schedstat")):
+        pytest.skip("needs Linux's CPU affinity and schedstat")
+    allowed = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(allowed)})
+    spinners = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(9)
+    ]
+    try:
+        source = "def add(a, b):\n    return sum(range(200_000)) * 0 + a + b\n"
+        job = {"mode": "check", "files": {"adder.py": source}, "tests": ADD_TESTS}
+        started = time.monotonic()
+        verdict = local.grade(job, 2000)
+        waited = time.monotonic() - started
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait()
+        os.sched_setaffinity(0, allowed)
+    assert verdict.status == "passed", (verdict.to_dict(), f"wall {waited:.1f} s")
 
 
 def test_the_subprocess_runner_works_from_any_folder(tmp_path, monkeypatch):
