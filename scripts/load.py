@@ -193,8 +193,9 @@ async def learner(
     sent = 0
     last_body = None
     while True:
-        if think_s:
-            await asyncio.sleep(rng.expovariate(1 / think_s))
+        if think_s:  # never past the deadline: the run lasts --seconds
+            await asyncio.sleep(min(rng.expovariate(1 / think_s),
+                                    max(0.0, deadline - time.monotonic())))
         if time.monotonic() >= deadline:
             break
         sent += 1
