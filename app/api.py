@@ -21,6 +21,10 @@ from .extensions import limiter
 MAX_JSON_DEPTH = 32
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _BRACKETS = re.compile(r"[\[\]{}]")
+# Text decoded as UTF-8 holds no surrogate, so in a body a lone one can only come from a \u
+# escape in D800-DFFF: only then are the parsed strings walked (walking every string of every
+# body cost more than parsing it).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
 
 
 def check_depth(text: str, limit: int = MAX_JSON_DEPTH) -> None:
@@ -60,6 +64,7 @@ class StrictJSONProvider(DefaultJSONProvider):
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         """Parse a request body, refusing what would crash or poison what is stored."""
+        decoded = isinstance(s, bytes)
         if isinstance(s, bytes):
             try:
                 s = s.decode("utf-8")
@@ -67,7 +72,8 @@ class StrictJSONProvider(DefaultJSONProvider):
                 raise Invalid("The JSON body is not valid UTF-8.") from None
         check_depth(s)
         data = super().loads(s, **kwargs)
-        check_text(data)
+        if not decoded or _SURROGATE_ESCAPE.search(s):
+            check_text(data)
         return data
 
 

@@ -1,14 +1,28 @@
 """Load: simulated learners post attempts and journal entries to a server on loopback.
 
-Starts the app on 127.0.0.1 with a fresh SQLite database (or drives --url), signs up the
+Starts the app on 127.0.0.1 with a fresh SQLite database (or drives --database-url), signs up the
 learners, then for --seconds each learner posts Runs and Checks (and every few, a journal
 entry; now and then it resends an attempt, as the offline queue does). It prints throughput,
 p50/p99 latency and errors, then checks the database: every attempt the server acknowledged
 is stored exactly once, and nothing else was stored.
 
+The learner is a closed loop: post, wait for the reply, think, post again. --think is the mean
+think time (exponentially distributed, so learners do not march in step). With the default 0
+every learner posts again as soon as it has its reply: that measures capacity (the most the
+server can do), and by Little's law the mean latency is then learners / throughput (200 learners
+at 1,500/s wait 133 ms on average), whatever the server. A real learner thinks for seconds
+between Checks (200 learners at 10 s offer 20 attempts/s), so a latency target is read at a
+stated offered load: N learners thinking Z seconds offer at most N / Z requests per second.
+
+CPU is measured from /proc for the server's processes, the PostgreSQL server's (when it listens
+on this machine) and this script's, over the timed part only. CPU milliseconds per attempt in
+the server is the figure that depends least on how busy the machine is; the script prints what
+it allows on this machine's cores, with the load generator moved elsewhere.
+
     .venv/bin/python scripts/load.py                    # 200 learners, 60 s, `flask run`
     .venv/bin/python scripts/load.py --server gunicorn --workers 4
     .venv/bin/python scripts/load.py --database-url postgresql://... --server gunicorn
+    .venv/bin/python scripts/load.py --server gunicorn --think 0.1   # latency at an offered load
 
 Everything stays on this machine (127.0.0.1); the loops are bounded in time and stop by
 themselves. Standard library only on the client side (asyncio, one keep-alive connection per
@@ -21,7 +35,9 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -167,13 +183,21 @@ async def csrf_token(conn: Connection, exercise_id: str) -> str:
     return found.group(1).decode() if found else ""
 
 
-async def learner(n: int, conn: Connection, exercise, deadline: float, results: Results) -> None:
-    """Post attempts (and journal entries) until the deadline."""
-    token = await csrf_token(conn, exercise.id)
+async def learner(
+    n: int, conn: Connection, exercise, deadline: float, results: Results, think_s: float,
+    token: str,
+) -> None:
+    """Post attempts (and journal entries) until the deadline, thinking between them."""
     file_name = exercise.editable_files[0]
+    rng = random.Random(n)
     sent = 0
     last_body = None
-    while time.monotonic() < deadline:
+    while True:
+        if think_s:  # never past the deadline: the run lasts --seconds
+            await asyncio.sleep(min(rng.expovariate(1 / think_s),
+                                    max(0.0, deadline - time.monotonic())))
+        if time.monotonic() >= deadline:
+            break
         sent += 1
         if last_body is not None and sent % 7 == 0:
             body, kind = last_body, "attempt (resent)"  # the offline queue resends: same id
@@ -257,6 +281,112 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu(pid: int, reaped_children: bool = False) -> tuple[int, float]:
+    """(process group, CPU seconds) of one process from /proc; with reaped_children, plus the
+    CPU of the children it has waited for (a gunicorn master's restarted workers)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime
+    if reaped_children:
+        ticks += int(fields[13]) + int(fields[14])  # cutime, cstime
+    return int(fields[2]), ticks / CLOCK_TICKS
+
+
+def all_pids() -> list[int]:
+    """Every process id on the machine."""
+    return [int(name) for name in os.listdir("/proc") if name.isdigit()]
+
+
+def group_cpu(group: int) -> float:
+    """CPU seconds of a process group: the server this script started (its own session)."""
+    total = 0.0
+    for pid in all_pids():
+        try:
+            pgrp, seconds = process_cpu(pid, reaped_children=pid == group)
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+        if pgrp == group:
+            total += seconds
+    return total
+
+
+def listener_pid(port: int) -> int | None:
+    """The process listening on a loopback TCP port (the PostgreSQL server), from /proc."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "0A":  # LISTEN
+                inodes.add(f"socket:[{fields[9]}]")
+    for pid in all_pids():
+        try:
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                if os.readlink(f"/proc/{pid}/fd/{fd}") in inodes:
+                    return pid
+        except OSError:
+            continue
+    return None
+
+
+def tree_cpu(root: int) -> float:
+    """CPU seconds of a server and its direct children (PostgreSQL's backends), including the
+    children that have exited."""
+    total = 0.0
+    for pid in all_pids():
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            if pid == root or int(stat[1]) == root:  # stat[1]: the parent's id
+                total += process_cpu(pid, reaped_children=pid == root)[1]
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def machine_busy() -> float:
+    """CPU seconds all cores have spent busy since boot (/proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
+
+
+@dataclass
+class CpuMeter:
+    """CPU used by the server, the database server and this script while the learners work."""
+
+    server_group: int
+    database_pid: int | None
+    used: dict[str, float] = field(default_factory=dict)
+    _at_start: dict[str, float] = field(default_factory=dict)
+
+    def sample(self) -> dict[str, float]:
+        """Cumulative CPU seconds of each part now."""
+        me = resource.getrusage(resource.RUSAGE_SELF)
+        sample = {
+            "server": group_cpu(self.server_group),
+            "load generator": me.ru_utime + me.ru_stime,
+            "machine": machine_busy(),
+        }
+        if self.database_pid is not None:
+            sample["database server"] = tree_cpu(self.database_pid)
+        return sample
+
+    def start(self) -> None:
+        """Take the first sample."""
+        self._at_start = self.sample()
+
+    def stop(self) -> None:
+        """Take the second sample; `used` holds the differences."""
+        end = self.sample()
+        self.used = {name: end[name] - self._at_start[name] for name in end}
+        self.used["everything else"] = max(0.0, self.used.pop("machine") - sum(self.used.values()))
+
+
 def percentile(values: list[float], p: float) -> float:
     """The p-th percentile (nearest rank)."""
     if not values:
@@ -287,22 +417,29 @@ def verify(database_url: str, acknowledged: set[str]) -> tuple[bool, str]:
                 f"{len(extra)} stored but never acknowledged")
 
 
-async def run_load(url: str, learners: int, seconds: float, exercise) -> tuple[Results, float]:
-    """Sign everyone up, then let them all work for `seconds`."""
+async def run_load(
+    url: str, learners: int, seconds: float, think_s: float, exercise, meter: CpuMeter
+) -> tuple[Results, float]:
+    """Sign everyone up, then let them all work for `seconds` (CPU measured over that part)."""
     parts = urlsplit(url)
     conns = [Connection(parts.hostname, parts.port) for _ in range(learners)]
     signups = asyncio.Semaphore(16)
 
-    async def signed_up(n: int) -> None:
+    async def signed_up(n: int) -> str:
         async with signups:
             await sign_up(conns[n], n)
+            return await csrf_token(conns[n], exercise.id)
 
-    await asyncio.gather(*(signed_up(n) for n in range(learners)))
+    tokens = await asyncio.gather(*(signed_up(n) for n in range(learners)))
     results = Results()
+    meter.start()
     started = time.monotonic()
-    await asyncio.gather(*(learner(n, conns[n], exercise, started + seconds, results)
-                           for n in range(learners)))
+    await asyncio.gather(*(
+        learner(n, conns[n], exercise, started + seconds, results, think_s, tokens[n])
+        for n in range(learners)
+    ))
     elapsed = time.monotonic() - started
+    meter.stop()
     for conn in conns:
         await conn.close()
     return results, elapsed
@@ -317,9 +454,14 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
     parser.add_argument("--database-url", default="", help="default: a fresh SQLite file")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean think time between a learner's requests, in seconds "
+                             "(0: post again at once, which measures capacity)")
     args = parser.parse_args()
     if not 1 <= args.learners <= 1000 or not 1 <= args.seconds <= 600:
         parser.error("at most 1000 learners and 600 seconds")
+    if not 0 <= args.think <= 600:
+        parser.error("--think is between 0 and 600 seconds")
 
     from app.exercises import load_catalog
 
@@ -335,17 +477,30 @@ def main() -> int:
         "LOGIN_RATE_LIMIT": "100000 per hour",
     }
     proc, url = start_server(args, env, tmp / "server.log")
+    database = urlsplit(database_url)
+    database_pid = (
+        listener_pid(database.port or 5432)
+        if database.scheme.startswith("postgresql")
+        and database.hostname in ("127.0.0.1", "localhost", "::1")
+        else None
+    )
+    meter = CpuMeter(server_group=proc.pid, database_pid=database_pid)
     load_before = os.getloadavg()
     try:
-        results, elapsed = asyncio.run(run_load(url, args.learners, args.seconds, exercise))
+        results, elapsed = asyncio.run(
+            run_load(url, args.learners, args.seconds, args.think, exercise, meter)
+        )
     finally:
         load_after = os.getloadavg()
         stop_server(proc)
     attempts = results.latencies_ms.get("attempt", []) + results.latencies_ms.get(
         "attempt (resent)", [])
     everything = [ms for values in results.latencies_ms.values() for ms in values]
+    think = (f"thinking {args.think:g} s on average between requests (at most "
+             f"{args.learners / args.think:.0f} requests/s offered)" if args.think
+             else "posting again as soon as answered (capacity)")
     print(f"{args.learners} learners for {elapsed:.0f} s against {args.server} "
-          f"({'SQLite' if database_url.startswith('sqlite') else 'PostgreSQL'})")
+          f"({'SQLite' if database_url.startswith('sqlite') else 'PostgreSQL'}), {think}")
     print(f"attempts: {len(attempts)} ({len(attempts) / elapsed:.0f}/s), "
           f"journal entries: {results.journal_acknowledged}, "
           f"all requests: {len(everything) / elapsed:.0f}/s")
@@ -355,12 +510,32 @@ def main() -> int:
     # The machine may be shared: above its core count, the numbers are lower bounds.
     print(f"load average (1, 5, 15 min): before {' '.join(f'{x:.1f}' for x in load_before)}, "
           f"after {' '.join(f'{x:.1f}' for x in load_after)}; {os.cpu_count()} cores")
+    print_cpu(meter.used, len(attempts), len(everything), elapsed)
     print(f"errors: {sum(results.errors.values())}"
           + "".join(f"\n  {n} x {what}" for what, n in sorted(results.errors.items())))
     ok, summary = verify(database_url, results.acknowledged)
     print(f"exactly once: {'yes' if ok else 'NO'} ({summary})")
     print(f"server log: {tmp / 'server.log'}")
     return 0 if ok and not results.errors else 1
+
+
+def print_cpu(used: dict[str, float], attempts: int, requests: int, elapsed: float) -> None:
+    """Who used the machine's CPU during the run, and what the app's cost per attempt allows."""
+    cores = os.cpu_count() or 1
+    print(f"CPU over the run ({cores} cores = {cores * elapsed:.0f} CPU-seconds): " + ", ".join(
+        f"{name} {seconds:.1f} s ({seconds / elapsed:.2f} cores)" for name, seconds in used.items()
+    ))
+    if not attempts:
+        return
+    # Journal entries ride along (one request in five): their CPU is charged to the attempts,
+    # so "per attempt" is the cost of the whole mix divided by the attempts in it.
+    app = used["server"] + used.get("database server", 0.0)
+    print(f"  server: {1000 * used['server'] / requests:.2f} ms CPU per request, "
+          f"{1000 * used['server'] / attempts:.2f} ms per attempt (journal entries included)"
+          + (f"; database server: {1000 * used['database server'] / attempts:.2f} ms per attempt"
+             if "database server" in used else ""))
+    print(f"  => with the whole machine for the app ({cores} cores, no load generator), this "
+          f"cost allows about {cores * attempts / app:.0f} attempts/s")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@ event it answers. Every query is scoped to the user id it is given."""
 
 from __future__ import annotations
 
+import functools
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,7 +21,7 @@ from ..models import Attempt
 from ..models import JournalEntry
 from ..models import utcnow
 from ..practice.services import has_passed
-from ..practice.services import log_event
+from ..practice.services import store_event
 from ..practice.services import touch_session
 from .schemas import REQUIRED
 from .schemas import EntryIn
@@ -38,8 +40,11 @@ ENTRY_RULES = {
 }
 
 
-def record_entry(user_id: int, data: EntryIn, catalog: Catalog) -> JournalEntry:
-    """Store a journal entry (or a recorded skip), and the friction event it answers."""
+def record_entry(user_id: int, data: EntryIn, catalog: Catalog) -> SimpleNamespace:
+    """Store a journal entry (or a recorded skip), and the friction event it answers.
+
+    Returns the stored row's id and prediction_correct. Inserted without the ORM's unit of work
+    (a statement built once, in one transaction): every learner writes these while practising."""
     exercise = catalog.get(data.exercise_id) if data.exercise_id else None
     if data.exercise_id and exercise is None:
         raise NotFound(f"There is no exercise {data.exercise_id!r}.")
@@ -66,17 +71,18 @@ def record_entry(user_id: int, data: EntryIn, catalog: Catalog) -> JournalEntry:
     now = utcnow()
     if exercise is not None:
         ensure_exercise_row(exercise)
-    fields = data.model_dump(exclude={"kind", "exercise_id", "attempt_id", "skipped"})
-    entry = JournalEntry(
-        user_id=user_id,
-        exercise_id=data.exercise_id,
-        attempt_id=attempt_pk,
-        session_id=touch_session(user_id, now),
-        kind=data.kind,
-        skipped=data.skipped,
-        created_at=now,
-        **({} if data.skipped else fields),
-    )
+    values: dict[str, Any] = {
+        "user_id": user_id,
+        "exercise_id": data.exercise_id,
+        "attempt_id": attempt_pk,
+        "session_id": touch_session(user_id, now),
+        "kind": data.kind,
+        "skipped": data.skipped,
+        "created_at": now,
+        "prediction_correct": None,
+    }
+    if not data.skipped:
+        values.update(data.model_dump(exclude={"kind", "exercise_id", "attempt_id", "skipped"}))
     if (
         data.kind == "plan"
         and not data.skipped
@@ -87,17 +93,23 @@ def record_entry(user_id: int, data: EntryIn, catalog: Catalog) -> JournalEntry:
     ):
         # One scored prediction per exercise: re-posting plans must not become a way to guess
         # the answer (later predictions are kept, unscored).
-        entry.prediction_correct = normalise_answer(data.prediction) == normalise_answer(
+        values["prediction_correct"] = normalise_answer(data.prediction) == normalise_answer(
             exercise.predict.answer
         )
-    db.session.add(entry)
+    entry_id = db.session.connection().execute(entry_insert(), values).scalar_one()
     rule = ENTRY_RULES.get(data.kind)
     if rule:
-        log_event(
+        store_event(
             user_id, data.exercise_id, rule, Action.SKIPPED if data.skipped else Action.COMPLETED
         )
     db.session.commit()
-    return entry
+    return SimpleNamespace(id=entry_id, prediction_correct=values["prediction_correct"])
+
+
+@functools.cache
+def entry_insert() -> sa.Insert:
+    """The entry's INSERT ... RETURNING id, built once."""
+    return sa.insert(JournalEntry.__table__).returning(JournalEntry.__table__.c.id)
 
 
 def prediction_scored(user_id: int, exercise_id: str) -> bool:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,11 +21,13 @@ from ..friction.metrics import code_hash
 from ..friction.rules import Action
 from ..grading.verdict import ABORTED
 from ..models import Attempt
+from ..models import Verification
 from ..models import utcnow
+from ..practice.services import checks_stored
 from ..practice.services import gate_for_check
-from ..practice.services import log_event
+from ..practice.services import store_event
 from ..practice.services import touch_session
-from ..recheck.services import enqueue
+from ..recheck.services import queue_recheck
 from .schemas import AttemptIn
 from .schemas import client_time_is_sane
 
@@ -48,10 +52,14 @@ def check_files(exercise: Exercise, files: dict[str, str], max_file_bytes: int) 
 
 def record_attempt(
     user_id: int, data: AttemptIn, catalog: Catalog, max_file_bytes: int
-) -> tuple[Attempt, bool]:
-    """Store a Run or Check once; a repeated client id returns the stored attempt unchanged."""
+) -> tuple[Any, bool]:
+    """Store a Run or Check once; a repeated client id returns the stored attempt unchanged.
+
+    Returns the attempt (its columns as attributes) and whether it is new. The hot path of a
+    classroom: a handful of statements built once, run on the session's connection in one
+    transaction, without the ORM's unit of work."""
     client_id = str(data.id)
-    existing = db.session.scalar(sa.select(Attempt).where(Attempt.client_id == client_id))
+    existing = stored_attempt(client_id)
     if existing is not None:
         return owned(existing, user_id), False
     exercise = catalog.get(data.exercise_id)
@@ -61,60 +69,85 @@ def record_attempt(
     ensure_exercise_row(exercise)
     verdict = data.verdict
     first = next((t for t in verdict.tests if t.outcome in ("failed", "error")), None)
-    tests_total = sum(t.outcome != "skipped" for t in verdict.tests)
-    tests_passed = sum(t.outcome == "passed" for t in verdict.tests)
     now = utcnow()
     hashed = code_hash(data.files)
     # A check made while a friction gate is open is stored all the same (nothing is lost), flagged.
     # An aborted check (the runner's failure, not the learner's) is stored but judged by nothing.
     counted = data.kind == "check" and verdict.status != ABORTED
     gate = gate_for_check(user_id, exercise, hashed, now) if counted else None
-    attempt = Attempt(
-        client_id=client_id,
-        user_id=user_id,
-        exercise_id=exercise.id,
-        exercise_version=data.exercise_version,
-        kind=data.kind,
-        files=dict(data.files),
-        code_hash=hashed,
-        status=verdict.status,
-        passed=data.kind == "check" and verdict.status == "passed",
-        tests_passed=tests_passed,
-        tests_total=tests_total,
-        first_failure=(first.description or first.name)[:300] if first else None,
-        error_type=verdict.error.type if verdict.error else None,
-        verdict=verdict.model_dump(mode="json"),
-        duration_ms=data.duration_ms,
-        client_created_at=data.client_time if client_time_is_sane(data.client_time, now) else now,
-        created_at=now,
-        session_id=touch_session(user_id, now),
-        gate=gate,
-    )
+    passed = data.kind == "check" and verdict.status == "passed"
+    values = {
+        "client_id": client_id,
+        "user_id": user_id,
+        "exercise_id": exercise.id,
+        "exercise_version": data.exercise_version,
+        "kind": data.kind,
+        "files": dict(data.files),
+        "code_hash": hashed,
+        "status": verdict.status,
+        "passed": passed,
+        "tests_passed": sum(t.outcome == "passed" for t in verdict.tests),
+        "tests_total": sum(t.outcome != "skipped" for t in verdict.tests),
+        "first_failure": (first.description or first.name)[:300] if first else None,
+        "error_type": verdict.error.type if verdict.error else None,
+        "verdict": verdict.model_dump(mode="json"),
+        "duration_ms": data.duration_ms,
+        "client_created_at": data.client_time if client_time_is_sane(data.client_time, now)
+        else now,
+        "created_at": now,
+        "verified": False,
+        # The browser's verdict is the learner's to forge: a pass stays provisional until the
+        # server re-runs the grader on these files (queued below, in the same transaction).
+        "verification": Verification.PENDING if passed else None,
+        "session_id": touch_session(user_id, now),
+        "gate": gate,
+    }
     try:
-        db.session.add(attempt)
-        if attempt.passed:
-            # The browser's verdict is the learner's to forge: the pass stays provisional until
-            # the server re-runs the grader on these files (same transaction: never lost).
-            enqueue(attempt)
+        connection = db.session.connection()
+        attempt = SimpleNamespace(id=connection.execute(attempt_insert(), values).scalar_one(),
+                                  **values)
+        if data.kind == "check":
+            checks_stored.send(connection, checks=[attempt])  # the dashboard's running totals
+        if passed:
+            queue_recheck(attempt.id, user_id)
         if gate:
-            db.session.flush()
-            log_event(user_id, exercise.id, gate, Action.FLAGGED, {"code_hash": hashed}, attempt.id)
-        db.session.flush()
-        # Every column the reply shows is known now: detached, the attempt is not expired by the
-        # commit, so answering costs no second SELECT.
-        db.session.expunge(attempt)
+            store_event(user_id, exercise.id, gate, Action.FLAGGED, {"code_hash": hashed},
+                        attempt.id)
         db.session.commit()
     except IntegrityError:
         # Two deliveries of the same attempt raced; the other one won. Return it.
         db.session.rollback()
-        existing = db.session.scalar(sa.select(Attempt).where(Attempt.client_id == client_id))
+        existing = stored_attempt(client_id)
         if existing is None:
             raise
         return owned(existing, user_id), False
     return attempt, True
 
 
-def owned(attempt: Attempt, user_id: int) -> Attempt:
+@functools.cache
+def attempt_insert() -> sa.Insert:
+    """The attempt's INSERT ... RETURNING id, built once."""
+    return sa.insert(Attempt.__table__).returning(Attempt.__table__.c.id)
+
+
+@functools.cache
+def stored_attempt_statement() -> sa.Select:
+    """The columns of one attempt by client id (what the reply shows, and its owner)."""
+    return sa.select(
+        *(c for c in Attempt.__table__.columns if c.name not in ("files", "verdict"))
+    ).where(Attempt.__table__.c.client_id == sa.bindparam("client_id", type_=sa.String()))
+
+
+def stored_attempt(client_id: str) -> sa.Row[Any] | None:
+    """The attempt stored under this client id (its columns but the files), or None."""
+    return (
+        db.session.connection()
+        .execute(stored_attempt_statement(), {"client_id": client_id})
+        .one_or_none()
+    )
+
+
+def owned(attempt: Any, user_id: int) -> Any:
     """Return the attempt if it belongs to the user; another user's id is a conflict."""
     if attempt.user_id != user_id:
         raise Conflict("This attempt id is already used. Reload the page to get a fresh one.")
@@ -141,8 +174,8 @@ def list_attempts(user_id: int, exercise_id: str, limit: int = ATTEMPTS_SHOWN) -
     )
 
 
-def attempt_summary(attempt: Attempt) -> dict[str, Any]:
-    """What the attempts list shows for one attempt (no file contents)."""
+def attempt_summary(attempt: Any) -> dict[str, Any]:
+    """What the attempts list shows for one attempt (an Attempt, or a row of its columns)."""
     return {
         "id": attempt.client_id,
         "kind": attempt.kind,

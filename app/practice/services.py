@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from blinker import Namespace
 from flask import current_app
 
 from ..catalog import ensure_exercise_row
@@ -53,20 +54,34 @@ from ..models import Verification
 from ..models import utcnow
 from .schemas import FrictionEventIn
 
+# Sent with the connection and the checks when checks are stored without the ORM (the attempts
+# API's insert), in the storing transaction: the dashboard's running totals (app/teach/stats.py)
+# fold them in there, as their before_flush hook does for checks stored through the ORM.
+checks_stored = Namespace().signal("checks-stored")
+
 
 def course_overrides(user_id: int, exercise_id: str) -> dict[str, Any] | None:
     """Friction thresholds an instructor set for this learner's course that shows this exercise.
 
     A learner may be in several courses showing one exercise; the one joined last wins, so the
     cohort they work with now decides (one indexed query, no rows when not in a course)."""
-    return db.session.scalar(
+    return db.session.connection().execute(
+        course_overrides_statement(), {"user_id": user_id, "exercise_id": exercise_id}
+    ).scalar()
+
+
+@functools.cache
+def course_overrides_statement() -> sa.Select:
+    """course_overrides' query, built once (every check runs it: building it cost more than
+    running it) and run with bound values on the session's connection."""
+    return (
         sa.select(Course.friction_overrides)
         .join(CourseMember, CourseMember.course_id == Course.id)
         .join(CourseExercise, CourseExercise.course_id == Course.id)
         .where(
-            CourseMember.user_id == user_id,
+            CourseMember.user_id == sa.bindparam("user_id", type_=sa.Integer()),
             CourseMember.role == CourseRole.LEARNER.value,
-            CourseExercise.exercise_id == exercise_id,
+            CourseExercise.exercise_id == sa.bindparam("exercise_id", type_=sa.String()),
             Course.friction_overrides.is_not(None),
         )
         .order_by(CourseMember.joined_at.desc(), CourseMember.id.desc())
@@ -97,34 +112,46 @@ def friction_config(exercise: Exercise, user_id: int | None = None) -> FrictionC
 def touch_session(user_id: int, now: datetime, idle_s: float = DEFAULTS.session_idle_s) -> int:
     """The id of the current study session, extended to now, or of a new one after a long
     pause (not committed). One UPDATE ... RETURNING in the common case."""
+    extend, start = session_statements()
+    connection = db.session.connection()
+    params = {"learner": user_id, "at": now, "idle_since": now - timedelta(seconds=idle_s)}
+    extended = connection.execute(extend, params).scalar()
+    if extended is not None:
+        return extended
+    return connection.execute(start, {"learner": user_id, "at": now}).scalar_one()
+
+
+@functools.cache
+def session_statements() -> tuple[sa.Update, sa.Insert]:
+    """touch_session's two statements, built once and run with bound values on the session's
+    connection (building and running them through the ORM cost more than the queries)."""
+    table = StudySession.__table__
+    # Not named after columns: SQLAlchemy keeps those names for the SET and VALUES clauses.
+    now = sa.bindparam("at", type_=UTCDateTime())
+    user_id = sa.bindparam("learner", type_=sa.Integer())
     newest = (
-        sa.select(StudySession.id)
-        .where(StudySession.user_id == user_id)
-        .order_by(StudySession.last_seen_at.desc())
+        sa.select(table.c.id)
+        .where(table.c.user_id == user_id)
+        .order_by(table.c.last_seen_at.desc())
         .limit(1)
         .scalar_subquery()
     )
-    extended = db.session.scalar(
-        sa.update(StudySession)
+    extend = (
+        sa.update(table)
         .where(
-            StudySession.id == newest,
-            StudySession.last_seen_at >= now - timedelta(seconds=idle_s),
+            table.c.id == newest,
+            table.c.last_seen_at >= sa.bindparam("idle_since", type_=UTCDateTime()),
         )
-        .values(
-            last_seen_at=sa.case(
-                (StudySession.last_seen_at > now, StudySession.last_seen_at),
-                else_=sa.literal(now, UTCDateTime()),
-            )
-        )
-        .returning(StudySession.id)
-        .execution_options(synchronize_session=False)
+        # Never moved backwards: two requests of one learner may arrive out of order.
+        .values(last_seen_at=sa.case((table.c.last_seen_at > now, table.c.last_seen_at),
+                                     else_=now))
+        .returning(table.c.id)
     )
-    if extended is not None:
-        return extended
-    session = StudySession(user_id=user_id, started_at=now, last_seen_at=now)
-    db.session.add(session)
-    db.session.flush()
-    return session.id
+    start = (
+        sa.insert(table).values(user_id=user_id, started_at=now, last_seen_at=now)
+        .returning(table.c.id)
+    )
+    return extend, start
 
 
 REFUSED = (Verification.MISMATCH, Verification.UNCHECKED)
@@ -352,7 +379,8 @@ def recent_check_state(
     recent, failures_before, reflections_since = gate_statements()
     window = gate_window(config)
     who = {"user_id": user_id, "exercise_id": exercise_id}
-    rows = db.session.execute(recent, {**who, "window": window}).all()
+    connection = db.session.connection()  # Core statements: the ORM would add only overhead
+    rows = connection.execute(recent, {**who, "window": window}).all()
     checks = [
         CheckPoint(
             at=row.created_at,
@@ -366,12 +394,12 @@ def recent_check_state(
     earlier = 0
     if len(rows) == window and len(streak) == window:
         oldest = rows[-1]
-        earlier = db.session.scalar(
+        earlier = connection.execute(
             failures_before, {**who, "at": oldest.created_at, "attempt_id": oldest.id}
-        ) or 0
+        ).scalar() or 0
     reflections: list[datetime] = []
     if streak and len(streak) + earlier >= config.reflect_after_failures > 0:
-        newest = db.session.scalar(reflections_since, {**who, "at": streak[0].at})
+        newest = connection.execute(reflections_since, {**who, "at": streak[0].at}).scalar()
         reflections = [newest] if newest is not None else []
     return LearnerState(checks=checks, now=now, reflections=reflections, earlier_failures=earlier)
 
@@ -411,6 +439,28 @@ def log_event(
     )
     db.session.add(event)
     return event
+
+
+def store_event(
+    user_id: int,
+    exercise_id: str | None,
+    rule: Rule,
+    action: Action,
+    details: dict[str, Any] | None = None,
+    attempt_id: int | None = None,
+) -> None:
+    """log_event for the hot paths (attempts, journal entries): the same row, inserted at once
+    on the session's connection (in its transaction, not committed) without the ORM."""
+    db.session.connection().execute(event_insert(), {
+        "user_id": user_id, "exercise_id": exercise_id, "attempt_id": attempt_id, "rule": rule,
+        "action": action, "details": details, "created_at": utcnow(),
+    })
+
+
+@functools.cache
+def event_insert() -> sa.Insert:
+    """store_event's statement, built once."""
+    return sa.insert(FrictionEvent.__table__)
 
 
 def record_event(user_id: int, data: FrictionEventIn, catalog: Catalog) -> FrictionEvent:

@@ -34,7 +34,12 @@ def enqueue(attempt: Attempt) -> RecheckJob:
     attempt.verified = False
     if attempt.id is None:
         db.session.flush()
-    job = RecheckJob(attempt_id=attempt.id, user_id=attempt.user_id, state=JobState.QUEUED,
+    return queue_recheck(attempt.id, attempt.user_id)
+
+
+def queue_recheck(attempt_id: int, user_id: int) -> RecheckJob:
+    """Queue the re-check of a stored pass already marked pending (in the caller's transaction)."""
+    job = RecheckJob(attempt_id=attempt_id, user_id=user_id, state=JobState.QUEUED,
                      created_at=utcnow())
     db.session.add(job)
     return job

@@ -2,7 +2,8 @@
 
 Every Check stored through the ORM updates, in the same transaction (a before_flush hook, as
 upserts that read nothing first), one learner-exercise row, one learner × exercise × session
-row and the failure tallies; so the
+row and the failure tallies; the attempts API, which inserts without the ORM, sends
+practice.checks_stored in its transaction and the same upserts run. So the
 dashboard sums about one row per learner and exercise instead of replaying every check, and a
 rolled-back check leaves no trace. The rules are the ones of app/teach/dashboard.py's module
 docstring and app/friction/metrics.py; the tests build the same course both ways (running totals,
@@ -30,6 +31,7 @@ from ..models import LearnerExerciseStat
 from ..models import SessionStruggle
 from ..models import UTCDateTime
 from ..models import utcnow
+from ..practice.services import checks_stored
 
 RAPID_S = 15
 STUCK_MINUTES = 10
@@ -173,7 +175,13 @@ def fold_new_checks(session: so.Session, flush_context: Any, instances: Any) -> 
     for check in checks:
         if check.created_at is None:
             check.created_at = utcnow()
-    connection = session.connection()
+    fold_checks(session.connection(), checks)
+
+
+def fold_checks(connection: sa.Connection, checks: list[Any]) -> None:
+    """Fold checks (anything with an Attempt's columns as attributes) into the running totals,
+    on the caller's connection and in its transaction; what inserts a check without the ORM
+    (the attempts API) calls this itself."""
     for check in sorted(checks, key=lambda c: c.created_at):
         ok = bool(check.passed)
         stat, struggle, tally = total_upserts(connection.dialect.name, ok)
@@ -312,10 +320,17 @@ def total_upserts(dialect: str, ok: bool) -> tuple[sa.Executable, ...]:
     return stat, struggle, tally
 
 
+def fold_stored_checks(connection: sa.Connection, checks: list[Any]) -> None:
+    """practice.checks_stored receiver: checks inserted without the ORM (the attempts API)."""
+    fold_checks(connection, checks)
+
+
 def install() -> None:
-    """Hook the running totals into every session of the app (once per process)."""
+    """Hook the running totals into every session of the app and into the attempts API's
+    inserts (once per process)."""
     if not sa.event.contains(so.Session, "before_flush", fold_new_checks):
         sa.event.listen(so.Session, "before_flush", fold_new_checks)
+    checks_stored.connect(fold_stored_checks)
 
 
 def recount(batch: int = 5000) -> int:

@@ -10,6 +10,7 @@ from datetime import datetime
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from app.auth.services import create_user
 from app.catalog import ensure_exercise_row
@@ -18,10 +19,13 @@ from app.extensions import db
 from app.friction.rules import Rule
 from app.models import Attempt
 from app.models import JournalEntry
+from app.models import LearnerExerciseStat
 from app.models import Verification
 from app.practice.services import friction_decision
 from app.practice.services import gate_for_check
+from app.teach.stats import recount
 from tests.conftest import PASSWORD
+from tests.integration.test_teach_dashboard import totals_snapshot
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -88,3 +92,39 @@ def test_the_recent_window_gates_every_check_as_the_whole_history_does(app_facto
             db.session.commit()
         # The walk met both gates, and stretches without either.
         assert {Rule.REFLECT, Rule.COOLDOWN, None} <= set(gates)
+
+
+def api_check(client, code, status="failed", first="add(2, 3) gives 5", kind="check"):
+    """Post one attempt through the attempts API, as the exercise page does."""
+    tests = [{"name": "test_adds", "outcome": "passed" if status == "passed" else "failed",
+              "description": "" if status == "passed" else first}]
+    reply = client.post("/api/attempts", json={
+        "id": str(uuid.uuid4()), "exercise_id": "fixture-add", "exercise_version": "v1",
+        "kind": kind, "files": {"adder.py": code},
+        "verdict": {"status": status, "kind": kind, "tests": tests},
+        "duration_ms": 30, "client_time": datetime.now(UTC).isoformat(),
+    })
+    assert reply.status_code == 201, reply.get_json()
+    return reply.get_json()["attempt"]
+
+
+def test_checks_posted_through_the_api_build_the_totals_a_recount_builds(app, client, auth):
+    """The attempts API inserts without the ORM: the dashboard's running totals still follow
+    every check it stores, exactly as replaying the stored checks does."""
+    auth.signup()
+    for code, status, first, kind in (
+        ("v1", "failed", "add(2, 3) gives 5", "check"),
+        ("v1", "failed", "add(2, 3) gives 5", "check"),  # same code, same failure
+        ("v2", "failed", "add(0, 0) gives 0", "run"),  # a Run: not in the totals
+        ("v2", "failed", "add(0, 0) gives 0", "check"),
+        ("v3", "aborted", "", "check"),
+        ("v4", "passed", "", "check"),
+    ):
+        api_check(client, code, status, first, kind)
+    with app.app_context():
+        built = totals_snapshot()
+        stat = db.session.scalar(sa.select(LearnerExerciseStat))
+        assert (stat.checks, stat.identical, stat.first_pass_n) == (5, 1, 5)
+        assert len(built["failure_tally"]) >= 2  # both first failures were tallied
+        assert recount() == 5  # the five checks, not the Run
+        assert totals_snapshot() == built
