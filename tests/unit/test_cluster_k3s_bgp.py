@@ -368,7 +368,13 @@ spec:
 def test_a_target_without_its_group_reaches_nothing_and_says_why():
     from app.grading.cluster import envoy_policy as eg
 
+    # Envoy Gateway's CRD requires the group: the API server refuses the policy outright.
     c, route = policy_cluster("{targetRefs: [{kind: HTTPRoute, name: orders}]}")
+    assert eg.attached(c, route) is None
+    [refused] = c.rejected
+    assert refused.message.startswith("spec.targetRefs[0].group: Required value")
+    # An empty group passes the schema and names the core group, where no HTTPRoute lives.
+    c, route = policy_cluster("{targetRefs: [{group: '', kind: HTTPRoute, name: orders}]}")
     assert eg.attached(c, route) is None
     assert "group ''" in eg.not_attached_reasons(c, route)[0]
 

@@ -122,7 +122,8 @@ def test_each_subset_selects_one_version():
         if not deployments:
             fail(
                 f"{rule.where('spec', 'subsets')}: subset '{name}' selects no pod in "
-                f"{APP_FILE}; traffic sent to it would get 503. Use the pod template labels"
+                f"{APP_FILE} (subsets match the labels pods carry); traffic sent to it would get "
+            "503"
             )
 
 
