@@ -189,6 +189,34 @@ def test_the_dashboard_default_rule_takes_api_on_every_host():
     assert not t.request("https://shop.example.com/dashboard/").notes.get("dashboard")
 
 
+def test_structured_values_are_merged_after_value_content():
+    from app.grading.cluster import apply_files
+    from app.grading.cluster.helmchart import PackagedTraefik
+
+    text = """\
+apiVersion: helm.cattle.io/v1
+kind: HelmChartConfig
+metadata: {name: traefik, namespace: kube-system}
+spec:
+  valuesContent: |-
+    logs: {access: {enabled: true}}
+    ports: {web: {redirections: {entryPoint: {to: web, scheme: http}}}}
+  values:
+    ports: {web: {redirections: {entryPoint: {to: websecure, scheme: https}}}}
+"""
+    t = PackagedTraefik(apply_files([("t.yaml", text)]))
+    assert t.access_logs()
+    assert t.request("http://a.example.com/").notes["redirect"] == "https://a.example.com/"
+
+
+def test_access_logs_follow_the_chart_values_or_the_command_line():
+    assert not packaged("ports: {}").access_logs()
+    assert packaged("logs: {access: {enabled: true}}").access_logs()
+    assert packaged("additionalArguments: ['--accesslog']").access_logs()
+    assert packaged("additionalArguments: ['--accesslog.format=json']").access_logs()
+    assert not packaged("additionalArguments: ['--accesslog=false']").access_logs()
+
+
 # -- Envoy Gateway BackendTrafficPolicy (cluster.envoy_policy) -----------------------------------
 
 ROUTE = """
