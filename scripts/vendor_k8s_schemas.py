@@ -3,8 +3,12 @@
 Inputs (see app/grading/cluster/schemas/SOURCES.md for the versions vendored):
   --kubernetes DIR   kubernetes-validate's `kubernetes-json-schema/v1.35.0-local-strict` folder
                      (`pip download --no-deps kubernetes-validate` and unzip the wheel)
-  --traefik GITDIR, --gateway-api GITDIR, --istio GITDIR, --metallb GITDIR
+  --traefik GITDIR, --gateway-api GITDIR, --istio GITDIR, --metallb GITDIR,
+  --helm-controller GITDIR, --envoy-gateway GITDIR, --linkerd GITDIR
                      bare clones of each project (their CRDs are read at HEAD with `git show`)
+
+Only the projects given are rewritten; without --kubernetes, ObjectMeta is read from the
+vendored kubernetes.json (so one project can be updated without the others).
 
 Trimming keeps what validation needs and drops the rest: descriptions, examples, defaults (the
 validator would write them into the learner's objects), formats, CEL rules and status. Every
@@ -41,6 +45,14 @@ CRDS = {
     "istio": ["manifests/charts/base/files/crd-all.gen.yaml"],
     "metallb": [f"config/crd/bases/metallb.io_{name}.yaml" for name in (
         "ipaddresspools", "l2advertisements", "bgpadvertisements", "bgppeers")],
+    "helm-controller": [f"pkg/crds/yaml/generated/helm.cattle.io_{name}.yaml" for name in (
+        "helmcharts", "helmchartconfigs")],
+    "envoy-gateway": [f"charts/gateway-helm/charts/crds/crds/generated/gateway.envoyproxy.io_{name}"
+                      ".yaml" for name in ("backendtrafficpolicies", "clienttrafficpolicies",
+                                           "securitypolicies")],
+    "linkerd": [f"charts/linkerd-crds/templates/policy/{name}.yaml" for name in (
+        "server", "authorization-policy", "server-authorization", "meshtls-authentication",
+        "network-authentication", "httproute")],
 }
 # The CRDs of these kinds only (a file may hold many).
 CRD_KINDS = {
@@ -50,7 +62,14 @@ CRD_KINDS = {
     "istio": {"VirtualService", "DestinationRule", "Gateway", "ServiceEntry", "Sidecar",
               "PeerAuthentication", "AuthorizationPolicy", "RequestAuthentication"},
     "metallb": {"IPAddressPool", "L2Advertisement", "BGPAdvertisement", "BGPPeer"},
+    "helm-controller": {"HelmChart", "HelmChartConfig"},
+    "envoy-gateway": {"BackendTrafficPolicy", "ClientTrafficPolicy", "SecurityPolicy"},
+    "linkerd": {"Server", "AuthorizationPolicy", "ServerAuthorization", "MeshTLSAuthentication",
+                "NetworkAuthentication", "HTTPRoute"},
 }
+# Linkerd's CRDs are Helm templates: `{{ ... }}` appears only in metadata labels and
+# annotations, which the schema does not need, so those lines are dropped before reading.
+TEMPLATED = {"linkerd"}
 KEEP = {
     "type", "properties", "additionalProperties", "items", "required", "enum", "pattern",
     "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
@@ -134,13 +153,15 @@ def builtin_schemas(folder: Path) -> dict[str, Any]:
 
 
 def crd_schemas(git_dir: Path, paths: list[str], wanted: set[str],
-                object_meta: dict[str, Any]) -> dict[str, Any]:
+                object_meta: dict[str, Any], templated: bool = False) -> dict[str, Any]:
     """{kinds: {"group/version/Kind": schema}, $defs: {ObjectMeta}} from the CRDs in these files."""
     kinds: dict[str, Any] = {}
     definitions: dict[str, Any] = {}
     for path in paths:
         text = subprocess.run(["git", "--git-dir", str(git_dir), "show", f"HEAD:{path}"],
                               capture_output=True, text=True, check=True).stdout
+        if templated:
+            text = "\n".join(line for line in text.splitlines() if "{{" not in line)
         for document in yaml.safe_load_all(text):
             if not document or document.get("kind") != "CustomResourceDefinition":
                 continue
@@ -175,11 +196,15 @@ def head(git_dir: Path) -> str:
 def main() -> None:
     """Write the trimmed schemas and print the commits to record in SOURCES.md."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--kubernetes", type=Path, required=True)
+    parser.add_argument("--kubernetes", type=Path)
     for project in CRDS:
-        parser.add_argument(f"--{project}", type=Path, required=True)
+        parser.add_argument(f"--{project}", type=Path)
     args = parser.parse_args()
-    builtin = builtin_schemas(args.kubernetes)
+    outputs = {}
+    if args.kubernetes:
+        builtin = outputs["kubernetes"] = builtin_schemas(args.kubernetes)
+    else:
+        builtin = json.loads((OUT / "kubernetes.json").read_text())
     meta_refs = {OBJECT_META}
     pending = [builtin["$defs"][OBJECT_META]]
     while pending:
@@ -189,10 +214,12 @@ def main() -> None:
                 pending.append(builtin["$defs"][ref])
     object_meta = {ref: builtin["$defs"][ref] for ref in sorted(meta_refs)}
     OUT.mkdir(exist_ok=True)
-    outputs = {"kubernetes": builtin}
     for project, paths in CRDS.items():
         git_dir = getattr(args, project.replace("-", "_"))
-        outputs[project] = crd_schemas(git_dir, paths, CRD_KINDS[project], object_meta)
+        if git_dir is None:
+            continue
+        outputs[project] = crd_schemas(git_dir, paths, CRD_KINDS[project], object_meta,
+                                       templated=project in TEMPLATED)
         print(f"{project}: {head(git_dir)}")
     for name, content in outputs.items():
         target = OUT / f"{name}.json"

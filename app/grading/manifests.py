@@ -640,7 +640,14 @@ def load_documents(text: str, source: str = "", allow_empty: bool = False) -> li
                 source,
             )
         line = data.lc.line + 1 if getattr(data, "lc", None) is not None else 1
-        resources.append(Resource(data=data, line=line, index=index, source=source))
+        document = Resource(data=data, line=line, index=index, source=source)
+        if document.kind == "List" and isinstance(data.get("items"), list):
+            # kubectl apply takes a v1 List as its items, each a resource of its own.
+            problems = list_items(document, resources)
+            if problems:
+                raise ManifestError(problems[0].line, problems[0].message, source)
+            continue
+        resources.append(document)
     return resources
 
 
@@ -3010,8 +3017,11 @@ def check_traefik_service(r: Resource, cluster: Cluster) -> list[Finding]:
 def helm_values(r: Resource) -> tuple[Any, list[Finding]]:
     """The values inside a HelmChart/HelmChartConfig's valuesContent, and problems reading it."""
     content = r.get("spec", "valuesContent")
+    structured = r.get("spec", "values")
     if content is None:
-        return None, []
+        # helm-controller also takes structured values (spec.values), applied after
+        # valuesContent (k3s-io/helm-controller pkg/controllers/chart/chart.go).
+        return (structured if isinstance(structured, Mapping) else None), []
     where = ("spec", "valuesContent")
     if not isinstance(content, str):
         return None, [at(r, "field-shape", ERROR, where, (
@@ -3032,7 +3042,19 @@ def helm_values(r: Resource) -> tuple[Any, list[Finding]]:
         return None, [at(r, "helm-values", ERROR, where, (
             f"{r.title()}: valuesContent must hold a mapping of chart values"
         ))]
+    if isinstance(structured, Mapping):
+        values = merge_values(values or {}, structured)
     return values, []
+
+
+def merge_values(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    """Helm's merge of two sets of values: mappings key by key, anything else replaced."""
+    merged = dict(base)
+    for key, value in extra.items():
+        old = merged.get(key)
+        both = isinstance(value, Mapping) and isinstance(old, Mapping)
+        merged[key] = merge_values(old, value) if both else value
+    return merged
 
 
 def traefik_cert_resolvers(cluster: Cluster) -> set[str] | None:
@@ -3057,7 +3079,8 @@ def traefik_cert_resolvers(cluster: Cluster) -> set[str] | None:
 
 def check_helm_chart_config(r: Resource, cluster: Cluster) -> list[Finding]:
     """A HelmChartConfig: in kube-system, named after a chart, with values that parse."""
-    findings = unknown_fields(r, ("spec",), ("valuesContent", "valuesSecrets", "failurePolicy"),
+    findings = unknown_fields(r, ("spec",), ("valuesContent", "values", "valuesSecrets",
+                                             "failurePolicy", "forceConflicts", "serverSide"),
                               "a HelmChartConfig spec")
     namespace = r.namespace
     if namespace is None:

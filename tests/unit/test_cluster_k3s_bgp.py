@@ -189,6 +189,34 @@ def test_the_dashboard_default_rule_takes_api_on_every_host():
     assert not t.request("https://shop.example.com/dashboard/").notes.get("dashboard")
 
 
+def test_structured_values_are_merged_after_value_content():
+    from app.grading.cluster import apply_files
+    from app.grading.cluster.helmchart import PackagedTraefik
+
+    text = """\
+apiVersion: helm.cattle.io/v1
+kind: HelmChartConfig
+metadata: {name: traefik, namespace: kube-system}
+spec:
+  valuesContent: |-
+    logs: {access: {enabled: true}}
+    ports: {web: {redirections: {entryPoint: {to: web, scheme: http}}}}
+  values:
+    ports: {web: {redirections: {entryPoint: {to: websecure, scheme: https}}}}
+"""
+    t = PackagedTraefik(apply_files([("t.yaml", text)]))
+    assert t.access_logs()
+    assert t.request("http://a.example.com/").notes["redirect"] == "https://a.example.com/"
+
+
+def test_access_logs_follow_the_chart_values_or_the_command_line():
+    assert not packaged("ports: {}").access_logs()
+    assert packaged("logs: {access: {enabled: true}}").access_logs()
+    assert packaged("additionalArguments: ['--accesslog']").access_logs()
+    assert packaged("additionalArguments: ['--accesslog.format=json']").access_logs()
+    assert not packaged("additionalArguments: ['--accesslog=false']").access_logs()
+
+
 # -- Envoy Gateway BackendTrafficPolicy (cluster.envoy_policy) -----------------------------------
 
 ROUTE = """
@@ -368,7 +396,13 @@ spec:
 def test_a_target_without_its_group_reaches_nothing_and_says_why():
     from app.grading.cluster import envoy_policy as eg
 
+    # Envoy Gateway's CRD requires the group: the API server refuses the policy outright.
     c, route = policy_cluster("{targetRefs: [{kind: HTTPRoute, name: orders}]}")
+    assert eg.attached(c, route) is None
+    [refused] = c.rejected
+    assert refused.message.startswith("spec.targetRefs[0].group: Required value")
+    # An empty group passes the schema and names the core group, where no HTTPRoute lives.
+    c, route = policy_cluster("{targetRefs: [{group: '', kind: HTTPRoute, name: orders}]}")
     assert eg.attached(c, route) is None
     assert "group ''" in eg.not_attached_reasons(c, route)[0]
 

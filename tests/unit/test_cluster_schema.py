@@ -178,3 +178,68 @@ def test_the_real_manifests_are_mostly_checked_by_a_schema():
                  for r in manifests.load_documents(path.read_text(), path.name)]
     checked = [r for r in resources if schema.has_schema(r.api_version, r.kind)]
     assert len(checked) >= 0.8 * len(resources) and len(checked) >= 30
+
+
+def test_every_unknown_field_and_bad_value_of_an_object_is_reported():
+    text = DEPLOYMENT.replace("  replicas: 2\n", "  replicas: 2\n  minReadySeconds: ten\n"
+                              "  paused: maybe\n").replace(
+        "          image: nginx:1.27\n", "          image: nginx:1.27\n          imagePull: x\n")
+    cluster = apply_files([("a.yaml", text)])
+    lines = sorted((r.resource.line_of(*r.path), r.message.split(":")[0]) for r in cluster.rejected)
+    assert lines == [(6, "spec.minReadySeconds"), (7, "spec.paused"),
+                     (15, "spec.template.spec.containers[0].imagePull")]
+
+
+def test_a_missing_required_field_is_reported_once():
+    text = DEPLOYMENT.replace("          image: nginx:1.27\n", "")
+    messages = [r.message for r in apply_files([("a.yaml", text)]).rejected]
+    assert len(messages) == 1 and "image" in messages[0] and "Required value" in messages[0]
+
+
+HELM_CHART_CONFIG = """\
+apiVersion: helm.cattle.io/v1
+kind: HelmChartConfig
+metadata: {name: traefik, namespace: kube-system}
+spec:
+  valuesContent: |-
+    logs: {access: {enabled: true}}
+"""
+
+
+def test_k3s_helm_chart_config_is_checked_by_its_crd():
+    assert apply_files([("a.yaml", HELM_CHART_CONFIG)]).rejected == []
+    line, message = rejection(HELM_CHART_CONFIG.replace(
+        "  valuesContent: |-\n    logs: {access: {enabled: true}}\n",
+        "  valuesContent:\n    logs: {access: {enabled: true}}\n"))
+    assert line == 5 and message.startswith("spec.valuesContent: Invalid value")
+    line, message = rejection(HELM_CHART_CONFIG.replace("spec:\n", "spec:\n  failurePolicy: "
+                                                        "ignore\n"))
+    assert line == 5 and message.startswith('spec.failurePolicy: Unsupported value: "ignore"')
+
+
+def test_envoy_gateway_and_linkerd_policies_are_checked_by_their_crds():
+    policy = """\
+apiVersion: gateway.envoyproxy.io/v1alpha1
+kind: BackendTrafficPolicy
+metadata: {name: orders, namespace: shop}
+spec:
+  targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: orders}]
+  retry:
+    numRetries: 3
+    retryOn: {triggers: [connect-failure]}
+"""
+    assert apply_files([("a.yaml", policy)]).rejected == []
+    line, message = rejection(policy.replace("numRetries", "numRetry"))
+    assert line == 7 and 'unknown field "numRetry"' in message
+    server = """\
+apiVersion: policy.linkerd.io/v1beta3
+kind: Server
+metadata: {name: api-http, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  port: http
+  proxyProtocol: HTTP/1
+"""
+    assert apply_files([("a.yaml", server)]).rejected == []
+    line, message = rejection(server.replace("proxyProtocol", "proxyProtocl"))
+    assert line == 7 and message.startswith('spec.proxyProtocl: unknown field "proxyProtocl"')

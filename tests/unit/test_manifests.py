@@ -1299,3 +1299,26 @@ def test_mesh_injection_is_written_where_the_mesh_reads_it(metadata, rule, words
     text = f"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  {metadata}\n"
     finding = only(text, rule)
     assert finding.severity == "warning" and words in finding.message
+
+
+def test_a_kind_list_is_loaded_as_its_items():
+    text = """\
+apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: Service
+    metadata: {name: a}
+    spec: {ports: [{port: 80}]}
+  - apiVersion: v1
+    kind: Service
+    metadata: {name: b}
+    spec: {ports: [{port: 81}]}
+"""
+    resources = manifests.load_documents(text, "list.yaml")
+    assert [(r.kind, r.name, r.line) for r in resources] == [("Service", "a", 4),
+                                                              ("Service", "b", 8)]
+    with pytest.raises(manifests.ManifestError, match="item 2 of this List is not a mapping"):
+        manifests.load_documents(text.replace("  - apiVersion: v1\n    kind: Service\n    "
+                                              "metadata: {name: b}\n    spec: {ports: [{port: "
+                                              "81}]}\n", "  - just text\n"), "list.yaml")

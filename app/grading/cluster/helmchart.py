@@ -5,7 +5,8 @@
     traefik.request("http://shop.example.com/")         # a redirect, the dashboard, or a pod
 
 How K3s does it (https://docs.k3s.io/helm#customizing-packaged-components-with-helmchartconfig,
-checked 2026-11-29): the helm controller merges `spec.valuesContent` (a YAML string) of the
+checked 2026-11-29): the helm controller merges `spec.valuesContent` (a YAML string, then the
+structured `spec.values` when given: k3s-io/helm-controller pkg/controllers/chart/chart.go) of the
 HelmChartConfig with the same name and namespace as the HelmChart (traefik, kube-system) over the
 chart's values and K3s's own, and re-runs the install job. Any other name or namespace is
 ignored. The Traefik chart (v34 and later, as bundled here) writes `ports.<name>.redirections`
@@ -86,9 +87,13 @@ class PackagedTraefik:
     def _read(self, config: Resource) -> None:
         """valuesContent as the helm controller reads it, merged, and checked as the chart does."""
         content = config.get("spec", "valuesContent")
+        structured = config.get("spec", "values")
         where = config.where("spec", "valuesContent") if content is not None else config.where(
             "spec")
         if content is None:
+            if isinstance(structured, Mapping):
+                self.values = deep_merge({}, structured)
+                self._check_chart(config.where("spec", "values"))
             return
         if not isinstance(content, str):
             self.fail(where, "spec.valuesContent is a YAML mapping here, but the field is one "
@@ -107,6 +112,14 @@ class PackagedTraefik:
                              "helm-install-traefik job fails")
             return
         self.values = deep_merge({}, values)
+        if isinstance(structured, Mapping):
+            # helm-controller (since v0.16.20, 2026) also takes `spec.values` as YAML and
+            # hands it to helm after valuesContent, so its keys win.
+            self.values = deep_merge(self.values, structured)
+        self._check_chart(where)
+
+    def _check_chart(self, where: str) -> None:
+        """The chart's own refusals (its templates `fail`), checked on the merged values."""
         for name, port in (lookup(self.values, "ports") or {}).items():
             if isinstance(port, Mapping) and "redirectTo" in port:
                 self.fail(where, f"ports.{name}.redirectTo was removed in v34 of the Traefik "
@@ -141,6 +154,17 @@ class PackagedTraefik:
             return (args[prefix + "to"], args.get(prefix + "scheme", ""),
                     args.get(prefix + "permanent", "true") != "false")
         return None
+
+    def access_logs(self) -> bool:
+        """Whether Traefik writes access logs (chart values or command-line options)."""
+        if lookup(self.values, "logs", "access", "enabled") is True:
+            return True
+        # Traefik's static options: --accesslog, or any --accesslog.<option>, turns them on
+        # (https://doc.traefik.io/traefik/observability/access-logs/).
+        args = self.arguments()
+        if "accesslog" in args:
+            return args["accesslog"].lower() == "true"
+        return any(key.startswith("accesslog.") for key in args)
 
     def dashboard(self) -> dict[str, Any] | None:
         """The dashboard IngressRoute's settings, when the chart creates it."""

@@ -3,8 +3,9 @@
 The schemas are vendored and trimmed in `schemas/` (SOURCES.md says where each comes from) and
 checked with fastjsonschema, which compiles one validator per kind on first use (pure Python:
 the same code runs in Pyodide). kubectl validates strictly by default, so an unknown field is
-refused like a wrong type. The API server reports the first problem of an object it refuses;
-so does this module, as (path, message) with the field path and the API server's verdict.
+refused like a wrong type. Like the API server, which lists every invalid field of an object it
+refuses, this module reports each problem as (path, message) with the field path and the API
+server's verdict.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from fastjsonschema.ref_resolver import RefResolver
 # pkgutil.get_data opens and closes the zip per read; importlib.resources' Traversable keeps the
 # zip open, and an open file must not be in the Pyodide memory snapshot (it would alias another).
 PACKAGE = __package__ or "grading.cluster"
-FILES = ("kubernetes", "traefik", "gateway-api", "istio", "metallb")
+FILES = ("kubernetes", "traefik", "gateway-api", "istio", "metallb", "helm-controller",
+         "envoy-gateway", "linkerd")
 VERDICT = "the API server refuses the object (kubectl apply fails, nothing is created)"
 
 Problem = tuple[tuple[str | int, ...], str]
@@ -69,16 +71,54 @@ def validator(key: str) -> Callable[[Any], Any]:
     return namespace[resolver.get_scope_name()]
 
 
+MAX_PROBLEMS = 8
+
+
 def problems(data: Any, api_version: str, kind: str) -> list[Problem]:
-    """The schema's first objection to this object, as (path, message); empty when valid."""
+    """The schema's objections to this object, as (path, message); empty when valid.
+
+    fastjsonschema stops at the first error, so the field it names is taken out of a copy and
+    the copy validated again, up to MAX_PROBLEMS times: the learner sees every unknown field
+    and wrong value at once. A missing required field or a bad list item cannot be taken out
+    without changing what follows, so the search stops there.
+    """
     key = f"{api_version}/{kind}"
     if key not in schema_files():
         return []
-    try:
-        validator(key)(data)
-    except fastjsonschema.JsonSchemaValueException as exc:
-        return [explain(exc, data)]
-    return []
+    check = validator(key)
+    found: list[Problem] = []
+    copy = plain(data)
+    while len(found) < MAX_PROBLEMS:
+        try:
+            check(copy)
+            break
+        except fastjsonschema.JsonSchemaValueException as exc:
+            path, message = explain(exc, copy)
+            rule = exc.rule
+        if any(path[: len(seen)] == seen or seen[: len(path)] == path for seen, _ in found):
+            break  # taking the field out made its parent object to it: nothing new
+        found.append((path, message))
+        parent = node_at(copy, path[:-1]) if path else None
+        if rule == "required" or not isinstance(parent, dict) or path[-1] not in parent:
+            break
+        del parent[path[-1]]
+    return found
+
+
+def plain(data: Any) -> Any:
+    """A copy of parsed YAML as plain dicts and lists (cheap to change, safe to share)."""
+    if isinstance(data, Mapping):
+        return {k: plain(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [plain(v) for v in data]
+    return data
+
+
+def node_at(data: Any, path: tuple[str | int, ...]) -> Any:
+    """The value at a path resolved by resolve()."""
+    for step in path:
+        data = data[step]
+    return data
 
 
 class LeanCodeGenerator(CodeGeneratorDraft07):

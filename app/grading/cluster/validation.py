@@ -56,10 +56,18 @@ SERVED: set[tuple[str, str]] = {
     (f"security.istio.io/{v}", k) for v in ("v1", "v1beta1")
     for k in ("PeerAuthentication", "AuthorizationPolicy", "RequestAuthentication")
 } | {
-    ("policy.linkerd.io/v1beta3", "Server"), ("policy.linkerd.io/v1alpha1", "AuthorizationPolicy"),
-    ("gateway.envoyproxy.io/v1alpha1", "BackendTrafficPolicy"),
-    ("gateway.envoyproxy.io/v1alpha1", "ClientTrafficPolicy"),
-    ("gateway.envoyproxy.io/v1alpha1", "EnvoyProxy"),
+    ("gateway.envoyproxy.io/v1alpha1", k) for k in (
+        "BackendTrafficPolicy", "ClientTrafficPolicy", "SecurityPolicy", "EnvoyProxy")
+} | {
+    # Every version Linkerd's policy CRDs serve (charts/linkerd-crds, vendored in linkerd.json).
+    ("policy.linkerd.io/v1alpha1", k) for k in (
+        "AuthorizationPolicy", "MeshTLSAuthentication", "NetworkAuthentication", "HTTPRoute",
+        "Server", "ServerAuthorization")
+} | {
+    ("policy.linkerd.io/v1beta1", k) for k in ("Server", "ServerAuthorization", "HTTPRoute")
+} | {
+    ("policy.linkerd.io/v1beta2", "Server"), ("policy.linkerd.io/v1beta2", "HTTPRoute"),
+    ("policy.linkerd.io/v1beta3", "Server"), ("policy.linkerd.io/v1beta3", "HTTPRoute"),
 }
 REPLACED = {
     "extensions/v1beta1": "removed in Kubernetes 1.22 (Ingress is networking.k8s.io/v1)",

@@ -82,7 +82,7 @@ def test_three_replicas():
     if replicas is None:
         fail(
             f"{d.where('spec')}: spec.replicas is missing, and the default is 1: a single pod, "
-            "so the API is down during every restart. Write replicas: 3"
+            "so the API is down during every restart and whenever its node fails"
         )
     if replicas != 3:
         fail(f"{d.where('spec', 'replicas')}: replicas is {replicas!r}; the API needs 3 copies")
@@ -127,17 +127,33 @@ def test_resources_are_requested():
         if written is None:
             fail(
                 f"{d.where(*path, section) if c.get('resources') else d.where(*path[:-1])}: "
-                f"resources.{section}.{resource} is missing (want {value}). Without requests the "
-                "scheduler packs pods blindly; without a memory limit one leaking pod can starve "
-                "the node"
+                f"resources.{section}.{resource} is missing. Without requests the scheduler packs "
+                "pods blindly; without a memory limit one leaking pod can starve the node"
             )
-        if k8s_cluster.quantity(written) != k8s_cluster.quantity(value):
+        have, want = k8s_cluster.quantity(written), k8s_cluster.quantity(value)
+        if have != want:
             fail(
                 f"{d.where(*path, section, resource)}: resources.{section}.{resource} is "
-                f"{written}, want {value}"
+                f"{written}: {misfit(section, resource, have, want)}"
                 + (" ('m' is milli: thousandths of a byte, not megabytes)"
                    if str(written).endswith("m") and resource == "memory" else "")
             )
+
+
+def misfit(section: str, resource: str, have, want) -> str:
+    """What a request or limit other than the prompt's figure does (without giving it)."""
+    more = have is not None and want is not None and have > want
+    if section == "requests":
+        if more:
+            return (f"more {resource} than the API uses, the figure the prompt gives; the "
+                    "scheduler reserves it all, so fewer pods fit on each node")
+        return (f"less {resource} than the API uses, the figure the prompt gives; the scheduler "
+                "packs too many pods on a node and they starve each other")
+    if more:
+        return ("above the limit the prompt gives: a leaking pod takes that much memory from its "
+                "neighbours before the kernel kills it")
+    return ("below the limit the prompt gives: the kernel kills the container (OOMKilled) "
+            "before it reaches the memory it needs")
 
 
 def test_readiness_probe():
@@ -166,7 +182,8 @@ def test_readiness_probe():
     if get.get("port") not in ("http", 8000):
         fail(
             f"{d.where(*path, 'readinessProbe', 'httpGet')}: the probe's port is "
-            f"{get.get('port')!r}; the API listens on 8000 (the port named http)"
+            f"{get.get('port')!r}, where the API does not listen: the probe never gets an "
+            "answer, so no pod ever becomes ready and the Service sends them no traffic"
         )
 
 

@@ -73,8 +73,8 @@ def test_file_holds_a_service_and_an_ingress():
     if version in REMOVED_INGRESS_VERSIONS:
         fail(
             f"{ingresses[0].where('apiVersion')}: {version} was removed in Kubernetes 1.22 and "
-            "a current K3s rejects it. Use networking.k8s.io/v1 (note: its backend is written "
-            "service: {name, port}, not serviceName/servicePort)"
+            "a current K3s rejects it, so the shop gets no route (the current version also "
+            "writes the backend differently)"
         )
     if version != "networking.k8s.io/v1":
         fail(f"{ingresses[0].where('apiVersion')}: an Ingress is networking.k8s.io/v1")

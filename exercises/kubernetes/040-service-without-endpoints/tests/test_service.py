@@ -54,8 +54,8 @@ def test_service_keeps_its_name_and_port():
     if 80 not in offered:
         fail(
             f"{service.where('spec', 'ports')}: the Service must still offer port 80 (it offers "
-            f"{offered or 'none'}): the checkout calls port 80. Change where the Service "
-            "forwards to (targetPort), not the port its clients use"
+            f"{offered or 'none'}): the checkout calls port 80, so its requests now find "
+            "nothing listening on the Service"
         )
 
 

@@ -10,6 +10,7 @@ import pytest
 from grading import manifests
 from grading import submission
 from grading.cluster import testing as k8s
+from grading.cluster.model import Node
 
 FILE = "metallb.yaml"
 CONFIG = "config.yaml"
@@ -71,7 +72,7 @@ def test_servicelb_is_disabled():
         f"{where}: K3s still runs ServiceLB (disable: lists "
         f"{', '.join(names) or 'nothing'}). ServiceLB and MetalLB would both act on every "
         "LoadBalancer Service: ServiceLB's svclb-… pods grab the ports on the nodes while MetalLB "
-        "hands out an IP. Add disable: [servicelb]"
+        "hands out an IP, and the Service's address flips between the two"
     )
 
 
@@ -191,11 +192,16 @@ spec:
 """
 
 
+# The three nodes the prompt names; config.yaml is the server's (k3s-1).
+NODES = [Node("k3s-1", "192.168.10.21"), Node("k3s-2", "192.168.10.22"),
+         Node("k3s-3", "192.168.10.23")]
+
+
 def test_the_shop_answers_on_its_address():
     """MetalLB gives shop-public 192.168.10.241, announces it, and requests reach the shop pods."""
     config = k3s_config()
     c = k8s.load([FILE, "service.yaml"], learner=[FILE], extra=SHOP_PODS,
-                 k3s_config=dict(config.data))
+                 k3s_config=dict(config.data), nodes=NODES)
     k8s.accepted(c, FILE)
     service = c.service("shop-public", "shop")
     addresses, why = c.load_balancer(service)

@@ -56,7 +56,7 @@ def test_files_hold_the_resources():
             fail(
                 f"{found[0].where('apiVersion')}: traefik.containo.us is Traefik v2's API group; "
                 "the Traefik v3 that current K3s ships only reads traefik.io, so this "
-                f"{kind} is ignored. Write apiVersion: traefik.io/v1alpha1"
+                f"{kind} is ignored and the blog gets no route"
             )
         if found[0].api_version != "traefik.io/v1alpha1":
             fail(f"{found[0].where('apiVersion')}: a Traefik {kind} is traefik.io/v1alpha1")
@@ -110,8 +110,9 @@ def test_route_uses_the_headers_middleware():
     if m is None or m.get("spec", "headers", "stsSeconds") != 31536000:
         where = m.where("spec") if m else f"{ROUTES}"
         fail(
-            f"{where}: the Middleware security-headers should be spec.headers with stsSeconds: "
-            "31536000 (one year of HSTS)"
+            f"{where}: the Middleware security-headers does not set HSTS for the year the "
+            "prompt asks (its headers' stsSeconds): browsers forget to insist on HTTPS too "
+            "soon, or never learn to"
         )
 
 
@@ -122,7 +123,8 @@ def test_certificate_comes_from_the_le_resolver():
     if resolver is None:
         fail(
             f"{r.where('spec')}: the IngressRoute has no tls.certResolver, so Traefik serves "
-            "its self-signed default certificate on websecure. Write tls: {certResolver: le}"
+            "its self-signed default certificate on websecure, and every browser warns "
+            "visitors away from the blog"
         )
     configs = manifests.find(load(CONFIG), "HelmChartConfig")
     if not configs:
@@ -133,7 +135,7 @@ def test_certificate_comes_from_the_le_resolver():
             f"{config.where('metadata')}: the HelmChartConfig is '{config.name}' in "
             f"'{config.namespace or 'default'}'; K3s merges it only into the HelmChart of the "
             "same name and namespace, and the bundled chart is traefik, whose charts live in "
-            "kube-system. Write name: traefik, namespace: kube-system"
+            "kube-system; this one changes nothing, so the resolver is never declared"
         )
     declared = manifests.traefik_cert_resolvers(manifests.Cluster(configs)) or set()
     if str(resolver) not in declared:

@@ -10,6 +10,10 @@ from grading.cluster.helmchart import PackagedTraefik
 FILE = "traefik-config.yaml"
 APP = "app.yaml"
 DASHBOARD = "https://traefik.example.com/dashboard/"
+# The dashboard page fetches everything it shows from Traefik's API under /api on its own host
+# (https://doc.traefik.io/traefik/operations/dashboard/: the rule "must match the path prefixes
+# /api and /dashboard").
+DASHBOARD_API = "https://traefik.example.com/api/overview"
 
 
 def traefik(strict: bool = False) -> PackagedTraefik:
@@ -55,6 +59,17 @@ def test_k3s_applies_the_values():
                 "so K3s never sees the values written there")
 
 
+def test_the_access_logs_stay_on():
+    """The starter's access logs are still written once the values are merged."""
+    t = applied()
+    if not t.access_logs():
+        raise AssertionError(
+            f"{t.config.where('spec', 'valuesContent')}: these values no longer turn on "
+            "Traefik's access logs that the starter wrote; K3s replaces the chart's values with "
+            "this valuesContent, so Traefik stops logging requests and nobody can trace who "
+            "called what")
+
+
 def test_plain_http_is_redirected_to_https():
     """http://shop.example.com/cart answers with a redirect to https://shop.example.com/cart."""
     t = applied()
@@ -84,10 +99,16 @@ def test_https_reaches_the_shop():
 
 
 def test_the_dashboard_answers_on_its_host():
-    """https://traefik.example.com/dashboard/ shows the dashboard (with a password)."""
+    """https://traefik.example.com/dashboard/ and its /api data show the dashboard (with a
+    password)."""
     t = applied()
     trace = t.request(DASHBOARD, credentials=True)
     if trace.notes.get("dashboard"):
+        data = t.request(DASHBOARD_API, credentials=True)
+        if not data.notes.get("dashboard"):
+            fail(f"{DASHBOARD} loads, but {DASHBOARD_API}, where the page fetches its routers "
+                 "and services, is not answered by the dashboard; the dashboard shows an empty "
+                 "page with errors", data)
         return
     board = t.dashboard()
     if board is not None and "websecure" not in board["entryPoints"]:

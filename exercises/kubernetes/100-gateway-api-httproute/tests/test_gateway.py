@@ -97,7 +97,9 @@ def test_route_attaches_and_reaches_the_service():
             "nothing"
         )
     if "shop.example.com" not in [str(h) for h in r.get("spec", "hostnames", default=[])]:
-        fail(f"{r.where('spec')}: list shop.example.com under spec.hostnames")
+        fail(f"{r.where('spec')}: the route's hostnames do not include shop.example.com, so "
+             "the route is not tied to the shop's host as the prompt asks: it answers for "
+             "whatever hosts its listener takes")
     backends = [
         b for rule in r.get("spec", "rules", default=[]) if hasattr(rule, "get")
         for b in rule.get("backendRefs") or [] if hasattr(b, "get")

@@ -116,13 +116,13 @@ def test_each_subset_selects_one_version():
             fail(
                 f"{rule.where('spec', 'subsets')}: subset '{name}' selects the pods of both "
                 f"versions ({', '.join(deployments)}). Then every subset is the same pool of 6 "
-                "pods and the weights split nothing: v2 still gets half of the traffic. Give "
-                "each subset the label that tells the versions apart (version: v1 / v2)"
+                "pods and the weights split nothing: v2 still gets half of the traffic"
             )
         if not deployments:
             fail(
                 f"{rule.where('spec', 'subsets')}: subset '{name}' selects no pod in "
-                f"{APP_FILE}; traffic sent to it would get 503. Use the pod template labels"
+                f"{APP_FILE} (subsets match the labels pods carry); traffic sent to it would get "
+            "503"
             )
 
 

@@ -73,9 +73,10 @@ def test_only_the_frontend_reaches_payments():
 
 
 def test_the_frontend_can_only_charge():
-    """The frontend's GET /admin and POST /refund on payments get 403."""
+    """The frontend's GET /charge, GET /admin and POST /refund on payments get 403."""
     c = cluster()
-    for method, path in (("GET", "/admin"), ("POST", "/refund")):
+    for method, path in (("GET", "/charge"), ("PUT", "/charge"), ("GET", "/admin"),
+                         ("POST", "/refund")):
         must_fail(c, "frontend", "payments", method, path,
                   "the frontend may only POST /charge; a compromised frontend could use "
                   "every other endpoint of payments")

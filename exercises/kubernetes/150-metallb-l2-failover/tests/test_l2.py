@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import os
 from typing import NoReturn
 
 import l2
@@ -18,6 +19,35 @@ PROPERTY = settings(max_examples=40, deadline=None, derandomize=True, database=N
 NODE_SETS = st.lists(st.from_regex(r"(node|k3s|worker)-[a-z0-9]{1,4}", fullmatch=True),
                      min_size=1, max_size=6, unique=True)
 IPS = st.ip_addresses(v=4).map(str)
+
+
+
+def sha(node: str, ip: str) -> str:
+    """The prompt's score, computed here so the tests do not trust the learner's."""
+    return hashlib.sha256(f"{node}#{ip}".encode()).hexdigest()
+
+
+def near_ties(ip: str, names: int = 4096) -> list[tuple[int, str, str]]:
+    """(shared hex digits, a, b): node pairs whose scores agree in their first 2 to 5 hex
+    digits, `a` listed first and `b` the true leader. A rank built on a cut score ties them
+    and falls back on list order; random names almost never draw such a pair."""
+    found: dict[int, tuple[int, str, str]] = {}
+    for digits in (5, 4, 3, 2):
+        seen: dict[str, str] = {}
+        for i in range(names):
+            node = f"node-{i}"
+            key = sha(node, ip)[:digits]
+            other = seen.setdefault(key, node)
+            if other != node and digits not in found:
+                low, high = sorted((node, other), key=lambda n: sha(n, ip))
+                shared = len(os.path.commonprefix([sha(low, ip), sha(high, ip)]))
+                found[digits] = (shared, high, low)
+                break
+    return sorted(found.values())
+
+
+TIE_IPS = ["192.168.1.240", "10.0.0.7", "172.16.5.20"]
+TIES = [(ip, *tie) for ip in TIE_IPS for tie in near_ties(ip)]
 
 NODES = ["node-a", "node-b", "node-c"]
 POOL = [f"192.168.1.{i}" for i in range(200, 230)]
@@ -46,8 +76,7 @@ def test_every_speaker_elects_the_same_leader():
                 f"leader({ip!r}, ...) depends on the order of the node list ({seen}). Each "
                 "speaker pod learns the members in its own order; if the choice depends on that "
                 "order, two nodes both believe they lead and both answer ARP for the IP (or "
-                "neither does). Rank the nodes by score(node, ip), which every speaker computes "
-                "the same, and take the lowest"
+                "neither does); score(node, ip) is the one thing every speaker computes the same"
             )
         want = expected_leader(ip, NODES)
         got = answers[tuple(NODES)]
@@ -56,6 +85,27 @@ def test_every_speaker_elects_the_same_leader():
                 f"leader({ip!r}, {NODES}) returned {got!r}; the node with the lowest "
                 f"score(node, ip) is {want!r}"
             )
+
+
+def test_near_ties_are_ranked_by_the_whole_score():
+    """Two nodes whose scores share their first hex digits: the lower whole score leads,
+    whichever is listed first."""
+    for ip, digits, first, best in TIES:
+        answers = {tuple(order): l2.leader(ip, order) for order in ([first, best], [best, first])}
+        for order, got in answers.items():
+            if got == best:
+                continue
+            if len(set(answers.values())) > 1:
+                fail(
+                    f"leader({ip!r}, {list(order)}) returned {got!r}, and {answers[order[::-1]]!r} "
+                    f"with the list reversed. The two scores share their first {digits} hex "
+                    f"digits and differ after them, and the score of {best!r} is the lower: "
+                    "when the rank looks at only part of the score the two tie and the list "
+                    "order decides, so speakers that list the nodes differently both answer "
+                    "ARP for the IP (or neither does)"
+                )
+            fail(f"leader({ip!r}, {list(order)}) returned {got!r}; the node with the lowest "
+                 f"score(node, ip) is {best!r}")
 
 
 def test_another_node_takes_over_when_the_leader_fails():
@@ -134,6 +184,24 @@ def test_no_healthy_node_is_an_error():
             "saying that no healthy node can announce the IP"
         )
     fail(f"leader({IP!r}, []) returned {got!r}; with no healthy node it should raise LookupError")
+
+
+@PROPERTY
+@given(st.sampled_from(TIES), NODE_SETS, st.randoms(use_true_random=False))
+def test_near_ties_among_other_nodes(tie, others, rng):
+    """A near-tied pair among other nodes, in any order: the lowest whole score leads."""
+    ip, digits, first, best = tie
+    nodes = [first, best] + [n for n in others if n not in (first, best)]
+    rng.shuffle(nodes)
+    got, want = l2.leader(ip, nodes), expected_leader(ip, nodes)
+    if got != want:
+        tied = got in (first, best) and want in (first, best)
+        fail(
+            f"leader({ip!r}, {nodes}) returned {got!r}; the lowest score(node, ip) is {want!r}"
+            + (f". {first!r} and {best!r} share the first {digits} hex digits of their scores, "
+               "and a rank that looks at only part of the score lets the list order decide"
+               if tied else "")
+        )
 
 
 @PROPERTY
