@@ -28,7 +28,9 @@ from typing import Any
 
 from ..pyast import ancestor_names
 from ..pyast import calls_on_others
+from ..pyast import class_members
 from ..pyast import code
+from ..pyast import decisions_on_identity
 from ..pyast import dispatches
 from ..pyast import find_class
 from ..pyast import is_stub
@@ -677,7 +679,13 @@ def no_state_switch_in(
 def states_handle_events(
     tree: ast.AST, states: Iterable[str], events: Iterable[str]
 ) -> list[str]:
-    """Every state class answers every event, itself or through a base class in the file."""
+    """Every state class answers every event, itself or through a base class in the file.
+
+    A name counts however the class binds it: a `def`, an assignment in the class body
+    (`ship = _refuse("...")`, a functools.partialmethod), a base class in the file, or
+    `State.ship = ...`. A class whose names the source cannot tell (a base from elsewhere,
+    __getattr__, a class decorator) is not judged here; the behaviour tests call it instead.
+    """
     problems = []
     events = tuple(events)
     for name in states:
@@ -685,15 +693,40 @@ def states_handle_events(
         if cls is None:
             problems.append(f"there is no state class {name}")
             continue
-        family = [cls, *(find_class(tree, b) for b in ancestors(tree, cls))]
-        defined = {m for c in family if c is not None for m in methods(c)}
+        defined = class_members(tree, cls)
+        if defined is None:
+            continue
         missing = [e for e in events if e not in defined]
         if missing:
             listed = ", ".join(f"{e}()" for e in missing)
             problems.append(
-                f"state {name} has no {listed}. Every state answers every event, even if only "
-                "to refuse it; a shared base class can hold the refusals"
+                f"state {name} (line {cls.lineno}) has no {listed}, so an order in that status "
+                "fails with AttributeError instead of refusing. Every state answers every "
+                "event, even if only to refuse it; a shared base class can hold the refusals"
             )
+    return problems
+
+
+def decides_by_name(tree: ast.AST, file_name: str, tags: Iterable[str]) -> list[str]:
+    """Anywhere in the file: one decision by a state's name, status or class is one too many.
+
+    Catches what a ladder search misses: a nested `if`, `self.name in ("new", "paid")`, a flag
+    set from a comparison, a single-case match, isinstance() on a state class, a table indexed
+    by the status (see pyast.decisions_on_identity).
+    """
+    problems = []
+    for found in decisions_on_identity(tree, tree, tuple(tags)):
+        if found.kind == "type":
+            what = f"asks which class {found.subject} is ({found.code})"
+        elif found.kind == "lookup":
+            what = f"looks up what to do in a table keyed by {found.subject} ({found.code})"
+        else:
+            what = f"decides by comparing {found.subject} with a fixed value ({found.code})"
+        problems.append(
+            f"{file_name} line {found.line}: code here {what}. That is the status ladder "
+            "again, even as a single test: every new status means finding and editing this "
+            "line, and a state's own class no longer says what it does"
+        )
     return problems
 
 

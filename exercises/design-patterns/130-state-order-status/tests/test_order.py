@@ -223,3 +223,77 @@ def test_any_sequence_of_actions_follows_the_rules(actions, total):
                 f"{status!r} with {refunded} refunded. Each status allows only its own actions "
                 "and refuses the rest without changing anything"
             )
+
+
+RELABEL = "relabelled"
+
+
+def relabel(state, status: str) -> list[tuple[str, bool, object]]:
+    """Set every string attribute of `state` that reads `status` to RELABEL, on the instance.
+
+    Returns what to undo (name, whether the instance had it, old value). Attributes that cannot
+    be set (a property, __slots__ without them) are left alone.
+    """
+    undo = []
+    for name in dir(state):
+        if name.startswith("__"):
+            continue
+        try:
+            value = getattr(state, name)
+        except Exception:
+            continue
+        if not isinstance(value, str) or value != status:
+            continue
+        own = vars(state) if hasattr(state, "__dict__") else {}
+        had, old = name in own, own.get(name)
+        try:
+            object.__setattr__(state, name, RELABEL)
+        except (AttributeError, TypeError):
+            continue
+        undo.append((name, had, old))
+    return undo
+
+
+def restore(state, undo) -> None:
+    """Put back what relabel() changed (a shared state instance must not stay relabelled)."""
+    for name, had, old in undo:
+        if had:
+            object.__setattr__(state, name, old)
+        else:
+            object.__delattr__(state, name)
+
+
+def outcome(made, action: str, error) -> tuple:
+    """What one action did to an order: refused or not, the state class after it, the refund."""
+    try:
+        getattr(made, action)()
+        went = "allowed"
+    except error:
+        went = "refused"
+    return went, type(getattr(made, "state", None)).__name__, made.refunded
+
+
+def test_a_state_acts_by_its_class_not_by_its_name():
+    """A state whose name reads differently still does what its class says."""
+    error = part("OrderError", "the exception a refused action raises")
+    for status, class_name in STATE_CLASSES.items():
+        for action in ACTIONS:
+            expected = outcome(order_in(status), action, error)
+            made = order_in(status)
+            state = getattr(made, "state", None)
+            undo = relabel(state, status)
+            if not undo:
+                continue  # nothing to relabel: the structure check reads the source instead
+            try:
+                got = outcome(made, action, error)
+            finally:
+                restore(state, undo)
+            if got != expected:
+                fail(
+                    f"a {class_name} state whose name was changed to {RELABEL!r} did something "
+                    f"else on {action}(): {got[0]}, then {got[1]} with {got[2]} refunded, "
+                    f"instead of {expected[0]}, then {expected[1]} with {expected[2]} refunded. "
+                    "Something still decides by comparing the state's name, so the status "
+                    "ladder is there in another shape: each state class should do its own "
+                    "actions, whatever it is called"
+                )
