@@ -915,6 +915,9 @@ def class_members(tree: ast.AST, cls: ast.ClassDef) -> set[str] | None:
 # ---------------------------------------------------------------- deciding by what a thing is
 
 
+EQUALITY = (ast.Eq, ast.NotEq, ast.Is, ast.IsNot, ast.In, ast.NotIn)
+
+
 def names_identity(expr: ast.AST, tags: tuple[str, ...]) -> bool:
     """True when an expression reads what an object is: an attribute named by `tags` on any
     object (`self.name`, `order.state.status`), or its type (type(x), x.__class__, names)."""
@@ -954,7 +957,7 @@ def decisions_on_identity(
         return name is not None and resolve_name(tree, name) in own
 
     for n in ast.walk(node):
-        if isinstance(n, ast.Compare):
+        if isinstance(n, ast.Compare) and all(isinstance(op, EQUALITY) for op in n.ops):
             sides = [n.left, *n.comparators]
             for side in sides:
                 others = [s for s in sides if s is not side]

@@ -23,6 +23,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from collections.abc import Iterable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -132,6 +134,45 @@ def ladders(tree: ast.AST, file_name: str) -> list[str]:
                 + "; let each object carry its own behaviour instead"
             )
     return problems
+
+
+RELABEL = "relabelled"
+
+
+@contextmanager
+def relabelled(obj: Any, only: str | None = None) -> Iterator[list[str]]:
+    """Give `obj` other labels for the duration: every string attribute (or each one equal to
+    `only`) reads RELABEL on the instance. Yields the names changed; restores them after.
+
+    An object that owns its behaviour acts the same whatever it is called; one that reads its
+    own name to choose (`if self.kind == "express"`, `FORMULAS[self.name]`) changes. Attributes
+    that cannot be set (a property, __slots__) are left alone; a shared instance is restored.
+    """
+    undo: list[tuple[str, bool, Any]] = []
+    for name in dir(obj):
+        if name.startswith("__"):
+            continue
+        try:
+            value = getattr(obj, name)
+        except Exception:  # a property that fails is not a label
+            continue
+        if not isinstance(value, str) or (only is not None and value != only):
+            continue
+        own = vars(obj) if hasattr(obj, "__dict__") else {}
+        had, old = name in own, own.get(name)
+        try:
+            object.__setattr__(obj, name, RELABEL)
+        except (AttributeError, TypeError):
+            continue
+        undo.append((name, had, old))
+    try:
+        yield [name for name, _, _ in undo]
+    finally:
+        for name, had, old in undo:
+            if had:
+                object.__setattr__(obj, name, old)
+            else:
+                object.__delattr__(obj, name)
 
 
 class Recorder:

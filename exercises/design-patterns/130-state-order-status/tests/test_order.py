@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import NoReturn
 
 import order as module
+from grading.patterns import behavioral
 from hypothesis import HealthCheck
 from hypothesis import Phase
 from hypothesis import given
@@ -225,44 +226,6 @@ def test_any_sequence_of_actions_follows_the_rules(actions, total):
             )
 
 
-RELABEL = "relabelled"
-
-
-def relabel(state, status: str) -> list[tuple[str, bool, object]]:
-    """Set every string attribute of `state` that reads `status` to RELABEL, on the instance.
-
-    Returns what to undo (name, whether the instance had it, old value). Attributes that cannot
-    be set (a property, __slots__ without them) are left alone.
-    """
-    undo = []
-    for name in dir(state):
-        if name.startswith("__"):
-            continue
-        try:
-            value = getattr(state, name)
-        except Exception:
-            continue
-        if not isinstance(value, str) or value != status:
-            continue
-        own = vars(state) if hasattr(state, "__dict__") else {}
-        had, old = name in own, own.get(name)
-        try:
-            object.__setattr__(state, name, RELABEL)
-        except (AttributeError, TypeError):
-            continue
-        undo.append((name, had, old))
-    return undo
-
-
-def restore(state, undo) -> None:
-    """Put back what relabel() changed (a shared state instance must not stay relabelled)."""
-    for name, had, old in undo:
-        if had:
-            object.__setattr__(state, name, old)
-        else:
-            object.__delattr__(state, name)
-
-
 def outcome(made, action: str, error) -> tuple:
     """What one action did to an order: refused or not, the state class after it, the refund."""
     try:
@@ -280,17 +243,14 @@ def test_a_state_acts_by_its_class_not_by_its_name():
         for action in ACTIONS:
             expected = outcome(order_in(status), action, error)
             made = order_in(status)
-            state = getattr(made, "state", None)
-            undo = relabel(state, status)
-            if not undo:
-                continue  # nothing to relabel: the structure check reads the source instead
-            try:
+            with behavioral.relabelled(getattr(made, "state", None), only=status) as changed:
+                if not changed:
+                    continue  # nothing to relabel: the structure check reads the source instead
                 got = outcome(made, action, error)
-            finally:
-                restore(state, undo)
             if got != expected:
                 fail(
-                    f"a {class_name} state whose name was changed to {RELABEL!r} did something "
+                    f"a {class_name} state whose name was changed to {behavioral.RELABEL!r} "
+                    "did something "
                     f"else on {action}(): {got[0]}, then {got[1]} with {got[2]} refunded, "
                     f"instead of {expected[0]}, then {expected[1]} with {expected[2]} refunded. "
                     "Something still decides by comparing the state's name, so the status "
