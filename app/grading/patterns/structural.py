@@ -289,13 +289,18 @@ def loop_targets(loop: LoopNode) -> set[str]:
     return {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
 
 
-def child_calls(function: FunctionNode) -> dict[str, set[str]]:
+def child_calls(
+    function: FunctionNode, callers: dict[str, set[str]] | None = None
+) -> dict[str, set[str]]:
     """Methods called on each element of a collection the instance holds.
 
     `for child in self.items: child.price()`, `sum(c.price() for c in self.items)`,
-    `map(lambda c: c.price(), self.items)` and `reduce(lambda acc, c: acc + c.price(),
-    self.items, 0)` give {"items": {"price"}}.
+    `map(lambda c: c.price(), self.items)`, `map(methodcaller("price"), self.items)` and
+    `reduce(lambda acc, c: acc + c.price(), self.items, 0)` give {"items": {"price"}}.
+    `callers` names module-level callables and what they call on their argument
+    (`ask_price = methodcaller("price")` gives {"ask_price": {"price"}}).
     """
+    callers = callers or {}
     me, found = self_name(function), {}
     callables = set(parameters(function))
 
@@ -346,6 +351,31 @@ def child_calls(function: FunctionNode) -> dict[str, set[str]]:
             )
             names = {a.arg for a in function_arg.args.args}
             record(held, names, [function_arg.body])
+        elif isinstance(node, ast.Call) and len(node.args) >= 2:
+            # map(methodcaller("price"), self.items), map(ask_price, self.items)
+            for function_arg in node.args:
+                asked = pyast.methods_called_on_argument(function_arg) or (
+                    callers.get(function_arg.id, set())
+                    if isinstance(function_arg, ast.Name) else set()
+                )
+                held = next(
+                    (collection(a) for a in node.args if a is not function_arg and collection(a)),
+                    None,
+                )
+                if asked and held:
+                    found.setdefault(held, set()).update(asked)
+    return found
+
+
+def module_callers(tree: ast.AST) -> dict[str, set[str]]:
+    """Module-level names bound to a callable whose calls on its argument are known:
+    `ask_price = methodcaller("price")`, `ask_price = lambda item: item.price()`."""
+    found: dict[str, set[str]] = {}
+    for node in getattr(tree, "body", []):
+        if isinstance(node, ast.Assign):
+            asked = pyast.methods_called_on_argument(node.value)
+            if asked:
+                found.update({t.id: asked for t in node.targets if isinstance(t, ast.Name)})
     return found
 
 
@@ -357,12 +387,13 @@ def children_asked(tree: ast.AST, class_name: str) -> dict[str, dict[str, set[st
     what that callable asks (`self._each(lambda c: c.price())` asks price).
     """
     methods = all_methods(tree, class_name)
-    own = {name: child_calls(function) for name, function in methods.items()}
+    callers = module_callers(tree)
+    own = {name: child_calls(function, callers) for name, function in methods.items()}
 
     def direct(function: FunctionNode) -> dict[str, set[str]]:
         found = {
             attr: {m for m in asked if not m.startswith(HANDED_IN)}
-            for attr, asked in child_calls(function).items()
+            for attr, asked in child_calls(function, callers).items()
         }
         me = self_name(function)
         for call in ast.walk(function):
@@ -818,6 +849,20 @@ def group_delegates_to_children(
     return problems
 
 
+def bound_without_def(tree: ast.AST, class_name: str) -> set[str]:
+    """Names a class (or a base in the file) binds in its body to something callable-looking:
+    `price = _list_price`, `price = partialmethod(...)`, a lambda. A literal (`price = 9.5`) or a
+    container is data, not a method, and is left out."""
+    literal = ast.Constant | ast.List | ast.Tuple | ast.Dict | ast.Set | ast.JoinedStr
+    found: set[str] = set()
+    for cls in lineage(tree, class_name):
+        for name, stmt in pyast.bound_names(cls).items():
+            value = getattr(stmt, "value", None)
+            if isinstance(stmt, ast.Assign | ast.AnnAssign) and not isinstance(value, literal):
+                found.add(name)
+    return found
+
+
 def shares_interface(
     tree: ast.AST, classes: Sequence[str], methods: Sequence[str]
 ) -> list[str]:
@@ -830,9 +875,12 @@ def shares_interface(
             continue
         defined = all_methods(tree, name)
         data = instance_attributes(tree, name)
+        bound = bound_without_def(tree, name)
         for method in methods:
             function = defined.get(method)
             if function is not None and not pyast.is_stub(function):
+                continue
+            if method in bound:  # `price = _list_price`: a method bound by assignment
                 continue
             if method in data:
                 problems.append(
