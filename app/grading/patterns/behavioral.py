@@ -39,6 +39,7 @@ from ..pyast import is_stub
 from ..pyast import lineage
 from ..pyast import match_statements
 from ..pyast import methods
+from ..pyast import methods_called_on_argument
 from ..pyast import string_switches
 from ..pyast import type_checks
 from ..pyast import type_switches
@@ -367,9 +368,16 @@ def safe_to_unsubscribe_while_notified(
 
 
 def loops_calling(node: ast.AST, method: str) -> list[int]:
-    """Lines of loops (for statements or comprehensions) that call `method` on each item."""
+    """Lines of loops that call `method` on each item: for statements, comprehensions, and a
+    callable handed to map() or the like (`map(methodcaller("update", self), subscribers)`,
+    `map(lambda o: o.update(self), subscribers)`)."""
     found = []
     for n in ast.walk(node):
+        if isinstance(n, ast.Call) and len(n.args) >= 2 and any(
+            method in methods_called_on_argument(a) for a in n.args
+        ):
+            found.append(n.lineno)
+            continue
         if isinstance(n, ast.For | ast.AsyncFor):
             targets = {t.id for t in ast.walk(n.target) if isinstance(t, ast.Name)}
             body: list[ast.AST] = list(n.body)
