@@ -760,17 +760,56 @@ def constant_string(expr: ast.AST | None) -> str | None:
     return None
 
 
+def partial_binding(
+    tree: ast.AST, cls: ast.ClassDef, name: str
+) -> tuple[FunctionNode, ast.Call] | None:
+    """For `undo = partialmethod(_move, "done", "undone", "undo")` in a class body (or a base
+    in the file): the helper method and a call `self._move("done", "undone", "undo")` that
+    stands for what the binding passes. None for anything else."""
+    for current in lineage(tree, cls):
+        stmt = bound_names(current).get(name)
+        if not isinstance(stmt, ast.Assign):
+            continue
+        value = stmt.value
+        if not (
+            isinstance(value, ast.Call)
+            and (dotted_name(value.func) or "").rpartition(".")[2] == "partialmethod"
+            and value.args and isinstance(value.args[0], ast.Name)
+        ):
+            return None
+        resolved = resolve_method(tree, cls, value.args[0].id)
+        if resolved is None:
+            return None
+        call = ast.Call(
+            func=ast.Attribute(value=ast.Name(id="self", ctx=ast.Load()),
+                               attr=resolved[1].name, ctx=ast.Load()),
+            args=list(value.args[1:]), keywords=list(value.keywords),
+        )
+        return resolved[1], ast.copy_location(call, value)
+    return None
+
+
 def calls_on_others(tree: ast.AST, cls: ast.ClassDef, name: str) -> set[str]:
     """Methods that `cls.name` calls on objects other than self, following its own helpers.
 
     `command.undo()` counts directly; `getattr(command, "undo")()` counts too, and so does
     `getattr(command, action)()` in a helper when every caller on the way hands `action` over
-    as a string literal (`self._move(self.done, self.undone, "undo")`).
+    as a string literal (`self._move(self.done, self.undone, "undo")`), or when the method is
+    that helper bound with its literals (`undo = partialmethod(_move, ..., "undo")`).
     """
-    reached = reachable_methods(tree, cls, name)
-    by_name = {function.name: function for _, function in reached}
     # the string literals each helper parameter receives from the callers that reach it
     literals: dict[tuple[str, str], set[str]] = {}
+    if resolve_method(tree, cls, name) is None:
+        partial = partial_binding(tree, cls, name)
+        if partial is not None:
+            helper, call = partial
+            name = helper.name
+            for arg in [*helper.args.posonlyargs, *helper.args.args, *helper.args.kwonlyargs]:
+                value = constant_string(bound_argument(call, helper, arg.arg))
+                if value is not None:
+                    literals.setdefault((helper.name, arg.arg), set()).add(value)
+    reached = reachable_methods(tree, cls, name)
+    by_name = {function.name: function for _, function in reached}
     for _, function in reached:
         me = instance_name(function)
         for call in ast.walk(function):

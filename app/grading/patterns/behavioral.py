@@ -38,6 +38,7 @@ from ..pyast import find_class
 from ..pyast import is_stub
 from ..pyast import lineage
 from ..pyast import match_statements
+from ..pyast import partial_binding
 from ..pyast import methods
 from ..pyast import methods_called_on_argument
 from ..pyast import string_switches
@@ -626,7 +627,7 @@ def invoker_stays_generic(
             f"line {switch.line}: {invoker} still chooses by comparing {switch.subject} with "
             f"{values}. With command objects, the action itself knows what to do"
         )
-    undo_method = methods(cls).get(undo)
+    undo_method = methods(cls).get(undo) or partial_binding(tree, cls, undo)
     if undo_method is None:
         problems.append(f"{invoker} has no {undo}() method")
     elif "undo" not in calls_on_others(tree, cls, undo):
