@@ -38,9 +38,9 @@ from ..pyast import find_class
 from ..pyast import is_stub
 from ..pyast import lineage
 from ..pyast import match_statements
-from ..pyast import partial_binding
 from ..pyast import methods
 from ..pyast import methods_called_on_argument
+from ..pyast import partial_binding
 from ..pyast import string_switches
 from ..pyast import type_checks
 from ..pyast import type_switches
