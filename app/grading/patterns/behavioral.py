@@ -41,6 +41,7 @@ from ..pyast import match_statements
 from ..pyast import methods
 from ..pyast import methods_called_on_argument
 from ..pyast import partial_binding
+from ..pyast import reachable_methods
 from ..pyast import string_switches
 from ..pyast import type_checks
 from ..pyast import type_switches
@@ -487,7 +488,11 @@ def template_owned_by_base(
         "subclass overrides instead"
         for check in type_checks(cls)
     ]
-    steps = self_calls(function)
+    # The template may run its steps through helpers of its own (`self._render()`).
+    steps = list(dict.fromkeys(
+        step for _, reached in reachable_methods(tree, cls, template)
+        for step in self_calls(reached)
+    ))
     if len(steps) < min_steps:
         called = ", ".join(f"{s}()" for s in steps) or "none"
         problems.append(
@@ -509,6 +514,13 @@ def subclasses_fill_in_steps(
         for name, function in (methods(base_cls) if base_cls else {}).items()
         if name != template and not is_stub(function)
     }
+    # The skeleton: the template and every helper of the base it reaches that runs steps.
+    skeleton = {template}
+    if base_cls is not None:
+        skeleton |= {
+            reached.name for owner, reached in reachable_methods(tree, base_cls, template)
+            if owner is base_cls and self_calls(reached)
+        }
     problems = []
     for name in subclasses:
         cls = find_class(tree, name)
@@ -520,6 +532,17 @@ def subclasses_fill_in_steps(
                 f"{name} does not inherit from {base}. Without a shared base class each "
                 "format repeats the whole algorithm, and the copies drift apart (as the "
                 "starter's did)"
+            )
+            continue
+        helper = next(
+            (methods(cls)[h] for h in sorted(skeleton - {template}) if h in methods(cls)), None
+        )
+        if helper is not None and template not in methods(cls):
+            problems.append(
+                f"line {helper.lineno}: {name} overrides {helper.name}(), the part of "
+                f"{base}.{template}() that runs the steps, so {name} replaces the whole "
+                f"algorithm one level down: the steps it should fill in are never used, and "
+                "a fix to the shared algorithm never reaches this format"
             )
             continue
         override = methods(cls).get(template)
