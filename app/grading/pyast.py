@@ -623,6 +623,27 @@ def reads_tag(expr: ast.AST, tags: tuple[str, ...]) -> bool:
     return False
 
 
+def single_dispatches(node: ast.AST) -> list[tuple[int, str]]:
+    """Functions below `node` made with functools.singledispatch(method) that have types
+    registered (`@price_of.register`): a table keyed by type, so a chain of type checks.
+    Each as (line of the dispatching function, its name)."""
+    dispatching = {
+        n.name: n.lineno for n in ast.walk(node)
+        if isinstance(n, FunctionNode) and any(
+            (dotted_name(d) or "").rpartition(".")[2] in ("singledispatch", "singledispatchmethod")
+            for d in n.decorator_list
+        )
+    }
+    registered = {
+        (dotted_name(target.value) or "")
+        for n in ast.walk(node) if isinstance(n, FunctionNode)
+        for d in n.decorator_list
+        for target in [d.func if isinstance(d, ast.Call) else d]
+        if isinstance(target, ast.Attribute) and target.attr == "register"
+    }
+    return sorted((line, name) for name, line in dispatching.items() if name in registered)
+
+
 def dispatches(
     node: ast.AST,
     tree: ast.AST | None = None,
@@ -661,6 +682,8 @@ def dispatches(
                 add(tests[0].lineno, "attribute", subject, code(tests[0]))
     for switch in type_switches(node, min_branches):
         add(switch.line, "type", "", "")
+    for line, name in single_dispatches(node):
+        add(line, "type", name, f"@singledispatch {name}")
     for match in match_statements(node):
         constants = [
             c for c in match.cases

@@ -579,3 +579,25 @@ def test_a_method_bound_with_partialmethod_is_followed_into_its_helper():
     assert pyast.calls_on_others(source, editor, "undo") >= {"undo"}
     assert "undo" not in pyast.calls_on_others(source, editor, "redo")
     assert pyast.partial_binding(source, editor, "_move") is None
+
+
+def test_singledispatch_with_registered_types_is_a_type_dispatch():
+    source = tree(
+        """
+        from functools import singledispatch
+
+        @singledispatch
+        def price_of(item):
+            return item.price()
+
+        @price_of.register
+        def _(item: int):
+            return item
+
+        @singledispatch
+        def alone(item):
+            return item
+        """
+    )
+    assert pyast.single_dispatches(source) == [(5, "price_of")]
+    assert [(d.line, d.kind) for d in pyast.dispatches(source)] == [(5, "type")]
