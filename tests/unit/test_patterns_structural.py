@@ -175,7 +175,7 @@ def test_decorators_that_wrap_pass_directly_or_through_a_shared_base():
 def test_a_decorator_that_subclasses_the_component_is_named_as_such():
     [problem] = structural.wraps_instead_of_subclassing(DECORATORS, ["Syrup"], "Espresso", ["cost"])
     assert problem.startswith("line 25: Syrup inherits from Espresso")
-    assert "wraps instead of subclassing" in problem
+    assert "A decorator wraps the object it is handed" in problem
 
 
 def test_a_decorator_that_holds_nothing_or_does_not_delegate_fails():

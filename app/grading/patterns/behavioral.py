@@ -563,8 +563,9 @@ def subclasses_fill_in_steps(
         else:
             how = "replaces the whole algorithm instead of filling in the steps that vary"
         problems.append(
-            f"line {override.lineno}: {name} overrides {template}() and {how}. Delete "
-            f"{name}.{template} and define only the hooks {base}.{template} calls"
+            f"line {override.lineno}: {name} overrides {template}() and {how}. A fix to "
+            f"{base}'s algorithm then never reaches {name}, and the steps it fills in are "
+            "not what runs"
         )
     return problems
 

@@ -487,13 +487,13 @@ DECORATOR_WORDS = {
     "subclass": (
         "line {line}: {cls} inherits from {base}, so it is {base} with a fixed extra, not "
         "something wrapped around a drink: it cannot go on any other drink, and two of them "
-        "cannot stack. A decorator wraps instead of subclassing: keep the object you are given "
-        "(self.inner = inner in __init__) and build on what it answers."
+        "cannot stack. A decorator wraps the object it is handed and builds on what that "
+        "object answers, so it fits any drink and stacks on other add-ons."
     ),
     "holds_nothing": (
-        "line {line}: {cls} keeps no object from its constructor. A decorator wraps: __init__ "
-        "stores the object it is given (for example self.inner = inner) so every method can "
-        "ask it first and then add its own part."
+        "line {line}: {cls} keeps no object from its constructor, so its methods have nothing "
+        "to ask: whatever it answers is worked out alone, and it cannot add its part to the "
+        "object it was meant to wrap."
     ),
     "no_method": (
         "{cls} has no {method}() method: a decorator answers every call the wrapped object "

@@ -65,8 +65,8 @@ def step(target, name: str, *args):
     if result is None:
         fail(
             f"{name}() returned None, so nothing can be chained after it: "
-            f"RequestBuilder().{name}(...).build() fails. End every step with return self: "
-            "that is what lets the steps be chained"
+            f"RequestBuilder().{name}(...).build() fails: a step that hands nothing back "
+            "breaks every chain it is part of"
         )
     return result
 
@@ -91,7 +91,7 @@ def test_every_step_returns_the_builder():
         if not callable(getattr(result, "build", None)):
             fail(
                 f"{name}() returned {result!r}, not the builder, so the next step of a chain "
-                "cannot be called on it. End every step with return self"
+                "cannot be called on it and every chained call site breaks there"
             )
 
 

@@ -170,7 +170,7 @@ def test_order_hands_every_action_to_its_state():
     if made.status != "on hold":
         fail(
             f"after order.state = OnHold(), order.status is {made.status!r}; it should be "
-            "read from the state object (self.state.name), so it can never disagree with it"
+            "read from the state object the order holds, so it can never disagree with it"
         )
     for action in ACTIONS:
         try:
@@ -178,8 +178,9 @@ def test_order_hands_every_action_to_its_state():
         except Exception as exc:
             fail(
                 f"with a new state (OnHold) the order's {action}() raised "
-                f"{type(exc).__name__}: {exc}. Order should not know any status itself: it "
-                f"calls self.state.{action}(self) and lets the state decide"
+                f"{type(exc).__name__}: {exc}. Order still knows the statuses itself, so a "
+                "new status means editing Order too; every decision belongs to the state it "
+                "holds"
             )
     if hold.asked != [(action, made) for action in ACTIONS]:
         got = [name for name, _ in hold.asked]
