@@ -681,3 +681,19 @@ def test_notifying_through_map_and_methodcaller_is_a_loop_over_subscribers():
     ))
     assert behavioral.loops_calling(source, "update") == [6, 9]
     assert behavioral.loops_calling(source, "refresh") == []
+
+
+def test_relabelled_changes_enum_labels_too():
+    from enum import Enum
+
+    class Kind(Enum):
+        PAID = "paid"
+
+    class Paid:
+        kind = Kind.PAID
+
+    state = Paid()
+    with behavioral.relabelled(state, only="paid") as changed:
+        assert changed == ["kind"]
+        assert state.kind is not Kind.PAID
+    assert state.kind is Kind.PAID

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from ..pyast import ancestor_names
@@ -144,8 +145,8 @@ RELABEL = "relabelled"
 
 @contextmanager
 def relabelled(obj: Any, only: str | None = None) -> Iterator[list[str]]:
-    """Give `obj` other labels for the duration: every string attribute (or each one equal to
-    `only`) reads RELABEL on the instance. Yields the names changed; restores them after.
+    """Give `obj` other labels for the duration: every string or Enum attribute (or each one
+    equal to `only`) reads RELABEL on the instance. Yields the names changed; restores them.
 
     An object that owns its behaviour acts the same whatever it is called; one that reads its
     own name to choose (`if self.kind == "express"`, `FORMULAS[self.name]`) changes. Attributes
@@ -159,7 +160,9 @@ def relabelled(obj: Any, only: str | None = None) -> Iterator[list[str]]:
             value = getattr(obj, name)
         except Exception:  # a property that fails is not a label
             continue
-        if not isinstance(value, str) or (only is not None and value != only):
+        if not isinstance(value, str | Enum):
+            continue
+        if only is not None and only not in (value, getattr(value, "value", None)):
             continue
         own = vars(obj) if hasattr(obj, "__dict__") else {}
         had, old = name in own, own.get(name)
