@@ -485,10 +485,10 @@ DECORATOR_WORDS = {
         "it and adds to its answers), so a new one never means changing the classes it wraps."
     ),
     "subclass": (
-        "line {line}: {cls} inherits from {base}, so it is {base} with a fixed extra, not "
-        "something wrapped around a drink: it cannot go on any other drink, and two of them "
-        "cannot stack. A decorator wraps the object it is handed and builds on what that "
-        "object answers, so it fits any drink and stacks on other add-ons."
+        "line {line}: {cls} inherits from {base}, so every add-on made from it is a kind of {base} "
+        "too, whatever drink it is put on, and takes along whatever {base} does itself (its "
+        "price, its name, every later change to it). A decorator wraps the object it is "
+        "handed and builds on what that object answers; it is not a kind of any one drink."
     ),
     "holds_nothing": (
         "line {line}: {cls} keeps no object from its constructor, so its methods have nothing "

@@ -38,6 +38,12 @@ def wrapper_class(tree, name: str) -> str | None:
                 return pyast.resolve_name(tree, pyast.dotted_name(value.args[0]) or name)
             if isinstance(value, ast.Name | ast.Attribute):
                 return pyast.resolve_name(tree, pyast.dotted_name(value) or name)
+            maker = pyast.find_function(tree, pyast.dotted_name(value.func) or "") if isinstance(
+                value, ast.Call
+            ) else None
+            made = class_returned_by(maker) if maker is not None else None
+            if made is not None:
+                return made
         if isinstance(node, ast.FunctionDef) and node.name == name:
             last = node.body[-1]
             if isinstance(last, ast.Return) and isinstance(last.value, ast.Call):
@@ -51,6 +57,17 @@ def wrapper_class(tree, name: str) -> str | None:
         for node in tree.body
     )
     return None if bound else name
+
+
+def class_returned_by(maker: ast.FunctionDef) -> str | None:
+    """A class a maker function defines inside itself and returns (`return AddOn`)."""
+    inner = {n.name for n in ast.walk(maker) if isinstance(n, ast.ClassDef)}
+    for node in ast.walk(maker):
+        if isinstance(node, ast.Return) and isinstance(node.value, ast.Name) and (
+            node.value.id in inner
+        ):
+            return node.value.id
+    return None
 
 
 def test_add_ons_wrap_rather_than_subclass():
