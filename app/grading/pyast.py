@@ -623,6 +623,27 @@ def reads_tag(expr: ast.AST, tags: tuple[str, ...]) -> bool:
     return False
 
 
+def single_dispatches(node: ast.AST) -> list[tuple[int, str]]:
+    """Functions below `node` made with functools.singledispatch(method) that have types
+    registered (`@price_of.register`): a table keyed by type, so a chain of type checks.
+    Each as (line of the dispatching function, its name)."""
+    dispatching = {
+        n.name: n.lineno for n in ast.walk(node)
+        if isinstance(n, FunctionNode) and any(
+            (dotted_name(d) or "").rpartition(".")[2] in ("singledispatch", "singledispatchmethod")
+            for d in n.decorator_list
+        )
+    }
+    registered = {
+        (dotted_name(target.value) or "")
+        for n in ast.walk(node) if isinstance(n, FunctionNode)
+        for d in n.decorator_list
+        for target in [d.func if isinstance(d, ast.Call) else d]
+        if isinstance(target, ast.Attribute) and target.attr == "register"
+    }
+    return sorted((line, name) for name, line in dispatching.items() if name in registered)
+
+
 def dispatches(
     node: ast.AST,
     tree: ast.AST | None = None,
@@ -661,6 +682,8 @@ def dispatches(
                 add(tests[0].lineno, "attribute", subject, code(tests[0]))
     for switch in type_switches(node, min_branches):
         add(switch.line, "type", "", "")
+    for line, name in single_dispatches(node):
+        add(line, "type", name, f"@singledispatch {name}")
     for match in match_statements(node):
         constants = [
             c for c in match.cases
@@ -760,17 +783,56 @@ def constant_string(expr: ast.AST | None) -> str | None:
     return None
 
 
+def partial_binding(
+    tree: ast.AST, cls: ast.ClassDef, name: str
+) -> tuple[FunctionNode, ast.Call] | None:
+    """For `undo = partialmethod(_move, "done", "undone", "undo")` in a class body (or a base
+    in the file): the helper method and a call `self._move("done", "undone", "undo")` that
+    stands for what the binding passes. None for anything else."""
+    for current in lineage(tree, cls):
+        stmt = bound_names(current).get(name)
+        if not isinstance(stmt, ast.Assign):
+            continue
+        value = stmt.value
+        if not (
+            isinstance(value, ast.Call)
+            and (dotted_name(value.func) or "").rpartition(".")[2] == "partialmethod"
+            and value.args and isinstance(value.args[0], ast.Name)
+        ):
+            return None
+        resolved = resolve_method(tree, cls, value.args[0].id)
+        if resolved is None:
+            return None
+        call = ast.Call(
+            func=ast.Attribute(value=ast.Name(id="self", ctx=ast.Load()),
+                               attr=resolved[1].name, ctx=ast.Load()),
+            args=list(value.args[1:]), keywords=list(value.keywords),
+        )
+        return resolved[1], ast.copy_location(call, value)
+    return None
+
+
 def calls_on_others(tree: ast.AST, cls: ast.ClassDef, name: str) -> set[str]:
     """Methods that `cls.name` calls on objects other than self, following its own helpers.
 
     `command.undo()` counts directly; `getattr(command, "undo")()` counts too, and so does
     `getattr(command, action)()` in a helper when every caller on the way hands `action` over
-    as a string literal (`self._move(self.done, self.undone, "undo")`).
+    as a string literal (`self._move(self.done, self.undone, "undo")`), or when the method is
+    that helper bound with its literals (`undo = partialmethod(_move, ..., "undo")`).
     """
-    reached = reachable_methods(tree, cls, name)
-    by_name = {function.name: function for _, function in reached}
     # the string literals each helper parameter receives from the callers that reach it
     literals: dict[tuple[str, str], set[str]] = {}
+    if resolve_method(tree, cls, name) is None:
+        partial = partial_binding(tree, cls, name)
+        if partial is not None:
+            helper, call = partial
+            name = helper.name
+            for arg in [*helper.args.posonlyargs, *helper.args.args, *helper.args.kwonlyargs]:
+                value = constant_string(bound_argument(call, helper, arg.arg))
+                if value is not None:
+                    literals.setdefault((helper.name, arg.arg), set()).add(value)
+    reached = reachable_methods(tree, cls, name)
+    by_name = {function.name: function for _, function in reached}
     for _, function in reached:
         me = instance_name(function)
         for call in ast.walk(function):
@@ -823,3 +885,167 @@ def attribute_probes(node: ast.AST) -> list[tuple[int, str, ast.expr]]:
         ):
             found.append((n.lineno, code(n), n.args[0]))
     return found
+
+
+# ------------------------------------------------------------------------- names a class binds
+
+# Bases and class decorators that add no attributes an exercise asks about.
+PLAIN_BASES = frozenset({"object", "ABC", "Protocol", "Generic"})
+PLAIN_DECORATORS = frozenset({"dataclass", "total_ordering", "final", "runtime_checkable"})
+PLAIN_METACLASSES = frozenset({"ABCMeta"})
+
+
+def bound_names(cls: ast.ClassDef) -> dict[str, ast.AST]:
+    """Every name a class body binds, by name: what `instance.name` finds in this class.
+
+    A `def` (decorated or not), an assignment (`ship = _refuse("...")`,
+    `pay = functools.partialmethod(_move, "paid")`, `a = b = ...`, `x, y = ...`), an
+    annotated assignment with a value, a nested class. The node is the statement that binds it.
+    """
+    found: dict[str, ast.AST] = {}
+    for stmt in cls.body:
+        if isinstance(stmt, FunctionNode | ast.ClassDef):
+            found[stmt.name] = stmt
+        elif isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                for n in ast.walk(target):
+                    if isinstance(n, ast.Name):
+                        found[n.id] = stmt
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            if isinstance(stmt.target, ast.Name):
+                found[stmt.target.id] = stmt
+    return found
+
+
+def attached_names(tree: ast.AST, cls: ast.ClassDef) -> set[str]:
+    """Names given to a class from outside its body: `Cls.x = ...`, `setattr(Cls, "x", ...)`."""
+    found: set[str] = set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Assign):
+            for target in n.targets:
+                if (
+                    isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                    and target.value.id == cls.name
+                ):
+                    found.add(target.attr)
+        elif (
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "setattr"
+            and len(n.args) >= 2 and isinstance(n.args[0], ast.Name)
+            and n.args[0].id == cls.name and constant_string(n.args[1]) is not None
+        ):
+            found.add(n.args[1].value)
+    return found
+
+
+def opaque_class(tree: ast.AST, cls: ast.ClassDef) -> bool:
+    """True when the source alone cannot say which names instances of `cls` answer.
+
+    A base class from another module, a class decorator or metaclass other than the plain ones
+    (dataclass, ABCMeta, ...), `__getattr__`, or `__init_subclass__` in the lineage: each can
+    add attributes that no statement of the class body binds.
+    """
+    for current in lineage(tree, cls):
+        for name in resolved_bases(tree, current):
+            if find_class(tree, name) is None and name not in PLAIN_BASES:
+                return True
+        for decorator in current.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if (dotted_name(target) or "").rpartition(".")[2] not in PLAIN_DECORATORS:
+                return True
+        for keyword in current.keywords:
+            value = (dotted_name(keyword.value) or "").rpartition(".")[2]
+            if keyword.arg == "metaclass" and value not in PLAIN_METACLASSES:
+                return True
+        if {"__getattr__", "__getattribute__", "__init_subclass__"} & set(bound_names(current)):
+            return True
+    return False
+
+
+def class_members(tree: ast.AST, cls: ast.ClassDef) -> set[str] | None:
+    """Names instances of `cls` answer, from its body, its bases in the file and `Cls.x = ...`.
+
+    None when the source cannot tell (see opaque_class): a check must then not judge by it.
+    """
+    if opaque_class(tree, cls):
+        return None
+    found: set[str] = set()
+    for current in lineage(tree, cls):
+        found |= set(bound_names(current)) | attached_names(tree, current)
+    return found
+
+
+# ---------------------------------------------------------------- deciding by what a thing is
+
+
+EQUALITY = (ast.Eq, ast.NotEq, ast.Is, ast.IsNot, ast.In, ast.NotIn)
+
+
+def names_identity(expr: ast.AST, tags: tuple[str, ...]) -> bool:
+    """True when an expression reads what an object is: an attribute named by `tags` on any
+    object (`self.name`, `order.state.status`), or its type (type(x), x.__class__, names)."""
+    for n in ast.walk(expr):
+        if isinstance(n, ast.Attribute) and n.attr.lstrip("_") in tags:
+            return True
+        if isinstance(n, ast.expr) and asks_type(n):
+            return True
+    return False
+
+
+def decisions_on_identity(
+    node: ast.AST, tree: ast.AST, tags: tuple[str, ...]
+) -> list[Dispatch]:
+    """Every place below `node` that decides by what an object is, even a single one.
+
+    Finer than `dispatches`, which wants a chain: here one comparison is enough, because a
+    nested `if`, an `in ("new", "paid")` test or a flag (`refund = self.name == "paid"`)
+    decides by the name exactly as an if/elif ladder does. Found:
+    - "compare": `names_identity(...)` compared (==, !=, is, is not, in, not in) with a
+      constant (literal, Enum member, named constant or a tuple of those), or a match on it
+      with a constant case;
+    - "type": isinstance()/issubclass()/`type(x) is C` with a class defined in the file;
+    - "lookup": a table indexed by it (`TABLE[self.status]`, `TABLE.get(order.state.name)`).
+    """
+    found: list[Dispatch] = []
+    own = {c.name for c in classes(tree)}
+
+    def add(line: int, kind: str, subject: str, text: str) -> None:
+        if not any(f.line == line and f.kind == kind for f in found):
+            found.append(Dispatch(line, kind, subject, text))
+
+    def own_class(expr: ast.AST) -> bool:
+        if isinstance(expr, ast.Tuple | ast.List | ast.Set):
+            return any(own_class(e) for e in expr.elts)
+        name = dotted_name(expr)
+        return name is not None and resolve_name(tree, name) in own
+
+    for n in ast.walk(node):
+        if isinstance(n, ast.Compare) and all(isinstance(op, EQUALITY) for op in n.ops):
+            sides = [n.left, *n.comparators]
+            for side in sides:
+                others = [s for s in sides if s is not side]
+                if names_identity(side, tags) and any(is_constant(o, tree) for o in others):
+                    add(n.lineno, "compare", ast.unparse(side), code(n))
+                    break
+                if asks_type(side) and any(own_class(o) for o in others):
+                    add(n.lineno, "type", ast.unparse(side), code(n))
+                    break
+        elif (
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+            and n.func.id in TYPE_CHECK_FUNCTIONS and len(n.args) == 2 and own_class(n.args[1])
+        ):
+            add(n.lineno, "type", ast.unparse(n.args[0]), code(n))
+        elif isinstance(n, ast.Match) and names_identity(n.subject, tags):
+            if any(
+                isinstance(c.pattern, ast.MatchValue) and is_constant(c.pattern.value, tree)
+                or isinstance(c.pattern, ast.MatchClass) and own_class(c.pattern.cls)
+                for c in n.cases
+            ):
+                add(n.lineno, "compare", ast.unparse(n.subject), code(n.subject))
+        elif isinstance(n, ast.Subscript) and names_identity(n.slice, tags):
+            add(n.lineno, "lookup", ast.unparse(n.slice), code(n))
+        elif (
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+            and n.func.attr == "get" and n.args and names_identity(n.args[0], tags)
+        ):
+            add(n.lineno, "lookup", ast.unparse(n.args[0]), code(n))
+    return sorted(found, key=lambda d: (d.line, d.kind))

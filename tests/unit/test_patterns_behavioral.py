@@ -507,7 +507,7 @@ def test_states_handle_events_through_a_base_class():
     )
     assert behavioral.states_handle_events(source, ["New"], ["pay", "cancel"]) == []
     [lost, gone] = behavioral.states_handle_events(source, ["Lost", "Gone"], ["pay", "cancel"])
-    assert lost.startswith("state Lost has no pay(), cancel()")
+    assert lost.startswith("state Lost (line 10) has no pay(), cancel()")
     assert gone == "there is no state class Gone"
 
 
@@ -609,3 +609,91 @@ def test_handlers_not_hardwired():
     assert problem.startswith("line 4: Bot names Desk.")
     assert "instead of picking its own successor" in problem
     assert missing == "there is no class Gone"
+
+
+def test_relabelled_changes_string_labels_for_a_while_and_puts_them_back():
+    class Paid:
+        name = "paid"
+        refund = 0.0
+
+        def __init__(self) -> None:
+            self.kind = "paid"
+
+    state = Paid()
+    with behavioral.relabelled(state, only="paid") as changed:
+        assert sorted(changed) == ["kind", "name"]
+        assert (state.name, state.kind) == (behavioral.RELABEL, behavioral.RELABEL)
+        assert Paid.name == "paid"  # only the instance reads differently
+    assert (state.name, state.kind, vars(state)) == ("paid", "paid", {"kind": "paid"})
+
+
+def test_relabelled_leaves_alone_what_cannot_be_set():
+    class Slotted:
+        __slots__ = ()
+
+        @property
+        def name(self) -> str:
+            return "paid"
+
+    with behavioral.relabelled(Slotted()) as changed:
+        assert changed == []
+
+
+def test_states_answer_events_bound_by_assignment_and_a_state_ladder_is_found_once():
+    source = pyast.parse(textwrap.dedent(
+        """
+        def _refuse(message):
+            def action(self, order):
+                raise ValueError(message)
+            return action
+
+        class New:
+            name = "new"
+            def pay(self, order): ...
+            ship = deliver = cancel = _refuse("no")
+
+        class Paid:
+            name = "paid"
+            def cancel(self, order):
+                if self.name == "paid":
+                    order.refunded = order.total
+        """
+    ))
+    assert behavioral.states_handle_events(source, ["New"], ["pay", "ship", "cancel"]) == []
+    [missing] = behavioral.states_handle_events(source, ["Paid"], ["pay", "cancel"])
+    assert missing.startswith("state Paid (line 12) has no pay()")
+    [ladder] = behavioral.decides_by_name(source, "order.py", ("name",))
+    assert ladder.startswith("order.py line 15: code here decides by comparing self.name")
+
+
+def test_notifying_through_map_and_methodcaller_is_a_loop_over_subscribers():
+    source = pyast.parse(textwrap.dedent(
+        """
+        from operator import methodcaller
+
+        class Ticker:
+            def notify(self):
+                list(map(methodcaller("update", self), tuple(self.subscribers)))
+
+            def tell(self):
+                list(map(lambda o: o.update(self), self.subscribers))
+        """
+    ))
+    assert behavioral.loops_calling(source, "update") == [6, 9]
+    assert behavioral.loops_calling(source, "refresh") == []
+
+
+def test_relabelled_changes_enum_labels_too():
+    from enum import Enum
+
+    class Kind(Enum):
+        PAID = "paid"
+
+    class Paid:
+        kind = Kind.PAID
+
+    state = Paid()
+    with behavioral.relabelled(state, only="paid") as changed:
+        assert changed == ["kind"]
+        assert state.kind is not Kind.PAID
+    assert state.kind is Kind.PAID

@@ -542,3 +542,28 @@ def test_a_callable_protocol_with_one_typed_implementation_is_lonely():
         """
     )
     assert creational.lonely_abstractions(two) == []
+
+
+def test_a_base_whose_stub_one_subclass_fills_in_is_a_lonely_abstraction():
+    source = pyast.parse(textwrap.dedent(
+        """
+        class Formatting:
+            def format(self, invoice):
+                raise NotImplementedError
+
+        class Text(Formatting):
+            def format(self, invoice):
+                return "text"
+
+        class Helper:
+            def run(self):
+                pass
+
+        class Runner(Helper):
+            def other(self):
+                return 1
+        """
+    ))
+    assert creational.lonely_abstractions(source) == [
+        "line 2: Formatting is an abstract class with only one implementation (Text)."
+    ]

@@ -175,7 +175,7 @@ def test_decorators_that_wrap_pass_directly_or_through_a_shared_base():
 def test_a_decorator_that_subclasses_the_component_is_named_as_such():
     [problem] = structural.wraps_instead_of_subclassing(DECORATORS, ["Syrup"], "Espresso", ["cost"])
     assert problem.startswith("line 25: Syrup inherits from Espresso")
-    assert "wraps instead of subclassing" in problem
+    assert "A decorator wraps the object it is handed" in problem
 
 
 def test_a_decorator_that_holds_nothing_or_does_not_delegate_fails():
@@ -623,3 +623,40 @@ def test_a_group_may_ask_its_children_through_a_helper_given_a_callable():
     assert any("item_count() never asks" in p for p in problems)
     assert not any("price() never asks" in p for p in problems)
     assert any("hasattr(item, 'price')" in p for p in problems)
+
+
+def test_children_asked_through_a_module_level_methodcaller():
+    source = pyast.parse(textwrap.dedent(
+        """
+        from operator import methodcaller
+
+        ask_price = methodcaller("price")
+
+        class Bundle:
+            def price(self):
+                return sum(map(ask_price, self.items))
+
+            def item_count(self):
+                return sum(map(methodcaller("item_count"), self.items))
+        """
+    ))
+    assert structural.group_delegates_to_children(source, "Bundle", ["price", "item_count"]) == []
+
+
+def test_a_method_bound_by_assignment_is_not_data():
+    source = pyast.parse(textwrap.dedent(
+        """
+        class Product:
+            def _list_price(self):
+                return self.list_price
+
+            price = _list_price
+            item_count = 1
+        """
+    ))
+    [problem] = structural.shares_interface(source, ["Product"], ["price", "item_count"])
+    assert problem == (
+        "line 2: Product keeps item_count as data, not as a item_count() method. Callers would "
+        "have to know which kind of item they hold to ask it; make item_count() a method on "
+        "every kind of item."
+    )

@@ -455,3 +455,149 @@ def test_attribute_probes_are_hasattr_and_getattr_with_a_default():
     assert [(line, ast.unparse(subject)) for line, _, subject in probes] == [
         (3, "item"), (5, "item")
     ]
+
+
+def test_names_a_class_body_binds_count_as_its_members():
+    source = tree(
+        """
+        from functools import partialmethod
+
+        def _refuse(message):
+            def action(self, order):
+                raise ValueError(message)
+            return action
+
+        class Base:
+            def pay(self, order): ...
+
+        class New(Base):
+            ship = _refuse("not paid")
+            deliver: object = _refuse("not shipped")
+            a = b = 1
+            cancel = partialmethod(Base.pay)
+
+        New.refund = _refuse("no")
+        setattr(New, "hold", _refuse("no"))
+        """
+    )
+    new = pyast.find_class(source, "New")
+    assert set(pyast.bound_names(new)) == {"ship", "deliver", "a", "b", "cancel"}
+    assert pyast.class_members(source, new) >= {
+        "pay", "ship", "deliver", "cancel", "refund", "hold",
+    }
+
+
+def test_a_class_the_source_cannot_read_has_no_members_to_judge():
+    source = tree(
+        """
+        from dataclasses import dataclass
+        from somewhere import Mixin
+
+        def add_actions(cls):
+            return cls
+
+        @dataclass
+        class Plain:
+            x: int = 0
+
+        class Imported(Mixin): ...
+
+        @add_actions
+        class Decorated: ...
+
+        class Forwarding:
+            def __getattr__(self, name): ...
+        """
+    )
+    assert pyast.class_members(source, pyast.find_class(source, "Plain")) == {"x"}
+    for name in ("Imported", "Decorated", "Forwarding"):
+        assert pyast.class_members(source, pyast.find_class(source, name)) is None
+
+
+def test_one_decision_on_what_an_object_is_is_found_in_any_shape():
+    source = tree(
+        """
+        class OrderState:
+            name = "new"
+
+            def cancel(self, order):
+                if self.name in ("new", "paid"):
+                    if self.name == "paid":
+                        order.refunded = order.total
+                refund = order.state.status != "new"
+                match self.name:
+                    case "paid":
+                        pass
+                if isinstance(self, Paid):
+                    pass
+                return MOVES.get(self.name)
+
+        class Paid(OrderState):
+            pass
+        """
+    )
+    found = pyast.decisions_on_identity(source, source, ("name", "status"))
+    assert [(d.line, d.kind) for d in found] == [
+        (6, "compare"), (7, "compare"), (9, "compare"), (10, "compare"), (13, "type"),
+        (15, "lookup"),
+    ]
+
+
+def test_what_an_object_is_called_is_left_alone_when_nothing_is_decided():
+    source = tree(
+        """
+        class Order:
+            @property
+            def status(self):
+                return self.state.name
+
+            def describe(self):
+                if self.total > 0 and self.state is not None:
+                    return f"{self.state.name}: {self.total}"
+        """
+    )
+    assert pyast.decisions_on_identity(source, source, ("name", "status", "state")) == []
+
+
+def test_a_method_bound_with_partialmethod_is_followed_into_its_helper():
+    source = tree(
+        """
+        from functools import partialmethod
+
+        class Editor:
+            def _move(self, source, target, action):
+                command = self.stacks[source].pop()
+                getattr(command, action)()
+
+            undo = partialmethod(_move, "done", "undone", "undo")
+            redo = partialmethod(_move, "undone", "done", "execute")
+        """
+    )
+    editor = pyast.find_class(source, "Editor")
+    helper, call = pyast.partial_binding(source, editor, "undo")
+    assert helper.name == "_move"
+    assert pyast.calls_on_others(source, editor, "undo") >= {"undo"}
+    assert "undo" not in pyast.calls_on_others(source, editor, "redo")
+    assert pyast.partial_binding(source, editor, "_move") is None
+
+
+def test_singledispatch_with_registered_types_is_a_type_dispatch():
+    source = tree(
+        """
+        from functools import singledispatch
+
+        @singledispatch
+        def price_of(item):
+            return item.price()
+
+        @price_of.register
+        def _(item: int):
+            return item
+
+        @singledispatch
+        def alone(item):
+            return item
+        """
+    )
+    assert pyast.single_dispatches(source) == [(5, "price_of")]
+    assert [(d.line, d.kind) for d in pyast.dispatches(source)] == [(5, "type")]

@@ -23,18 +23,26 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from collections.abc import Iterable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from ..pyast import ancestor_names
 from ..pyast import calls_on_others
+from ..pyast import class_members
 from ..pyast import code
+from ..pyast import decisions_on_identity
 from ..pyast import dispatches
 from ..pyast import find_class
 from ..pyast import is_stub
 from ..pyast import lineage
 from ..pyast import match_statements
 from ..pyast import methods
+from ..pyast import methods_called_on_argument
+from ..pyast import partial_binding
+from ..pyast import reachable_methods
 from ..pyast import string_switches
 from ..pyast import type_checks
 from ..pyast import type_switches
@@ -130,6 +138,47 @@ def ladders(tree: ast.AST, file_name: str) -> list[str]:
                 + "; let each object carry its own behaviour instead"
             )
     return problems
+
+
+RELABEL = "relabelled"
+
+
+@contextmanager
+def relabelled(obj: Any, only: str | None = None) -> Iterator[list[str]]:
+    """Give `obj` other labels for the duration: every string or Enum attribute (or each one
+    equal to `only`) reads RELABEL on the instance. Yields the names changed; restores them.
+
+    An object that owns its behaviour acts the same whatever it is called; one that reads its
+    own name to choose (`if self.kind == "express"`, `FORMULAS[self.name]`) changes. Attributes
+    that cannot be set (a property, __slots__) are left alone; a shared instance is restored.
+    """
+    undo: list[tuple[str, bool, Any]] = []
+    for name in dir(obj):
+        if name.startswith("__"):
+            continue
+        try:
+            value = getattr(obj, name)
+        except Exception:  # a property that fails is not a label
+            continue
+        if not isinstance(value, str | Enum):
+            continue
+        if only is not None and only not in (value, getattr(value, "value", None)):
+            continue
+        own = vars(obj) if hasattr(obj, "__dict__") else {}
+        had, old = name in own, own.get(name)
+        try:
+            object.__setattr__(obj, name, RELABEL)
+        except (AttributeError, TypeError):
+            continue
+        undo.append((name, had, old))
+    try:
+        yield [name for name, _, _ in undo]
+    finally:
+        for name, had, old in undo:
+            if had:
+                object.__setattr__(obj, name, old)
+            else:
+                object.__delattr__(obj, name)
 
 
 class Recorder:
@@ -324,9 +373,16 @@ def safe_to_unsubscribe_while_notified(
 
 
 def loops_calling(node: ast.AST, method: str) -> list[int]:
-    """Lines of loops (for statements or comprehensions) that call `method` on each item."""
+    """Lines of loops that call `method` on each item: for statements, comprehensions, and a
+    callable handed to map() or the like (`map(methodcaller("update", self), subscribers)`,
+    `map(lambda o: o.update(self), subscribers)`)."""
     found = []
     for n in ast.walk(node):
+        if isinstance(n, ast.Call) and len(n.args) >= 2 and any(
+            method in methods_called_on_argument(a) for a in n.args
+        ):
+            found.append(n.lineno)
+            continue
         if isinstance(n, ast.For | ast.AsyncFor):
             targets = {t.id for t in ast.walk(n.target) if isinstance(t, ast.Name)}
             body: list[ast.AST] = list(n.body)
@@ -435,7 +491,11 @@ def template_owned_by_base(
         "subclass overrides instead"
         for check in type_checks(cls)
     ]
-    steps = self_calls(function)
+    # The template may run its steps through helpers of its own (`self._render()`).
+    steps = list(dict.fromkeys(
+        step for _, reached in reachable_methods(tree, cls, template)
+        for step in self_calls(reached)
+    ))
     if len(steps) < min_steps:
         called = ", ".join(f"{s}()" for s in steps) or "none"
         problems.append(
@@ -457,6 +517,13 @@ def subclasses_fill_in_steps(
         for name, function in (methods(base_cls) if base_cls else {}).items()
         if name != template and not is_stub(function)
     }
+    # The skeleton: the template and every helper of the base it reaches that runs steps.
+    skeleton = {template}
+    if base_cls is not None:
+        skeleton |= {
+            reached.name for owner, reached in reachable_methods(tree, base_cls, template)
+            if owner is base_cls and self_calls(reached)
+        }
     problems = []
     for name in subclasses:
         cls = find_class(tree, name)
@@ -468,6 +535,17 @@ def subclasses_fill_in_steps(
                 f"{name} does not inherit from {base}. Without a shared base class each "
                 "format repeats the whole algorithm, and the copies drift apart (as the "
                 "starter's did)"
+            )
+            continue
+        helper = next(
+            (methods(cls)[h] for h in sorted(skeleton - {template}) if h in methods(cls)), None
+        )
+        if helper is not None and template not in methods(cls):
+            problems.append(
+                f"line {helper.lineno}: {name} overrides {helper.name}(), the part of "
+                f"{base}.{template}() that runs the steps, so {name} replaces the whole "
+                f"algorithm one level down: the steps it should fill in are never used, and "
+                "a fix to the shared algorithm never reaches this format"
             )
             continue
         override = methods(cls).get(template)
@@ -488,8 +566,9 @@ def subclasses_fill_in_steps(
         else:
             how = "replaces the whole algorithm instead of filling in the steps that vary"
         problems.append(
-            f"line {override.lineno}: {name} overrides {template}() and {how}. Delete "
-            f"{name}.{template} and define only the hooks {base}.{template} calls"
+            f"line {override.lineno}: {name} overrides {template}() and {how}. A fix to "
+            f"{base}'s algorithm then never reaches {name}, and the steps it fills in are "
+            "not what runs"
         )
     return problems
 
@@ -575,7 +654,7 @@ def invoker_stays_generic(
             f"line {switch.line}: {invoker} still chooses by comparing {switch.subject} with "
             f"{values}. With command objects, the action itself knows what to do"
         )
-    undo_method = methods(cls).get(undo)
+    undo_method = methods(cls).get(undo) or partial_binding(tree, cls, undo)
     if undo_method is None:
         problems.append(f"{invoker} has no {undo}() method")
     elif "undo" not in calls_on_others(tree, cls, undo):
@@ -677,7 +756,13 @@ def no_state_switch_in(
 def states_handle_events(
     tree: ast.AST, states: Iterable[str], events: Iterable[str]
 ) -> list[str]:
-    """Every state class answers every event, itself or through a base class in the file."""
+    """Every state class answers every event, itself or through a base class in the file.
+
+    A name counts however the class binds it: a `def`, an assignment in the class body
+    (`ship = _refuse("...")`, a functools.partialmethod), a base class in the file, or
+    `State.ship = ...`. A class whose names the source cannot tell (a base from elsewhere,
+    __getattr__, a class decorator) is not judged here; the behaviour tests call it instead.
+    """
     problems = []
     events = tuple(events)
     for name in states:
@@ -685,15 +770,40 @@ def states_handle_events(
         if cls is None:
             problems.append(f"there is no state class {name}")
             continue
-        family = [cls, *(find_class(tree, b) for b in ancestors(tree, cls))]
-        defined = {m for c in family if c is not None for m in methods(c)}
+        defined = class_members(tree, cls)
+        if defined is None:
+            continue
         missing = [e for e in events if e not in defined]
         if missing:
             listed = ", ".join(f"{e}()" for e in missing)
             problems.append(
-                f"state {name} has no {listed}. Every state answers every event, even if only "
-                "to refuse it; a shared base class can hold the refusals"
+                f"state {name} (line {cls.lineno}) has no {listed}, so an order in that status "
+                "fails with AttributeError instead of refusing. Every state answers every "
+                "event, even if only to refuse it; a shared base class can hold the refusals"
             )
+    return problems
+
+
+def decides_by_name(tree: ast.AST, file_name: str, tags: Iterable[str]) -> list[str]:
+    """Anywhere in the file: one decision by a state's name, status or class is one too many.
+
+    Catches what a ladder search misses: a nested `if`, `self.name in ("new", "paid")`, a flag
+    set from a comparison, a single-case match, isinstance() on a state class, a table indexed
+    by the status (see pyast.decisions_on_identity).
+    """
+    problems = []
+    for found in decisions_on_identity(tree, tree, tuple(tags)):
+        if found.kind == "type":
+            what = f"asks which class {found.subject} is ({found.code})"
+        elif found.kind == "lookup":
+            what = f"looks up what to do in a table keyed by {found.subject} ({found.code})"
+        else:
+            what = f"decides by comparing {found.subject} with a fixed value ({found.code})"
+        problems.append(
+            f"{file_name} line {found.line}: code here {what}. That is the status ladder "
+            "again, even as a single test: every new status means finding and editing this "
+            "line, and a state's own class no longer says what it does"
+        )
     return problems
 
 

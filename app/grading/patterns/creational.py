@@ -580,7 +580,7 @@ def lonely_abstractions(tree: ast.AST) -> list[str]:
             if wanted == {"__call__"}:  # a callable Protocol: functions typed as it count too
                 impls += typed_as(tree, cls.name)
             what = "a Protocol"
-        elif is_abstract(cls):
+        elif is_abstract(cls) or overridden_stubs(cls, all_classes):
             impls = sorted(subclasses_of(cls.name, all_classes))
             what = "an abstract class"
         else:
@@ -590,6 +590,19 @@ def lonely_abstractions(tree: ast.AST) -> list[str]:
         which = f"only one implementation ({impls[0]})" if impls else "no implementation at all"
         found.append(f"line {cls.lineno}: {cls.name} is {what} with {which}.")
     return found
+
+
+def overridden_stubs(cls: ast.ClassDef, all_classes: list[ast.ClassDef]) -> list[str]:
+    """Methods of `cls` that are stubs (`raise NotImplementedError`, `...`, `pass`) and that a
+    subclass in the file defines: an abstract class in all but name, without ABC."""
+    below = subclasses_of(cls.name, all_classes)
+    defined_below = {
+        name for c in all_classes if c.name in below for name in methods(c)
+    }
+    return sorted(
+        name for name, function in methods(cls).items()
+        if not name.startswith("__") and is_stub(function) and name in defined_below
+    )
 
 
 def typed_as(tree: ast.AST, annotation: str) -> list[str]:

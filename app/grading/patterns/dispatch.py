@@ -34,6 +34,12 @@ def describe(found: pyast.Dispatch, file_name: str, who: str) -> str:
             f"({found.code}, ...). Wherever such a chain lives, one more case means editing it "
             "again"
         )
+    if found.kind == "type" and found.code.startswith("@singledispatch"):
+        return (
+            f"{where} picks the behaviour by the argument's type ({found.code}, one "
+            "implementation registered per type): a table keyed by type. Every new class means "
+            "registering it there, instead of the class carrying its own behaviour"
+        )
     if found.kind == "type":
         return (
             f"{where} picks the behaviour with a chain of type checks. Every new class means "

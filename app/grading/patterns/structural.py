@@ -289,13 +289,18 @@ def loop_targets(loop: LoopNode) -> set[str]:
     return {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
 
 
-def child_calls(function: FunctionNode) -> dict[str, set[str]]:
+def child_calls(
+    function: FunctionNode, callers: dict[str, set[str]] | None = None
+) -> dict[str, set[str]]:
     """Methods called on each element of a collection the instance holds.
 
     `for child in self.items: child.price()`, `sum(c.price() for c in self.items)`,
-    `map(lambda c: c.price(), self.items)` and `reduce(lambda acc, c: acc + c.price(),
-    self.items, 0)` give {"items": {"price"}}.
+    `map(lambda c: c.price(), self.items)`, `map(methodcaller("price"), self.items)` and
+    `reduce(lambda acc, c: acc + c.price(), self.items, 0)` give {"items": {"price"}}.
+    `callers` names module-level callables and what they call on their argument
+    (`ask_price = methodcaller("price")` gives {"ask_price": {"price"}}).
     """
+    callers = callers or {}
     me, found = self_name(function), {}
     callables = set(parameters(function))
 
@@ -346,6 +351,31 @@ def child_calls(function: FunctionNode) -> dict[str, set[str]]:
             )
             names = {a.arg for a in function_arg.args.args}
             record(held, names, [function_arg.body])
+        elif isinstance(node, ast.Call) and len(node.args) >= 2:
+            # map(methodcaller("price"), self.items), map(ask_price, self.items)
+            for function_arg in node.args:
+                asked = pyast.methods_called_on_argument(function_arg) or (
+                    callers.get(function_arg.id, set())
+                    if isinstance(function_arg, ast.Name) else set()
+                )
+                held = next(
+                    (collection(a) for a in node.args if a is not function_arg and collection(a)),
+                    None,
+                )
+                if asked and held:
+                    found.setdefault(held, set()).update(asked)
+    return found
+
+
+def module_callers(tree: ast.AST) -> dict[str, set[str]]:
+    """Module-level names bound to a callable whose calls on its argument are known:
+    `ask_price = methodcaller("price")`, `ask_price = lambda item: item.price()`."""
+    found: dict[str, set[str]] = {}
+    for node in getattr(tree, "body", []):
+        if isinstance(node, ast.Assign):
+            asked = pyast.methods_called_on_argument(node.value)
+            if asked:
+                found.update({t.id: asked for t in node.targets if isinstance(t, ast.Name)})
     return found
 
 
@@ -357,12 +387,13 @@ def children_asked(tree: ast.AST, class_name: str) -> dict[str, dict[str, set[st
     what that callable asks (`self._each(lambda c: c.price())` asks price).
     """
     methods = all_methods(tree, class_name)
-    own = {name: child_calls(function) for name, function in methods.items()}
+    callers = module_callers(tree)
+    own = {name: child_calls(function, callers) for name, function in methods.items()}
 
     def direct(function: FunctionNode) -> dict[str, set[str]]:
         found = {
             attr: {m for m in asked if not m.startswith(HANDED_IN)}
-            for attr, asked in child_calls(function).items()
+            for attr, asked in child_calls(function, callers).items()
         }
         me = self_name(function)
         for call in ast.walk(function):
@@ -435,9 +466,11 @@ def wrapping_problems(
     defined = all_methods(tree, class_name)
     uses = delegations(tree, class_name)
     forwards_all = "__getattr__" in defined and uses.get("__getattr__")
+    # Names bound without a def (`rate = _cached("rate")`) are judged by the behaviour tests.
+    members = pyast.class_members(tree, cls) or set()
     for method in methods:
         if method not in defined:
-            if not forwards_all:
+            if not forwards_all and method not in members:
                 problems.append(words["no_method"].format(method=method, **fill))
             continue
         if not uses.get(method):
@@ -452,15 +485,15 @@ DECORATOR_WORDS = {
         "it and adds to its answers), so a new one never means changing the classes it wraps."
     ),
     "subclass": (
-        "line {line}: {cls} inherits from {base}, so it is {base} with a fixed extra, not "
-        "something wrapped around a drink: it cannot go on any other drink, and two of them "
-        "cannot stack. A decorator wraps instead of subclassing: keep the object you are given "
-        "(self.inner = inner in __init__) and build on what it answers."
+        "line {line}: {cls} inherits from {base}, so every add-on made from it is a kind of {base} "
+        "too, whatever drink it is put on, and takes along whatever {base} does itself (its "
+        "price, its name, every later change to it). A decorator wraps the object it is "
+        "handed and builds on what that object answers; it is not a kind of any one drink."
     ),
     "holds_nothing": (
-        "line {line}: {cls} keeps no object from its constructor. A decorator wraps: __init__ "
-        "stores the object it is given (for example self.inner = inner) so every method can "
-        "ask it first and then add its own part."
+        "line {line}: {cls} keeps no object from its constructor, so its methods have nothing "
+        "to ask: whatever it answers is worked out alone, and it cannot add its part to the "
+        "object it was meant to wrap."
     ),
     "no_method": (
         "{cls} has no {method}() method: a decorator answers every call the wrapped object "
@@ -606,11 +639,14 @@ def same_interface(
     if subject is None:
         return [f"the class {subject_class} could not be found to compare with."]
     mine = all_methods(tree, class_name)
+    # None when the source cannot tell (a base from elsewhere, __getattr__): not judged here.
+    members = pyast.class_members(tree, cls)
     problems = []
     for name, wanted in public_methods(subject_tree, subject_class).items():
         function = mine.get(name)
         if function is None:
-            if "__getattr__" not in mine:
+            # Bound without a def (`rate = _cached("rate")`): its calls are tested by behaviour.
+            if members is not None and name not in members:
                 problems.append(
                     f"{class_name} has no {name}() method, but {subject_class} has one. A "
                     f"stand-in must answer the same calls as {subject_class}, with the same "
@@ -813,6 +849,20 @@ def group_delegates_to_children(
     return problems
 
 
+def bound_without_def(tree: ast.AST, class_name: str) -> set[str]:
+    """Names a class (or a base in the file) binds in its body to something callable-looking:
+    `price = _list_price`, `price = partialmethod(...)`, a lambda. A literal (`price = 9.5`) or a
+    container is data, not a method, and is left out."""
+    literal = ast.Constant | ast.List | ast.Tuple | ast.Dict | ast.Set | ast.JoinedStr
+    found: set[str] = set()
+    for cls in lineage(tree, class_name):
+        for name, stmt in pyast.bound_names(cls).items():
+            value = getattr(stmt, "value", None)
+            if isinstance(stmt, ast.Assign | ast.AnnAssign) and not isinstance(value, literal):
+                found.add(name)
+    return found
+
+
 def shares_interface(
     tree: ast.AST, classes: Sequence[str], methods: Sequence[str]
 ) -> list[str]:
@@ -825,9 +875,12 @@ def shares_interface(
             continue
         defined = all_methods(tree, name)
         data = instance_attributes(tree, name)
+        bound = bound_without_def(tree, name)
         for method in methods:
             function = defined.get(method)
             if function is not None and not pyast.is_stub(function):
+                continue
+            if method in bound:  # `price = _list_price`: a method bound by assignment
                 continue
             if method in data:
                 problems.append(

@@ -6,6 +6,7 @@ from typing import NoReturn
 
 import pytest
 import shipping
+from grading.patterns import behavioral
 from hypothesis import HealthCheck
 from hypothesis import Phase
 from hypothesis import given
@@ -219,3 +220,26 @@ def test_new_strategy_needs_no_change_to_the_calculator():
             f"with PickupPointShipping (cost 2.50) the calculator quoted {got}: it should use "
             "the price its strategy computes"
         )
+
+
+@FRESH
+@given(weight=WEIGHTS, distance=DISTANCES)
+def test_a_strategy_prices_by_what_it_is_not_what_it_is_called(weight, distance):
+    """A strategy whose labels read differently still prices with its own formula."""
+    parcel = shipping.Parcel(weight_kg=weight, distance_km=distance)
+    for method, class_name in CLASSES.items():
+        strategy = part(class_name, f"one class per shipping method; this one prices '{method}'")()
+        with behavioral.relabelled(strategy) as changed:
+            if not changed:
+                continue
+            got = strategy.cost(parcel)
+        price = FORMULAS[method](weight, distance)
+        if got != pytest.approx(price, abs=0.005):
+            labels = ", ".join(changed)
+            fail(
+                f"{class_name} priced Parcel({weight}, {distance}) at {got} once its "
+                f"{labels} read {behavioral.RELABEL!r}, instead of {price:.2f}. Something still "
+                "chooses the formula by comparing that label, so the old ladder is there in "
+                "another shape and a new method means editing it: each strategy should carry "
+                "its own formula"
+            )

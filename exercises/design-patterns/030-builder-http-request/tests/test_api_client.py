@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import NoReturn
 
 import api_client
@@ -64,8 +65,8 @@ def step(target, name: str, *args):
     if result is None:
         fail(
             f"{name}() returned None, so nothing can be chained after it: "
-            f"RequestBuilder().{name}(...).build() fails. End every step with return self: "
-            "that is what lets the steps be chained"
+            f"RequestBuilder().{name}(...).build() fails: a step that hands nothing back "
+            "breaks every chain it is part of"
         )
     return result
 
@@ -90,7 +91,7 @@ def test_every_step_returns_the_builder():
         if not callable(getattr(result, "build", None)):
             fail(
                 f"{name}() returned {result!r}, not the builder, so the next step of a chain "
-                "cannot be called on it. End every step with return self"
+                "cannot be called on it and every chained call site breaks there"
             )
 
 
@@ -257,3 +258,49 @@ def test_steps_in_an_order_drawn_at_random_give_the_same_request(order, json_bod
     if seen != want:
         said = ", ".join(steps[i][0] + "()" for i in order)
         fail(f"the steps {said} built {seen}; expected {want}, whatever their order")
+
+
+def maker_outside_build() -> int | None:
+    """Called while a Request is being made: the api_client.py line that asked for it, unless
+    a build() method of api_client.py is on the way (then None: the builder made it)."""
+    frame = sys._getframe(2)
+    asker = None
+    while frame is not None:
+        if frame.f_code.co_filename.endswith("api_client.py"):
+            if frame.f_code.co_name == "build":
+                return None
+            if asker is None:
+                asker = frame.f_lineno
+        frame = frame.f_back
+    return asker
+
+
+def test_call_sites_get_every_request_from_build():
+    """search_request() and order_request() hand out only requests that build() made."""
+    request_class = api_client.Request
+    original = request_class.__init__
+    outside: list[tuple[str, int]] = []
+    current = [""]
+
+    def watched_init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        line = maker_outside_build()
+        if line is not None:
+            outside.append((current[0], line))
+
+    request_class.__init__ = watched_init
+    try:
+        for name, args in (("search_request", ("lamp", 2)),
+                           ("order_request", ("t0k3n", "LAMP-01", 2))):
+            current[0] = name
+            getattr(api_client, name)(*args)
+    finally:
+        request_class.__init__ = original
+    if outside:
+        name, line = outside[0]
+        fail(
+            f"api_client.py line {line}: {name}() got a Request that no build() made (a copy "
+            "made with dataclasses.replace() or a constructor called elsewhere is one). Such a "
+            "request skips build()'s checks, so a GET with a body or a missing URL would go out "
+            "unnoticed; every request the call sites hand out should come from the builder"
+        )

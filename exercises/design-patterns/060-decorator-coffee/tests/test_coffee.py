@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback
 from typing import NoReturn
 
 import coffee
@@ -42,6 +43,19 @@ def wrap(add_on: str, drink):
     try:
         return cls(drink)
     except TypeError as exc:
+        # The drink's own class was called again inside the add-on (it needs arguments).
+        made_again = f"{type(drink).__name__}.__init__()" in str(exc) and len(
+            traceback.extract_tb(exc.__traceback__)
+        ) > 1
+        if made_again:
+            line = traceback.extract_tb(exc.__traceback__)[-1].lineno
+            fail(
+                f"coffee.py line {line}: {add_on}(drink), given a drink it has never seen, "
+                "tried to make a new drink "
+                f"of that drink's class, which failed ({exc}). An add-on that builds a new "
+                "drink instead of keeping the one it is handed drops that drink, and only "
+                "works for drinks that can be made again from nothing"
+            )
         fail(
             f"{add_on}(drink) failed: {exc}. An add-on is given the drink it goes on when it "
             "is created, and keeps it"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import NoReturn
 
 import pricing
+import pytest
 import rates_api
 import rates_cache
 from grading.patterns import structural
@@ -271,3 +272,88 @@ def test_code_written_for_the_service_works_unchanged():
             f"three price lists and one supported() cost {requests(remote.requests)} to the "
             "service the proxy was given; expected 2 (one rate, one currencies list)"
         )
+
+
+# Every call RemoteRates offers, with arguments to ask it: each one follows the same rule, so
+# each one is checked for freshness, expiry and failures (not only rate()).
+CALLS = {"rate": ("EUR", "USD"), "currencies": ()}
+
+
+def describe_call(method: str) -> str:
+    """rate('EUR', 'USD') or currencies(), as the learner would write the call."""
+    return f"{method}({', '.join(repr(a) for a in CALLS[method])})"
+
+
+def test_every_call_of_the_service_is_checked():
+    """The calls checked below are every public call RemoteRates offers (a guard for this file)."""
+    offered = {
+        name for name in vars(rates_api.RemoteRates)
+        if not name.startswith("_") and callable(getattr(rates_api.RemoteRates, name))
+    }
+    assert offered == set(CALLS), f"RemoteRates offers {sorted(offered)}; checked {sorted(CALLS)}"
+
+
+@pytest.mark.parametrize("method", sorted(CALLS))
+@FRESH
+@given(ttl=st.integers(min_value=1, max_value=86_400), start=st.integers(0, 10**7))
+def test_every_call_expires_after_ttl(method, ttl, start):
+    """For every call: an answer younger than ttl comes from memory; at ttl it is fetched again."""
+    answers = iter(["first answer", "second answer", "third answer"])
+    real = service(**{method: lambda *args: next(answers)})
+    clock = Clock()
+    clock.now = float(start)
+    rates = proxy(real, ttl=ttl, clock=clock)
+    call = describe_call(method)
+    seen = [ask(rates, method, *CALLS[method])]
+    clock.now = start + ttl - 0.5
+    seen.append(ask(rates, method, *CALLS[method]))
+    if seen != ["first answer"] * 2 or real.times_called(method) != 1:
+        fail(
+            f"with ttl={ttl}, calling {call} again {ttl - 0.5} seconds later cost "
+            f"{requests(real.times_called(method))} in all and returned {seen[1]!r} after "
+            f"{seen[0]!r}; an answer younger than ttl comes from memory, with one request"
+        )
+    clock.now = start + ttl + 1000
+    seen.append(ask(rates, method, *CALLS[method]))
+    if seen[2] != "second answer" or real.times_called(method) != 2:
+        fail(
+            f"with ttl={ttl}, {call} was called again {ttl + 1000} seconds after its first "
+            f"answer and returned {seen[2]!r} with {requests(real.times_called(method))} in "
+            f"all: the old answer was served although it is stale, so the shop keeps showing "
+            f"it for good. The prompt says every call follows the same rule: an answer older "
+            "than ttl is fetched again"
+        )
+
+
+@pytest.mark.parametrize("method", sorted(CALLS))
+def test_no_call_remembers_a_failure(method):
+    """For every call: a failure reaches the caller, and the next call asks the service again."""
+    outcomes = [rates_api.RatesUnavailable("provider is down"), "answer"]
+
+    def flaky(*args):
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    real = service(**{method: flaky})
+    rates = proxy(real)
+    call = describe_call(method)
+    try:
+        got = ask(rates, method, *CALLS[method])
+    except rates_api.RatesUnavailable:
+        pass
+    else:
+        fail(f"the service raised RatesUnavailable on {call}, but the proxy returned {got!r}: "
+             "a failure must reach the caller")
+    try:
+        got = ask(rates, method, *CALLS[method])
+    except rates_api.RatesUnavailable:
+        fail(
+            f"after one failed request, the next {call} raised RatesUnavailable again with "
+            f"{requests(real.times_called(method))} in all: the proxy replays the failure "
+            "although the service is back. Remember answers, not failures"
+        )
+    if got != "answer":
+        fail(f"after a failed request, the next {call} returned {got!r} instead of asking the "
+             "service again: remember answers, not failures")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import NoReturn
 
 from grading import pyast
+from grading.patterns import dispatch
 from grading.patterns import structural
 
 METHODS = ["price", "item_count"]
@@ -35,3 +36,13 @@ def test_a_bundle_asks_its_children_never_their_type():
         )
     if problems:
         fail(f"bundles.py {problems[0]}")
+
+
+def test_nothing_chooses_by_what_an_item_is():
+    """No ladder, type table or singledispatch picks how an item is priced or counted."""
+    tree = pyast.parse_submission("bundles.py")
+    for problem in dispatch.problems(tree, "bundles.py"):
+        fail(
+            f"{problem}. In a composite each kind of item answers price() and item_count() "
+            "itself, and a bundle asks its children the same calls"
+        )

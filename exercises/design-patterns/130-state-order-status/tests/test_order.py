@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import NoReturn
 
 import order as module
+from grading.patterns import behavioral
 from hypothesis import HealthCheck
 from hypothesis import Phase
 from hypothesis import given
@@ -169,7 +170,7 @@ def test_order_hands_every_action_to_its_state():
     if made.status != "on hold":
         fail(
             f"after order.state = OnHold(), order.status is {made.status!r}; it should be "
-            "read from the state object (self.state.name), so it can never disagree with it"
+            "read from the state object the order holds, so it can never disagree with it"
         )
     for action in ACTIONS:
         try:
@@ -177,8 +178,9 @@ def test_order_hands_every_action_to_its_state():
         except Exception as exc:
             fail(
                 f"with a new state (OnHold) the order's {action}() raised "
-                f"{type(exc).__name__}: {exc}. Order should not know any status itself: it "
-                f"calls self.state.{action}(self) and lets the state decide"
+                f"{type(exc).__name__}: {exc}. Order still knows the statuses itself, so a "
+                "new status means editing Order too; every decision belongs to the state it "
+                "holds"
             )
     if hold.asked != [(action, made) for action in ACTIONS]:
         got = [name for name, _ in hold.asked]
@@ -223,3 +225,36 @@ def test_any_sequence_of_actions_follows_the_rules(actions, total):
                 f"{status!r} with {refunded} refunded. Each status allows only its own actions "
                 "and refuses the rest without changing anything"
             )
+
+
+def outcome(made, action: str, error) -> tuple:
+    """What one action did to an order: refused or not, the state class after it, the refund."""
+    try:
+        getattr(made, action)()
+        went = "allowed"
+    except error:
+        went = "refused"
+    return went, type(getattr(made, "state", None)).__name__, made.refunded
+
+
+def test_a_state_acts_by_its_class_not_by_its_name():
+    """A state whose name reads differently still does what its class says."""
+    error = part("OrderError", "the exception a refused action raises")
+    for status, class_name in STATE_CLASSES.items():
+        for action in ACTIONS:
+            expected = outcome(order_in(status), action, error)
+            made = order_in(status)
+            with behavioral.relabelled(getattr(made, "state", None), only=status) as changed:
+                if not changed:
+                    continue  # nothing to relabel: the structure check reads the source instead
+                got = outcome(made, action, error)
+            if got != expected:
+                fail(
+                    f"a {class_name} state whose name was changed to {behavioral.RELABEL!r} "
+                    "did something "
+                    f"else on {action}(): {got[0]}, then {got[1]} with {got[2]} refunded, "
+                    f"instead of {expected[0]}, then {expected[1]} with {expected[2]} refunded. "
+                    "Something still decides by comparing the state's name, so the status "
+                    "ladder is there in another shape: each state class should do its own "
+                    "actions, whatever it is called"
+                )
