@@ -164,6 +164,22 @@ def test_least_connections_follows_open_requests(backends, steps):
         open_now[got] += 1
 
 
+def test_least_connections_ends_one_request_per_release():
+    """release() ends one request: a backend with others still open keeps counting them."""
+    balancer = part("LeastConnections")(["a", "b", "c"])
+    picks(balancer, 6)
+    balancer.release("a")
+    got = picks(balancer, 3)
+    if got != ["a", "a", "b"]:
+        fail(
+            "LeastConnections(['a', 'b', 'c']): six picks left two requests open on each "
+            "backend; one request on 'a' then finished, so 'a' still had one open. The next "
+            f"three picks were {', '.join(got)}, not a, a, b (a tie goes to the first in the "
+            "list): a release that forgets the requests still open on a backend keeps "
+            "sending it more than its share"
+        )
+
+
 def test_least_connections_protects_a_slow_backend():
     """With one slow backend, least connections keeps its queue short; round robin piles up."""
     service = {"a": 2, "b": 2, "slow": 8}
