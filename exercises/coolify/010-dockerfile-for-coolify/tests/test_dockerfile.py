@@ -6,8 +6,10 @@ import re
 from typing import NoReturn
 
 import pytest
+from grading import deploy
 from grading import dockerfile
 from grading import submission
+from grading.deploy import checks
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 ALL_INTERFACES = {"", "0.0.0.0", "::", "[::]"}
@@ -201,14 +203,19 @@ def test_requirements_are_installed_before_the_code():
         )
 
 
-def creates_user(df: dockerfile.Dockerfile, name: str, before_line: int) -> bool:
-    """Does a RUN before `before_line` create this user (useradd / adduser)?"""
-    for ins in df.chain_instructions("RUN"):
-        words = ins.words() + [w for body in ins.heredocs for w in body.split()]
-        makes_user = any(w in ("useradd", "adduser") or w.endswith("/useradd") for w in words)
-        if ins.line < before_line and makes_user and name in words:
-            return True
-    return False
+def creates_user(name: str) -> bool:
+    """Does the image have this user once it is built (useradd/adduser as the shell runs them)?
+
+    The deploy model runs each RUN with the ARG and ENV values the builder gives it, so
+    `useradd "$APP_USER"` with `ARG APP_USER=shop` creates shop, and `true || useradd shop`
+    creates nobody.
+    """
+    try:
+        image = deploy.build(submission.read("Dockerfile"),
+                             checks.context("app.py", "requirements.txt"))
+    except deploy.DeployError:
+        return False
+    return image.final.user_exists(name)
 
 
 def test_runs_as_a_non_root_user():
@@ -229,7 +236,7 @@ def test_runs_as_a_non_root_user():
             f"Dockerfile line {line}: USER {user} still runs as root. Create a user of your "
             "own and switch to it"
         )
-    if not name.isdigit() and name not in BUILT_IN_USERS and not creates_user(df, name, line):
+    if not name.isdigit() and name not in BUILT_IN_USERS and not creates_user(name):
         fail(
             f"Dockerfile line {line}: USER {name}, but no RUN line before it creates that user "
             f"(useradd or adduser). The container would stop at once with 'unable to find user "
