@@ -247,8 +247,8 @@ class Container:
         for package in needed:
             ok, why = self.stage.importable(package, self.env, user)
             if not ok:
-                return (f"the server does not start: `import {package}` fails "
-                        f"(ModuleNotFoundError): {why}")
+                error = "ImportError" if "shared library" in why else "ModuleNotFoundError"
+                return f"the server does not start: `import {package}` fails ({error}): {why}"
         return ""
 
     def app_source(self, name: str = "") -> str | None:
