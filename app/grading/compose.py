@@ -377,11 +377,33 @@ class Compose:
                     f"Write {key}: ${{{key}}} (or ${{{key}:?set it}}) and set the value in "
                     "Coolify's environment variables, or use a Compose secret"
                 ))
+            elif "$" in text and not password_in_url(text):
+                self.check_secret_default(name, key, text, (*path, *where))
             if key == "POSTGRES_HOST_AUTH_METHOD" and text == "trust":
                 self.add("db-no-password", WARNING, (*path, *where), (
                     f"service '{name}': POSTGRES_HOST_AUTH_METHOD=trust lets anyone who can "
                     "reach the port log in as any user without a password"
                 ))
+
+    def check_secret_default(self, name: str, key: str, text: str,
+                             where: tuple[str | int, ...]) -> None:
+        """A password the file itself supplies when a variable is unset (`${PW:-s3cret}`)."""
+        from .deploy import compose as deploy_compose
+
+        try:
+            # What the value is with no variable set: the text and defaults the file holds.
+            written = deploy_compose.interpolate(text, {}, f"service '{name}'")
+        except DeployError:
+            return  # a required variable (:? or ?): the file holds no value of its own
+        in_url = password_in_url(written)
+        if not in_url and not (looks_like_secret_name(key) and written.strip()):
+            return
+        self.add("secret-default", WARNING, where, (
+            f"service '{name}': {key} falls back to a value written in the file when its "
+            f"variable is unset, so the password '{in_url or written.strip()}' is in git, in "
+            "every clone and in every backup of the repository, whatever value is set later; "
+            "where the variable is missing, the service runs with that known password"
+        ))
 
     def check_ports(
         self, name: str, path: tuple[str | int, ...], service: Mapping[str, Any],

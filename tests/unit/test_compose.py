@@ -230,3 +230,25 @@ def test_odd_shapes_never_crash_the_review():
             for finding in review(text):
                 assert finding.severity in ("error", "warning") and finding.line >= 1
                 assert finding.rule != "unchecked", finding.format()
+
+
+@pytest.mark.parametrize(("value", "flagged"), [
+    ("${SERVICE_PASSWORD_POSTGRES:-Sh0p-2024!}", True),
+    ("${DB_PASSWORD-changeme}", True),
+    ("postgresql://shop:${SERVICE_PASSWORD_POSTGRES:-Sh0p-2024!}@db/shop", True),
+    ("${SERVICE_PASSWORD_POSTGRES}", False),
+    ("${DB_PASSWORD:?set it in Coolify}", False),
+    ("postgresql://${SERVICE_USER_DB}:${SERVICE_PASSWORD_DB}@db/shop", False),
+])
+def test_a_secret_that_falls_back_to_a_written_password_is_reported(value, flagged):
+    text = ("services:\n  web:\n    image: shop:1.0\n    environment:\n"
+            f"      DB_PASSWORD: \"{value}\"\n      DATABASE_URL: \"{value}\"\n")
+    found = [f for f in compose.check(text) if f.rule == "secret-default"]
+    assert bool(found) is flagged
+    assert all(f.severity == "warning" and f.line in (5, 6) for f in found)
+
+
+def test_a_duration_named_like_a_token_is_not_a_secret():
+    text = ("services:\n  web:\n    image: shop:1.0\n    environment:\n"
+            "      PASSWORD_RESET_TOKEN_EXPIRES_IN: ${PASSWORD_RESET_TOKEN_EXPIRES_IN:-5m}\n")
+    assert not [f for f in compose.check(text) if "secret" in f.rule]
