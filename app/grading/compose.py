@@ -396,7 +396,8 @@ class Compose:
         except DeployError:
             return  # a required variable (:? or ?): the file holds no value of its own
         in_url = password_in_url(written)
-        if not in_url and not (looks_like_secret_name(key) and written.strip()):
+        flag = written.strip().lower() in ("", "true", "false", "yes", "no", "on", "off", "0", "1")
+        if not in_url and not (looks_like_secret_name(key) and not flag):
             return
         self.add("secret-default", WARNING, where, (
             f"service '{name}': {key} falls back to a value written in the file when its "

@@ -712,6 +712,22 @@ def rule_build_model(review: Review) -> list[Finding]:
     return [review.finding(rule, ERROR, image.error_line or 1, message)]
 
 
+def model_listener(review: Review):  # noqa: ANN201 - deploy.run.Listener
+    """Where the server of a container of the built image is told to listen, or None.
+
+    The model runs the start command as the container does (the shell's variables, export and
+    cd, an init before the shell, GUNICORN_CMD_ARGS, each server's defaults). None when it
+    cannot tell: no image, a failed build, an unknown base, no server it knows.
+    """
+    final = built_final_stage(review)
+    if final is None or not final.base.known:
+        return None
+    try:
+        return review.image.run({}).intended
+    except (RecursionError, ValueError, KeyError, IndexError):
+        return None
+
+
 def built_final_stage(review: Review):  # noqa: ANN201 - deploy.build.Stage
     """The final stage as the model built it, or None (not built, or the build failed)."""
     image = review.image
@@ -1088,7 +1104,11 @@ def rule_startup(review: Review) -> list[Finding]:
         ))]
     findings = []
     line = start.line
-    if not start.via_shell:
+    # An init in exec form (tini --, dumb-init) may hand the rest to a shell that expands it.
+    argv = list(start.argv)
+    while argv and argv[0].rsplit("/", 1)[-1] in ("tini", "dumb-init"):
+        argv = [a for a in argv[1:] if a != "--"]
+    if not start.via_shell and shell_script(argv) is None:
         variables = [m.group(0) for w in start.argv if (m := VARIABLE_RE.search(w))]
         if variables:
             findings.append(review.finding("variable-in-exec-form", ERROR, line, (
@@ -1136,7 +1156,17 @@ def server_findings(review: Review, line: int) -> list[Finding]:
             "warns against production use. Start a production server such as gunicorn "
             "(gunicorn app:app)"
         )))
-    for host, port, how in listen_addresses(review):
+    # Where the model's container really listens: the shell run as it runs (its variables,
+    # export, cd), GUNICORN_CMD_ARGS and defaults. The words of the command are the fallback.
+    listener = model_listener(review)
+    addresses = listen_addresses(review)
+    if listener is not None:
+        # The host as the model resolved it; the port as written (the port rules ask whether
+        # it comes from PORT, which the resolved number no longer shows).
+        host = listener.host or "0.0.0.0"
+        addresses = [(host, port, how) for _, port, how in addresses] or [
+            (host, "", "as the container starts")]
+    for host, port, how in addresses:
         resolved = expand(host, review.env)
         if resolved in LOOPBACK_HOSTS:
             findings.append(review.finding("binds-loopback", ERROR, line, (
