@@ -696,17 +696,23 @@ class Compose:
                 continue
             target_map = target if isinstance(target, Mapping) else {}
             health = target_map.get("healthcheck")
-            disabled = isinstance(health, Mapping) and health.get("disable") is True
-            if condition == "service_healthy" and (not health or disabled):
+            from .deploy import compose as deploy_compose
+
+            # As Docker reads it: disable: true and test: ["NONE"] turn the check off; a
+            # healthcheck: with only interval/retries keeps the image's (none for databases).
+            argv, script, disabled = deploy_compose.Service(dep, target_map, 0).healthcheck()
+            no_test = argv is None and script is None
+            if condition == "service_healthy" and (not health or disabled or no_test):
                 built = bool(target_map.get("build"))
                 # An image may bring its own HEALTHCHECK; the database images do not.
                 known_without = image_parts(str(target_map.get("image") or ""))[0] in DATABASES
                 severity = ERROR if disabled or known_without else WARNING
                 self.add("healthy-without-healthcheck", severity,
                          (*dep_path, "condition"), (
-                    f"service '{name}' waits for '{dep}' to be healthy, but '{dep}' has no "
-                    "healthcheck" + (" here (its Dockerfile may define a HEALTHCHECK)"
-                                     if built else "")
+                    f"service '{name}' waits for '{dep}' to be healthy, but '{dep}' "
+                    + ("has its healthcheck turned off" if disabled else
+                       "has a healthcheck with no test" if health else "has no healthcheck")
+                    + (" here (its Dockerfile may define a HEALTHCHECK)" if built else "")
                     + f", so it never becomes healthy and '{name}' never starts (docker "
                     f"compose reports 'dependency failed to start'). Give '{dep}' a healthcheck"
                     + (", e.g. test: [\"CMD-SHELL\", \"pg_isready -U $${POSTGRES_USER}\"]"

@@ -252,3 +252,19 @@ def test_a_duration_named_like_a_token_is_not_a_secret():
     text = ("services:\n  web:\n    image: shop:1.0\n    environment:\n"
             "      PASSWORD_RESET_TOKEN_EXPIRES_IN: ${PASSWORD_RESET_TOKEN_EXPIRES_IN:-5m}\n")
     assert not [f for f in compose.check(text) if "secret" in f.rule]
+
+
+@pytest.mark.parametrize(("healthcheck", "error"), [
+    ('    healthcheck:\n      test: ["CMD-SHELL", "pg_isready -U shop"]\n', False),
+    ("    healthcheck:\n      test: pg_isready -U shop\n", False),
+    ('    healthcheck:\n      test: ["NONE"]\n', True),  # Docker turns the check off
+    ("    healthcheck:\n      interval: 5s\n      retries: 5\n", True),  # no test: postgres has none
+    ("    healthcheck:\n      disable: true\n", True),
+    ("", True),
+])
+def test_waiting_for_a_healthy_database_needs_a_test_docker_runs(healthcheck, error):
+    text = ("services:\n  web:\n    image: shop:1.0\n    depends_on:\n      db:\n"
+            "        condition: service_healthy\n  db:\n    image: postgres:17\n"
+            "    volumes: [pg:/var/lib/postgresql/data]\n" + healthcheck + "volumes:\n  pg:\n")
+    found = [f for f in compose.check(text) if f.rule == "healthy-without-healthcheck"]
+    assert bool([f for f in found if f.is_error]) is error
