@@ -258,7 +258,7 @@ def test_a_duration_named_like_a_token_is_not_a_secret():
     ('    healthcheck:\n      test: ["CMD-SHELL", "pg_isready -U shop"]\n', False),
     ("    healthcheck:\n      test: pg_isready -U shop\n", False),
     ('    healthcheck:\n      test: ["NONE"]\n', True),  # Docker turns the check off
-    ("    healthcheck:\n      interval: 5s\n      retries: 5\n", True),  # no test: postgres has none
+    ("    healthcheck:\n      interval: 5s\n      retries: 5\n", True),  # postgres: no test
     ("    healthcheck:\n      disable: true\n", True),
     ("", True),
 ])
