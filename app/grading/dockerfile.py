@@ -335,7 +335,11 @@ class Dockerfile:
             deciding, argv = cmd, self._argv(entry) + self._argv(cmd)
         else:
             deciding, argv = cmd, self._argv(cmd)
-        script = shell_script(argv)
+        # An init first (tini --, dumb-init) runs the rest as its child, maybe a shell.
+        inner = list(argv)
+        while inner and inner[0].rsplit("/", 1)[-1] in ("tini", "dumb-init"):
+            inner = [a for a in inner[1:] if a != "--"]
+        script = shell_script(inner)
         if script is not None:
             return Startup(tuple(argv), tuple(split_words(script)), True, deciding.line)
         return Startup(tuple(argv), tuple(argv), False, deciding.line)
@@ -1104,11 +1108,7 @@ def rule_startup(review: Review) -> list[Finding]:
         ))]
     findings = []
     line = start.line
-    # An init in exec form (tini --, dumb-init) may hand the rest to a shell that expands it.
-    argv = list(start.argv)
-    while argv and argv[0].rsplit("/", 1)[-1] in ("tini", "dumb-init"):
-        argv = [a for a in argv[1:] if a != "--"]
-    if not start.via_shell and shell_script(argv) is None:
+    if not start.via_shell:  # (an init before a shell counts as the shell: see startup())
         variables = [m.group(0) for w in start.argv if (m := VARIABLE_RE.search(w))]
         if variables:
             findings.append(review.finding("variable-in-exec-form", ERROR, line, (

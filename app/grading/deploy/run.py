@@ -168,6 +168,10 @@ class Container:
             # An init as PID 1 forwards signals to its child, which may be a shell.
             inner = [r for r in rest if r != "--"]
             if shell_c_script(inner) is not None:
+                if not self.stage.has_program(name, self.env) and self.stage.base.known:
+                    self.fail(f"{where}: the container exits at once: `{name}`: executable "
+                              "file not found in $PATH")
+                    return
                 self.run_argv(inner, where, depth + 1, wrapper=name)
                 return
         script = shell_c_script(argv)
