@@ -614,3 +614,15 @@ CMD gunicorn -b 0.0.0.0:8000 app:app
     assert (container.crash is None) is starts
     if not starts:
         assert "libpq" in container.crash.reason
+
+
+@pytest.mark.parametrize(("command", "survives"), [
+    ('["redis-server", "--appendonly", "yes"]', True),
+    ('["redis-server", "--appendonly", "yes", "--dir", "/var/lib/redis"]', False),
+    ("redis-server --dir /data/redis", True),  # still under the volume
+    ('["redis-server", "--dir=/srv"]', False),
+])
+def test_a_server_option_that_moves_the_data_decides_what_a_redeploy_keeps(command, survives):
+    text = ("services:\n  cache:\n    image: redis:7.4\n    command: " + command + "\n"
+            "    volumes:\n      - cache-data:/data\nvolumes:\n  cache-data:\n")
+    assert compose.load(text).up().data_survives("cache").ok is survives
