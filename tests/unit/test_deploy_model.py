@@ -626,3 +626,13 @@ def test_a_server_option_that_moves_the_data_decides_what_a_redeploy_keeps(comma
     text = ("services:\n  cache:\n    image: redis:7.4\n    command: " + command + "\n"
             "    volumes:\n      - cache-data:/data\nvolumes:\n  cache-data:\n")
     assert compose.load(text).up().data_survives("cache").ok is survives
+
+
+def test_a_failed_command_hidden_by_or_true_does_not_stop_the_build_but_installs_nothing():
+    base = "FROM python:3.12-slim\n"
+    hidden = build(base + "RUN apt-get install -y libpq5 || true\n", {})
+    assert hidden.error is None and "libpq" not in hidden.final.libraries
+    shown = build(base + "RUN apt-get install -y libpq5\n", {})
+    assert "Unable to locate package libpq5" in shown.error.reason
+    fixed = build(base + "RUN apt-get update && apt-get install -y libpq5 || true\n", {})
+    assert fixed.error is None and "libpq" in fixed.final.libraries

@@ -776,14 +776,25 @@ class Builder:
     def run_script(self, stage: Stage, script: str, ins: df_parser.Instruction,
                    env: dict[str, str]) -> None:
         last_ok = True
-        for op, command in split_script(script):
+        reason = ""
+        parts = split_script(script)
+        for index, (op, command) in enumerate(parts):
             if op == "&&" and not last_ok:
                 continue
             if op == "||" and last_ok:
                 continue
-            last_ok = self.run_command(stage, command, ins, env)
+            piped = op == "|" or (index + 1 < len(parts) and parts[index + 1][0] == "|")
+            try:
+                last_ok = self.run_command(stage, command, ins, env)
+            except BuildFailure as exc:
+                if piped:
+                    # `curl ... | sh` with no curl: sh runs nothing; the step is reported.
+                    raise
+                # The command fails; as in sh, `|| true` or a later `;` command decides
+                # whether the RUN does.
+                last_ok, reason = False, exc.reason
         if not last_ok:
-            raise BuildFailure(ins.line, stage, "the RUN command exits with an error")
+            raise BuildFailure(ins.line, stage, reason or "the RUN command exits with an error")
 
     def run_command(self, stage: Stage, command: str, ins: df_parser.Instruction,
                     env: dict[str, str]) -> bool:
