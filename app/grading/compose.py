@@ -224,6 +224,27 @@ def postgres_major(tag: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+
+class _EveryVariableSet(dict):
+    """Interpolation values where every variable is set to a reference to itself."""
+
+    def get(self, name, default=None):  # noqa: ANN001, ANN201 - Mapping.get
+        return "${" + str(name) + "}"
+
+
+def references_kept(text: str) -> str:
+    """The value as Compose builds it when every variable is set, each shown as ${NAME}.
+
+    What is left beside the references is what the file itself writes: a URL's password part
+    is then a reference (`${PW:?}`, `${USER:?}:${PW}`) or literal text.
+    """
+    from .deploy import compose as deploy_compose
+
+    try:
+        return deploy_compose.interpolate(text, _EveryVariableSet(), "")
+    except DeployError:
+        return text
+
 class Compose:
     """One compose file being reviewed."""
 
@@ -361,7 +382,7 @@ class Compose:
             if value is None or isinstance(value, (Mapping, list)):
                 continue
             text = str(value)
-            if password_in_url(text):
+            if password_in_url(references_kept(text)):
                 self.add("plain-secret", ERROR, (*path, *where), (
                     f"service '{name}': {key} contains a password written into the URL. "
                     "The compose file goes to git; the password goes with it. Write "

@@ -268,3 +268,15 @@ def test_waiting_for_a_healthy_database_needs_a_test_docker_runs(healthcheck, er
             "    volumes: [pg:/var/lib/postgresql/data]\n" + healthcheck + "volumes:\n  pg:\n")
     found = [f for f in compose.check(text) if f.rule == "healthy-without-healthcheck"]
     assert bool([f for f in found if f.is_error]) is error
+
+
+@pytest.mark.parametrize(("url", "plain"), [
+    ("postgresql://${SERVICE_USER_DB:?}:${SERVICE_PASSWORD_DB:?}@db:5432/shop", False),
+    ("postgresql://shop:${DB_PASSWORD:?set it}@db/shop", False),
+    ("postgresql://${DB_USER}:s3cret-pw@db/shop", True),
+    ("postgresql://shop:s3cret-pw@db/shop", True),
+])
+def test_a_password_in_a_url_is_judged_after_interpolation(url, plain):
+    text = ("services:\n  web:\n    image: shop:1.0\n    environment:\n"
+            f"      DATABASE_URL: \"{url}\"\n")
+    assert bool([f for f in compose.check(text) if f.rule == "plain-secret"]) is plain
