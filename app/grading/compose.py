@@ -224,6 +224,27 @@ def postgres_major(tag: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+
+class _EveryVariableSet(dict):
+    """Interpolation values where every variable is set to a reference to itself."""
+
+    def get(self, name, default=None):  # noqa: ANN001, ANN201 - Mapping.get
+        return "${" + str(name) + "}"
+
+
+def references_kept(text: str) -> str:
+    """The value as Compose builds it when every variable is set, each shown as ${NAME}.
+
+    What is left beside the references is what the file itself writes: a URL's password part
+    is then a reference (`${PW:?}`, `${USER:?}:${PW}`) or literal text.
+    """
+    from .deploy import compose as deploy_compose
+
+    try:
+        return deploy_compose.interpolate(text, _EveryVariableSet(), "")
+    except DeployError:
+        return text
+
 class Compose:
     """One compose file being reviewed."""
 
@@ -361,7 +382,7 @@ class Compose:
             if value is None or isinstance(value, (Mapping, list)):
                 continue
             text = str(value)
-            if password_in_url(text):
+            if password_in_url(references_kept(text)):
                 self.add("plain-secret", ERROR, (*path, *where), (
                     f"service '{name}': {key} contains a password written into the URL. "
                     "The compose file goes to git; the password goes with it. Write "
@@ -377,11 +398,34 @@ class Compose:
                     f"Write {key}: ${{{key}}} (or ${{{key}:?set it}}) and set the value in "
                     "Coolify's environment variables, or use a Compose secret"
                 ))
+            elif "$" in text and not password_in_url(text):
+                self.check_secret_default(name, key, text, (*path, *where))
             if key == "POSTGRES_HOST_AUTH_METHOD" and text == "trust":
                 self.add("db-no-password", WARNING, (*path, *where), (
                     f"service '{name}': POSTGRES_HOST_AUTH_METHOD=trust lets anyone who can "
                     "reach the port log in as any user without a password"
                 ))
+
+    def check_secret_default(self, name: str, key: str, text: str,
+                             where: tuple[str | int, ...]) -> None:
+        """A password the file itself supplies when a variable is unset (`${PW:-s3cret}`)."""
+        from .deploy import compose as deploy_compose
+
+        try:
+            # What the value is with no variable set: the text and defaults the file holds.
+            written = deploy_compose.interpolate(text, {}, f"service '{name}'")
+        except DeployError:
+            return  # a required variable (:? or ?): the file holds no value of its own
+        in_url = password_in_url(written)
+        flag = written.strip().lower() in ("", "true", "false", "yes", "no", "on", "off", "0", "1")
+        if not in_url and not (looks_like_secret_name(key) and not flag):
+            return
+        self.add("secret-default", WARNING, where, (
+            f"service '{name}': {key} falls back to a value written in the file when its "
+            f"variable is unset, so the password '{in_url or written.strip()}' is in git, in "
+            "every clone and in every backup of the repository, whatever value is set later; "
+            "where the variable is missing, the service runs with that known password"
+        ))
 
     def check_ports(
         self, name: str, path: tuple[str | int, ...], service: Mapping[str, Any],
@@ -673,17 +717,23 @@ class Compose:
                 continue
             target_map = target if isinstance(target, Mapping) else {}
             health = target_map.get("healthcheck")
-            disabled = isinstance(health, Mapping) and health.get("disable") is True
-            if condition == "service_healthy" and (not health or disabled):
+            from .deploy import compose as deploy_compose
+
+            # As Docker reads it: disable: true and test: ["NONE"] turn the check off; a
+            # healthcheck: with only interval/retries keeps the image's (none for databases).
+            argv, script, disabled = deploy_compose.Service(dep, target_map, 0).healthcheck()
+            no_test = argv is None and script is None
+            if condition == "service_healthy" and (not health or disabled or no_test):
                 built = bool(target_map.get("build"))
                 # An image may bring its own HEALTHCHECK; the database images do not.
                 known_without = image_parts(str(target_map.get("image") or ""))[0] in DATABASES
                 severity = ERROR if disabled or known_without else WARNING
                 self.add("healthy-without-healthcheck", severity,
                          (*dep_path, "condition"), (
-                    f"service '{name}' waits for '{dep}' to be healthy, but '{dep}' has no "
-                    "healthcheck" + (" here (its Dockerfile may define a HEALTHCHECK)"
-                                     if built else "")
+                    f"service '{name}' waits for '{dep}' to be healthy, but '{dep}' "
+                    + ("has its healthcheck turned off" if disabled else
+                       "has a healthcheck with no test" if health else "has no healthcheck")
+                    + (" here (its Dockerfile may define a HEALTHCHECK)" if built else "")
                     + f", so it never becomes healthy and '{name}' never starts (docker "
                     f"compose reports 'dependency failed to start'). Give '{dep}' a healthcheck"
                     + (", e.g. test: [\"CMD-SHELL\", \"pg_isready -U $${POSTGRES_USER}\"]"

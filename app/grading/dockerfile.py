@@ -335,7 +335,11 @@ class Dockerfile:
             deciding, argv = cmd, self._argv(entry) + self._argv(cmd)
         else:
             deciding, argv = cmd, self._argv(cmd)
-        script = shell_script(argv)
+        # An init first (tini --, dumb-init) runs the rest as its child, maybe a shell.
+        inner = list(argv)
+        while inner and inner[0].rsplit("/", 1)[-1] in ("tini", "dumb-init"):
+            inner = [a for a in inner[1:] if a != "--"]
+        script = shell_script(inner)
         if script is not None:
             return Startup(tuple(argv), tuple(split_words(script)), True, deciding.line)
         return Startup(tuple(argv), tuple(argv), False, deciding.line)
@@ -710,6 +714,22 @@ def rule_build_model(review: Review) -> list[Finding]:
     if missing:  # the lint may name the fix (exercise messages never do)
         message += f"; COPY {missing.group(1)} . first"
     return [review.finding(rule, ERROR, image.error_line or 1, message)]
+
+
+def model_listener(review: Review):  # noqa: ANN201 - deploy.run.Listener
+    """Where the server of a container of the built image is told to listen, or None.
+
+    The model runs the start command as the container does (the shell's variables, export and
+    cd, an init before the shell, GUNICORN_CMD_ARGS, each server's defaults). None when it
+    cannot tell: no image, a failed build, an unknown base, no server it knows.
+    """
+    final = built_final_stage(review)
+    if final is None or not final.base.known:
+        return None
+    try:
+        return review.image.run({}).intended
+    except (RecursionError, ValueError, KeyError, IndexError):
+        return None
 
 
 def built_final_stage(review: Review):  # noqa: ANN201 - deploy.build.Stage
@@ -1088,7 +1108,7 @@ def rule_startup(review: Review) -> list[Finding]:
         ))]
     findings = []
     line = start.line
-    if not start.via_shell:
+    if not start.via_shell:  # (an init before a shell counts as the shell: see startup())
         variables = [m.group(0) for w in start.argv if (m := VARIABLE_RE.search(w))]
         if variables:
             findings.append(review.finding("variable-in-exec-form", ERROR, line, (
@@ -1136,7 +1156,17 @@ def server_findings(review: Review, line: int) -> list[Finding]:
             "warns against production use. Start a production server such as gunicorn "
             "(gunicorn app:app)"
         )))
-    for host, port, how in listen_addresses(review):
+    # Where the model's container really listens: the shell run as it runs (its variables,
+    # export, cd), GUNICORN_CMD_ARGS and defaults. The words of the command are the fallback.
+    listener = model_listener(review)
+    addresses = listen_addresses(review)
+    if listener is not None:
+        # The host as the model resolved it; the port as written (the port rules ask whether
+        # it comes from PORT, which the resolved number no longer shows).
+        host = listener.host or "0.0.0.0"
+        addresses = [(host, port, how) for _, port, how in addresses] or [
+            (host, "", "as the container starts")]
+    for host, port, how in addresses:
         resolved = expand(host, review.env)
         if resolved in LOOPBACK_HOSTS:
             findings.append(review.finding("binds-loopback", ERROR, line, (

@@ -92,7 +92,8 @@ SECRET_PAIRS = frozenset({
     ("ENCRYPTION", "KEY"), ("MASTER", "KEY"), ("AUTH", "KEY"), ("SECRET", "KEY"),
     ("DB", "PASS"), ("DATABASE", "PASS"),
 })
-NOT_SECRET_LAST = frozenset("FILE PATH DIR NAME USER USERNAME ID TYPE LENGTH TTL HEADER".split())
+NOT_SECRET_LAST = frozenset(
+    "FILE PATH DIR NAME USER USERNAME ID TYPE LENGTH TTL HEADER IN EXPIRY EXPIRES TIMEOUT".split())
 NOT_SECRET_WORDS = frozenset("PUBLIC GPG".split())
 URL_WITH_PASSWORD_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/:@\s]+:([^@\s]+)@")
 WORD_RE = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")

@@ -102,3 +102,28 @@ def test_a_whole_context_copy_may_hold_the_requirements_file():
             "FROM python:3.12-slim\nCOPY --from=0 /app/dist /app/dist\n")
     assert not [f for f in dockerfile.check(text) if f.rule in ("deps-file-missing",
                                                                 "build-fails")]
+
+
+SERVER = ("FROM python:3.12-slim\nWORKDIR /app\nRUN pip install --no-cache-dir flask gunicorn\n"
+          "COPY app.py .\nRUN useradd app\nUSER app\nENV PORT=8000\n")
+
+
+@pytest.mark.parametrize(("start", "loopback"), [
+    ("CMD HOST=127.0.0.1; exec gunicorn --bind $HOST:$PORT app:app\n", True),
+    ("CMD export HOST=localhost && exec gunicorn -b $HOST:$PORT app:app\n", True),
+    ('ENV GUNICORN_CMD_ARGS="--bind 127.0.0.1:8000"\nCMD exec gunicorn app:app\n', True),
+    ("CMD HOST=0.0.0.0; exec gunicorn --bind $HOST:$PORT app:app\n", False),
+    ("CMD cd /app && exec gunicorn --bind 0.0.0.0:$PORT app:app\n", False),
+])
+def test_the_bind_address_is_the_one_the_started_shell_gives_the_server(start, loopback):
+    assert bool([f for f in found(SERVER + start, "binds-loopback") if f.is_error]) is loopback
+
+
+@pytest.mark.parametrize(("start", "error"), [
+    ('CMD ["gunicorn", "--bind", "0.0.0.0:$PORT", "app:app"]\n', True),
+    ('ENTRYPOINT ["tini", "--"]\nCMD ["sh", "-c", "exec gunicorn -b 0.0.0.0:$PORT app:app"]\n',
+     False),  # the init hands the script to a shell, which expands $PORT
+    ('CMD ["dumb-init", "sh", "-c", "exec gunicorn -b 0.0.0.0:$PORT app:app"]\n', False),
+])
+def test_a_variable_in_exec_form_is_an_error_only_when_no_shell_expands_it(start, error):
+    assert bool(found(SERVER + start, "variable-in-exec-form")) is error

@@ -230,3 +230,53 @@ def test_odd_shapes_never_crash_the_review():
             for finding in review(text):
                 assert finding.severity in ("error", "warning") and finding.line >= 1
                 assert finding.rule != "unchecked", finding.format()
+
+
+@pytest.mark.parametrize(("value", "flagged"), [
+    ("${SERVICE_PASSWORD_POSTGRES:-Sh0p-2024!}", True),
+    ("${DB_PASSWORD-changeme}", True),
+    ("postgresql://shop:${SERVICE_PASSWORD_POSTGRES:-Sh0p-2024!}@db/shop", True),
+    ("${SERVICE_PASSWORD_POSTGRES}", False),
+    ("${DB_PASSWORD:?set it in Coolify}", False),
+    ("postgresql://${SERVICE_USER_DB}:${SERVICE_PASSWORD_DB}@db/shop", False),
+])
+def test_a_secret_that_falls_back_to_a_written_password_is_reported(value, flagged):
+    text = ("services:\n  web:\n    image: shop:1.0\n    environment:\n"
+            f"      DB_PASSWORD: \"{value}\"\n      DATABASE_URL: \"{value}\"\n")
+    found = [f for f in compose.check(text) if f.rule == "secret-default"]
+    assert bool(found) is flagged
+    assert all(f.severity == "warning" and f.line in (5, 6) for f in found)
+
+
+def test_a_duration_named_like_a_token_is_not_a_secret():
+    text = ("services:\n  web:\n    image: shop:1.0\n    environment:\n"
+            "      PASSWORD_RESET_TOKEN_EXPIRES_IN: ${PASSWORD_RESET_TOKEN_EXPIRES_IN:-5m}\n")
+    assert not [f for f in compose.check(text) if "secret" in f.rule]
+
+
+@pytest.mark.parametrize(("healthcheck", "error"), [
+    ('    healthcheck:\n      test: ["CMD-SHELL", "pg_isready -U shop"]\n', False),
+    ("    healthcheck:\n      test: pg_isready -U shop\n", False),
+    ('    healthcheck:\n      test: ["NONE"]\n', True),  # Docker turns the check off
+    ("    healthcheck:\n      interval: 5s\n      retries: 5\n", True),  # postgres: no test
+    ("    healthcheck:\n      disable: true\n", True),
+    ("", True),
+])
+def test_waiting_for_a_healthy_database_needs_a_test_docker_runs(healthcheck, error):
+    text = ("services:\n  web:\n    image: shop:1.0\n    depends_on:\n      db:\n"
+            "        condition: service_healthy\n  db:\n    image: postgres:17\n"
+            "    volumes: [pg:/var/lib/postgresql/data]\n" + healthcheck + "volumes:\n  pg:\n")
+    found = [f for f in compose.check(text) if f.rule == "healthy-without-healthcheck"]
+    assert bool([f for f in found if f.is_error]) is error
+
+
+@pytest.mark.parametrize(("url", "plain"), [
+    ("postgresql://${SERVICE_USER_DB:?}:${SERVICE_PASSWORD_DB:?}@db:5432/shop", False),
+    ("postgresql://shop:${DB_PASSWORD:?set it}@db/shop", False),
+    ("postgresql://${DB_USER}:s3cret-pw@db/shop", True),
+    ("postgresql://shop:s3cret-pw@db/shop", True),
+])
+def test_a_password_in_a_url_is_judged_after_interpolation(url, plain):
+    text = ("services:\n  web:\n    image: shop:1.0\n    environment:\n"
+            f"      DATABASE_URL: \"{url}\"\n")
+    assert bool([f for f in compose.check(text) if f.rule == "plain-secret"]) is plain

@@ -556,3 +556,83 @@ def test_if_conditions_are_read_like_github_expressions(condition, branch, expec
             ci.evaluate(condition, context, True)
     else:
         assert ci.evaluate(condition, context, True) is expected
+
+
+@pytest.mark.parametrize(("test_step", "deploys_after_failing_tests"), [
+    ("      - run: pytest\n", False),
+    ("      - run: pytest\n        continue-on-error: true\n", True),
+    ("      - run: pytest\n        continue-on-error: ${{ github.ref_name == 'main' }}\n", True),
+    ("      - run: pytest || true\n", True),
+    ("      - run: |\n          pytest\n          echo done\n", False),  # bash -e stops
+    ("      - run: uv run pytest -q && echo ok\n", False),
+    ("      - run: echo pytest\n", True),  # the word, not the test run
+])
+def test_a_failing_test_step_fails_the_job_as_github_runs_it(test_step,
+                                                             deploys_after_failing_tests):
+    from app.grading.deploy import ci
+
+    text = ("on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n" + test_step
+            + "  deploy:\n    needs: test\n    runs-on: ubuntu-latest\n    steps:\n"
+            "      - run: >-\n          curl -f -H 'Authorization: Bearer ${{ secrets.T }}'\n"
+            "          https://coolify.example.com/api/v1/deploy?uuid=abc\n")
+    wf = ci.load_workflow(text)
+    failing = wf.run("push", "main", False, {"T": "tok"}, coolify_token="tok")
+    assert bool(failing.deploys) is deploys_after_failing_tests
+    assert wf.run("push", "main", True, {"T": "tok"}, coolify_token="tok").deploys
+
+
+def test_a_user_named_by_an_arg_is_created_with_its_value():
+    text = ("FROM python:3.12-slim\nARG APP_USER=shop\n"
+            'RUN useradd --create-home --shell /usr/sbin/nologin "$APP_USER"\nUSER shop\n')
+    assert build(text, {}).final.user_exists("shop")
+    assert build(text, {}, build_args={"APP_USER": "web"}).final.user_exists("web")
+    assert not build(text.replace("ARG APP_USER=shop", "ARG APP_USER=web"),
+                     {}).final.user_exists("shop")
+
+
+@pytest.mark.parametrize(("requirement", "final_installs", "starts"), [
+    ("psycopg[c]==3.2.10", "", False),
+    ("psycopg==3.2.10", "", False),  # the pure-Python build loads libpq too
+    ("psycopg[c]==3.2.10", "RUN apt-get update && apt-get install -y libpq5\n", True),
+    ("psycopg[binary]==3.2.10", "", True),  # bundles its own libpq
+])
+def test_psycopg_wheels_need_libpq_in_the_stage_that_runs_them(requirement, final_installs,
+                                                                starts):
+    text = f"""FROM python:3.12-slim AS build
+RUN apt-get update && apt-get install -y build-essential libpq-dev
+COPY requirements.txt .
+RUN pip wheel --wheel-dir /wheels -r requirements.txt
+FROM python:3.12-slim
+{final_installs}COPY --from=build /wheels /wheels
+RUN pip install --no-cache-dir /wheels/*.whl
+WORKDIR /app
+COPY app.py .
+CMD gunicorn -b 0.0.0.0:8000 app:app
+"""
+    reqs = {"app.py": "import psycopg\n", "requirements.txt": f"{requirement}\ngunicorn\n"}
+    container = build(text, reqs).run({})
+    assert (container.crash is None) is starts
+    if not starts:
+        assert "libpq" in container.crash.reason
+
+
+@pytest.mark.parametrize(("command", "survives"), [
+    ('["redis-server", "--appendonly", "yes"]', True),
+    ('["redis-server", "--appendonly", "yes", "--dir", "/var/lib/redis"]', False),
+    ("redis-server --dir /data/redis", True),  # still under the volume
+    ('["redis-server", "--dir=/srv"]', False),
+])
+def test_a_server_option_that_moves_the_data_decides_what_a_redeploy_keeps(command, survives):
+    text = ("services:\n  cache:\n    image: redis:7.4\n    command: " + command + "\n"
+            "    volumes:\n      - cache-data:/data\nvolumes:\n  cache-data:\n")
+    assert compose.load(text).up().data_survives("cache").ok is survives
+
+
+def test_a_failed_command_hidden_by_or_true_does_not_stop_the_build_but_installs_nothing():
+    base = "FROM python:3.12-slim\n"
+    hidden = build(base + "RUN apt-get install -y libpq5 || true\n", {})
+    assert hidden.error is None and "libpq" not in hidden.final.libraries
+    shown = build(base + "RUN apt-get install -y libpq5\n", {})
+    assert "Unable to locate package libpq5" in shown.error.reason
+    fixed = build(base + "RUN apt-get update && apt-get install -y libpq5 || true\n", {})
+    assert fixed.error is None and "libpq" in fixed.final.libraries

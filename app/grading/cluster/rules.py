@@ -1,4 +1,9 @@
-"""Traefik's router rule language: Host(`a`) && (PathPrefix(`/api`) || Path("/x"))."""
+"""Traefik's router rule language: Host(`a`) && (PathPrefix(`/api`) || Path("/x")).
+
+Rules are read by deploy.traefik (the one reader of the compose and Kubernetes checkers and the
+routing models); this module names the matchers the cluster's Traefik accepts and evaluates a
+rule against a request.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-TOKEN_RE = re.compile(r"""\s*(?:(&&|\|\||!|\(|\)|,)|(`[^`]*`|"(?:[^"\\]|\\.)*")|([A-Za-z]+))""")
+from ..deploy import traefik
 
 
-class RuleError(ValueError):
+class RuleError(traefik.RuleError, ValueError):
     """A rule Traefik cannot parse (the router is not created)."""
 
 
@@ -23,89 +28,16 @@ class Request:
     headers: Mapping[str, str] | None = None
 
 
-def tokenize(rule: str) -> list[tuple[str, str]]:
-    """(type, text) tokens: op, str, name."""
-    tokens, pos = [], 0
-    rule = rule.strip()
-    while pos < len(rule):
-        match = TOKEN_RE.match(rule, pos)
-        if not match or match.end() == pos:
-            raise RuleError(f"cannot read the rule at '{rule[pos:pos + 20]}'")
-        if match.group(1):
-            tokens.append(("op", match.group(1)))
-        elif match.group(2):
-            tokens.append(("str", match.group(2)[1:-1]))
-        else:
-            tokens.append(("name", match.group(3)))
-        pos = match.end()
-        while pos < len(rule) and rule[pos].isspace():
-            pos += 1
-    return tokens
-
-
-class RuleParser:
-    """A recursive-descent parser: or-expr := and-expr (|| and-expr)*; and := unary (&& unary)*."""
-
-    def __init__(self, rule: str) -> None:
-        self.tokens = tokenize(rule)
-        self.pos = 0
-
-    def peek(self) -> tuple[str, str] | None:
-        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
-
-    def take(self) -> tuple[str, str]:
-        token = self.peek()
-        if token is None:
-            raise RuleError("the rule ends too early")
-        self.pos += 1
-        return token
-
-    def parse(self) -> tuple:
-        node = self.or_expr()
-        if self.peek() is not None:
-            raise RuleError(f"unexpected '{self.peek()[1]}'")
-        return node
-
-    def or_expr(self) -> tuple:
-        node = self.and_expr()
-        while self.peek() == ("op", "||"):
-            self.take()
-            node = ("or", node, self.and_expr())
-        return node
-
-    def and_expr(self) -> tuple:
-        node = self.unary()
-        while self.peek() == ("op", "&&"):
-            self.take()
-            node = ("and", node, self.unary())
-        return node
-
-    def unary(self) -> tuple:
-        token = self.take()
-        if token == ("op", "!"):
-            return ("not", self.unary())
-        if token == ("op", "("):
-            node = self.or_expr()
-            if self.take() != ("op", ")"):
-                raise RuleError("a '(' is not closed")
-            return node
-        if token[0] != "name":
-            raise RuleError(f"expected a matcher such as Host(...), found '{token[1]}'")
-        if self.take() != ("op", "("):
-            raise RuleError(f"{token[1]} needs its arguments in ( )")
-        args = []
-        while True:
-            arg = self.take()
-            if arg[0] != "str":
-                raise RuleError(f"{token[1]}: arguments are quoted with ` or \", found "
-                                f"'{arg[1]}'")
-            args.append(arg[1])
-            nxt = self.take()
-            if nxt == ("op", ")"):
-                break
-            if nxt != ("op", ","):
-                raise RuleError(f"{token[1]}: expected ',' or ')'")
-        return ("call", token[1], args)
+def as_tree(node: traefik.Node) -> tuple:
+    """deploy.traefik's syntax tree as the tuples this module evaluates."""
+    if node.op == "match" and node.matcher is not None:
+        return ("call", node.matcher.name, list(node.matcher.args))
+    if node.op == "not":
+        return ("not", as_tree(node.children[0]))
+    tree = as_tree(node.children[0])
+    for child in node.children[1:]:
+        tree = (node.op, tree, as_tree(child))
+    return tree
 
 
 MATCHERS = ("Host", "HostRegexp", "Path", "PathPrefix", "PathRegexp", "Method", "Header",
@@ -113,8 +45,11 @@ MATCHERS = ("Host", "HostRegexp", "Path", "PathPrefix", "PathRegexp", "Method", 
 
 
 def parse_rule(rule: str) -> tuple:
-    """The rule's syntax tree, or RuleError."""
-    tree = RuleParser(rule).parse()
+    """The rule's syntax tree, or RuleError (read by the one rule reader, deploy.traefik)."""
+    try:
+        tree = as_tree(traefik.read_rule(rule))
+    except traefik.RuleError as exc:
+        raise RuleError(str(exc)) from None
     check_names(tree)
     return tree
 

@@ -220,10 +220,11 @@ class Stage:
                 return False, (f"{name} is installed in {site}, inside /root, which user "
                                f"'{user or self.user}' cannot read")
             lib = images.NEEDS_LIBRARY.get(name)
-            if lib and found.kind == "package" and found.content == "source" and (
+            if lib and found.kind == "package" and found.content == LINKS_LIBRARY and (
                     lib not in self.libraries):
-                return False, (f"{name} was compiled against {lib}, but this stage does not "
-                               f"have the {lib} shared library (install its runtime package)")
+                return False, (f"{name} loads the {lib} shared library when it is imported, "
+                               f"and this stage does not have it (the package that installs "
+                               f"it was never installed in this stage)")
             return True, site
         elsewhere = [f.path for f in self.files.values()
                      if f.kind == "package" and f.path.rsplit("/", 1)[-1] == name]
@@ -269,6 +270,18 @@ def normal(path: str, workdir: str) -> str:
             continue
         parts.append(part)
     return "/" + "/".join(parts)
+
+
+LINKS_LIBRARY = "links-library"  # a package File's content: it loads a system library
+
+
+def links_library(dist: str) -> bool:
+    """Does this requirement load a system library at run time (psycopg, psycopg2, mysqlclient)?
+
+    psycopg loads libpq in its C and its pure-Python builds alike; only the binary builds
+    (psycopg[binary], psycopg2-binary) bundle their own copy.
+    """
+    return normal_package(dist) in images.NEEDS_LIBRARY and "binary" not in dist.lower()
 
 
 def normal_package(name: str) -> str:
@@ -763,14 +776,25 @@ class Builder:
     def run_script(self, stage: Stage, script: str, ins: df_parser.Instruction,
                    env: dict[str, str]) -> None:
         last_ok = True
-        for op, command in split_script(script):
+        reason = ""
+        parts = split_script(script)
+        for index, (op, command) in enumerate(parts):
             if op == "&&" and not last_ok:
                 continue
             if op == "||" and last_ok:
                 continue
-            last_ok = self.run_command(stage, command, ins, env)
+            piped = op == "|" or (index + 1 < len(parts) and parts[index + 1][0] == "|")
+            try:
+                last_ok = self.run_command(stage, command, ins, env)
+            except BuildFailure as exc:
+                if piped:
+                    # `curl ... | sh` with no curl: sh runs nothing; the step is reported.
+                    raise
+                # The command fails; as in sh, `|| true` or a later `;` command decides
+                # whether the RUN does.
+                last_ok, reason = False, exc.reason
         if not last_ok:
-            raise BuildFailure(ins.line, stage, "the RUN command exits with an error")
+            raise BuildFailure(ins.line, stage, reason or "the RUN command exits with an error")
 
     def run_command(self, stage: Stage, command: str, ins: df_parser.Instruction,
                     env: dict[str, str]) -> bool:
@@ -1151,7 +1175,8 @@ class Builder:
             stage.add(File(folder, stage.user, ins.line, "dir"))
             for dist in dists:
                 stage.add(File(f"{folder}/{normal_package(dist)}.whl", stage.user, ins.line,
-                               "wheel", version))
+                               "wheel", version,
+                               content=LINKS_LIBRARY if links_library(dist) else None))
             return True
         user = stage.user.split(":", 1)[0]
         if target:
@@ -1170,11 +1195,15 @@ class Builder:
             site, bin_dir = f"/usr/local/lib/python{version}/site-packages", "/usr/local/bin"
         if target or prefix:
             stage.add(File(normal(target or prefix or "", stage.workdir), user, ins.line, "dir"))
+        wheel_files = {f.path.rsplit("/", 1)[-1].removesuffix(".whl"): f
+                       for f in stage.files.values() if f.kind == "wheel"}
         for dist in dists:
             name = normal_package(dist)
-            compiled = dist in images.NEEDS_COMPILER or name in ("psycopg2", "mysqlclient")
-            built = "source" if compiled and not dist.endswith("-binary") else "wheel"
-            stage.add(File(f"{site}/{name}", user, ins.line, "package", version, content=built))
+            # A wheel keeps what the requirement it was built from needs at run time.
+            wheel = wheel_files.get(name) if name in wheels else None
+            needs = (wheel.content == LINKS_LIBRARY) if wheel is not None else links_library(dist)
+            stage.add(File(f"{site}/{name}", user, ins.line, "package", version,
+                           content=LINKS_LIBRARY if needs else "wheel"))
             for script in images.PYTHON_SCRIPTS.get(name, ()):
                 stage.add(File(f"{bin_dir}/{script}", user, ins.line, "script", version))
         if dists:

@@ -10,7 +10,10 @@ Modelled: `on:` (push/pull_request with branches, branches-ignore, tags; workflo
 jobs with `needs:` and a job- or step-level `if:` of the usual forms (github.ref,
 github.event_name, success()/failure()/always()), `${{ secrets.X }}` / `${{ env.X }}` / `$VAR`
 in `run:` steps, and `curl`/`wget` calls to Coolify's API (`/api/v1/deploy?uuid=...`, with a
-Bearer token). A step that runs the tests fails when the scenario says the tests fail. curl
+Bearer token). `run:` scripts run as GitHub's shell runs them (`bash -e`: a failed command not
+guarded by && or || ends the step), a command whose program runs the tests (pytest, python -m
+unittest, npm test...) fails when the scenario says the tests fail, and a step's
+`continue-on-error` keeps its job green. curl
 without --fail exits 0 on a 401, so the job then "succeeds" without a deploy, as it would.
 """
 
@@ -31,8 +34,6 @@ from .trace import DeployError
 from .trace import Trace
 
 COOLIFY = "coolify.example.com"
-TEST_RE = re.compile(r"\b(pytest|tox|nox|npm (run )?test|npm ci && npm test|make test|"
-                     r"python -m (pytest|unittest)|go test|cargo test)\b")
 EXPR_RE = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 
 
@@ -157,21 +158,34 @@ class Workflow:
                 continue
             script = substitute(str(script), secrets, step_env, context)
             step_env = {k: substitute(v, secrets, step_env, context) for k, v in step_env.items()}
-            if TEST_RE.search(script) and not tests_pass:
-                result.trace.add(f"job '{name}' step {index}: the tests fail")
-                status = "failure"
-                continue
-            if not self.run_script(name, index, script, step_env, result, token, uuid):
+            if not self.run_script(name, index, script, step_env, result, token, uuid,
+                                   tests_pass):
+                ignore = step.get("continue-on-error")
+                if isinstance(ignore, str):
+                    ignore = evaluate(ignore, context, True)
+                if ignore:
+                    # GitHub: the step's outcome is failure, its conclusion success.
+                    result.trace.add(f"job '{name}' step {index} fails, but continue-on-error "
+                                     "lets the job go on as if it had passed")
+                    continue
                 status = "failure"
         result.trace.add(f"job '{name}': {status}")
         return status
 
     def run_script(self, job: str, index: int, script: str, env: dict[str, str],
-                   result: WorkflowRun, token: str, uuid: str) -> bool:
+                   result: WorkflowRun, token: str, uuid: str, tests_pass: bool = True) -> bool:
+        """Run a `run:` script as GitHub's shell does (bash -e: stop at the first failed list)."""
         last = True
         env = dict(env)
         for op, command in split_script(script):
+            if op in (";", "") and not last:
+                return False  # -e: a failed command that no && / || guards ends the step
             if op == "&&" and not last or op == "||" and last:
+                continue
+            if runs_tests([expand_env(w, env) for w in words(command)]):
+                last = tests_pass
+                result.trace.add(f"job '{job}' step {index}: {command.strip()} "
+                                 + ("passes" if tests_pass else "fails (the tests fail)"))
                 continue
             captured = CAPTURE_RE.fullmatch(command.strip())
             if captured:  # status=$(curl -s -o /dev/null -w '%{http_code}' ...)
@@ -273,6 +287,29 @@ def shell_test(args: list[str]) -> bool:
             except ValueError:
                 return False  # sh: integer expression expected: test fails
     return len(args) == 1 and bool(args[0])
+
+
+def runs_tests(argv: list[str]) -> bool:
+    """Does this command run the test suite (pytest, python -m unittest, npm test, ...)?
+
+    The program decides, not a word anywhere: `echo pytest` runs no tests.
+    """
+    args = [a for a in argv if not re.match(r"^[A-Za-z_]\w*=", a)] if argv else []
+    while len(args) > 2 and args[0] in ("uv", "poetry", "pipenv", "hatch", "pdm") and (
+            args[1] == "run"):
+        args = args[2:]
+    if not args:
+        return False
+    program = args[0].rsplit("/", 1)[-1]
+    if program in ("pytest", "py.test", "tox", "nox"):
+        return True
+    if re.match(r"python(3(\.\d+)?)?$", program):
+        return len(args) > 2 and args[1] == "-m" and args[2] in ("pytest", "unittest", "tox")
+    if program in ("npm", "pnpm", "yarn"):
+        return "test" in args[1:3]
+    if program in ("make", "go", "cargo"):
+        return len(args) > 1 and args[1] == "test"
+    return False
 
 
 def needs_of(job: Any) -> list[str]:

@@ -28,6 +28,7 @@ from ruamel.yaml.error import YAMLError
 from . import images
 from .run import Container
 from .run import Listener
+from .shell import words
 from .trace import DeployError
 from .trace import Outcome
 from .trace import Trace
@@ -426,6 +427,16 @@ class ServiceContainer:
             return None
         if self.facts.database == "PostgreSQL" and self.env.get("PGDATA"):
             return self.env["PGDATA"].rstrip("/")
+        # A server option that moves the data: redis-server --dir, mysqld --datadir.
+        option = {"Redis": "--dir", "Valkey": "--dir", "MySQL": "--datadir",
+                  "MariaDB": "--datadir", "MongoDB": "--dbpath"}.get(self.facts.database)
+        command = self.service.spec.get("command")
+        argv = words(command) if isinstance(command, str) else [str(a) for a in command or []]
+        for i, word in enumerate(argv):
+            if option and word == option and i + 1 < len(argv):
+                return argv[i + 1].rstrip("/") or "/"
+            if option and word.startswith(option + "="):
+                return word.split("=", 1)[1].rstrip("/") or "/"
         return self.facts.data_dir
 
     def effective_mounts(self) -> list[Mount]:

@@ -208,8 +208,8 @@ PACKAGE_PROGRAMS: dict[str, tuple[set[str], set[str]]] = {
     "shadow": ({"useradd", "groupadd"}, set()),
 }
 
-# Python distributions: console scripts they install, and a shared library they need at run
-# time when built from source (the -binary wheels bundle theirs).
+# Python distributions: console scripts they install, and a shared library they load at run
+# time (psycopg's pure-Python build too; only the binary builds bundle their own copy).
 PYTHON_SCRIPTS: dict[str, tuple[str, ...]] = {
     "gunicorn": ("gunicorn",), "uvicorn": ("uvicorn",), "flask": ("flask",),
     "hypercorn": ("hypercorn",), "waitress": ("waitress-serve",), "celery": ("celery",),

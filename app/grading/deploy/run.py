@@ -23,7 +23,9 @@ import types
 import urllib.parse
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 
+from .build import normal
 from .shell import expand
 from .shell import program_of
 from .shell import shell_c_script
@@ -108,6 +110,8 @@ class Container:
         self.trace = Trace()
         self.crash: Outcome | None = None
         self.process: Process | None = None
+        # Where the server was told to listen, known even when it then fails to import.
+        self.intended: Listener | None = None
         self.routes = routes if routes is not None else app_routes(self.stage)
         self.down = False
         self.failing: dict[str, int] = {}  # route -> the error status it answers with
@@ -156,8 +160,20 @@ class Container:
         self.trace.add(f"{where}: the container runs {argv!r} as user {user}")
         self.run_argv(argv, where)
 
-    def run_argv(self, argv: list[str], where: str, depth: int = 0) -> None:
+    def run_argv(self, argv: list[str], where: str, depth: int = 0,
+                 wrapper: str | None = None) -> None:
         """Start argv; a shell's script is followed to the command that serves."""
+        name, rest = program_of(list(argv))
+        if depth < 3 and name in ("tini", "dumb-init") and rest:
+            # An init as PID 1 forwards signals to its child, which may be a shell.
+            inner = [r for r in rest if r != "--"]
+            if shell_c_script(inner) is not None:
+                if not self.stage.has_program(name, self.env) and self.stage.base.known:
+                    self.fail(f"{where}: the container exits at once: `{name}`: executable "
+                              "file not found in $PATH")
+                    return
+                self.run_argv(inner, where, depth + 1, wrapper=name)
+                return
         script = shell_c_script(argv)
         if script is not None:
             shell = argv[0]
@@ -166,34 +182,52 @@ class Container:
                           f"({self.stage.base.ref})")
                 return
             commands = split_script(script)
-            expanded = expand(script, self.env, unset="")
-            self.trace.add(f"the shell expands the script with the container's environment: "
-                           f"{expanded}")
-            server_cmd = None
+            # The shell runs the commands in order: its own variables (HOST=127.0.0.1;),
+            # export and cd change what the later commands see.
+            scope = dict(self.env)
+            expanded_commands = []
             for _, command in commands:
-                args = [expand(w, self.env, unset="") for w in words(command)]
+                args = [expand(w, scope, unset="") for w in words(command)]
+                expanded_commands.append((command, args))
+                assigned = [a for a in args if re.match(r"^[A-Za-z_]\w*=", a)]
+                program, program_args = program_of(args)
+                if not program and assigned:
+                    scope.update(a.split("=", 1) for a in assigned)
+                elif program == "export":
+                    for word in program_args:
+                        key, eq, value = word.partition("=")
+                        if eq:
+                            scope[key] = value
+                            self.env[key] = value
+                elif program == "cd" and program_args:
+                    self.stage = replace(self.stage,
+                                         workdir=normal(program_args[0], self.stage.workdir))
+            self.trace.add("the shell expands the script with the container's environment: "
+                           + " ; ".join(" ".join(a) for _, a in expanded_commands))
+            server_cmd = None
+            for command, args in expanded_commands:
                 if server_of(program_of(args)[0], program_of(args)[1]) is not None:
                     server_cmd = (command, args)
-            if server_cmd is None and commands:
-                command = commands[-1][1]
-                server_cmd = (command, [expand(w, self.env, unset="") for w in words(command)])
+            if server_cmd is None and expanded_commands:
+                server_cmd = expanded_commands[-1]
             command, args = server_cmd
             execs = command.lstrip().startswith("exec ") or len(commands) == 1
             name, rest = program_of(args)
             if depth < 3 and execs and shell_c_script([name, *rest]) is not None:
-                self.run_argv([name, *rest], where, depth + 1)
+                self.run_argv([name, *rest], where, depth + 1, wrapper)
                 return
-            self.launch(args, where, pid1_is_server=execs, shell=shell.rsplit("/", 1)[-1])
+            self.launch(args, where, pid1_is_server=execs, shell=shell.rsplit("/", 1)[-1],
+                        init=wrapper)
         else:
-            self.launch(list(argv), where, pid1_is_server=True, shell=None)
+            self.launch(list(argv), where, pid1_is_server=True, shell=None, init=wrapper)
 
     def launch(self, args: list[str], where: str, pid1_is_server: bool,
-               shell: str | None) -> None:
+               shell: str | None, init: str | None = None) -> None:
         program, rest = program_of(args)
         if not program:
             self.fail(f"{where}: the command is empty")
             return
-        wrapper = None
+        wrapper = init
         if program in ("tini", "dumb-init") and rest:
             wrapper = program
             rest = [r for r in rest if r != "--"]
@@ -211,11 +245,14 @@ class Container:
             return
         listener_or_error = server_of(program, rest, self.env, self.stage)
         pid1 = program if (pid1_is_server or shell is None) else shell
-        signals = pid1 == program or wrapper is not None
+        # tini/dumb-init pass signals to their child: to the server, or to a shell that
+        # execs it; a shell that does not exec keeps them.
+        signals = pid1 == program or (wrapper is not None and shell is None)
         if isinstance(listener_or_error, str):
             self.fail(f"{where}: {listener_or_error}")
             return
         listener = listener_or_error
+        self.intended = listener
         if listener is not None:
             problem = self.imports_work(listener)
             if problem:
@@ -247,8 +284,8 @@ class Container:
         for package in needed:
             ok, why = self.stage.importable(package, self.env, user)
             if not ok:
-                return (f"the server does not start: `import {package}` fails "
-                        f"(ModuleNotFoundError): {why}")
+                error = "ImportError" if "shared library" in why else "ModuleNotFoundError"
+                return f"the server does not start: `import {package}` fails ({error}): {why}"
         return ""
 
     def app_source(self, name: str = "") -> str | None:

@@ -6,8 +6,10 @@ import re
 from typing import NoReturn
 
 import pytest
+from grading import deploy
 from grading import dockerfile
 from grading import submission
+from grading.deploy import checks
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 ALL_INTERFACES = {"", "0.0.0.0", "::", "[::]"}
@@ -103,41 +105,41 @@ def test_base_image_is_pinned_and_slim():
     if "$" in f"{image.name}{image.tag}":
         fail(
             f"{where}: the base image '{stage.base}' depends on a build argument with no "
-            "default value, so nobody can tell which image is used. Give the ARG a default or "
-            "write the version in the FROM line"
+            "default value, so nobody can tell which image is used, and a build without that "
+            "argument stops at this line"
         )
     if not image.tag and not image.digest or image.tag == "latest":
         fail(
             f"{where}: FROM {written} means 'latest', which moves to a new Python release "
-            "without warning; a redeploy can break with no change of yours. Pin a version, "
-            "for example python:3.12-slim"
+            "without warning; a redeploy can break with no change of yours"
         )
     if image.tag and not image.digest:
         if not image.tag[0].isdigit():
             fail(
-                f"{where}: the tag '{image.tag}' follows whatever Python is newest. Pin the "
-                "version in the tag, for example python:3.12-slim"
+                f"{where}: the tag '{image.tag}' follows whatever Python is newest, so the next "
+                "build can run the app on a Python it was never tested with"
             )
         if re.match(r"^\d+(-|$)", image.tag):
             fail(
                 f"{where}: '{image.tag}' pins only the major version, so 3.12 can turn into "
-                "3.13 on the next build. Pin at least major.minor, for example 3.12-slim"
+                "3.13 on the next build, with no change of yours"
             )
     if "slim" not in image.tag:
         if "alpine" in image.tag:
             fail(
                 f"{where}: Alpine uses musl instead of glibc, so many Python wheels do not "
-                "install and have to be compiled. Use the Debian-based -slim variant"
+                "install and have to be compiled: slow builds that break when a compiler is "
+                "missing"
             )
         if not image.tag:
             fail(
                 f"{where}: a digest pins the image exactly, but nobody can tell whether it is "
-                "a slim one. Write the tag too: python:3.12-slim@sha256:..."
+                "a slim one; a reader of the file cannot check what it runs on"
             )
         fail(
             f"{where}: {written} is the full image, near 1 GB with compilers and tools the "
             "app never uses at run time: slower deploys, more disk on a small VPS, more to "
-            "patch. Use the -slim variant of the same version"
+            "patch"
         )
 
 
@@ -167,8 +169,8 @@ def test_requirements_are_installed_before_the_code():
     installs = [ins for ins in df.instructions("RUN") if is_pip_install(ins)]
     if not installs:
         fail(
-            "No RUN line installs the requirements. Add RUN pip install --no-cache-dir -r "
-            "requirements.txt, or the image has no Flask and no gunicorn"
+            "No RUN line installs requirements.txt, so the image has no Flask and no "
+            "gunicorn: the container stops at once"
         )
     install = installs[0]
     stage = df.stages[install.stage]
@@ -189,7 +191,7 @@ def test_requirements_are_installed_before_the_code():
     if not any(copies_requirements(ins) for ins in before):
         fail(
             f"Dockerfile line {install.line} installs requirements.txt, but no COPY before it "
-            "puts that file in the image, so pip cannot find it. COPY requirements.txt . first"
+            "puts that file in the image, so pip cannot find it and the build stops there"
         )
     later_code = [
         ins for ins in df.chain_instructions() if copies_code(ins) and ins.line > install.line
@@ -197,18 +199,23 @@ def test_requirements_are_installed_before_the_code():
     if not later_code:
         fail(
             f"After the install on line {install.line}, nothing copies app.py into the image: "
-            "gunicorn would find no app to run. Add COPY . . after the install"
+            "gunicorn would find no app to run and the container stops at once"
         )
 
 
-def creates_user(df: dockerfile.Dockerfile, name: str, before_line: int) -> bool:
-    """Does a RUN before `before_line` create this user (useradd / adduser)?"""
-    for ins in df.chain_instructions("RUN"):
-        words = ins.words() + [w for body in ins.heredocs for w in body.split()]
-        makes_user = any(w in ("useradd", "adduser") or w.endswith("/useradd") for w in words)
-        if ins.line < before_line and makes_user and name in words:
-            return True
-    return False
+def creates_user(name: str) -> bool:
+    """Does the image have this user once it is built (useradd/adduser as the shell runs them)?
+
+    The deploy model runs each RUN with the ARG and ENV values the builder gives it, so
+    `useradd "$APP_USER"` with `ARG APP_USER=shop` creates shop, and `true || useradd shop`
+    creates nobody.
+    """
+    try:
+        image = deploy.build(submission.read("Dockerfile"),
+                             checks.context("app.py", "requirements.txt"))
+    except deploy.DeployError:
+        return False
+    return image.final.user_exists(name)
 
 
 def test_runs_as_a_non_root_user():
@@ -219,17 +226,16 @@ def test_runs_as_a_non_root_user():
         fail(
             "There is no USER line, so the container runs as root. Whoever breaks into the app "
             "is then root inside the container, one container-escape bug away from root on "
-            "the VPS that runs all your apps. Create a user (RUN useradd ...) and switch to it "
-            "with USER"
+            "the VPS that runs all your apps"
         )
     name = user.split(":", 1)[0]
     line = df.chain_instructions("USER")[-1].line
     if name in ("root", "0"):
         fail(
-            f"Dockerfile line {line}: USER {user} still runs as root. Create a user of your "
-            "own and switch to it"
+            f"Dockerfile line {line}: USER {user} still runs as root, with every right inside "
+            "the container"
         )
-    if not name.isdigit() and name not in BUILT_IN_USERS and not creates_user(df, name, line):
+    if not name.isdigit() and name not in BUILT_IN_USERS and not creates_user(name):
         fail(
             f"Dockerfile line {line}: USER {name}, but no RUN line before it creates that user "
             f"(useradd or adduser). The container would stop at once with 'unable to find user "
@@ -244,7 +250,7 @@ def test_starts_gunicorn_not_the_dev_server():
     if start is None:
         fail(
             "There is no CMD or ENTRYPOINT, so the container runs the base image's default "
-            "(a Python prompt) and exits. Start gunicorn with CMD"
+            "(a Python prompt), which exits at once: Coolify restarts it again and again"
         )
     if gunicorn_args(df) is not None:
         return
@@ -257,12 +263,12 @@ def test_starts_gunicorn_not_the_dev_server():
         fail(
             f"Dockerfile line {start.line} starts Flask's development server ({words}). It is "
             "made for your laptop, not for visitors; Flask itself warns not to use it in "
-            f"production.{detail} Start gunicorn, which is already in requirements.txt: "
-            "gunicorn app:app"
+            f"production.{detail}"
         )
     fail(
-        f"Dockerfile line {start.line} starts '{words}'; the app should run under gunicorn "
-        "(gunicorn app:app)"
+        f"Dockerfile line {start.line} starts '{words}', which is not a production server "
+        "for the Flask app: visitors reach no gunicorn, the server the app is meant to run "
+        "under"
     )
 
 
@@ -276,14 +282,15 @@ def test_listens_on_all_interfaces():
         fail(
             f"Dockerfile line {start.line}: gunicorn has no --bind and the image sets no PORT, "
             "so gunicorn listens on 127.0.0.1:8000, inside the container only. Coolify's "
-            "Traefik proxy would get 502 Bad Gateway. Bind 0.0.0.0 and the port from $PORT"
+            "Traefik proxy would get 502 Bad Gateway"
         )
     env = df.env()
     for bind in binds:
         if bind.startswith(("unix:", "fd://")):
             fail(
                 f"Dockerfile line {start.line}: gunicorn binds {bind}, which is not a network "
-                "port; Traefik reaches the container over TCP. Bind 0.0.0.0:<port>"
+                "port; Traefik reaches the container over TCP, so every visitor gets 502 Bad "
+                "Gateway"
             )
         host, _ = split_address(bind)
         host = dockerfile.expand(host, env)
@@ -292,12 +299,13 @@ def test_listens_on_all_interfaces():
                 f"Dockerfile line {start.line}: gunicorn binds {bind}. 127.0.0.1 accepts only "
                 "connections from inside the container itself, but Coolify's Traefik proxy "
                 "connects from outside it, over Docker's network: every visitor gets 502 Bad "
-                "Gateway. Bind 0.0.0.0"
+                "Gateway"
             )
         if host not in ALL_INTERFACES:
             fail(
-                f"Dockerfile line {start.line}: gunicorn binds {bind}; the host part should be "
-                "0.0.0.0 (every interface) so that Traefik can reach it"
+                f"Dockerfile line {start.line}: gunicorn binds {bind}, one address only; Traefik "
+                "connects to the container's address on Docker's network, which may not be "
+                "that one, and then gets 502 Bad Gateway"
             )
 
 
@@ -310,8 +318,8 @@ def test_port_comes_from_the_environment():
         if "PORT" in env:
             return  # gunicorn reads PORT itself
         fail(
-            f"Dockerfile line {start.line}: nothing tells gunicorn which port to use. Bind "
-            "0.0.0.0:${PORT} and give PORT a default (ENV PORT=8000)"
+            f"Dockerfile line {start.line}: nothing tells gunicorn which port to use, so it "
+            "listens on 127.0.0.1:8000, whatever port Coolify sends traffic to"
         )
     for bind in binds:
         _, port = split_address(bind)
@@ -320,23 +328,24 @@ def test_port_comes_from_the_environment():
                 f"Dockerfile line {start.line}: the port is fixed at {port}. Coolify sends "
                 "traffic to the port set for the app, and the team sets it with the PORT "
                 "variable; with a fixed number the two can drift apart and Traefik knocks on a "
-                "closed door. Use ${PORT}"
+                "closed door (502 Bad Gateway)"
             )
         if not PORT_VARIABLE.search(port):
             fail(
-                f"Dockerfile line {start.line}: gunicorn binds {bind}; the port should come "
-                "from the PORT environment variable: 0.0.0.0:${PORT}"
+                f"Dockerfile line {start.line}: gunicorn binds {bind}, a port that does not "
+                "come from the PORT variable: when the team changes the port in Coolify, "
+                "Traefik knocks on a closed door"
             )
         if not start.via_shell:
             fail(
                 f"Dockerfile line {start.line}: the command is in exec form (a JSON array), so "
                 f"no shell runs it and '{port}' reaches gunicorn as plain text; it stops with "
-                f"\"'{port}' is not a valid port number\". Let a shell expand it: "
-                '["sh", "-c", "exec gunicorn --bind 0.0.0.0:${PORT} app:app"], or the shell '
-                "form"
+                f"\"'{port}' is not a valid port number\", and the container restarts again and "
+                "again"
             )
         if "PORT" not in env and ":-" not in port:
             fail(
                 f"Dockerfile line {start.line}: if PORT is not set, {port} is empty and "
-                "gunicorn gets no port. Give it a default: ENV PORT=8000, or ${PORT:-8000}"
+                "gunicorn gets no port: run anywhere PORT is not set (docker run, a test), the "
+                "container stops at once"
             )

@@ -89,7 +89,7 @@ def test_traefik_routes_the_container():
         fail(
             f"{FILE} line {line}: web has no traefik.enable=true label. Coolify's Traefik "
             "does not route containers that do not ask for it (its exposedByDefault is off), "
-            "so every request for the domain gets 404. Add the label traefik.enable=true"
+            "so every request for the domain gets 404"
         )
 
 

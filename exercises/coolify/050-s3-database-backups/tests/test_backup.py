@@ -215,8 +215,8 @@ def test_a_failed_upload_deletes_nothing():
         except (ConnectionError, model.S3Error):
             pass
         else:
-            fail(f"{what}, and run_backup returned as if it had worked; let the error through "
-                 "so the scheduled task shows as failed")
+            fail(f"{what}, and run_backup returned as if it had worked: the scheduled task "
+                 "shows as succeeded, so nobody learns that this night has no backup")
         bucket.reachable, bucket.uploads_time_out = True, False
         bucket.secret_key = ENV["S3_SECRET_ACCESS_KEY"]
         deleted = [k for k in before if k not in bucket.objects]
@@ -224,6 +224,5 @@ def test_a_failed_upload_deletes_nothing():
             fail(
                 f"{what}: the upload failed, but the job had already deleted {deleted}. "
                 "Deleting before the new backup is safely stored means a night with a "
-                "network error leaves you with fewer backups than you think. Upload first, "
-                "prune after"
+                "network error leaves you with fewer backups than you think"
             )

@@ -38,21 +38,32 @@ def options(environ: dict[str, str]) -> dict:
 
 def test_listens_on_every_interface():
     """uvicorn listens on 0.0.0.0, not on the container's loopback."""
-    host = str(options({"PORT": "3000"})["host"])
+    given = options({"PORT": "3000"})
+    # uvicorn.run() binds a Unix socket (uds=) or an inherited descriptor (fd=) instead of
+    # host:port when it gets one: Traefik, which connects over TCP, then finds no port open.
+    for key in ("uds", "fd"):
+        if given.get(key) is not None:
+            fail(
+                f"server_options() gives {key}={given[key]!r}, so uvicorn listens on that "
+                f"{'Unix socket' if key == 'uds' else 'file descriptor'} and ignores host and "
+                "port. Traefik connects to the container over TCP, finds no port open, and "
+                "every visitor gets 502 Bad Gateway"
+            )
+    host = str(given["host"])
     if host in LOOPBACK:
         fail(
             f"server_options() still gives host '{host}'. Inside a container, 127.0.0.1 "
             "(localhost) is the container's own loopback: only programs in that same "
             "container can connect. Traefik runs in another container and connects over "
             "Docker's network, finds nothing listening, and the visitor gets 502 Bad Gateway. "
-            "That is why the test from the container's own terminal worked. Use 0.0.0.0"
+            "That is why the test from the container's own terminal worked"
         )
     if host not in ALL_INTERFACES:
         fail(
             f"server_options() gives host '{host}'. A container's network address changes "
             "every time Coolify recreates the container (each redeploy), so an address that "
             "works today fails after the next deploy, and uvicorn cannot even start when the "
-            "address is not the container's. Listen on every interface: 0.0.0.0"
+            "address is not the container's"
         )
 
 

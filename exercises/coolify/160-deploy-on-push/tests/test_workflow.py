@@ -51,8 +51,12 @@ def test_failing_tests_do_not_deploy():
                     + result.trace.text())
 
 
+# Branch names that contain or start with "main": a condition that only looks for the word
+# (contains(github.ref, 'main'), startsWith(github.ref, 'refs/heads/main')) deploys them.
 @pytest.mark.parametrize(("event", "branch"), [("push", "feature/gift-cards"),
-                                               ("pull_request", "feature/gift-cards")])
+                                               ("pull_request", "feature/gift-cards"),
+                                               ("push", "maintenance"),
+                                               ("push", "feature/main-menu")])
 def test_other_branches_and_pull_requests_do_not_deploy(event, branch):
     """Only main deploys: not another branch, not a pull request."""
     result = run(event, branch)
