@@ -474,6 +474,17 @@ def test_ufw_rules_apply_in_order_and_enable_can_lock_you_out():
     assert "locked out" in locked.lockout
 
 
+def test_ufw_default_without_a_direction_sets_incoming():
+    # ufw(8): the direction of "ufw default" is optional and means incoming.
+    from app.grading.deploy import vps
+
+    fw = vps.run_ufw("ufw default allow\nufw default deny\nufw allow 22/tcp\nufw enable\n")
+    assert fw.default_incoming == "deny"
+    assert fw.reaches(22).ok and not fw.reaches(5432).ok
+    opened = vps.run_ufw("ufw allow 22/tcp\nufw default allow\nufw enable\n")
+    assert opened.reaches(5432).ok
+
+
 def test_ufw_commands_are_found_the_way_the_shell_runs_them():
     from app.grading.deploy import vps
 

@@ -185,8 +185,11 @@ def run_ufw(text: str, admin: str = "203.0.113.7") -> Firewall:
             continue
         if command in ("allow", "deny", "reject", "limit") and words[1:2] == ["in"]:
             words = [command, *words[2:]]
-        if command == "default" and len(words) >= 3:
-            policy, direction = words[1], words[2]
+        if command == "default" and len(words) >= 2:
+            # ufw(8): "ufw default allow|deny|reject [incoming|outgoing|routed]"; no direction
+            # means incoming.
+            policy = words[1]
+            direction = words[2] if len(words) >= 3 else "incoming"
             if direction == "incoming":
                 fw.default_incoming = "allow" if policy == "allow" else "deny"
             fw.trace.add(f"line {number}: default {policy} {direction}")
