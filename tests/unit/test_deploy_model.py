@@ -355,6 +355,22 @@ def test_cmd_with_a_whole_command_line_is_one_program():
     assert not healthy('"pg_isready || exit 0"')
 
 
+@pytest.mark.parametrize("probe", ['["CMD", "redis-cli", "--version"]',
+                                   '["CMD-SHELL", "redis-cli -v || exit 1"]'])
+def test_a_database_client_asked_for_its_version_checks_nothing(probe):
+    # redis-cli --version prints and exits 0 without connecting: healthy even when Redis is down.
+    text = f"""services:
+  cache:
+    image: redis:7.4
+    healthcheck: {{test: {probe}}}
+"""
+    outcome = compose.load(text).up().healthy("cache")
+    assert not outcome.ok
+    assert "passes even when the database is down" in outcome.reason
+    honest = compose.load(text.replace(probe, '["CMD", "redis-cli", "ping"]')).up()
+    assert honest.healthy("cache").ok
+
+
 def test_service_healthy_needs_a_healthcheck():
     text = """services:
   web: {image: nginx:1.27, depends_on: {db: {condition: service_healthy}}}

@@ -26,6 +26,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from . import images
+from .run import OFFLINE_FLAGS
 from .run import Container
 from .run import Listener
 from .shell import words
@@ -727,7 +728,8 @@ class Stack:
                 if op == "|" and program in ("grep", "egrep", "fgrep"):
                     continue  # filters the probe's answer: the pipeline fails with the probe
                 if program in PROBES:
-                    last = up
+                    # --version or --help answers without asking the database.
+                    last = up or bool(OFFLINE_FLAGS.get(program, frozenset()).intersection(rest))
                 elif program == "exit":
                     last = (rest[:1] or ["0"])[0] == "0"
                 elif program == "false":
