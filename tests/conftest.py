@@ -182,6 +182,9 @@ def make_app(tmp_path: Path, **overrides):
         # Claimed passes queue up; a test confirms them with confirm_passes() (or the sandbox).
         "RECHECK_MODE": "off",
         "RECHECK_WAIT_S": 0,
+        # Not the repository's instance/ folder, which parallel workers (and runs) would share.
+        "AUTHORING_DIR": tmp_path / "authoring",
+        "BACKUP_DIR": tmp_path / "backups",
         **overrides,
     }
     app = create_app(config)
