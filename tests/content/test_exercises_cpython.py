@@ -116,8 +116,9 @@ def test_answer_gets_the_verdict_it_was_written_for(cpython, exercise_id, answer
 
 
 def outcomes(verdict: Verdict) -> tuple:
-    """A verdict without its timings."""
-    return verdict.status, [(t.name, t.outcome, t.message) for t in verdict.tests], verdict.error
+    """What a verdict says, without timings or messages (hypothesis may pick other examples)."""
+    error = verdict.error.type if verdict.error else None
+    return verdict.status, [(t.name, t.outcome) for t in verdict.tests], error
 
 
 def python_exercise():
