@@ -16,6 +16,7 @@ from app.exercises import load_catalog
 from app.grading.local import grade
 from app.grading.verdict import Verdict
 from app.proof import proof_time_limit
+from tests.content.forked_cpython import ForkedGrader
 
 EXERCISES = Path(__file__).resolve().parents[2] / "exercises"
 CATALOG = load_catalog(EXERCISES)
@@ -88,10 +89,18 @@ def test_every_exercise_has_a_hint_ladder_and_wrong_answers():
         assert all(w.misconception for w in exercise.wrong), exercise.id
 
 
+@pytest.fixture(scope="session")
+def cpython():
+    """A warm CPython that grades each answer in a fresh forked process."""
+    return ForkedGrader()
+
+
 @pytest.mark.parametrize(("exercise_id", "answer"), answers())
-def test_answer_gets_the_verdict_it_was_written_for(exercise_id, answer):
+def test_answer_gets_the_verdict_it_was_written_for(cpython, exercise_id, answer):
     exercise = CATALOG.exercises[exercise_id]
-    verdict = grade(exercise.job(files_for(exercise_id, answer)), proof_time_limit(exercise))
+    verdict = cpython.grade(
+        exercise.job(files_for(exercise_id, answer)), proof_time_limit(exercise)
+    )
     if answer == "solution" or answer.startswith("right/"):
         assert verdict.status == "passed", report(verdict)
         return
@@ -104,3 +113,33 @@ def test_answer_gets_the_verdict_it_was_written_for(exercise_id, answer):
     assert any(wrong.expect in m for m in messages(verdict)), (
         f"expected {wrong.expect!r} in a failure message\n{report(verdict)}"
     )
+
+
+def outcomes(verdict: Verdict) -> tuple:
+    """What a verdict says, without timings or messages (hypothesis may pick other examples)."""
+    error = verdict.error.type if verdict.error else None
+    return verdict.status, [(t.name, t.outcome) for t in verdict.tests], error
+
+
+def python_exercise():
+    """The first exercise whose answer is Python modules."""
+    return next(e for e in CATALOG.exercises.values() if all(n.endswith(".py") for n in e.solution))
+
+
+def test_the_forked_grader_gives_the_subprocess_runners_verdicts(cpython):
+    exercise = python_exercise()
+    for answer in ["solution", "starter", f"wrong/{exercise.wrong[0].name}"]:
+        job = exercise.job(files_for(exercise.id, answer))
+        forked = cpython.grade(job, proof_time_limit(exercise))
+        assert outcomes(forked) == outcomes(grade(job, proof_time_limit(exercise))), answer
+
+
+def test_the_forked_grader_stops_an_endless_answer_and_reports_a_crash(cpython):
+    exercise = python_exercise()
+    name = next(iter(exercise.solution))
+    endless_files = {**exercise.solution, name: "while True:\n    pass\n"}
+    endless = cpython.grade(exercise.job(endless_files), 2000)
+    assert endless.status == "timeout", report(endless)
+    crash_files = {**exercise.solution, name: "import os\nos._exit(3)\n"}
+    crash = cpython.grade(exercise.job(crash_files), 60_000)
+    assert crash.status == "error" and crash.error.type == "GraderCrash", report(crash)

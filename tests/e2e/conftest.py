@@ -82,8 +82,11 @@ class LiveServer:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 30
+        # Generous: beside stress-ng, and beside the other xdist worker, start-up is slow.
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                break  # it exited (a port taken meanwhile, an import error): see its log
             try:
                 with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:
                     if response.status == 200:
@@ -91,7 +94,8 @@ class LiveServer:
             except OSError:
                 time.sleep(0.2)
         self.stop()
-        raise RuntimeError(f"the app did not start; see {tmp / 'server.log'}")
+        log = (tmp / "server.log").read_text(errors="replace")[-2000:]
+        raise RuntimeError(f"the app did not start; the end of {tmp / 'server.log'}:\n{log}")
 
     def stop(self) -> None:
         """Stop the server process."""

@@ -1,0 +1,1 @@
+"""Every bundled exercise proven on CPython."""
