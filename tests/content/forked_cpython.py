@@ -5,9 +5,10 @@ to starting Python, importing pytest, hypothesis and the grader and pytest's fir
 to the answer itself. Here a multiprocessing fork server does the start once
 (tests/content/fork_server.py, as the browser's memory snapshot does); each answer then runs in a
 child forked from it, so no answer sees another's state, and a child that outlives its time limit
-is killed, as the subprocess is. The child runs what `python -m app.grading` runs
-(`alias_as_top_level`, then `harness.run_job`). The subprocess runner itself is tested in
-tests/unit/test_harness.py.
+is killed, as the subprocess is, by the same learner's clock (wall time less the child's wait
+for a CPU), so a busy machine does not turn a correct answer into a timeout. The child runs
+what `python -m app.grading` runs (`alias_as_top_level`, then `harness.run_job`). The
+subprocess runner itself is tested in tests/unit/test_harness.py.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import json
 import multiprocessing
 from typing import Any
 
+from app.grading.local import POLL_S
+from app.grading.local import LearnerClock
 from app.grading.local import crashed
 from app.grading.local import timeout_verdict
 from app.grading.verdict import Verdict
@@ -47,9 +50,11 @@ class ForkedGrader:
         send.close()
         try:
             # Everything is imported and warm: the limit counts the answer's run.
-            if not receive.poll(time_limit_ms / 1000):
-                child.kill()
-                return timeout_verdict(mode, time_limit_ms / 1000)
+            clock = LearnerClock(child.pid)
+            while not receive.poll(POLL_S):
+                if clock.seconds() > time_limit_ms / 1000:
+                    child.kill()
+                    return timeout_verdict(mode, time_limit_ms / 1000)
             try:
                 out = receive.recv()
             except EOFError:
