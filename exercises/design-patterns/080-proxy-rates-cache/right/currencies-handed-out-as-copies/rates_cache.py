@@ -1,12 +1,13 @@
 """A caching proxy in front of the exchange-rate provider."""
 
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
 
 from pricing import price_list
 from rates_api import RemoteRates
-
-from dataclasses import dataclass, field
-from typing import Any, Callable
 
 
 @dataclass
