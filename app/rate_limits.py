@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import time
-import weakref
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,14 +26,16 @@ SCHEME = "database"
 # small as the number of clients seen in the longest window.
 PRUNE_EVERY = 200
 UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-# Every storage's engine, so dispose_engines() can close their pooled connections.
-_ENGINES: weakref.WeakSet[sa.Engine] = weakref.WeakSet()
+# Every storage's engine, so dispose_engines() can close their pooled connections. Held strongly:
+# with weak references an engine whose storage Flask-Limiter dropped was collected with its pool,
+# and its open connections were deleted unclosed (a ResourceWarning at a random later moment).
+_ENGINES: set[sa.Engine] = set()
 
 
 def dispose_engines() -> None:
     """Close the pooled connections of every database:// storage (tests, shutdown)."""
-    for engine in list(_ENGINES):
-        engine.dispose()
+    while _ENGINES:
+        _ENGINES.pop().dispose()
 
 
 class DatabaseStorage(Storage):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sqlite3
 import subprocess
 import sys
+import warnings
 from contextlib import closing
 from pathlib import Path
 
@@ -147,6 +149,20 @@ def test_forwarded_addresses_count_only_behind_a_configured_proxy(app_factory):
     # Behind one proxy, the address it forwards is the client's: each has its own budget.
     assert login_statuses(proxied, 3, "203.0.113.1") == [400, 400, 429]
     assert login_statuses(proxied, 1, "203.0.113.2") == [400]
+
+
+def test_a_replaced_rate_limit_storage_leaves_no_connection_open(app_factory):
+    # The limiter is shared by every app made in this process: a second app replaces the first
+    # one's counter storage. Its pooled connection must still be closed by dispose_engines(),
+    # not deleted while open whenever the garbage collector runs (a ResourceWarning in a random
+    # later test).
+    first = app_factory(RATELIMIT_ENABLED=True)
+    assert login_statuses(first.test_client(), 1) == [400]
+    app_factory(RATELIMIT_ENABLED=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        gc.collect()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
 
 
 def test_the_container_entrypoint_migrates_syncs_and_then_runs_the_server(tmp_path):
