@@ -185,6 +185,18 @@ def test_retention_keeps_the_newest_and_only_touches_backups():
             f"the backup job deleted {gone}, which are not backups. Buckets are often "
             f"shared; only consider keys under the prefix {backup.PREFIX!r}"
         )
+    # The keys in another order (a listing merged from pages, or a store that lists by upload
+    # time): the newest are still the ones whose names sort last.
+    names = sorted(backup.backup_key(night) for night in NIGHTS)
+    shuffled = [names[2], *FOREIGN, names[4], names[0], names[3], names[1]]
+    got = backup.expired(shuffled, 3)
+    if sorted(got) != names[:2]:
+        fail(
+            f"expired() was handed these keys in this order: {shuffled}, with keep=3, and "
+            f"returned {got}. Which backups are the newest is decided by their names, not by "
+            "where they stand in the list: with another listing order the wrong backups are "
+            "deleted"
+        )
     kept = [when for when, _ in dumps_in(bucket)]
     wanted = sorted(n.astimezone(UTC) for n in NIGHTS)[-3:]
     if kept != wanted:
@@ -211,7 +223,9 @@ def test_a_failed_upload_deletes_nothing():
                 "rotated": "the secret key was rotated at the provider but not in Coolify",
                 }[problem]
         try:
-            run_nights(bucket, db, NIGHTS[3:4])
+            # The admin lowered BACKUP_KEEP to 2 that day: retention would now delete one of the
+            # three backups, so a job that deletes after a failed upload shows.
+            run_nights(bucket, db, NIGHTS[3:4], env={**ENV, "BACKUP_KEEP": "2"})
         except (ConnectionError, model.S3Error):
             pass
         else:
@@ -222,7 +236,7 @@ def test_a_failed_upload_deletes_nothing():
         deleted = [k for k in before if k not in bucket.objects]
         if deleted:
             fail(
-                f"{what}: the upload failed, but the job had already deleted {deleted}. "
-                "Deleting before the new backup is safely stored means a night with a "
-                "network error leaves you with fewer backups than you think"
+                f"{what}: the upload failed, and the job deleted {deleted} all the same. "
+                "Deleting old backups when the new one is not safely stored means a night "
+                "with a network error leaves you with fewer backups than you think"
             )
