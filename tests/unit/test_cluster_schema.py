@@ -322,3 +322,12 @@ spec:
   listeners: [{name: web, port: 80, protocol: HTTP}]
 """
     assert apply_files([("a.yaml", gateway)]).rejected == []
+
+
+def test_a_cilium_log_value_refuses_control_characters():
+    # The CRD's pattern is Go's ^\PC*$ (no control or format character), translated for re.
+    text = CILIUM_POLICY.replace("spec:\n", "spec:\n  log: {value: api-audit}\n")
+    assert apply_files([("a.yaml", text)]).rejected == []
+    line, message = rejection(text.replace("api-audit", '"api\\taudit"'))
+    assert line == 5 and message.startswith("spec.log.value: Invalid value: ")
+    assert "not in the form this field accepts" in message
