@@ -6,6 +6,9 @@ Inputs (see app/grading/cluster/schemas/SOURCES.md for the versions vendored):
   --traefik GITDIR, --gateway-api GITDIR, --istio GITDIR, --metallb GITDIR,
   --helm-controller GITDIR, --envoy-gateway GITDIR, --linkerd GITDIR
                      bare clones of each project (their CRDs are read at HEAD with `git show`)
+  --cilium GITDIR    a bare clone of github.com/datreeio/CRDs-catalog: cilium/cilium is too
+                     large to clone here, and the catalog holds each Cilium CRD's
+                     openAPIV3Schema as JSON (`cilium.io/<kind>_<version>.json`)
 
 Only the projects given are rewritten; without --kubernetes, ObjectMeta is read from the
 vendored kubernetes.json (so one project can be updated without the others).
@@ -15,6 +18,12 @@ validator would write them into the learner's objects), formats, CEL rules and s
 object schema of a CRD that lists its properties and does not preserve unknown fields gets
 `additionalProperties: false`, and every type also accepts null: what the API server does with
 kubectl's default strict field validation (unknown fields are refused, nulls are pruned).
+Inside oneOf/anyOf/allOf/not the schema only adds conditions (a structural CRD schema may not
+declare fields there), so those parts never refuse unknown fields.
+
+The catalog's converter (kubeconform's openapi2jsonschema) adds `additionalProperties: false`
+wherever properties are listed; a CRD cannot hold that value, so it is taken out again and the
+schema trimmed as the other CRDs are.
 """
 
 from __future__ import annotations
@@ -23,6 +32,9 @@ import argparse
 import json
 import re
 import subprocess
+import sys
+import unicodedata
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +79,14 @@ CRD_KINDS = {
     "linkerd": {"Server", "AuthorizationPolicy", "ServerAuthorization", "MeshTLSAuthentication",
                 "NetworkAuthentication", "HTTPRoute"},
 }
+# CRDs read from the datreeio/CRDs-catalog JSON: {"group/version/Kind": file}.
+CATALOG = {
+    "cilium": {
+        "cilium.io/v2/CiliumNetworkPolicy": "cilium.io/ciliumnetworkpolicy_v2.json",
+        "cilium.io/v2/CiliumClusterwideNetworkPolicy":
+            "cilium.io/ciliumclusterwidenetworkpolicy_v2.json",
+    },
+}
 # Linkerd's CRDs are Helm templates: `{{ ... }}` appears only in metadata labels and
 # annotations, which the schema does not need, so those lines are dropped before reading.
 TEMPLATED = {"linkerd"}
@@ -79,8 +99,12 @@ KEEP = {
 OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
 
 
-def trim(schema: Any, crd: bool) -> Any:
-    """The schema with only the validation keywords (see the module docstring)."""
+def trim(schema: Any, crd: bool, structural: bool = True) -> Any:
+    """The schema with only the validation keywords (see the module docstring).
+
+    `structural` is false inside oneOf/anyOf/allOf/not: a CRD lists the fields of an object
+    outside them, so there an object schema that names some properties does not refuse others.
+    """
     if not isinstance(schema, dict):
         return schema
     out: dict[str, Any] = {}
@@ -88,13 +112,15 @@ def trim(schema: Any, crd: bool) -> Any:
         if key not in KEEP:
             continue
         if key == "properties":
-            out[key] = {name: trim(sub, crd) for name, sub in value.items()}
-        elif key in ("items", "additionalProperties", "not"):
-            out[key] = trim(value, crd) if isinstance(value, dict) else value
+            out[key] = {name: trim(sub, crd, structural) for name, sub in value.items()}
+        elif key in ("items", "additionalProperties"):
+            out[key] = trim(value, crd, structural) if isinstance(value, dict) else value
+        elif key == "not":
+            out[key] = trim(value, crd, False) if isinstance(value, dict) else value
         elif key in ("oneOf", "anyOf", "allOf"):
-            out[key] = [trim(sub, crd) for sub in value]
+            out[key] = [trim(sub, crd, False) for sub in value]
         elif key == "pattern":
-            out[key] = escape_dollar_in_sets(value)
+            out[key] = escape_dollar_in_sets(unicode_categories(value))
         elif key == "$ref":
             out[key] = "#/$defs/" + value.rsplit("/", 1)[1]
         else:
@@ -106,10 +132,49 @@ def trim(schema: Any, crd: bool) -> Any:
     if crd:
         if isinstance(out.get("type"), str):
             out["type"] = [out["type"], "null"]
-        if ("properties" in out and "additionalProperties" not in out
+        if (structural and "properties" in out and "additionalProperties" not in out
                 and not schema.get("x-kubernetes-preserve-unknown-fields")):
             out["additionalProperties"] = False
     return out
+
+
+def unicode_categories(pattern: str) -> str:
+    """Go's `\\pC` / `\\PC` (a character in / not in Unicode category C) as a set Python's re reads.
+
+    Python's re has no Unicode categories, so the set lists the code points of Cc, Cf, Cs and
+    Co (control, format, surrogate, private use); Cn (unassigned) is left out: it changes with
+    each Unicode version and would make the set hundreds of ranges long. Any other category
+    stops the script, to be added here when a CRD uses it.
+    """
+    def translate(match: re.Match[str]) -> str:
+        sign, name = match.group(1), match.group(2) or match.group(3)
+        if sign is None:
+            return match.group(0)  # an escaped backslash, then whatever follows it
+        if name != "C":
+            raise ValueError(f"pattern {pattern!r}: Unicode category {name} is not translated "
+                             "for Python's re")
+        return ("[^" if sign == "P" else "[") + category_c_ranges() + "]"
+
+    return re.sub(r"\\\\|\\([pP])(?:\{(\w+)\}|(\w))", translate, pattern)
+
+
+@cache
+def category_c_ranges() -> str:
+    """The code points of categories Cc, Cf, Cs and Co as set ranges (`\\x00-\\x1f...`)."""
+    ranges: list[tuple[int, int]] = []
+    for code in range(sys.maxunicode + 1):
+        if unicodedata.category(chr(code)) in ("Cc", "Cf", "Cs", "Co"):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    return "".join(f"{escaped(a)}-{escaped(b)}" if a != b else escaped(a) for a, b in ranges)
+
+
+def escaped(code: int) -> str:
+    """A code point as a regular-expression escape."""
+    return f"\\x{code:02x}" if code < 0x100 else (
+        f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
 
 
 def escape_dollar_in_sets(pattern: str) -> str:
@@ -158,8 +223,7 @@ def crd_schemas(git_dir: Path, paths: list[str], wanted: set[str],
     kinds: dict[str, Any] = {}
     definitions: dict[str, Any] = {}
     for path in paths:
-        text = subprocess.run(["git", "--git-dir", str(git_dir), "show", f"HEAD:{path}"],
-                              capture_output=True, text=True, check=True).stdout
+        text = show(git_dir, path)
         if templated:
             text = "\n".join(line for line in text.splitlines() if "{{" not in line)
         for document in yaml.safe_load_all(text):
@@ -171,20 +235,55 @@ def crd_schemas(git_dir: Path, paths: list[str], wanted: set[str],
             for version in spec["versions"]:
                 if not version.get("served", True):
                     continue
-                schema = trim(version["schema"]["openAPIV3Schema"], crd=True)
-                properties = schema.setdefault("properties", {})
-                properties.pop("status", None)
-                # Every object has these, whether the CRD lists them or not (Istio's do not).
-                properties["metadata"] = {"$ref": f"#/$defs/{OBJECT_META}"}
-                properties["apiVersion"] = properties["kind"] = {"type": ["string", "null"]}
-                # Versions that share one schema (Istio serves three) are stored once.
-                name = f"{spec['names']['kind']}.{spec['group']}"
-                if definitions.setdefault(name, schema) != schema:
-                    name = f"{name}.{version['name']}"
-                    definitions[name] = schema
-                kinds[f"{spec['group']}/{version['name']}/{spec['names']['kind']}"] = {
-                    "$ref": f"#/$defs/{name}"}
+                add_kind(kinds, definitions, f"{spec['group']}/{version['name']}/"
+                         f"{spec['names']['kind']}", version["schema"]["openAPIV3Schema"])
     return {"kinds": dict(sorted(kinds.items())), "$defs": {**object_meta, **definitions}}
+
+
+def catalog_schemas(git_dir: Path, files: dict[str, str],
+                    object_meta: dict[str, Any]) -> dict[str, Any]:
+    """crd_schemas() for CRDs read from the datreeio/CRDs-catalog JSON files."""
+    kinds: dict[str, Any] = {}
+    definitions: dict[str, Any] = {}
+    for key, path in files.items():
+        add_kind(kinds, definitions, key, without_catalog_strictness(
+            json.loads(show(git_dir, path))))
+    return {"kinds": dict(sorted(kinds.items())), "$defs": {**object_meta, **definitions}}
+
+
+def without_catalog_strictness(schema: Any) -> Any:
+    """The CRD's own schema: the catalog's `additionalProperties: false` taken out."""
+    if isinstance(schema, dict):
+        return {key: without_catalog_strictness(value) for key, value in schema.items()
+                if not (key == "additionalProperties" and value is False)}
+    if isinstance(schema, list):
+        return [without_catalog_strictness(value) for value in schema]
+    return schema
+
+
+def add_kind(kinds: dict[str, Any], definitions: dict[str, Any], key: str,
+             openapi: dict[str, Any]) -> None:
+    """Trim one served version's openAPIV3Schema and file it under its kind."""
+    group, version, kind = key.rsplit("/", 2)
+    schema = trim(openapi, crd=True)
+    properties = schema.setdefault("properties", {})
+    properties.pop("status", None)
+    # Every object has these, whether the CRD lists them or not (Istio's do not).
+    properties["metadata"] = {"$ref": f"#/$defs/{OBJECT_META}"}
+    properties["apiVersion"] = properties["kind"] = {"type": ["string", "null"]}
+    # Versions that share one schema (Istio serves three) are stored once, and so are kinds
+    # that share one (CiliumClusterwideNetworkPolicy is CiliumNetworkPolicy's schema).
+    name = next((n for n, known in definitions.items() if known == schema), f"{kind}.{group}")
+    if definitions.setdefault(name, schema) != schema:
+        name = f"{name}.{version}"
+        definitions[name] = schema
+    kinds[key] = {"$ref": f"#/$defs/{name}"}
+
+
+def show(git_dir: Path, path: str) -> str:
+    """A file of the clone at HEAD."""
+    return subprocess.run(["git", "--git-dir", str(git_dir), "show", f"HEAD:{path}"],
+                          capture_output=True, text=True, check=True).stdout
 
 
 def head(git_dir: Path) -> str:
@@ -197,7 +296,7 @@ def main() -> None:
     """Write the trimmed schemas and print the commits to record in SOURCES.md."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kubernetes", type=Path)
-    for project in CRDS:
+    for project in (*CRDS, *CATALOG):
         parser.add_argument(f"--{project}", type=Path)
     args = parser.parse_args()
     outputs = {}
@@ -220,6 +319,12 @@ def main() -> None:
             continue
         outputs[project] = crd_schemas(git_dir, paths, CRD_KINDS[project], object_meta,
                                        templated=project in TEMPLATED)
+        print(f"{project}: {head(git_dir)}")
+    for project, files in CATALOG.items():
+        git_dir = getattr(args, project.replace("-", "_"))
+        if git_dir is None:
+            continue
+        outputs[project] = catalog_schemas(git_dir, files, object_meta)
         print(f"{project}: {head(git_dir)}")
     for name, content in outputs.items():
         target = OUT / f"{name}.json"

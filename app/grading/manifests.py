@@ -3702,9 +3702,9 @@ def check_cilium_policy(r: Resource, cluster: Cluster) -> list[Finding]:
             )))
         sections = [k for k in ("ingress", "ingressDeny", "egress", "egressDeny") if k in node]
         if not sections:
-            findings.append(at(r, "cilium-empty", WARNING, base, (
-                f"{r.title()}: the rule has no ingress or egress section, so it allows and "
-                "denies nothing"
+            findings.append(at(r, "cilium-empty", ERROR, base, (
+                f"{r.title()}: the rule has none of ingress, ingressDeny, egress, egressDeny; "
+                "Cilium's CRD requires at least one, so the API server refuses the policy"
             )))
         for section in sections:
             for i, rule in enumerate(list_at(r, (*base, section))):

@@ -57,6 +57,21 @@ apiVersion: v1
 kind: ConfigMap
 metadata: {name: settings}
 data: {nginx.conf: {server: {}}}
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: api}
+spec:
+  endpointSelector: {matchLabels: {app: api}}
+  ingress: [{toPorts: [{ports: [{port: "8080"}]}]}]
+  ingresDeny: [{fromEntities: [world]}]
+---
+apiVersion: cilium.io/v2
+kind: CiliumClusterwideNetworkPolicy
+metadata: {name: api}
+spec:
+  endpointSelector: {matchLabels: {app: api}}
+  ingress: [{toPorts: [{ports: [{port: tcp/8080}]}]}]
 """
 
 TESTS = '''\
@@ -87,7 +102,7 @@ def test_schema_validation_runs_in_pyodide_with_the_same_rejections(
     cluster = apply_files([("broken.yaml", BROKEN)])
     expected = [[r.resource.line_of(*r.path), r.message] for r in cluster.rejected]
     # Each object is refused by its schema (CPython first, or the comparison proves nothing).
-    assert [line for line, _ in expected] == [6, 18, 23, 30, 37, 42]
+    assert [line for line, _ in expected] == [6, 18, 23, 30, 37, 42, 50, 57]
     assert all("API server refuses" in message for _, message in expected)
     job = {
         "mode": "check",

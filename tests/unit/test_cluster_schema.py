@@ -243,3 +243,91 @@ spec:
     assert apply_files([("a.yaml", server)]).rejected == []
     line, message = rejection(server.replace("proxyProtocol", "proxyProtocl"))
     assert line == 7 and message.startswith('spec.proxyProtocl: unknown field "proxyProtocl"')
+
+
+CILIUM_POLICY = """\
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: api-from-frontend, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {app: api}}
+  ingress:
+    - fromEndpoints: [{matchLabels: {app: frontend}}]
+      toPorts:
+        - ports:
+            - port: "8080"
+              endPort: 8081
+              protocol: TCP
+  ingressDeny:
+    - fromEntities: [world]
+"""
+
+
+@pytest.mark.parametrize("kind", ["CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy"])
+def test_a_cilium_policy_is_checked_by_its_crd(kind):
+    text = CILIUM_POLICY.replace("CiliumNetworkPolicy", kind)
+    if kind == "CiliumClusterwideNetworkPolicy":
+        text = text.replace(", namespace: shop", "")  # cluster-scoped
+    assert apply_files([("a.yaml", text)]).rejected == []
+    named_port = text.replace('port: "8080"', "port: http-alt")
+    assert apply_files([("a.yaml", named_port)]).rejected == []
+    line, message = rejection(text.replace("ingressDeny", "ingresDeny"))
+    assert line == 13 and message.startswith('spec.ingresDeny: unknown field "ingresDeny": '
+                                             "the API server refuses the object")
+
+
+def test_a_cilium_port_in_a_form_cilium_does_not_read_is_refused():
+    line, message = rejection(CILIUM_POLICY.replace('port: "8080"', "port: tcp/8080"))
+    assert line == 10 and message.startswith(
+        'spec.ingress[0].toPorts[0].ports[0].port: Invalid value: "tcp/8080": not in the form')
+    line, message = rejection(CILIUM_POLICY.replace('port: "8080"', "port: 8080"))
+    assert line == 10 and message.startswith(
+        "spec.ingress[0].toPorts[0].ports[0].port: Invalid value: 8080 is an integer, but this "
+        "field must be a string")
+    line, message = rejection(CILIUM_POLICY.replace("endPort: 8081", "endPort: 70000"))
+    assert line == 11 and message.startswith(
+        "spec.ingress[0].toPorts[0].ports[0].endPort: Invalid value: 70000: must be at most 65535")
+
+
+def test_a_cilium_rule_needs_a_section_and_one_selector():
+    no_section = CILIUM_POLICY.split("  ingress:\n")[0]
+    line, message = rejection(no_section)
+    assert line == 4 and message.startswith(
+        "spec: set at least one of egress, egressDeny, ingress, ingressDeny (none is set)")
+    two_selectors = CILIUM_POLICY.replace(
+        "  endpointSelector: {matchLabels: {app: api}}\n",
+        "  endpointSelector: {matchLabels: {app: api}}\n  nodeSelector: {}\n")
+    line, message = rejection(two_selectors)
+    assert line == 4 and message.startswith("spec: set exactly one of endpointSelector, "
+                                            "nodeSelector")
+
+
+def test_the_linter_reports_a_misspelt_cilium_field_at_its_line():
+    text = CILIUM_POLICY.replace("ingressDeny", "ingresDeny")
+    [finding] = [f for f in lint.check_files([("p.yaml", text)], max_chars=None) if f.is_error]
+    assert (finding.line, finding.rule) == (13, "api-server-rejects")
+    assert 'spec.ingresDeny: unknown field "ingresDeny"' in finding.message
+
+
+def test_conditions_under_one_of_do_not_refuse_the_other_fields():
+    # Gateway API lists an address's fields outside its oneOf; inside, {type: not IPAddress}
+    # names one property but must not refuse `value` (it did when trimming made it strict).
+    gateway = """\
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: edge}
+spec:
+  gatewayClassName: eg
+  addresses: [{type: Hostname, value: lb.example.com}]
+  listeners: [{name: web, port: 80, protocol: HTTP}]
+"""
+    assert apply_files([("a.yaml", gateway)]).rejected == []
+
+
+def test_a_cilium_log_value_refuses_control_characters():
+    # The CRD's pattern is Go's ^\PC*$ (no control or format character), translated for re.
+    text = CILIUM_POLICY.replace("spec:\n", "spec:\n  log: {value: api-audit}\n")
+    assert apply_files([("a.yaml", text)]).rejected == []
+    line, message = rejection(text.replace("api-audit", '"api\\taudit"'))
+    assert line == 5 and message.startswith("spec.log.value: Invalid value: ")
+    assert "not in the form this field accepts" in message

@@ -203,7 +203,8 @@ RULES: dict[str, Rule] = _rules(
     ("cilium-selector", E, "A Cilium rule without exactly one of endpointSelector and "
      "nodeSelector.", "Select the pods the rule protects."),
     ("cilium-port", E, "A Cilium port that is not a quoted string.", "Write port: \"8080\"."),
-    ("cilium-empty", W, "A Cilium rule with no ingress or egress section.", "Add the rules."),
+    ("cilium-empty", E, "A Cilium rule with no ingress or egress section (its CRD requires "
+     "one).", "Add the rules."),
 )
 
 

@@ -26,7 +26,7 @@ from fastjsonschema.ref_resolver import RefResolver
 # zip open, and an open file must not be in the Pyodide memory snapshot (it would alias another).
 PACKAGE = __package__ or "grading.cluster"
 FILES = ("kubernetes", "traefik", "gateway-api", "istio", "metallb", "helm-controller",
-         "envoy-gateway", "linkerd")
+         "envoy-gateway", "linkerd", "cilium")
 VERDICT = "the API server refuses the object (kubectl apply fails, nothing is created)"
 
 Problem = tuple[tuple[str | int, ...], str]
@@ -191,7 +191,10 @@ def explain(exc: fastjsonschema.JsonSchemaValueException, data: Any) -> Problem:
                       f"accepts: {VERDICT}")
     if rule in ("oneOf", "anyOf", "not") and isinstance(value, Mapping):
         fields = sorted({k for sub in alternatives(definition) for k in sub.get("required", [])})
-        if fields:
+        if fields and rule == "anyOf" and not any(k in value for k in fields):
+            return path, (f"{where}: set at least one of {', '.join(fields)} (none is set): "
+                          f"{VERDICT}")
+        if fields and rule != "anyOf":
             return path, (f"{where}: set exactly one of {', '.join(fields)} (they are mutually "
                           f"exclusive, and one is required): {VERDICT}")
     if rule in ("oneOf", "anyOf"):
