@@ -1,4 +1,4 @@
-"""The re-check queue, in the database: enqueue a claimed pass, claim a job, record the result.
+"""The re-check queue, in the database: queue a claimed pass, claim a job, record the result.
 
 A job is claimed with a compare-and-set UPDATE, so any number of worker threads and processes can
 share the queue; a claim older than the lease belongs to a worker that died and is taken again.
@@ -26,15 +26,6 @@ from ..models import utcnow
 # The learner's limit is for a browser on a school laptop; the server grades on a busy machine.
 TIME_FACTOR = 3
 MAX_TRIES = 3
-
-
-def enqueue(attempt: Attempt) -> RecheckJob:
-    """Mark a claimed pass provisional and queue its re-check (in the caller's transaction)."""
-    attempt.verification = Verification.PENDING
-    attempt.verified = False
-    if attempt.id is None:
-        db.session.flush()
-    return queue_recheck(attempt.id, attempt.user_id)
 
 
 def queue_recheck(attempt_id: int, user_id: int) -> RecheckJob:
