@@ -5,7 +5,8 @@
         f.rule        # stable id, e.g. "service-selects-no-pods"
         f.severity    # "error": it will not work or is unsafe; "warning": it works but is fragile
         f.line        # 1-based line in f.source
-        f.message     # what is wrong, where, and why it matters
+        f.message     # what is wrong, where, and why it matters (never the corrected text)
+        f.fix         # what to do about it; the CLI prints it, exercises do not
         f.format()    # "app.yaml:12: error [service-selects-no-pods] Service 'web' selects ..."
 
 Pure standard library, so it runs in Pyodide like the rest of the grader.
@@ -31,6 +32,9 @@ class Finding:
     line: int
     message: str
     source: str = ""
+    # What to do about it, kept apart from the message: a linter's user wants the fix, while an
+    # exercise shows only the message so the learner works out the change (PEDAGOGY.md).
+    fix: str = ""
 
     def __str__(self) -> str:
         where = f"{self.source} line {self.line}" if self.source else f"line {self.line}"
@@ -44,7 +48,8 @@ class Finding:
     def format(self, source: str | None = None) -> str:
         """One line for a terminal: FILE:LINE: severity [rule] message."""
         name = source if source is not None else self.source or "-"
-        return f"{name}:{self.line}: {self.severity} [{self.rule}] {self.message}"
+        line = f"{name}:{self.line}: {self.severity} [{self.rule}] {self.message}"
+        return f"{line} {self.fix}" if self.fix else line
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:

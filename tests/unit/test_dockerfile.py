@@ -493,3 +493,13 @@ def test_mutilated_dockerfiles_never_crash_the_review():
                         lines[:i] + ['CMD ["a", 1]', "USER", "EXPOSE ${X}/tcp"] + lines[i:]):
             for finding in review("\n".join(variant)):
                 assert finding.severity in ("error", "warning") and finding.line >= 1
+
+
+def test_a_findings_fix_is_printed_by_the_linter_but_kept_out_of_its_message():
+    finding = Finding("runs-as-root", "error", 3, "The app runs as root.", "Dockerfile",
+                      fix="Add a USER line.")
+    assert finding.format() == (
+        "Dockerfile:3: error [runs-as-root] The app runs as root. Add a USER line."
+    )
+    assert "USER line" not in finding.message
+    assert "USER line" not in str(finding)
