@@ -185,6 +185,23 @@ def test_an_empty_restore_or_no_backup_fails_the_drill():
          "without an error, which is exactly what a drill must catch")
 
 
+def test_an_error_on_the_way_fails_the_drill():
+    """A restore that fails is not a pass, even when yesterday's scratch copy still has orders."""
+    history, bucket, server = coolify("shop")
+    newest = newest_upload(history, "shop")
+    # The last upload was cut off: pg_restore refuses the truncated archive.
+    bucket.objects[newest.s3_key] = bucket.objects[newest.s3_key][:-40]
+    # Yesterday's drill left its scratch copy behind, orders and all.
+    server.tables["drill_shop"] = {"orders": [newest.at - timedelta(days=1)] * 7}
+    try:
+        report = run(bucket, server, "shop", newest.at + timedelta(hours=3))
+    except Exception:  # noqa: BLE001 - the error itself or DrillFailed: either fails the drill
+        return
+    fail(f"pg_restore refused {newest.s3_key} (the archive is truncated), yet the drill "
+         f"returned {report!r}: it counted the orders yesterday's drill left in drill_shop, so "
+         "a backup that cannot be restored passed")
+
+
 def coolify_empty(database):
     """One night of backups of a database that has no orders at all."""
     server = model.Postgres({database: {"orders": 0}})
