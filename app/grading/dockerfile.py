@@ -640,12 +640,6 @@ INSTALL_RE = re.compile(
     r"yarn(?=\s*(?:--\S+\s*)*(?:$|&&|;|\|))|pnpm\s+install|go\s+mod\s+download|"
     r"bundle\s+install|composer\s+install)"
 )
-# Installs that read a lock or requirements file (the rest install named packages).
-FILE_INSTALL_RE = re.compile(
-    r"-r\s*\S|--requirement|poetry\s+install|uv\s+sync|pipenv\s+install|npm\s+ci|"
-    r"npm\s+install\s*(?:$|&&|;|-)|yarn|pnpm\s+install|go\s+mod\s+download|bundle\s+install|"
-    r"composer\s+install"
-)
 PROJECT_INSTALL_RE = re.compile(r"\bpip3?\s+install\b[^&;|]*?(?:\s-e)?\s+\.(?:\[[^\]]*\])?(?:\s|$)")
 ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst")
 APT_INSTALL_RE = re.compile(r"\bapt(?:-get)?\s+(?:(?:-\S+|--\S+)\s+)*install\b")
@@ -1076,12 +1070,11 @@ def rule_dependency_layer(review: Review) -> list[Finding]:
             broad = [i for i in before if copies_everything(i)]
             text = run_text(ins)
             project = PROJECT_INSTALL_RE.search(text) is not None
-            from_files = FILE_INSTALL_RE.search(text) is not None
             if broad:
                 copy = broad[-1]
+                # Slow rebuilds, not a broken image: advice (the "policy stays a warning").
                 findings.append(review.finding(
-                    "deps-after-code", ERROR if from_files and not project else WARNING,
-                    copy.line, (
+                    "deps-after-code", WARNING, copy.line, (
                         f"line {copy.line} copies the whole project ({copy.text()}) before line "
                         f"{ins.line} installs the dependencies. Docker reuses a cached layer "
                         "only while nothing before it has changed, so every edit to any source "

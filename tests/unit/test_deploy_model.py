@@ -663,3 +663,36 @@ def test_a_failed_command_hidden_by_or_true_does_not_stop_the_build_but_installs
     assert "Unable to locate package libpq5" in shown.error.reason
     fixed = build(base + "RUN apt-get update && apt-get install -y libpq5 || true\n", {})
     assert fixed.error is None and "libpq" in fixed.final.libraries
+
+
+# -- real Dockerfiles that build (awesome-compose, microservices-demo, Coolify's own) --------
+def test_copy_to_the_workdir_without_a_slash_puts_the_file_inside_it():
+    text = ("FROM python:3.12-alpine\nWORKDIR /app\nCOPY requirements.txt /app\n"
+            "RUN pip3 install -r requirements.txt\nCOPY . /app\n")
+    image = build(text, {"requirements.txt": "flask\n", "app.py": ""})
+    assert image.error is None
+    assert "/app/requirements.txt" in image.final.files
+    # Where nothing is there yet, the destination is the file's new name, as Docker does.
+    renamed = build("FROM python:3.12-alpine\nCOPY requirements.txt /reqs\n"
+                    "RUN pip install -r /reqs\n", {"requirements.txt": "flask\n"})
+    assert renamed.error is None and "/reqs" in renamed.final.files
+
+
+def test_a_python_images_standard_library_can_be_copied_from_a_builder():
+    text = ("FROM python:3.14.6-alpine@sha256:" + "2" * 64 + " AS base\n"
+            "FROM base AS builder\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n"
+            "FROM base\n"
+            "COPY --from=builder /usr/local/lib/python3.14/ /usr/local/lib/python3.14/\n")
+    # A lint knows no requirements: the folder is the interpreter's own, whatever pip adds.
+    assert build(text, {}).error is None
+    # A folder the image does not have still stops the build.
+    wrong = text.replace("/usr/local/lib/python3.14/ /", "/usr/local/lib/python3.99/ /")
+    assert "has no /usr/local/lib/python3.99" in build(wrong, {}).error.reason
+
+
+def test_accounts_of_an_image_outside_the_table_are_not_judged_missing():
+    text = ("FROM serversideup/php:8.4-fpm-nginx-alpine\nWORKDIR /var/www/html\n"
+            "COPY --chown=www-data:www-data composer.json ./\nUSER www-data\n")
+    assert build(text, {"composer.json": "{}"}).error is None
+    known = text.replace("serversideup/php:8.4-fpm-nginx-alpine", "python:3.12-alpine")
+    assert "no user www-data" in build(known, {"composer.json": "{}"}).error.reason

@@ -359,7 +359,7 @@ def test_a_huge_file_is_refused_quickly():
         ("RUN useradd --create-home app\n", "", "user-not-created", "error",
          "unable to find user app"),
         ("COPY requirements.txt .\n", "", "deps-file-missing", "error", "COPY requirements.txt"),
-        ("COPY requirements.txt .\n", "COPY . .\n", "deps-after-code", "error",
+        ("COPY requirements.txt .\n", "COPY . .\n", "deps-after-code", "warning",
          "downloads every package again"),
         ('exec gunicorn --bind 0.0.0.0:${PORT} app:app', "exec flask run --host 0.0.0.0",
          "dev-server", "error", "development server"),

@@ -105,7 +105,8 @@ class Stage:
 
     def may_have(self, path: str) -> bool:
         """Could this path exist though the model does not know the file (see unknown_dirs)?"""
-        return any(path == d or path.startswith(d.rstrip("/") + "/") for d in self.unknown_dirs)
+        folders = (*self.unknown_dirs, *self.base.dirs)
+        return any(path == d or path.startswith(d.rstrip("/") + "/") for d in folders)
 
     # -- queries ----------------------------------------------------------------------------
     def label(self) -> str:
@@ -120,9 +121,13 @@ class Stage:
         return self.users.get(name, "/")
 
     def user_exists(self, user: str) -> bool:
-        """True when USER names an account the image has (or a numeric uid)."""
+        """True when USER names an account the image has (or a numeric uid).
+
+        On a base image outside the table any account may exist (serversideup/php has
+        www-data), so only the known images can prove an account missing.
+        """
         name = user.split(":", 1)[0]
-        return name.isdigit() or name in self.users
+        return name.isdigit() or name in self.users or not self.base.known
 
     def path_dirs(self, env: dict[str, str] | None = None) -> list[str]:
         """Folders on PATH, in order."""
@@ -606,8 +611,12 @@ class Builder:
         if owner not in ("root", "0") and not stage.user_exists(owner):
             raise BuildFailure(ins.line, stage, f"--chown={owner}: there is no user {owner}")
         dest = expand(dest, scope)
-        dest_dir = dest.endswith("/") or len(sources) > 1 or dest in (".", "./")
         target = normal(dest, stage.workdir)
+        # Without a trailing slash the destination is still a folder when one is there already
+        # (COPY requirements.txt /app after WORKDIR /app writes /app/requirements.txt).
+        existing = stage.files.get(target)
+        dest_dir = (dest.endswith("/") or len(sources) > 1 or dest in (".", "./")
+                    or target == stage.workdir or (existing is not None and existing.kind == "dir"))
         added: list[File] = []
         if ins.heredocs:
             for body in ins.heredocs:

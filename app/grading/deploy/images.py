@@ -43,6 +43,8 @@ class BaseImage:
     known: bool = True
     cmd: tuple[str, ...] = ()
     note: str = ""
+    # Folders the image ships whose files the table does not list (a Python's standard library).
+    dirs: tuple[str, ...] = ()
 
     def has(self, program: str) -> bool:
         """True when the image ships this program."""
@@ -87,17 +89,21 @@ def python_image(ref: str, tag: str) -> BaseImage:
     kind = variant(tag)
     env = {"PATH": "/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin",
            "LANG": "C.UTF-8", "PYTHON_VERSION": version}
+    # The interpreter is built into /usr/local: its standard library, headers and scripts.
+    dirs = (f"/usr/local/lib/python{version}", "/usr/local/include", "/usr/local/bin")
     if kind == "alpine":
         return BaseImage(ref, "alpine", BUSYBOX | PYTHON_TOOLS, env=env, python=version,
-                         cmd=("python3",), note="Alpine: busybox wget, no curl, musl libc")
+                         cmd=("python3",), note="Alpine: busybox wget, no curl, musl libc",
+                         dirs=dirs)
     if kind == "slim":
         return BaseImage(ref, "debian", DEBIAN_BASE | PYTHON_TOOLS, env=env, python=version,
                          users=frozenset({"root", "nobody", "www-data", "daemon"}),
-                         cmd=("python3",), note="slim: no curl, no wget, no compilers")
+                         cmd=("python3",), note="slim: no curl, no wget, no compilers",
+                         dirs=dirs)
     return BaseImage(ref, "debian", DEBIAN_BASE | PYTHON_TOOLS | BUILD_TOOLS, env=env,
                      python=version, users=frozenset({"root", "nobody", "www-data", "daemon"}),
                      libraries=frozenset({"libpq"}), cmd=("python3",),
-                     note="full image: curl, wget, gcc, git and headers")
+                     note="full image: curl, wget, gcc, git and headers", dirs=dirs)
 
 
 def postgres_image(ref: str, tag: str) -> BaseImage:

@@ -85,7 +85,7 @@ RULES: dict[str, Rule] = _rules(
      "Create it with useradd/adduser first (error when the model knows the base image and "
      "follows every step, advice otherwise)."),
     # -- Dockerfile: layers and packages --------------------------------------------------------
-    ("deps-after-code", "dockerfile", EITHER,
+    ("deps-after-code", "dockerfile", WARNING,
      "The code is copied before the dependencies are installed.",
      "Copy the dependency file alone, install, then copy the rest."),
     ("deps-file-missing", "dockerfile", ERROR,
