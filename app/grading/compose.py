@@ -140,6 +140,13 @@ def check(text: str, source: str = "compose.yaml", max_chars: int | None = MAX_C
     try:
         _, documents, notes = parse_yaml(text, source)
     except ManifestError as exc:
+        if "for merging" in exc.message and is_coolify_template(text):
+            # `<<: *list` is not a YAML merge, but Coolify reads its templates with its own
+            # (PHP) YAML parser, which merges a list's items.
+            return [Finding("unchecked", WARNING, exc.line, (
+                "a merge key (<<) takes a list here, which is not a YAML merge; Coolify's own "
+                "template parser accepts it, but this checker cannot read the file, so the rest "
+                "of it was not reviewed"), source)]
         return [Finding("yaml-syntax", ERROR, exc.line, exc.message, source)]
     findings = [Finding("yaml-warning", WARNING, 1, f"YAML: {note}", source) for note in notes]
     while documents and documents[-1] is None:

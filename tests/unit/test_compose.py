@@ -280,3 +280,15 @@ def test_a_password_in_a_url_is_judged_after_interpolation(url, plain):
     text = ("services:\n  web:\n    image: shop:1.0\n    environment:\n"
             f"      DATABASE_URL: \"{url}\"\n")
     assert bool([f for f in compose.check(text) if f.rule == "plain-secret"]) is plain
+
+
+def test_a_list_merged_with_a_merge_key_is_refused_except_in_a_coolify_template():
+    body = ("services:\n  web:\n    image: nginx:1.27\n    volumes: &volumes\n"
+            "      - data:/data\n  worker:\n    image: nginx:1.27\n    volumes:\n"
+            "      <<: *volumes\nvolumes:\n  data:\n")
+    plain = compose.check(body)
+    assert [(f.rule, f.severity) for f in plain] == [("yaml-syntax", "error")]
+    header = "# documentation: https://example.com\n# slogan: A service.\n"
+    template = compose.check(header + body)
+    assert [(f.rule, f.severity) for f in template] == [("unchecked", "warning")]
+    assert "not reviewed" in template[0].message
