@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -410,7 +411,38 @@ def test_a_huge_file_is_refused_quickly():
 def test_review_rules(old, new, rule, severity, words):
     finding = only(changed(old, new), rule)
     assert finding.severity == severity
-    assert words in finding.message
+    assert words in f"{finding.message} {finding.fix}"
+    assert not finding.fix or finding.fix not in finding.message
+
+
+# What a fix says; a message (which exercises show) only says what goes wrong and why.
+FIX_WORDS = re.compile(
+    r"\b(?:Bind 0\.0\.0\.0|Use |use (?:COPY|apk|pip|an absolute|a build secret)|Add |Write |Pin |"
+    r"Put the version|Create a user|Start (?:gunicorn|the|a production)|Remove|Switch to|"
+    r"Say what to run|Let a shell|Read it from|End the same RUN|Update and install|"
+    r"Install it|Give the ARG|Expose the port|Copy the dependency)"
+)
+
+
+@pytest.mark.parametrize("text", [
+    APP.replace("0.0.0.0:${PORT}", "127.0.0.1:8000").replace("USER app\n", "")
+    .replace("RUN pip install --no-cache-dir", "RUN pip install")
+    .replace("WORKDIR /app", "WORKDIR app\nMAINTAINER me\nENV DEBIAN_FRONTEND=x")
+    .replace("ENV PYTHONUNBUFFERED=1 PORT=8000", "ARG NPM_TOKEN=abc\nENV API_TOKEN=s3cr3tvalue")
+    .replace("python:3.12-slim", "python:3"),
+    "FROM python\nADD app.py /app/\nRUN apt-get update\nRUN apt-get install curl\n"
+    "CMD flask run --debug\n",
+    'FROM python:3.12-slim\nCMD ["gunicorn", "--bind", "0.0.0.0:$PORT", "app:app"]\n',
+    "FROM python:3.12-slim AS build\nFROM python:3.12-slim\nCOPY --from=biuld /w /w\n"
+    "RUN apk add curl\nCMD gunicorn --reload -b 10.0.0.5:8000 app:app\nEXPOSE 5000\n",
+    "FROM python:3.12-slim\nENV\n",
+])
+def test_messages_say_what_goes_wrong_and_the_fix_stays_apart(text):
+    found = review(text)
+    assert found
+    for finding in found:
+        assert not FIX_WORDS.search(finding.message), finding
+    assert sum(bool(f.fix) for f in found) >= len(found) - 2
 
 
 def test_findings_point_at_the_line_to_change():
@@ -423,7 +455,7 @@ def test_a_fixed_port_is_only_a_warning_and_only_without_a_port_variable():
     text = changed("ENV PYTHONUNBUFFERED=1 PORT=8000", "ENV PYTHONUNBUFFERED=1").replace(
         "0.0.0.0:${PORT}", "0.0.0.0:8000")
     finding = only(text, "port-hard-coded")
-    assert finding.severity == "warning" and "${PORT:-8000}" in finding.message
+    assert finding.severity == "warning" and "${PORT:-8000}" in finding.fix
 
 
 def test_gunicorn_without_bind_listens_on_port_when_port_is_set():
@@ -503,3 +535,17 @@ def test_a_findings_fix_is_printed_by_the_linter_but_kept_out_of_its_message():
     )
     assert "USER line" not in finding.message
     assert "USER line" not in str(finding)
+
+
+def test_the_dockerfile_linter_prints_each_message_with_its_fix(tmp_path):
+    from click.testing import CliRunner
+
+    from app.lint_cli import lint_cli
+
+    path = tmp_path / "Dockerfile"
+    path.write_text(changed("0.0.0.0:${PORT}", "127.0.0.1:${PORT}"))
+    result = CliRunner().invoke(lint_cli, ["dockerfile", str(path)])
+    assert result.exit_code == 1
+    line = next(x for x in result.stdout.splitlines() if "[binds-loopback]" in x)
+    assert line.startswith(f"{path}:11: error [binds-loopback] gunicorn listens on 127.0.0.1")
+    assert "502 Bad Gateway" in line and line.endswith("Bind 0.0.0.0.")
