@@ -10,7 +10,8 @@
 Health checks are executed, not read: `curl`/`wget` need the program in the image and talk to
 the modelled server (address, port, path, and whether `-f` makes a 404 fail); `python -c` code
 runs in a sandbox where `urllib`, `http.client`, `socket` and (when installed in the image)
-`requests` reach the modelled server, and `os.environ` is the container's environment.
+`requests` reach the modelled server, and `os.environ` is the container's environment. Code
+the check runs through exec(), eval() or compile() stays in that sandbox.
 """
 
 from __future__ import annotations
@@ -982,7 +983,7 @@ def sandbox_globals(container: Container | None, env: dict[str, str],
         "time": types.SimpleNamespace(sleep=lambda *a: None, time=lambda: 0.0,
                                       monotonic=lambda: 0.0),
     }
-    harmless = ("json", "re", "math", "string")
+    harmless = ("json", "re", "math", "string", "base64", "binascii", "codecs")
 
     def fake_import(name: str, globals_: object = None, locals_: object = None,
                     fromlist: tuple = (), level: int = 0) -> object:
@@ -1008,7 +1009,73 @@ def sandbox_globals(container: Container | None, env: dict[str, str],
     safe["exit"] = exit_
     safe["quit"] = exit_
     safe["print"] = lambda *a, **k: None
-    return {"__builtins__": safe, "__name__": "__main__"}
+    namespace = {"__builtins__": safe, "__name__": "__main__"}
+    safe.update(sandboxed_code_runners(namespace, safe))
+    return namespace
+
+
+# How deep exec() may nest inside a check (exec of code that calls exec ...): a real check
+# needs one level; a deeper chain is a loop the model stops, as Python's recursion limit would.
+MAX_EXEC_DEPTH = 8
+
+
+def sandboxed_code_runners(namespace: dict, safe: dict) -> dict:
+    """exec, eval and compile for check code: `python -c "exec(...)"` runs in the sandbox.
+
+    Whatever globals the code hands them, the code they run sees the sandbox's builtins (no
+    open, the fake os/urllib/socket, imports limited to what the image has), never the real
+    ones: Python would otherwise fill a fresh globals dict with the real builtins module.
+    """
+    depth = [0]
+
+    def scope(globals_: object, locals_: object) -> tuple[dict, object]:
+        if globals_ is None:
+            globals_ = namespace
+        if not isinstance(globals_, dict):
+            raise TypeError("exec() globals must be a dict")
+        globals_["__builtins__"] = safe
+        return globals_, (globals_ if locals_ is None else locals_)
+
+    def as_code(source: object, mode: str) -> object:
+        if isinstance(source, types.CodeType):
+            return source
+        if isinstance(source, (bytes, bytearray)):
+            source = bytes(source).decode()
+        if not isinstance(source, str):
+            raise TypeError(f"{mode}() arg 1 must be a string, bytes or code object")
+        return builtins.compile(source, "<string>", mode)
+
+    def run(source: object, globals_: object, locals_: object, mode: str) -> object:
+        if depth[0] >= MAX_EXEC_DEPTH:
+            raise RecursionError("exec() nested too deeply in the health check")
+        code = as_code(source, mode)
+        globals_, locals_ = scope(globals_, locals_)
+        depth[0] += 1
+        try:
+            if mode == "eval":
+                return eval(code, globals_, locals_)  # noqa: S307 - the sandbox's builtins only
+            exec(code, globals_, locals_)  # noqa: S102 - the sandbox's builtins only
+            return None
+        finally:
+            depth[0] -= 1
+
+    def exec_(source: object, globals_: object = None, locals_: object = None) -> None:
+        run(source, globals_, locals_, "exec")
+
+    def eval_(source: object, globals_: object = None, locals_: object = None) -> object:
+        return run(source, globals_, locals_, "eval")
+
+    def compile_(source: object, filename: str = "<string>", mode: str = "exec",
+                 *args: object, **kwargs: object) -> object:
+        if mode not in ("exec", "eval", "single"):
+            raise ValueError("compile() mode must be 'exec', 'eval' or 'single'")
+        if isinstance(source, (bytes, bytearray)):
+            source = bytes(source).decode()
+        if not isinstance(source, str):
+            raise TypeError("compile() arg 1 must be a string or bytes")
+        return builtins.compile(source, str(filename), mode)
+
+    return {"exec": exec_, "eval": eval_, "compile": compile_}
 
 
 def run_python_check(container: Container, code: str, trace: Trace) -> tuple[bool, str]:
