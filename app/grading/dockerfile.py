@@ -726,13 +726,31 @@ def model_listener(review: Review):  # noqa: ANN201 - deploy.run.Listener
     cd, an init before the shell, GUNICORN_CMD_ARGS, each server's defaults). None when it
     cannot tell: no image, a failed build, an unknown base, no server it knows.
     """
+    container = model_container(review)
+    return container.intended if container is not None else None
+
+
+# The port a platform sets in PORT when the model asks whether the server follows it: one no
+# server listens on by default, so following it cannot happen by chance.
+PROBE_PORT = 3917
+
+
+def model_container(review: Review, env: tuple[tuple[str, str], ...] = ()):  # noqa: ANN201
+    """A container of the built image started with this environment (deploy.run.Container).
+
+    None when the model cannot tell what it would do: no image, a failed build, an unknown
+    base image. The container may have crashed (its imports, say, with no build context): its
+    `intended` listener and `planned` process still say what the command starts.
+    """
     final = built_final_stage(review)
     if final is None or not final.base.known:
         return None
-    try:
-        return review.image.run({}).intended
-    except (RecursionError, ValueError, KeyError, IndexError):
-        return None
+    if env not in review.containers:
+        try:
+            review.containers[env] = review.image.run(dict(env))
+        except (RecursionError, ValueError, KeyError, IndexError):
+            review.containers[env] = None
+    return review.containers[env]
 
 
 def built_final_stage(review: Review):  # noqa: ANN201 - deploy.build.Stage
@@ -757,6 +775,7 @@ class Review:
         self.base = df.base_image()
         self.start = df.startup()
         self.server = find_server(self.start.words) if self.start else None
+        self.containers: dict[tuple[tuple[str, str], ...], object] = {}  # by environment
 
     def finding(self, rule: str, severity: str, line: int, message: str,
                 fix: str = "") -> Finding:
@@ -1123,13 +1142,7 @@ def rule_startup(review: Review) -> list[Finding]:
             ), 'Let a shell expand it: ["sh", "-c", "exec gunicorn --bind 0.0.0.0:${PORT} '
                'app:app"], or use the shell form.'))
     findings += server_findings(review, line)
-    script = shell_script(start.argv)
-    if script is not None and not last_segment_execs(split_words(script)):
-        findings.append(review.finding("shell-pid1", WARNING, line, (
-            "the command runs through a shell (shell form, or sh -c), which stays as PID 1 "
-            "and may not pass SIGTERM on: docker stop (and every redeploy) then waits 10 "
-            "seconds and kills the app mid-request"
-        ), "Start the (last) command with exec, or use the exec form."))
+    findings += signal_findings(review, start, line)
     for stage in review.df.stages:
         for kind in ("CMD", "ENTRYPOINT"):
             found = [i for i in stage.instructions if i.kind == kind]
@@ -1139,6 +1152,35 @@ def rule_startup(review: Review) -> list[Finding]:
                     f"last {kind} of a stage counts, so this line only misleads"
                 )))
     return findings
+
+
+def signal_findings(review: Review, start: Startup, line: int) -> list[Finding]:
+    """Does docker stop's SIGTERM reach the server? The model starts the command as Docker
+    does (a shell's last command exec'd or not, tini or dumb-init passing signals to their
+    child); the words of the command are the fallback when it cannot."""
+    container = model_container(review)
+    planned = getattr(container, "planned", None)
+    fix = "Start the (last) command with exec, or use the exec form."
+    if planned is not None:
+        if planned.signals_reach_server:
+            return []
+        server = planned.server.program if planned.server else "the server"
+        init = planned.pid1 if planned.pid1 in ("tini", "dumb-init") else ""
+        first = (f"{init} passes SIGTERM to the shell it starts, " if init else
+                 f"PID 1 is {planned.pid1}, not {server}: docker stop's SIGTERM reaches the "
+                 "shell, ")
+        return [review.finding("shell-pid1", WARNING, line, (
+            f"{first}which runs {server} as its child and does not pass the signal on: docker "
+            "stop (and every redeploy) then waits 10 seconds and kills the app mid-request"
+        ), fix)]
+    script = shell_script(start.argv)
+    if script is not None and not last_segment_execs(split_words(script)):
+        return [review.finding("shell-pid1", WARNING, line, (
+            "the command runs through a shell (shell form, or sh -c), which stays as PID 1 "
+            "and may not pass SIGTERM on: docker stop (and every redeploy) then waits 10 "
+            "seconds and kills the app mid-request"
+        ), fix)]
+    return []
 
 
 def server_findings(review: Review, line: int) -> list[Finding]:
@@ -1180,22 +1222,43 @@ def server_findings(review: Review, line: int) -> list[Finding]:
                 f"{server.program} listens on {resolved} only; a container's address changes "
                 "each time it is recreated, so the proxy may find nothing there"
             ), "Bind 0.0.0.0."))
-        port_value = expand(port, review.env)
+    moved_container = model_container(review, (("PORT", str(PROBE_PORT)),))
+    moved = getattr(moved_container, "intended", None)
+    if listener is not None and moved is not None:
+        # The model decides: the port the server really gets, and whether it follows PORT.
+        if listener.host != "unix":
+            if moved.port != PROBE_PORT:
+                findings.append(port_hard_coded(review, line, moved.port, (
+                    f"started with PORT={PROBE_PORT}, as Coolify sets it, {server.program} "
+                    f"still listens on {moved.port}")))
+            findings += expose_mismatch(review, line, server, str(listener.port))
+        return findings
+    for _, port, how in addresses:  # the words of the command, when the model cannot tell
         if port.isdigit() and "PORT" not in review.env:
-            findings.append(review.finding("port-hard-coded", WARNING, line, (
-                f"the port is fixed at {port} ({how}). Coolify and similar platforms set the "
-                "port per app; with a fixed number the two can drift apart and the proxy "
-                "knocks on a closed door"
-            ), "Read it from the PORT variable with a default, e.g. 0.0.0.0:${PORT:-"
-               + port + "}."))
-        exposed = [p.number for p in review.df.exposed_ports() if p.number is not None]
-        if exposed and port_value.isdigit() and int(port_value) not in exposed:
-            findings.append(review.finding("expose-mismatch", WARNING, line, (
-                f"{server.program} listens on port {port_value}, but EXPOSE says "
-                f"{', '.join(map(str, exposed))}; tools that read EXPOSE (Coolify suggests the "
-                "port from it) send traffic to the wrong port"
-            ), "Expose the port the server listens on."))
+            findings.append(port_hard_coded(review, line, int(port), how))
+        findings += expose_mismatch(review, line, server, expand(port, review.env))
     return findings
+
+
+def port_hard_coded(review: Review, line: int, port: int, how: str) -> Finding:
+    """The server's port does not come from PORT."""
+    return review.finding("port-hard-coded", WARNING, line, (
+        f"the port is fixed at {port} ({how}). Coolify and similar platforms set the port per "
+        "app; with a fixed number the two can drift apart and the proxy knocks on a closed "
+        "door"
+    ), f"Read it from the PORT variable with a default, e.g. 0.0.0.0:${{PORT:-{port}}}.")
+
+
+def expose_mismatch(review: Review, line: int, server: Server, port: str) -> list[Finding]:
+    """EXPOSE names other ports than the one the server listens on."""
+    exposed = [p.number for p in review.df.exposed_ports() if p.number is not None]
+    if not exposed or not port.isdigit() or int(port) in exposed:
+        return []
+    return [review.finding("expose-mismatch", WARNING, line, (
+        f"{server.program} listens on port {port}, but EXPOSE says "
+        f"{', '.join(map(str, exposed))}; tools that read EXPOSE (Coolify suggests the port "
+        "from it) send traffic to the wrong port"
+    ), "Expose the port the server listens on.")]
 
 
 def dev_server_reason(review: Review, server: Server) -> tuple[str, str] | None:

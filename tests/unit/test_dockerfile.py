@@ -374,7 +374,7 @@ def test_a_huge_file_is_refused_quickly():
         ('CMD ["sh", "-c", "exec gunicorn --bind 0.0.0.0:${PORT} app:app"]',
          'CMD ["gunicorn", "--bind", "0.0.0.0:$PORT", "app:app"]', "variable-in-exec-form",
          "error", "'$PORT' is not a valid port number"),
-        ('"exec gunicorn', '"gunicorn', "shell-pid1", "warning", "SIGTERM"),
+        ('"exec gunicorn', '"cd /app; gunicorn', "shell-pid1", "warning", "SIGTERM"),
         ("EXPOSE 8000", "EXPOSE 5000", "expose-mismatch", "warning", "EXPOSE says 5000"),
         ("HEALTHCHECK", "# HEALTHCHECK", "no-healthcheck", "warning", "hung app"),
         ("ENV PYTHONUNBUFFERED=1 PORT=8000", "ENV PORT=8000", "python-buffered-output",
@@ -549,3 +549,49 @@ def test_the_dockerfile_linter_prints_each_message_with_its_fix(tmp_path):
     line = next(x for x in result.stdout.splitlines() if "[binds-loopback]" in x)
     assert line.startswith(f"{path}:11: error [binds-loopback] gunicorn listens on 127.0.0.1")
     assert "502 Bad Gateway" in line and line.endswith("Bind 0.0.0.0.")
+
+
+# -- rules judged on the deploy model, not on the words of the command ------------------------
+def rules_of(text: str) -> set[str]:
+    return {f.rule for f in review(text)}
+
+
+@pytest.mark.parametrize(("old", "new", "fixed"), [
+    # ENV PORT is set, but the bind never reads it: Coolify's PORT changes nothing.
+    ("0.0.0.0:${PORT}", "0.0.0.0:8000", True),
+    # The shell's own variable, not PORT.
+    ("exec gunicorn --bind 0.0.0.0:${PORT}", "P=8000; exec gunicorn --bind 0.0.0.0:$P", True),
+    # A variable of another name, set in the image.
+    ("exec gunicorn --bind 0.0.0.0:${PORT}", "exec gunicorn --bind 0.0.0.0:$APP_PORT", True),
+    ("0.0.0.0:${PORT}", "0.0.0.0:${PORT:-8000}", False),
+    ('CMD ["sh", "-c", "exec gunicorn --bind 0.0.0.0:${PORT} app:app"]',
+     'CMD ["gunicorn", "app:app"]', False),  # gunicorn binds 0.0.0.0:$PORT by itself
+])
+def test_a_port_is_hard_coded_when_the_server_ignores_the_port_coolify_sets(old, new, fixed):
+    text = changed(old, new).replace("PORT=8000", "PORT=8000 APP_PORT=8000")
+    assert ("port-hard-coded" in rules_of(text)) is fixed
+
+
+def test_expose_is_compared_with_the_port_the_server_really_gets():
+    text = changed("exec gunicorn --bind 0.0.0.0:${PORT}",
+                   "P=5000; exec gunicorn --bind 0.0.0.0:$P")
+    finding = only(text, "expose-mismatch")
+    assert "listens on port 5000" in finding.message and "8000" in finding.message
+    assert "expose-mismatch" not in rules_of(changed("EXPOSE 8000", "EXPOSE 8000 5000"))
+
+
+@pytest.mark.parametrize(("cmd", "warned"), [
+    # tini passes SIGTERM to sh, and sh keeps it: gunicorn never hears it.
+    ('CMD ["tini", "--", "sh", "-c", "echo starting; gunicorn --bind 0.0.0.0:${PORT} '
+     'app:app"]', True),
+    ('CMD ["tini", "--", "sh", "-c", "echo starting; exec gunicorn --bind 0.0.0.0:${PORT} '
+     'app:app"]', False),
+    # sh -c with one command execs it: gunicorn is PID 1.
+    ("CMD gunicorn --bind 0.0.0.0:${PORT} app:app", False),
+    ("CMD echo starting && gunicorn --bind 0.0.0.0:${PORT} app:app", True),
+])
+def test_shell_pid1_asks_the_model_which_process_gets_sigterm(cmd, warned):
+    text = changed('CMD ["sh", "-c", "exec gunicorn --bind 0.0.0.0:${PORT} app:app"]', cmd)
+    text = text.replace("RUN useradd", "RUN apt-get update && apt-get install -y --no-install-"
+                        "recommends tini && rm -rf /var/lib/apt/lists/* && useradd")
+    assert ("shell-pid1" in rules_of(text)) is warned, [f.format() for f in review(text)]

@@ -125,6 +125,8 @@ class Container:
         self.process: Process | None = None
         # Where the server was told to listen, known even when it then fails to import.
         self.intended: Listener | None = None
+        # The process the command starts (PID 1, signals), known even when its imports fail.
+        self.planned: Process | None = None
         self.routes = routes if routes is not None else app_routes(self.stage)
         self.down = False
         self.failing: dict[str, int] = {}  # route -> the error status it answers with
@@ -245,6 +247,16 @@ class Container:
             wrapper = program
             rest = [r for r in rest if r != "--"]
             program, rest = program_of(rest)
+        listener_or_error = server_of(program, rest, self.env, self.stage)
+        pid1 = program if (pid1_is_server or shell is None) else shell
+        # tini/dumb-init pass signals to their child: to the server, or to a shell that
+        # execs it; a shell that does not exec keeps them.
+        signals = pid1 == program or (wrapper is not None and shell is None)
+        listener = listener_or_error if not isinstance(listener_or_error, str) else None
+        # What the command asks for, known even when the program or its imports are missing
+        # (a lint builds without the project's files, so it cannot see what pip installs).
+        self.intended = listener
+        self.planned = Process(tuple(args), wrapper or pid1, signals, listener)
         word = next((w for w in args if w.rsplit("/", 1)[-1] == program), program)
         if not self.stage.has_program(word, self.env) and (
                 self.stage.base.known or self.stage.which(program, self.env) is None) and (
@@ -256,22 +268,15 @@ class Container:
             self.fail(f"{where}: the container exits at once: `{program}`: executable file "
                       f"not found in $PATH{why}")
             return
-        listener_or_error = server_of(program, rest, self.env, self.stage)
-        pid1 = program if (pid1_is_server or shell is None) else shell
-        # tini/dumb-init pass signals to their child: to the server, or to a shell that
-        # execs it; a shell that does not exec keeps them.
-        signals = pid1 == program or (wrapper is not None and shell is None)
         if isinstance(listener_or_error, str):
             self.fail(f"{where}: {listener_or_error}")
             return
-        listener = listener_or_error
-        self.intended = listener
         if listener is not None:
             problem = self.imports_work(listener)
             if problem:
                 self.fail(f"{where}: {problem}")
                 return
-        self.process = Process(tuple(args), wrapper or pid1, signals, listener)
+        self.process = self.planned
         if listener is not None:
             self.trace.add(f"the server starts: {listener.text()}"
                            + (" (a development server)" if listener.dev_server else ""))
