@@ -35,6 +35,7 @@ from .findings import ERROR
 from .findings import WARNING
 from .findings import Finding
 from .findings import looks_like_secret_name
+from .findings import password_in_url
 from .findings import sort_findings
 
 INSTRUCTIONS = (
@@ -683,20 +684,23 @@ def check(text: str, source: str = "Dockerfile") -> list[Finding]:
         return [Finding("dockerfile-syntax", ERROR, exc.line, exc.message, source, exc.fix)]
     except (RecursionError, ValueError, IndexError) as exc:  # never an unexplained traceback
         return [Finding("dockerfile-syntax", ERROR, 1, f"could not read it ({exc})", source)]
-    review = Review(df, source, model_image(text))
+    review = Review(df, source, model_image(text), text)
     findings: list[Finding] = []
     for rule in RULES:
         findings += rule(review)
     return sort_findings(findings, [source])
 
 
-def model_image(text: str):  # noqa: ANN201 - deploy.build.Image; imported late (import cycle)
-    """The file built in the deploy model without a build context, or None if it cannot be."""
+def model_image(text: str, build_args: dict[str, str] | None = None):  # noqa: ANN201
+    """The file built in the deploy model without a build context, or None if it cannot be.
+
+    (A deploy.build.Image; imported late, because of an import cycle.)
+    """
     from .deploy import build as model_build
     from .deploy.trace import DeployError
 
     try:
-        return model_build(text)
+        return model_build(text, build_args=build_args)
     except (DeployError, RecursionError, ValueError, KeyError, IndexError):
         return None
 
@@ -764,9 +768,11 @@ def built_final_stage(review: Review):  # noqa: ANN201 - deploy.build.Stage
 class Review:
     """A parsed Dockerfile and what the rules ask about it, computed once."""
 
-    def __init__(self, df: Dockerfile, source: str, image: object = None) -> None:
+    def __init__(self, df: Dockerfile, source: str, image: object = None,
+                 text: str = "") -> None:
         self.df = df
         self.source = source
+        self.text = text
         self.image = image  # the deploy model's build of the file (None if it cannot build it)
         self.chain = df.chain()
         self.final_instructions = df.chain_instructions()
@@ -1321,15 +1327,93 @@ def rule_secrets(review: Review) -> list[Finding]:
         rule, consequence, fix = LEAK_RULES[leak.where]
         findings.append(review.finding(rule, ERROR, leak.line or review.chain[-1].line,
                                        f"{leak.why}. {consequence}", fix))
+    return findings + secret_arg_findings(review, findings)
+
+
+# What a build argument that looks secret is given in the probe build: a value the model can
+# follow into the image's configuration, history and layers.
+PROBE_SECRET = "fl-probe-secret-"
+
+
+def secret_build_args(review: Review) -> list[tuple[Instruction, str, str]]:
+    """(ARG line, name, default) of each build argument that looks like a secret: by its name,
+    or by a default value that is a URL with a password."""
+    found = []
     for ins in review.df.instructions("ARG"):
-        name, _, default = ins.args.partition("=")
-        name = name.strip()
-        if looks_like_secret_name(name):
+        for word in split_words(ins.args):
+            name, eq, default = word.partition("=")
+            if looks_like_secret_name(name) or (eq and password_in_url(default)):
+                found.append((ins, name, default if eq else ""))
+    return found
+
+
+def secret_arg_findings(review: Review, known: list[Finding]) -> list[Finding]:
+    """Build arguments that look secret, judged by where the build puts their value.
+
+    A lint has no build-argument values, so the model builds the file again with a marker value
+    for each of them and looks where the marker ends up: in the final image's history (a RUN
+    after the ARG records every build argument in scope), in its configuration (an ENV made
+    from it), or only in a build stage left behind. A default value is written in the
+    Dockerfile itself, so it is in git whatever the build does with it.
+    """
+    secret_args = secret_build_args(review)
+    if not secret_args:
+        return []
+    values = {name: f"{PROBE_SECRET}{i}" for i, (_, name, _) in enumerate(secret_args)}
+    probe = model_image(review.text, values) if review.text else None
+    modelled = probe is not None and probe.error is None
+    leaks = probe.leaks() if modelled else []
+    findings = []
+    reported = {(f.rule, f.line) for f in known}
+    for leak in leaks:
+        if leak.where == "config" and ("secret-in-env", leak.line) not in reported:
+            _, _, fix = LEAK_RULES["config"]
+            findings.append(review.finding("secret-in-env", ERROR, leak.line, (
+                f"ENV {leak.what} is filled in at build time, even when its value comes from an "
+                "ARG: the value of a build argument that looks secret is stored in the image's "
+                "configuration, and anyone who can pull the image reads it with docker inspect"
+            ), fix))
+            reported.add(("secret-in-env", leak.line))
+    config_lines = {leak.line for leak in leaks if leak.where == "config"}
+    fix_base = "Use a build secret instead: RUN --mount=type=secret,id={} ..."
+    for ins, name, default in secret_args:
+        fix = fix_base.format(name.lower())
+        if default and not default.startswith("$"):
+            findings.append(review.finding("secret-in-arg", ERROR, ins.line, (
+                f"ARG {name} has a default value written in the Dockerfile: everyone who can "
+                "read the repository reads it, and a build without --build-arg uses it, so "
+                "docker history prints it with every RUN after this line"
+            ), fix + " (with no default)."))
+            continue
+        if not modelled:
             findings.append(review.finding("secret-in-arg", ERROR, ins.line, (
                 f"ARG {name} passes a secret as a build argument; build arguments are "
                 "recorded in the image history (docker history shows them)"
-            ), f"Use a build secret instead: RUN --mount=type=secret,id={name.lower()} ..."
-               + (" (and never give it a default)." if default.strip() else ".")))
+            ), fix + "."))
+            continue
+        recorded = [leak for leak in leaks if leak.where == "history" and leak.what == name]
+        # An ENV made from it is reported as secret-in-env, on the ENV's line.
+        history = [leak for leak in recorded if leak.line not in config_lines]
+        if history:
+            kind = next((i.kind for i in review.df.instructions()
+                         if i.line == history[0].line), "step")
+            findings.append(review.finding("secret-in-arg", ERROR, ins.line, (
+                f"ARG {name} passes a secret as a build argument, and the {kind} on line "
+                f"{history[0].line} records its value: build arguments are recorded in the "
+                "image history, where anyone who pulls the image reads them (docker history)"
+            ), fix + "."))
+            continue
+        if recorded:
+            continue
+        left_behind = [stage for stage in probe.stages[:-1] if any(
+            values[name] in entry.created_by for entry in stage.history)]
+        if left_behind:
+            stage = review.df.stages[left_behind[0].index]
+            findings.append(review.finding("secret-in-arg", WARNING, ins.line, (
+                f"ARG {name} is recorded in the history of build stage {stage.label()}, which "
+                "the image leaves behind; its value stays in the build cache of the machine "
+                "that builds (Coolify's server) and in any build log"
+            ), fix + "."))
     return findings
 
 

@@ -595,3 +595,43 @@ def test_shell_pid1_asks_the_model_which_process_gets_sigterm(cmd, warned):
     text = text.replace("RUN useradd", "RUN apt-get update && apt-get install -y --no-install-"
                         "recommends tini && rm -rf /var/lib/apt/lists/* && useradd")
     assert ("shell-pid1" in rules_of(text)) is warned, [f.format() for f in review(text)]
+
+
+def secret_rules(text: str) -> set[tuple[str, str, int]]:
+    return {(f.rule, f.severity, f.line) for f in review(text) if f.rule.startswith("secret-")}
+
+
+def test_a_secret_build_argument_is_an_error_when_a_run_records_it_in_the_image_history():
+    text = changed("WORKDIR /app\n", "WORKDIR /app\nARG NPM_TOKEN\n")
+    finding = only(text, "secret-in-arg")
+    assert finding.severity == "error" and finding.line == 4
+    assert "the RUN on line 5 records its value" in finding.message
+
+
+def test_a_secret_build_argument_no_step_of_the_image_records_is_not_an_error():
+    # Declared after the last RUN: no RUN records it, so docker history has no value for it.
+    text = changed("USER app\n", "USER app\nARG NPM_TOKEN\n")
+    assert secret_rules(text) == set()
+
+
+def test_a_secret_build_argument_used_only_in_a_build_stage_is_advice():
+    text = (
+        "FROM python:3.12-slim AS build\nARG PIP_TOKEN\n"
+        "RUN pip wheel --wheel-dir /w --extra-index-url https://t:${PIP_TOKEN}@x.example/ shop\n"
+        + APP.replace("COPY requirements.txt .\n", "COPY --from=build /w /w\n"
+                      "COPY requirements.txt .\n")
+    )
+    assert secret_rules(text) == {("secret-in-arg", "warning", 2)}
+    assert "build stage 'build'" in only(text, "secret-in-arg").message
+
+
+def test_a_secret_build_argument_copied_into_env_ends_in_the_image_configuration():
+    text = changed("USER app\n", "USER app\nARG API_TOKEN\nENV API_TOKEN=${API_TOKEN}\n")
+    assert secret_rules(text) == {("secret-in-env", "error", 10)}
+
+
+def test_a_default_with_a_password_is_written_into_the_dockerfile():
+    text = changed("WORKDIR /app\n",
+                   "WORKDIR /app\nARG INDEX_URL=https://shop:Xk2p9dQ7@pkgs.example.com/simple\n")
+    assert ("secret-in-arg", "error", 4) in secret_rules(text)
+    assert "default value" in only(text, "secret-in-arg").message

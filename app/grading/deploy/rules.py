@@ -164,8 +164,10 @@ RULES: dict[str, Rule] = _rules(
      "The built image's configuration holds a secret (an ENV with a secret's name or a URL "
      "with a password).",
      "Pass run-time secrets as environment variables when the container starts."),
-    ("secret-in-arg", "dockerfile", ERROR,
-     "A secret travels as a build argument, recorded in the image history.",
+    ("secret-in-arg", "dockerfile", EITHER,
+     "A build argument that looks secret has a default written in the file, or (built in the "
+     "deploy model with a marker value) a step records it in the image history (advice when "
+     "only a build stage left behind records it).",
      "Use a build secret: RUN --mount=type=secret,id=..."),
     ("secret-file-copied", "dockerfile", ERROR,
      "A secrets file (.env, keys) is in a layer of the final image (COPY --from included; a "
