@@ -76,8 +76,7 @@ def unreadable(name: str, why: str) -> Finding:
 def format_finding(finding: Finding) -> str:
     """FILE:LINE: severity [rule] message (FILE: ... when there is no line)."""
     if finding.line <= 0:
-        line = f"{finding.source}: {finding.severity} [{finding.rule}] {finding.message}"
-        return f"{line} {finding.fix}" if finding.fix else line
+        return f"{finding.source}: {finding.severity} [{finding.rule}] {finding.with_fix()}"
     return finding.format()
 
 

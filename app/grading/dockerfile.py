@@ -35,6 +35,7 @@ from .findings import ERROR
 from .findings import WARNING
 from .findings import Finding
 from .findings import looks_like_secret_name
+from .findings import password_in_url
 from .findings import sort_findings
 
 INSTRUCTIONS = (
@@ -60,12 +61,13 @@ LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 
 
 class DockerfileError(Exception):
-    """A Dockerfile that cannot be read: the 1-based line and a plain-words message."""
+    """A Dockerfile that cannot be read: the 1-based line, what is wrong, and what to write."""
 
-    def __init__(self, line: int, message: str) -> None:
+    def __init__(self, line: int, message: str, fix: str = "") -> None:
         super().__init__(f"line {line}: {message}")
         self.line = line
         self.message = message
+        self.fix = fix  # the linter prints it; exercises show only the message
 
 
 @dataclass(frozen=True)
@@ -384,7 +386,8 @@ def parse_env(ins: Instruction) -> dict[str, str]:
         name, value = (text.split(None, 1) + [""])[:2]
         if not value.strip():
             raise DockerfileError(
-                ins.line, f"ENV {name} has no value: write ENV {name}=value"
+                ins.line, f"ENV {name} has no value, so Docker refuses the line",
+                f"Write ENV {name}=value.",
             )
         return {name: value.strip()}
     values = {}
@@ -392,8 +395,8 @@ def parse_env(ins: Instruction) -> dict[str, str]:
         name, eq, value = word.partition("=")
         if not eq or not name:
             raise DockerfileError(
-                ins.line, f"ENV expects NAME=value pairs; '{word}' has no '=' (quote values "
-                "that contain spaces)",
+                ins.line, f"ENV expects NAME=value pairs; '{word}' has no '=', so Docker "
+                "refuses the line", "Quote values that contain spaces.",
             )
         values[name] = value
     return values
@@ -554,7 +557,8 @@ def parse(text: str) -> Dockerfile:
         form = exec_form(args) if kind in ("CMD", "ENTRYPOINT", "RUN", "SHELL") else None
         if kind == "SHELL" and form is None:
             raise DockerfileError(
-                line_no, 'SHELL must be written as a JSON array, e.g. SHELL ["/bin/bash", "-c"]'
+                line_no, "SHELL is not written as a JSON array, the only form Docker accepts",
+                'Write it like SHELL ["/bin/bash", "-c"].',
             )
         if kind in ("COPY", "ADD", "VOLUME"):
             form = exec_form(args)
@@ -579,8 +583,8 @@ def parse(text: str) -> Dockerfile:
                 name = None
             else:
                 raise DockerfileError(
-                    line_no, "FROM takes an image and an optional 'AS name', e.g. "
-                    "FROM python:3.12-slim AS build",
+                    line_no, "FROM takes an image and an optional 'AS name'; this line has "
+                    "other words, so Docker refuses it", "E.g. FROM python:3.12-slim AS build.",
                 )
             parent = stage_names.get(words[0].lower())
             stage_start = (words[0], name, line_no, parent, flags)
@@ -608,7 +612,8 @@ def parse(text: str) -> Dockerfile:
     close_stage()
     if not stages:
         if not instructions:
-            raise DockerfileError(1, "the Dockerfile is empty: start with FROM <base image>")
+            raise DockerfileError(1, "the Dockerfile is empty, so there is nothing to build",
+                                  "Start with FROM <base image>.")
         raise DockerfileError(
             instructions[0].line, "there is no FROM: every Dockerfile starts from a base image"
         )
@@ -670,23 +675,26 @@ def check(text: str, source: str = "Dockerfile") -> list[Finding]:
     try:
         df = parse(text)
     except DockerfileError as exc:
-        return [Finding("dockerfile-syntax", ERROR, exc.line, exc.message, source)]
+        return [Finding("dockerfile-syntax", ERROR, exc.line, exc.message, source, exc.fix)]
     except (RecursionError, ValueError, IndexError) as exc:  # never an unexplained traceback
         return [Finding("dockerfile-syntax", ERROR, 1, f"could not read it ({exc})", source)]
-    review = Review(df, source, model_image(text))
+    review = Review(df, source, model_image(text), text)
     findings: list[Finding] = []
     for rule in RULES:
         findings += rule(review)
     return sort_findings(findings, [source])
 
 
-def model_image(text: str):  # noqa: ANN201 - deploy.build.Image; imported late (import cycle)
-    """The file built in the deploy model without a build context, or None if it cannot be."""
+def model_image(text: str, build_args: dict[str, str] | None = None):  # noqa: ANN201
+    """The file built in the deploy model without a build context, or None if it cannot be.
+
+    (A deploy.build.Image; imported late, because of an import cycle.)
+    """
     from .deploy import build as model_build
     from .deploy.trace import DeployError
 
     try:
-        return model_build(text)
+        return model_build(text, build_args=build_args)
     except (DeployError, RecursionError, ValueError, KeyError, IndexError):
         return None
 
@@ -705,9 +713,8 @@ def rule_build_model(review: Review) -> list[Finding]:
                 "build-fails")
     message = f"the build stops here: {reason}"
     missing = re.match(r"pip cannot open (\S+):", reason)
-    if missing:  # the lint may name the fix (exercise messages never do)
-        message += f"; COPY {missing.group(1)} . first"
-    return [review.finding(rule, ERROR, image.error_line or 1, message)]
+    fix = f"COPY {missing.group(1)} . before this line." if missing else ""
+    return [review.finding(rule, ERROR, image.error_line or 1, message, fix)]
 
 
 def model_listener(review: Review):  # noqa: ANN201 - deploy.run.Listener
@@ -717,13 +724,31 @@ def model_listener(review: Review):  # noqa: ANN201 - deploy.run.Listener
     cd, an init before the shell, GUNICORN_CMD_ARGS, each server's defaults). None when it
     cannot tell: no image, a failed build, an unknown base, no server it knows.
     """
+    container = model_container(review)
+    return container.intended if container is not None else None
+
+
+# The port a platform sets in PORT when the model asks whether the server follows it: one no
+# server listens on by default, so following it cannot happen by chance.
+PROBE_PORT = 3917
+
+
+def model_container(review: Review, env: tuple[tuple[str, str], ...] = ()):  # noqa: ANN201
+    """A container of the built image started with this environment (deploy.run.Container).
+
+    None when the model cannot tell what it would do: no image, a failed build, an unknown
+    base image. The container may have crashed (its imports, say, with no build context): its
+    `intended` listener and `planned` process still say what the command starts.
+    """
     final = built_final_stage(review)
     if final is None or not final.base.known:
         return None
-    try:
-        return review.image.run({}).intended
-    except (RecursionError, ValueError, KeyError, IndexError):
-        return None
+    if env not in review.containers:
+        try:
+            review.containers[env] = review.image.run(dict(env))
+        except (RecursionError, ValueError, KeyError, IndexError):
+            review.containers[env] = None
+    return review.containers[env]
 
 
 def built_final_stage(review: Review):  # noqa: ANN201 - deploy.build.Stage
@@ -737,9 +762,11 @@ def built_final_stage(review: Review):  # noqa: ANN201 - deploy.build.Stage
 class Review:
     """A parsed Dockerfile and what the rules ask about it, computed once."""
 
-    def __init__(self, df: Dockerfile, source: str, image: object = None) -> None:
+    def __init__(self, df: Dockerfile, source: str, image: object = None,
+                 text: str = "") -> None:
         self.df = df
         self.source = source
+        self.text = text
         self.image = image  # the deploy model's build of the file (None if it cannot build it)
         self.chain = df.chain()
         self.final_instructions = df.chain_instructions()
@@ -748,9 +775,12 @@ class Review:
         self.base = df.base_image()
         self.start = df.startup()
         self.server = find_server(self.start.words) if self.start else None
+        self.containers: dict[tuple[tuple[str, str], ...], object] = {}  # by environment
 
-    def finding(self, rule: str, severity: str, line: int, message: str) -> Finding:
-        return Finding(rule, severity, line, message, self.source)
+    def finding(self, rule: str, severity: str, line: int, message: str,
+                fix: str = "") -> Finding:
+        """A finding of this file: `message` says what goes wrong, `fix` what to change."""
+        return Finding(rule, severity, line, message, self.source, fix)
 
     def base_name(self) -> str:
         """The final image's base without registry or owner: 'python', 'node'."""
@@ -909,8 +939,8 @@ def rule_broken_exec_form(review: Review) -> list[Finding]:
         review.finding("broken-exec-form", ERROR, ins.line, (
             f"{ins.kind} starts with '[' but is not valid JSON (JSON needs double quotes). "
             "Docker then runs the whole text through /bin/sh, brackets included, and the "
-            "container fails to start. Write it as [\"gunicorn\", \"app:app\"]"
-        ))
+            "container fails to start"
+        ), 'Write the array with double quotes: ["gunicorn", "app:app"].')
         for ins in review.df.instructions()
         if ins.kind in ("CMD", "ENTRYPOINT", "RUN") and ins.looks_like_broken_json
     ]
@@ -931,8 +961,8 @@ def rule_base_images(review: Review) -> list[Finding]:
             findings.append(review.finding("base-image-variable", ERROR, stage.line, (
                 f"FROM {stage.base}: {label} depends on a build argument without a default, so "
                 "nobody can tell which image is built on (and a build without --build-arg "
-                "fails). Give the ARG a default before FROM"
-            )))
+                "fails)"
+            ), "Give the ARG before FROM a default value."))
             continue
         image = ImageRef.parse(written)
         name = image.name.rsplit("/", 1)[-1]
@@ -941,20 +971,19 @@ def rule_base_images(review: Review) -> list[Finding]:
         if not image.tag or image.tag == "latest":
             findings.append(review.finding("base-image-unpinned", WARNING, stage.line, (
                 f"FROM {written}: {label} means '{name}:latest', which moves to a new release "
-                "without warning, so a rebuild next month can break with no change of yours. "
-                f"Pin a version, e.g. {example_pin(name)}"
-            )))
+                "without warning, so a rebuild next month can break with no change of yours"
+            ), f"Pin a version, e.g. {example_pin(name)}."))
         elif not any(c.isdigit() for c in image.tag) and not is_codename_tag(image.tag):
             findings.append(review.finding("base-image-unpinned", WARNING, stage.line, (
                 f"FROM {written}: the tag '{image.tag}' follows whatever release is newest, so "
-                f"it is not pinned. Put the version in the tag, e.g. {example_pin(name)}"
-            )))
+                "it is not pinned: the next build can run on a release nobody tested"
+            ), f"Put the version in the tag, e.g. {example_pin(name)}."))
         elif name == "python" and re.match(r"^\d+(-|$)", image.tag):
             findings.append(review.finding("base-image-floating", WARNING, stage.line, (
                 f"FROM {written}: '{image.tag}' pins only the major version, so 3.12 can "
                 "turn into 3.13 on the next build, with packages that have no wheels for it "
-                f"yet. Pin major.minor, e.g. {example_pin(name)}"
-            )))
+                "yet"
+            ), f"Pin major.minor, e.g. {example_pin(name)}."))
     root = review.chain[0]
     if root.parent is None and "$" not in expand(root.base, review.args):
         image = review.base
@@ -965,16 +994,15 @@ def rule_base_images(review: Review) -> list[Finding]:
             findings.append(review.finding("base-image-heavy", WARNING, root.line, (
                 f"FROM {image.name}:{image.tag} is the full image{size}, with compilers and "
                 "tools the app never uses at run time: slower deploys, more disk on a small "
-                "VPS and more packages to patch. Use the -slim variant of the same version "
-                "(or build in a full stage and copy the result into a slim one)"
-            )))
+                "VPS and more packages to patch"
+            ), "Use the -slim variant of the same version (or build in a full stage and copy "
+               "the result into a slim one)."))
         if name == "python" and "alpine" in tag:
             findings.append(review.finding("python-alpine", WARNING, root.line, (
                 f"FROM {image.name}:{image.tag}: Alpine uses musl instead of glibc, so "
                 "packages without a musl wheel are compiled during the build (slow, and "
-                "needing compilers). The Debian-based -slim variant is usually the better "
-                "small image for Python"
-            )))
+                "needing compilers)"
+            ), "The Debian-based -slim variant is usually the better small image for Python."))
     return findings
 
 
@@ -1023,15 +1051,15 @@ def rule_user(review: Review) -> list[Finding]:
         return [review.finding("runs-as-root", WARNING, review.chain[-1].line, (
             "There is no USER instruction, so the container runs as root. Whoever breaks into "
             "the app is then root inside the container, one container-escape bug away from root "
-            "on the VPS that runs all your apps. Create a user (RUN useradd --create-home app) "
-            "and switch to it with USER app before CMD"
-        ))]
+            "on the VPS that runs all your apps"
+        ), "Create a user (RUN useradd --create-home app) and switch to it with USER app "
+           "before CMD.")]
     last = users[-1]
     if name in ("root", "0"):
         return [review.finding("runs-as-root", WARNING, last.line, (
             f"USER {last.args} switches back to root, so the app runs with every right in the "
-            "container. Switch to a user of your own after the steps that need root"
-        ))]
+            "container"
+        ), "Switch to a user of your own after the steps that need root.")]
     if "$" in name or final.user_exists(name):
         return []
     # Unknown base images and RUN steps the model does not follow may create it unseen.
@@ -1040,7 +1068,7 @@ def rule_user(review: Review) -> list[Finding]:
         f"USER {name}, but no step before it creates that user (a useradd or adduser that "
         f"runs) in this image. Unless {base.name} already has it, the container stops at once "
         f"with 'unable to find user {name}'"
-    ))]
+    ), f"Create the user with useradd or adduser in a RUN before USER {name}.")]
 
 
 def copies_everything(ins: Instruction) -> bool:
@@ -1079,10 +1107,10 @@ def rule_dependency_layer(review: Review) -> list[Finding]:
                         f"{ins.line} installs the dependencies. Docker reuses a cached layer "
                         "only while nothing before it has changed, so every edit to any source "
                         "file re-runs the install and each deploy downloads every package "
-                        "again. Copy the dependency files alone, install, then copy the rest"
-                        + (" (for pip install ., install the requirements first, then the "
-                           "project)" if project else "")
-                    ),
+                        "again"
+                    ), "Copy the dependency files alone, install, then copy the rest"
+                    + (" (for pip install ., install the requirements first, then the project)"
+                       if project else "") + ".",
                 ))
                 continue
     return findings
@@ -1097,8 +1125,8 @@ def rule_startup(review: Review) -> list[Finding]:
         return [review.finding("no-cmd", WARNING, review.chain[-1].line, (
             f"There is no CMD or ENTRYPOINT, so the container runs {review.base_name()}'s "
             "default command (an interactive prompt or shell), which exits at once when no "
-            "terminal is attached. Say what to run with CMD"
-        ))]
+            "terminal is attached"
+        ), "Say what to run with CMD.")]
     findings = []
     line = start.line
     if not start.via_shell:  # (an init before a shell counts as the shell: see startup())
@@ -1110,18 +1138,10 @@ def rule_startup(review: Review) -> list[Finding]:
                 + (f"; gunicorn stops with \"'{variables[0]}' is not a valid port number\""
                    if "PORT" in variables[0] and review.server and
                    review.server.program == "gunicorn" else "")
-                + ". Let a shell expand it: [\"sh\", \"-c\", \"exec gunicorn --bind "
-                "0.0.0.0:${PORT} app:app\"], or use the shell form"
-            )))
+            ), 'Let a shell expand it: ["sh", "-c", "exec gunicorn --bind 0.0.0.0:${PORT} '
+               'app:app"], or use the shell form.'))
     findings += server_findings(review, line)
-    script = shell_script(start.argv)
-    if script is not None and not last_segment_execs(split_words(script)):
-        findings.append(review.finding("shell-pid1", WARNING, line, (
-            "the command runs through a shell (shell form, or sh -c), which stays as PID 1 "
-            "and may not pass SIGTERM on: docker stop (and every redeploy) then waits 10 "
-            "seconds and kills the app mid-request. Start the (last) command with exec, or "
-            "use the exec form"
-        )))
+    findings += signal_findings(review, start, line)
     for stage in review.df.stages:
         for kind in ("CMD", "ENTRYPOINT"):
             found = [i for i in stage.instructions if i.kind == kind]
@@ -1133,6 +1153,35 @@ def rule_startup(review: Review) -> list[Finding]:
     return findings
 
 
+def signal_findings(review: Review, start: Startup, line: int) -> list[Finding]:
+    """Does docker stop's SIGTERM reach the server? The model starts the command as Docker
+    does (a shell's last command exec'd or not, tini or dumb-init passing signals to their
+    child); the words of the command are the fallback when it cannot."""
+    container = model_container(review)
+    planned = getattr(container, "planned", None)
+    fix = "Start the (last) command with exec, or use the exec form."
+    if planned is not None:
+        if planned.signals_reach_server:
+            return []
+        server = planned.server.program if planned.server else "the server"
+        init = planned.pid1 if planned.pid1 in ("tini", "dumb-init") else ""
+        first = (f"{init} passes SIGTERM to the shell it starts, " if init else
+                 f"PID 1 is {planned.pid1}, not {server}: docker stop's SIGTERM reaches the "
+                 "shell, ")
+        return [review.finding("shell-pid1", WARNING, line, (
+            f"{first}which runs {server} as its child and does not pass the signal on: docker "
+            "stop (and every redeploy) then waits 10 seconds and kills the app mid-request"
+        ), fix)]
+    script = shell_script(start.argv)
+    if script is not None and not last_segment_execs(split_words(script)):
+        return [review.finding("shell-pid1", WARNING, line, (
+            "the command runs through a shell (shell form, or sh -c), which stays as PID 1 "
+            "and may not pass SIGTERM on: docker stop (and every redeploy) then waits 10 "
+            "seconds and kills the app mid-request"
+        ), fix)]
+    return []
+
+
 def server_findings(review: Review, line: int) -> list[Finding]:
     """Dev servers, loopback binds, fixed ports and EXPOSE that do not match."""
     server = review.server
@@ -1141,14 +1190,13 @@ def server_findings(review: Review, line: int) -> list[Finding]:
     findings = []
     dev = dev_server_reason(review, server)
     if dev:
-        findings.append(review.finding("dev-server", ERROR, line, dev))
+        findings.append(review.finding("dev-server", ERROR, line, *dev))
     elif server.program == "python" and review.df.exposed_ports():
         findings.append(review.finding("dev-server", WARNING, line, (
             f"the container starts 'python {server.mode}'. If that script calls app.run(), "
             "it is Flask's development server: single-threaded, not hardened, and Flask itself "
-            "warns against production use. Start a production server such as gunicorn "
-            "(gunicorn app:app)"
-        )))
+            "warns against production use"
+        ), "Start a production server such as gunicorn (gunicorn app:app)."))
     # Where the model's container really listens: the shell run as it runs (its variables,
     # export, cd), GUNICORN_CMD_ARGS and defaults. The words of the command are the fallback.
     listener = model_listener(review)
@@ -1166,65 +1214,84 @@ def server_findings(review: Review, line: int) -> list[Finding]:
                 f"{server.program} listens on {resolved}:{port} ({how}). 127.0.0.1 accepts only "
                 "connections from inside the container itself, but Coolify's Traefik proxy "
                 "(like any reverse proxy or docker -p) connects from outside it, over Docker's "
-                "network: every visitor gets 502 Bad Gateway. Bind 0.0.0.0"
-            )))
+                "network: every visitor gets 502 Bad Gateway"
+            ), "Bind 0.0.0.0."))
         elif resolved not in EVERY_INTERFACE and "$" not in resolved:
             findings.append(review.finding("binds-one-address", WARNING, line, (
-                f"{server.program} listens on {resolved} only; in a container bind 0.0.0.0 so "
-                "that the proxy can reach it"
-            )))
-        port_value = expand(port, review.env)
+                f"{server.program} listens on {resolved} only; a container's address changes "
+                "each time it is recreated, so the proxy may find nothing there"
+            ), "Bind 0.0.0.0."))
+    moved_container = model_container(review, (("PORT", str(PROBE_PORT)),))
+    moved = getattr(moved_container, "intended", None)
+    if listener is not None and moved is not None:
+        # The model decides: the port the server really gets, and whether it follows PORT.
+        if listener.host != "unix":
+            if moved.port != PROBE_PORT:
+                findings.append(port_hard_coded(review, line, moved.port, (
+                    f"started with PORT={PROBE_PORT}, as Coolify sets it, {server.program} "
+                    f"still listens on {moved.port}")))
+            findings += expose_mismatch(review, line, server, str(listener.port))
+        return findings
+    for _, port, how in addresses:  # the words of the command, when the model cannot tell
         if port.isdigit() and "PORT" not in review.env:
-            findings.append(review.finding("port-hard-coded", WARNING, line, (
-                f"the port is fixed at {port} ({how}). Coolify and similar platforms set the "
-                "port per app; with a fixed number the two can drift apart and the proxy "
-                "knocks on a closed door. Read it from the PORT variable with a default, "
-                "e.g. 0.0.0.0:${PORT:-" + port + "}"
-            )))
-        exposed = [p.number for p in review.df.exposed_ports() if p.number is not None]
-        if exposed and port_value.isdigit() and int(port_value) not in exposed:
-            findings.append(review.finding("expose-mismatch", WARNING, line, (
-                f"{server.program} listens on port {port_value}, but EXPOSE says "
-                f"{', '.join(map(str, exposed))}; tools that read EXPOSE (Coolify suggests the "
-                "port from it) send traffic to the wrong port"
-            )))
+            findings.append(port_hard_coded(review, line, int(port), how))
+        findings += expose_mismatch(review, line, server, expand(port, review.env))
     return findings
 
 
-def dev_server_reason(review: Review, server: Server) -> str | None:
-    """Why the server is a development server, or None."""
+def port_hard_coded(review: Review, line: int, port: int, how: str) -> Finding:
+    """The server's port does not come from PORT."""
+    return review.finding("port-hard-coded", WARNING, line, (
+        f"the port is fixed at {port} ({how}). Coolify and similar platforms set the port per "
+        "app; with a fixed number the two can drift apart and the proxy knocks on a closed "
+        "door"
+    ), f"Read it from the PORT variable with a default, e.g. 0.0.0.0:${{PORT:-{port}}}.")
+
+
+def expose_mismatch(review: Review, line: int, server: Server, port: str) -> list[Finding]:
+    """EXPOSE names other ports than the one the server listens on."""
+    exposed = [p.number for p in review.df.exposed_ports() if p.number is not None]
+    if not exposed or not port.isdigit() or int(port) in exposed:
+        return []
+    return [review.finding("expose-mismatch", WARNING, line, (
+        f"{server.program} listens on port {port}, but EXPOSE says "
+        f"{', '.join(map(str, exposed))}; tools that read EXPOSE (Coolify suggests the port "
+        "from it) send traffic to the wrong port"
+    ), "Expose the port the server listens on.")]
+
+
+def dev_server_reason(review: Review, server: Server) -> tuple[str, str] | None:
+    """Why the server is a development server and what to run instead, or None."""
     reload = "--reload" in server.args
     if server.program == "flask" and server.mode == "run":
         return (
             "the container starts Flask's development server (flask run). It is made for your "
             "laptop: single-threaded by default, not hardened, and Flask itself warns against "
-            "using it in production. Start gunicorn instead: gunicorn --bind 0.0.0.0:${PORT} "
-            "app:app"
-        )
+            "using it in production"
+        ), "Start gunicorn instead: gunicorn --bind 0.0.0.0:${PORT} app:app."
     if server.program == "django":
         return (
             "the container starts Django's runserver, which Django documents as unfit for "
-            "production (not security-audited, not built for load). Start gunicorn with the "
-            "project's WSGI module instead"
-        )
+            "production (not security-audited, not built for load)"
+        ), "Start gunicorn with the project's WSGI module instead."
     if server.program == "fastapi" and server.mode == "dev":
         return (
-            "fastapi dev is the development mode (auto-reload, listening on 127.0.0.1 only); "
-            "in the image use fastapi run, or uvicorn without --reload"
-        )
+            "fastapi dev is the development mode (auto-reload, listening on 127.0.0.1 only), "
+            "made for a laptop, not for visitors"
+        ), "In the image use fastapi run, or uvicorn without --reload."
     if reload:
         return (
             f"{server.program} runs with --reload, which watches the files for changes: "
             "useful on a laptop, wasted CPU and an extra process in production, where the "
-            "code never changes. Remove --reload"
-        )
+            "code never changes"
+        ), "Remove --reload."
     debug = review.env.get("FLASK_DEBUG", "").lower() in ("1", "true") or review.env.get(
         "FLASK_ENV", "") == "development" or "--debug" in server.args
     if debug:
         return (
             "debug mode is on (FLASK_DEBUG / --debug): the interactive debugger lets anyone who "
-            "triggers an error run code on the server. Never ship it; remove it from the image"
-        )
+            "triggers an error run code on the server"
+        ), "Never ship it: remove it from the image."
     return None
 
 
@@ -1232,13 +1299,15 @@ def dev_server_reason(review: Review, server: Server) -> str | None:
 LEAK_RULES = {
     "config": ("secret-in-env", "ENV values are stored in the image's configuration: anyone "
                "who can pull the image reads them with docker inspect, in every copy of the "
-               "image, forever. Set it at run time (Coolify's environment variables) and leave "
-               "it out of the Dockerfile"),
+               "image, forever",
+               "Set it at run time (Coolify's environment variables) and leave it out of the "
+               "Dockerfile."),
     "layer": ("secret-file-copied", "Layers are forever: deleting the file in a later RUN does "
-              "not remove it, and anyone with the image can extract it. Keep it out of the "
-              "image (.dockerignore) and give it to the container at run time, or to the build "
-              "with RUN --mount=type=secret"),
-    "history": ("secret-in-arg", "Use a build secret instead: RUN --mount=type=secret,id=..."),
+              "not remove it, and anyone with the image can extract it",
+              "Keep it out of the image (.dockerignore) and give it to the container at run "
+              "time, or to the build with RUN --mount=type=secret."),
+    "history": ("secret-in-arg", "anyone who pulls the image reads it with docker history",
+                "Use a build secret instead: RUN --mount=type=secret,id=..."),
 }
 
 
@@ -1248,19 +1317,96 @@ def rule_secrets(review: Review) -> list[Finding]:
     findings = []
     image = review.image
     for leak in (image.leaks() if image is not None else []):
-        rule, advice = LEAK_RULES[leak.where]
+        rule, consequence, fix = LEAK_RULES[leak.where]
         findings.append(review.finding(rule, ERROR, leak.line or review.chain[-1].line,
-                                       f"{leak.why}. {advice}"))
+                                       f"{leak.why}. {consequence}", fix))
+    return findings + secret_arg_findings(review, findings)
+
+
+# What a build argument that looks secret is given in the probe build: a value the model can
+# follow into the image's configuration, history and layers.
+PROBE_SECRET = "fl-probe-secret-"
+
+
+def secret_build_args(review: Review) -> list[tuple[Instruction, str, str]]:
+    """(ARG line, name, default) of each build argument that looks like a secret: by its name,
+    or by a default value that is a URL with a password."""
+    found = []
     for ins in review.df.instructions("ARG"):
-        name, _, default = ins.args.partition("=")
-        name = name.strip()
-        if looks_like_secret_name(name):
+        for word in split_words(ins.args):
+            name, eq, default = word.partition("=")
+            if looks_like_secret_name(name) or (eq and password_in_url(default)):
+                found.append((ins, name, default if eq else ""))
+    return found
+
+
+def secret_arg_findings(review: Review, known: list[Finding]) -> list[Finding]:
+    """Build arguments that look secret, judged by where the build puts their value.
+
+    A lint has no build-argument values, so the model builds the file again with a marker value
+    for each of them and looks where the marker ends up: in the final image's history (a RUN
+    after the ARG records every build argument in scope), in its configuration (an ENV made
+    from it), or only in a build stage left behind. A default value is written in the
+    Dockerfile itself, so it is in git whatever the build does with it.
+    """
+    secret_args = secret_build_args(review)
+    if not secret_args:
+        return []
+    values = {name: f"{PROBE_SECRET}{i}" for i, (_, name, _) in enumerate(secret_args)}
+    probe = model_image(review.text, values) if review.text else None
+    modelled = probe is not None and probe.error is None
+    leaks = probe.leaks() if modelled else []
+    findings = []
+    reported = {(f.rule, f.line) for f in known}
+    for leak in leaks:
+        if leak.where == "config" and ("secret-in-env", leak.line) not in reported:
+            _, _, fix = LEAK_RULES["config"]
+            findings.append(review.finding("secret-in-env", ERROR, leak.line, (
+                f"ENV {leak.what} is filled in at build time, even when its value comes from an "
+                "ARG: the value of a build argument that looks secret is stored in the image's "
+                "configuration, and anyone who can pull the image reads it with docker inspect"
+            ), fix))
+            reported.add(("secret-in-env", leak.line))
+    config_lines = {leak.line for leak in leaks if leak.where == "config"}
+    fix_base = "Use a build secret instead: RUN --mount=type=secret,id={} ..."
+    for ins, name, default in secret_args:
+        fix = fix_base.format(name.lower())
+        if default and not default.startswith("$"):
+            findings.append(review.finding("secret-in-arg", ERROR, ins.line, (
+                f"ARG {name} has a default value written in the Dockerfile: everyone who can "
+                "read the repository reads it, and a build without --build-arg uses it, so "
+                "docker history prints it with every RUN after this line"
+            ), fix + " (with no default)."))
+            continue
+        if not modelled:
             findings.append(review.finding("secret-in-arg", ERROR, ins.line, (
                 f"ARG {name} passes a secret as a build argument; build arguments are "
-                "recorded in the image history (docker history shows them). Use a build "
-                f"secret instead: RUN --mount=type=secret,id={name.lower()} ..."
-                + (" (and never give it a default)" if default.strip() else "")
-            )))
+                "recorded in the image history (docker history shows them)"
+            ), fix + "."))
+            continue
+        recorded = [leak for leak in leaks if leak.where == "history" and leak.what == name]
+        # An ENV made from it is reported as secret-in-env, on the ENV's line.
+        history = [leak for leak in recorded if leak.line not in config_lines]
+        if history:
+            kind = next((i.kind for i in review.df.instructions()
+                         if i.line == history[0].line), "step")
+            findings.append(review.finding("secret-in-arg", ERROR, ins.line, (
+                f"ARG {name} passes a secret as a build argument, and the {kind} on line "
+                f"{history[0].line} records its value: build arguments are recorded in the "
+                "image history, where anyone who pulls the image reads them (docker history)"
+            ), fix + "."))
+            continue
+        if recorded:
+            continue
+        left_behind = [stage for stage in probe.stages[:-1] if any(
+            values[name] in entry.created_by for entry in stage.history)]
+        if left_behind:
+            stage = review.df.stages[left_behind[0].index]
+            findings.append(review.finding("secret-in-arg", WARNING, ins.line, (
+                f"ARG {name} is recorded in the history of build stage {stage.label()}, which "
+                "the image leaves behind; its value stays in the build cache of the machine "
+                "that builds (Coolify's server) and in any build log"
+            ), fix + "."))
     return findings
 
 
@@ -1271,8 +1417,8 @@ def rule_healthcheck(review: Review) -> list[Finding]:
         return [review.finding("no-healthcheck", WARNING, review.chain[-1].line, (
             "There is no HEALTHCHECK, so Docker (and Coolify) only know that the process "
             "runs, not that the app answers: a hung app stays 'running' and a broken deploy "
-            "replaces a working one. " + healthcheck_example(review)
-        ))]
+            "replaces a working one"
+        ), healthcheck_example(review))]
     last = checks[-1]
     if last.args.strip().upper() == "NONE":
         return []
@@ -1285,9 +1431,9 @@ def rule_healthcheck(review: Review) -> list[Finding]:
             return [review.finding("healthcheck-tool-missing", WARNING, last.line, (
                 f"the HEALTHCHECK runs {tool}, but {review.base.name}:{review.base.tag} does "
                 f"not include {tool} and no step that runs installs it, so every check fails "
-                "and the container is marked unhealthy. Install it, or check with the app's own "
-                "language (python -c \"import urllib.request; ...\")"
-            ))]
+                "and the container is marked unhealthy"
+            ), "Install it, or check with the app's own language (python -c \"import "
+               "urllib.request; ...\").")]
     return []
 
 
@@ -1329,34 +1475,32 @@ def rule_packages(review: Review) -> list[Finding]:
                 findings.append(review.finding("apt-no-yes", ERROR, ins.line, (
                     "apt-get install without -y asks for confirmation when it must install "
                     "extra packages; in a build nobody answers, so it aborts and the build "
-                    "fails. Write apt-get install -y --no-install-recommends ..."
-                )))
+                    "fails"
+                ), "Write apt-get install -y --no-install-recommends ..."))
         if APT_INSTALL_RE.search(text):
             if "/var/lib/apt/lists" not in text and "/var/lib/apt" not in cache_targets:
                 findings.append(review.finding("apt-lists-kept", WARNING, ins.line, (
                     "this RUN installs with apt-get but leaves the package lists in "
-                    "/var/lib/apt/lists: tens of MB in the layer for nothing. End the same RUN "
-                    "with && rm -rf /var/lib/apt/lists/*"
-                )))
+                    "/var/lib/apt/lists: tens of MB in the layer for nothing"
+                ), "End the same RUN with && rm -rf /var/lib/apt/lists/*"))
         elif re.search(r"\bapt(?:-get)?\s+update\b", text):
             findings.append(review.finding("apt-update-alone", WARNING, ins.line, (
                 "apt-get update in a RUN of its own: Docker caches that layer, so a later "
                 "apt-get install uses package lists that may be months old and fails when a "
-                "version disappears. Update and install in the same RUN"
-            )))
+                "version disappears"
+            ), "Update and install in the same RUN."))
         if APK_ADD_RE.search(text) and "--no-cache" not in text and "/var/cache/apk" not in \
                 cache_targets:
             findings.append(review.finding("apk-cache-kept", WARNING, ins.line, (
-                "apk add keeps its package index in the layer; use apk add --no-cache"
-            )))
+                "apk add keeps its package index in the layer, megabytes the app never reads"
+            ), "Use apk add --no-cache."))
         if python_base and PIP_INSTALL_RE.search(text) and "--no-cache-dir" not in text \
                 and not pip_env and ".cache" not in cache_targets:
             findings.append(review.finding("pip-cache-kept", WARNING, ins.line, (
                 "pip keeps every downloaded wheel in its cache (~/.cache/pip), which ends up "
-                "in the layer and only makes the image bigger. Use pip install "
-                "--no-cache-dir, or a cache mount (RUN --mount=type=cache,target=/root/.cache/"
-                "pip)"
-            )))
+                "in the layer and only makes the image bigger"
+            ), "Use pip install --no-cache-dir, or a cache mount (RUN --mount=type=cache,"
+               "target=/root/.cache/pip)."))
     return findings
 
 
@@ -1372,38 +1516,37 @@ def rule_instructions(review: Review) -> list[Finding]:
                      and not s.lower().endswith(ARCHIVE_SUFFIXES)]
             if local and "from" not in ins.flags:
                 findings.append(review.finding("add-instead-of-copy", WARNING, ins.line, (
-                    f"ADD {' '.join(local)}: for local files use COPY. ADD also unpacks "
+                    f"ADD {' '.join(local)} copies local files with ADD, which also unpacks "
                     "archives and fetches URLs, so a reader cannot tell what this line does "
                     "without checking the file type"
-                )))
+                ), "For local files use COPY."))
         elif ins.kind == "MAINTAINER":
             findings.append(review.finding("maintainer-deprecated", WARNING, ins.line, (
-                "MAINTAINER is deprecated; write LABEL org.opencontainers.image.authors=\"...\""
-            )))
+                "MAINTAINER is deprecated: newer builders warn about it, and tools read the "
+                "author from a label"
+            ), 'Write LABEL org.opencontainers.image.authors="..."'))
         elif ins.kind == "WORKDIR":
             path = expand(ins.args.strip(), review.env)
             if not path.startswith(("/", "$")) and not re.match(r"^[A-Za-z]:", path):
                 findings.append(review.finding("workdir-relative", WARNING, ins.line, (
                     f"WORKDIR {ins.args} is relative, so where it lands depends on every "
-                    "WORKDIR before it (and on the base image's). Use an absolute path such "
-                    "as /app"
-                )))
+                    "WORKDIR before it (and on the base image's)"
+                ), "Use an absolute path such as /app."))
         elif ins.kind == "ENV" and "DEBIAN_FRONTEND" in parse_env(ins):
             findings.append(review.finding("debian-frontend-env", WARNING, ins.line, (
                 "ENV DEBIAN_FRONTEND stays set in the running container and changes how "
-                "interactive tools behave there; it is only meant for the build. Use ARG "
-                "DEBIAN_FRONTEND=noninteractive (or set it on the apt-get line)"
-            )))
+                "interactive tools behave there; it is only meant for the build"
+            ), "Use ARG DEBIAN_FRONTEND=noninteractive (or set it on the apt-get line)."))
         source_stage = ins.flags.get("from") if ins.kind in ("COPY", "ADD") else None
         if source_stage and not source_stage.isdigit() and source_stage.lower() not in \
                 stage_names and not re.search(r"[/:.]", source_stage):
             guess = difflib.get_close_matches(source_stage.lower(), stage_names, n=1)
             findings.append(review.finding("unknown-stage", ERROR, ins.line, (
                 f"COPY --from={source_stage}: no stage is named '{source_stage}'"
-                + (f" (did you mean '{guess[0]}'?)" if guess else "")
                 + ", so Docker looks for an image of that name on Docker Hub and the build "
                 "fails"
-            )))
+            ), f"Did you mean '{guess[0]}'?" if guess else
+               "Use the AS name or the index of an earlier stage."))
     final_copies = [i for i in review.final_instructions if copies_everything(i)]
     workdirs = [i for i in review.final_instructions if i.kind == "WORKDIR"]
     if final_copies and not any(w.line < final_copies[0].line for w in workdirs):
@@ -1412,8 +1555,8 @@ def rule_instructions(review: Review) -> list[Finding]:
         if not destination.startswith("/"):
             findings.append(review.finding("no-workdir", WARNING, copy.line, (
                 f"{copy.text()} runs before any WORKDIR, so the project lands in / next to "
-                "bin, etc and usr (and may overwrite them). Add WORKDIR /app before copying"
-            )))
+                "bin, etc and usr (and may overwrite them)"
+            ), "Add WORKDIR /app before copying."))
     return findings
 
 
@@ -1426,8 +1569,8 @@ def rule_python_runtime(review: Review) -> list[Finding]:
     return [review.finding("python-buffered-output", WARNING, review.chain[-1].line, (
         "PYTHONUNBUFFERED is not set, so Python buffers what the app prints when it is not "
         "attached to a terminal: logs show up late in Coolify's log view (or are lost when the "
-        "container crashes). Add ENV PYTHONUNBUFFERED=1"
-    ))]
+        "container crashes)"
+    ), "Add ENV PYTHONUNBUFFERED=1.")]
 
 
 RULES = (

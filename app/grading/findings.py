@@ -48,8 +48,14 @@ class Finding:
     def format(self, source: str | None = None) -> str:
         """One line for a terminal: FILE:LINE: severity [rule] message."""
         name = source if source is not None else self.source or "-"
-        line = f"{name}:{self.line}: {self.severity} [{self.rule}] {self.message}"
-        return f"{line} {self.fix}" if self.fix else line
+        return f"{name}:{self.line}: {self.severity} [{self.rule}] {self.with_fix()}"
+
+    def with_fix(self) -> str:
+        """The message and then the fix, as one text (for the linter, not for exercises)."""
+        if not self.fix:
+            return self.message
+        end = "" if self.message.rstrip().endswith((".", "!", "?", ":")) else "."
+        return f"{self.message.rstrip()}{end} {self.fix}"
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:

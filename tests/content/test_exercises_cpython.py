@@ -143,3 +143,43 @@ def test_the_forked_grader_stops_an_endless_answer_and_reports_a_crash(cpython):
     crash_files = {**exercise.solution, name: "import os\nos._exit(3)\n"}
     crash = cpython.grade(exercise.job(crash_files), 60_000)
     assert crash.status == "error" and crash.error.type == "GraderCrash", report(crash)
+
+
+# A 060 answer with many faults the Dockerfile checker reports (base, user, bind, port, apt).
+FAULTY_060 = """\
+FROM python:3.12 AS build
+RUN apt-get update && apt-get install build-essential libpq-dev
+COPY requirements.txt .
+RUN pip wheel --wheel-dir /wheels -r requirements.txt
+FROM python:3.12
+RUN apt-get update && apt-get install -y libpq5
+WORKDIR /app
+COPY --from=build /wheels /wheels
+COPY . .
+RUN pip install --no-index --find-links /wheels -r requirements.txt
+HEALTHCHECK CMD curl -f http://127.0.0.1:8000/healthz
+CMD gunicorn --bind 127.0.0.1:8000 app:app
+"""
+
+
+def test_a_failing_060_answer_is_told_what_goes_wrong_never_the_corrected_line(cpython):
+    from app.grading import dockerfile
+
+    exercise = CATALOG.exercises["dockerfile-multistage-healthcheck"]
+    verdict = cpython.grade(exercise.job({**exercise.solution, "Dockerfile": FAULTY_060}),
+                            proof_time_limit(exercise))
+    assert verdict.status == "failed", report(verdict)
+    shown = "\n".join(messages(verdict))
+    # The checker's findings are shown (what goes wrong, where) ...
+    assert "127.0.0.1" in shown and "502 Bad Gateway" in shown
+    assert "runs as root" in shown and "is the full image" in shown
+    # ... but none of their fixes, and no line of the reference that this answer lacks.
+    fixes = [f.fix for f in dockerfile.check(FAULTY_060) if f.fix]
+    assert len(fixes) >= 5
+    assert [fix for fix in fixes if fix in shown] == []
+    missing = [line.strip() for line in exercise.solution["Dockerfile"].splitlines()
+               if len(line.strip()) > 12 and not line.lstrip().startswith("#")
+               and line.strip() not in FAULTY_060]
+    assert [line for line in missing if line in shown] == []
+    for words in ("Bind 0.0.0.0", "USER app", "useradd", "--no-cache-dir", "-slim", "exec "):
+        assert words not in shown, words

@@ -66,7 +66,7 @@ def test_findings_are_printed_as_file_line_severity_rule_message(tmp_path):
         f"{path}:1: warning [runs-as-root] There is no USER instruction, so the container runs as "
         "root. Whoever breaks into the app is then root inside the container, one "
         "container-escape bug away from root on the VPS that runs all your apps. Create a user "
-        "(RUN useradd --create-home app) and switch to it with USER app before CMD"
+        "(RUN useradd --create-home app) and switch to it with USER app before CMD."
     ]
     assert "1 file checked: 1 warning" in result.stderr
 

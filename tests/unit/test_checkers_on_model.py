@@ -57,7 +57,7 @@ def test_a_secret_in_a_build_stage_only_is_not_in_the_image():
 
 
 def test_every_rule_id_in_the_checkers_tables_is_registered():
-    ids = {rule for rule, _ in dockerfile.LEAK_RULES.values()}
+    ids = {rule for rule, *_ in dockerfile.LEAK_RULES.values()}
     ids |= {rule for _, rule in dockerfile.BUILD_FAILURE_RULES}
     assert sorted(ids - set(rules.RULES)) == []
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -233,6 +234,34 @@ def test_shell_without_exec_keeps_sh_as_pid_1():
 ])
 def test_health_checks_are_executed(health, healthy):
     assert image(health=health).run({}).health().ok is healthy
+
+
+@pytest.mark.parametrize("code", [
+    "exec(\"import urllib.request as u\\nu.urlopen('http://127.0.0.1:8000/healthz')\")",
+    "exec(compile(\"import urllib.request as u; u.urlopen('http://127.0.0.1:8000/healthz')\", "
+    "'c', 'exec'), {})",
+    "import base64; exec(base64.b64decode('aW1wb3J0IHVybGxpYi5yZXF1ZXN0IGFzIHUKdS51cmxvcGVuKC"
+    "dodHRwOi8vMTI3LjAuMC4xOjgwMDAvaGVhbHRoeicp'))",
+    "import sys; sys.exit(eval(\"__import__('urllib.request').request.urlopen("
+    "'http://127.0.0.1:8000/healthz').status != 200\"))",
+])
+def test_a_python_check_that_runs_its_code_through_exec_is_executed_in_the_sandbox(code):
+    health = "HEALTHCHECK CMD " + json.dumps(["python", "-c", code])
+    container = image(health=health).run({})
+    assert container.health().ok, container.health().reason
+    assert not container.stopped_copy().health().ok
+    assert not container.failing_copy("/healthz").health().ok
+
+
+@pytest.mark.parametrize("code", [
+    "exec(\"open('/etc/passwd')\", {})",  # a fresh globals dict gets the sandbox's builtins
+    "exec(\"__builtins__['open']('/etc/passwd')\", {})",
+    "exec(\"import subprocess\")",  # imports stay limited to what the model knows
+    "s = 'exec(s)'; exec(s)",  # nesting without end stops instead of hanging
+])
+def test_exec_in_a_check_keeps_the_sandboxs_limits(code):
+    health = "HEALTHCHECK CMD " + json.dumps(["python", "-c", code])
+    assert not image(health=health).run({}).health().ok
 
 
 def test_curl_without_f_passes_on_404_and_exit_0_always_passes():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -373,7 +374,7 @@ def test_a_huge_file_is_refused_quickly():
         ('CMD ["sh", "-c", "exec gunicorn --bind 0.0.0.0:${PORT} app:app"]',
          'CMD ["gunicorn", "--bind", "0.0.0.0:$PORT", "app:app"]', "variable-in-exec-form",
          "error", "'$PORT' is not a valid port number"),
-        ('"exec gunicorn', '"gunicorn', "shell-pid1", "warning", "SIGTERM"),
+        ('"exec gunicorn', '"cd /app; gunicorn', "shell-pid1", "warning", "SIGTERM"),
         ("EXPOSE 8000", "EXPOSE 5000", "expose-mismatch", "warning", "EXPOSE says 5000"),
         ("HEALTHCHECK", "# HEALTHCHECK", "no-healthcheck", "warning", "hung app"),
         ("ENV PYTHONUNBUFFERED=1 PORT=8000", "ENV PORT=8000", "python-buffered-output",
@@ -410,7 +411,38 @@ def test_a_huge_file_is_refused_quickly():
 def test_review_rules(old, new, rule, severity, words):
     finding = only(changed(old, new), rule)
     assert finding.severity == severity
-    assert words in finding.message
+    assert words in f"{finding.message} {finding.fix}"
+    assert not finding.fix or finding.fix not in finding.message
+
+
+# What a fix says; a message (which exercises show) only says what goes wrong and why.
+FIX_WORDS = re.compile(
+    r"\b(?:Bind 0\.0\.0\.0|Use |use (?:COPY|apk|pip|an absolute|a build secret)|Add |Write |Pin |"
+    r"Put the version|Create a user|Start (?:gunicorn|the|a production)|Remove|Switch to|"
+    r"Say what to run|Let a shell|Read it from|End the same RUN|Update and install|"
+    r"Install it|Give the ARG|Expose the port|Copy the dependency)"
+)
+
+
+@pytest.mark.parametrize("text", [
+    APP.replace("0.0.0.0:${PORT}", "127.0.0.1:8000").replace("USER app\n", "")
+    .replace("RUN pip install --no-cache-dir", "RUN pip install")
+    .replace("WORKDIR /app", "WORKDIR app\nMAINTAINER me\nENV DEBIAN_FRONTEND=x")
+    .replace("ENV PYTHONUNBUFFERED=1 PORT=8000", "ARG NPM_TOKEN=abc\nENV API_TOKEN=s3cr3tvalue")
+    .replace("python:3.12-slim", "python:3"),
+    "FROM python\nADD app.py /app/\nRUN apt-get update\nRUN apt-get install curl\n"
+    "CMD flask run --debug\n",
+    'FROM python:3.12-slim\nCMD ["gunicorn", "--bind", "0.0.0.0:$PORT", "app:app"]\n',
+    "FROM python:3.12-slim AS build\nFROM python:3.12-slim\nCOPY --from=biuld /w /w\n"
+    "RUN apk add curl\nCMD gunicorn --reload -b 10.0.0.5:8000 app:app\nEXPOSE 5000\n",
+    "FROM python:3.12-slim\nENV\n",
+])
+def test_messages_say_what_goes_wrong_and_the_fix_stays_apart(text):
+    found = review(text)
+    assert found
+    for finding in found:
+        assert not FIX_WORDS.search(finding.message), finding
+    assert sum(bool(f.fix) for f in found) >= len(found) - 2
 
 
 def test_findings_point_at_the_line_to_change():
@@ -423,7 +455,7 @@ def test_a_fixed_port_is_only_a_warning_and_only_without_a_port_variable():
     text = changed("ENV PYTHONUNBUFFERED=1 PORT=8000", "ENV PYTHONUNBUFFERED=1").replace(
         "0.0.0.0:${PORT}", "0.0.0.0:8000")
     finding = only(text, "port-hard-coded")
-    assert finding.severity == "warning" and "${PORT:-8000}" in finding.message
+    assert finding.severity == "warning" and "${PORT:-8000}" in finding.fix
 
 
 def test_gunicorn_without_bind_listens_on_port_when_port_is_set():
@@ -503,3 +535,103 @@ def test_a_findings_fix_is_printed_by_the_linter_but_kept_out_of_its_message():
     )
     assert "USER line" not in finding.message
     assert "USER line" not in str(finding)
+
+
+def test_the_dockerfile_linter_prints_each_message_with_its_fix(tmp_path):
+    from click.testing import CliRunner
+
+    from app.lint_cli import lint_cli
+
+    path = tmp_path / "Dockerfile"
+    path.write_text(changed("0.0.0.0:${PORT}", "127.0.0.1:${PORT}"))
+    result = CliRunner().invoke(lint_cli, ["dockerfile", str(path)])
+    assert result.exit_code == 1
+    line = next(x for x in result.stdout.splitlines() if "[binds-loopback]" in x)
+    assert line.startswith(f"{path}:11: error [binds-loopback] gunicorn listens on 127.0.0.1")
+    assert "502 Bad Gateway" in line and line.endswith("Bind 0.0.0.0.")
+
+
+# -- rules judged on the deploy model, not on the words of the command ------------------------
+def rules_of(text: str) -> set[str]:
+    return {f.rule for f in review(text)}
+
+
+@pytest.mark.parametrize(("old", "new", "fixed"), [
+    # ENV PORT is set, but the bind never reads it: Coolify's PORT changes nothing.
+    ("0.0.0.0:${PORT}", "0.0.0.0:8000", True),
+    # The shell's own variable, not PORT.
+    ("exec gunicorn --bind 0.0.0.0:${PORT}", "P=8000; exec gunicorn --bind 0.0.0.0:$P", True),
+    # A variable of another name, set in the image.
+    ("exec gunicorn --bind 0.0.0.0:${PORT}", "exec gunicorn --bind 0.0.0.0:$APP_PORT", True),
+    ("0.0.0.0:${PORT}", "0.0.0.0:${PORT:-8000}", False),
+    ('CMD ["sh", "-c", "exec gunicorn --bind 0.0.0.0:${PORT} app:app"]',
+     'CMD ["gunicorn", "app:app"]', False),  # gunicorn binds 0.0.0.0:$PORT by itself
+])
+def test_a_port_is_hard_coded_when_the_server_ignores_the_port_coolify_sets(old, new, fixed):
+    text = changed(old, new).replace("PORT=8000", "PORT=8000 APP_PORT=8000")
+    assert ("port-hard-coded" in rules_of(text)) is fixed
+
+
+def test_expose_is_compared_with_the_port_the_server_really_gets():
+    text = changed("exec gunicorn --bind 0.0.0.0:${PORT}",
+                   "P=5000; exec gunicorn --bind 0.0.0.0:$P")
+    finding = only(text, "expose-mismatch")
+    assert "listens on port 5000" in finding.message and "8000" in finding.message
+    assert "expose-mismatch" not in rules_of(changed("EXPOSE 8000", "EXPOSE 8000 5000"))
+
+
+@pytest.mark.parametrize(("cmd", "warned"), [
+    # tini passes SIGTERM to sh, and sh keeps it: gunicorn never hears it.
+    ('CMD ["tini", "--", "sh", "-c", "echo starting; gunicorn --bind 0.0.0.0:${PORT} '
+     'app:app"]', True),
+    ('CMD ["tini", "--", "sh", "-c", "echo starting; exec gunicorn --bind 0.0.0.0:${PORT} '
+     'app:app"]', False),
+    # sh -c with one command execs it: gunicorn is PID 1.
+    ("CMD gunicorn --bind 0.0.0.0:${PORT} app:app", False),
+    ("CMD echo starting && gunicorn --bind 0.0.0.0:${PORT} app:app", True),
+])
+def test_shell_pid1_asks_the_model_which_process_gets_sigterm(cmd, warned):
+    text = changed('CMD ["sh", "-c", "exec gunicorn --bind 0.0.0.0:${PORT} app:app"]', cmd)
+    text = text.replace("RUN useradd", "RUN apt-get update && apt-get install -y --no-install-"
+                        "recommends tini && rm -rf /var/lib/apt/lists/* && useradd")
+    assert ("shell-pid1" in rules_of(text)) is warned, [f.format() for f in review(text)]
+
+
+def secret_rules(text: str) -> set[tuple[str, str, int]]:
+    return {(f.rule, f.severity, f.line) for f in review(text) if f.rule.startswith("secret-")}
+
+
+def test_a_secret_build_argument_is_an_error_when_a_run_records_it_in_the_image_history():
+    text = changed("WORKDIR /app\n", "WORKDIR /app\nARG NPM_TOKEN\n")
+    finding = only(text, "secret-in-arg")
+    assert finding.severity == "error" and finding.line == 4
+    assert "the RUN on line 5 records its value" in finding.message
+
+
+def test_a_secret_build_argument_no_step_of_the_image_records_is_not_an_error():
+    # Declared after the last RUN: no RUN records it, so docker history has no value for it.
+    text = changed("USER app\n", "USER app\nARG NPM_TOKEN\n")
+    assert secret_rules(text) == set()
+
+
+def test_a_secret_build_argument_used_only_in_a_build_stage_is_advice():
+    text = (
+        "FROM python:3.12-slim AS build\nARG PIP_TOKEN\n"
+        "RUN pip wheel --wheel-dir /w --extra-index-url https://t:${PIP_TOKEN}@x.example/ shop\n"
+        + APP.replace("COPY requirements.txt .\n", "COPY --from=build /w /w\n"
+                      "COPY requirements.txt .\n")
+    )
+    assert secret_rules(text) == {("secret-in-arg", "warning", 2)}
+    assert "build stage 'build'" in only(text, "secret-in-arg").message
+
+
+def test_a_secret_build_argument_copied_into_env_ends_in_the_image_configuration():
+    text = changed("USER app\n", "USER app\nARG API_TOKEN\nENV API_TOKEN=${API_TOKEN}\n")
+    assert secret_rules(text) == {("secret-in-env", "error", 10)}
+
+
+def test_a_default_with_a_password_is_written_into_the_dockerfile():
+    text = changed("WORKDIR /app\n",
+                   "WORKDIR /app\nARG INDEX_URL=https://shop:Xk2p9dQ7@pkgs.example.com/simple\n")
+    assert ("secret-in-arg", "error", 4) in secret_rules(text)
+    assert "default value" in only(text, "secret-in-arg").message

@@ -1122,8 +1122,8 @@ class Builder:
                 continue  # copied with the whole (unknown) context: its packages are unknown
             if entry is None:
                 raise BuildFailure(ins.line, stage, (
-                    f"pip cannot open {name}: no such file at {path} (copy it into the image "
-                    "before this line)"))
+                    f"pip cannot open {name}: no such file at {path} (no step before this "
+                    "line puts it in the image)"))
             packages.extend(requirement_names(entry.content or ""))
         dists = [p.lower() for p in packages if p not in (".", "-e") and not p.startswith(
             ("/", "./", "git+", "http"))]

@@ -131,7 +131,8 @@ RULES: dict[str, Rule] = _rules(
      "An exec-form command contains $VARIABLE, which no shell expands.",
      "Let a shell run it: [\"sh\", \"-c\", \"exec ...\"], or the shell form."),
     ("shell-pid1", "dockerfile", WARNING,
-     "A shell stays PID 1, so docker stop's SIGTERM does not reach the server.",
+     "Started in the deploy model, a shell stays PID 1 (or tini's child), so docker stop's "
+     "SIGTERM does not reach the server.",
      "Start the server with exec (or use the exec form)."),
     ("dev-server", "dockerfile", EITHER, "A development server runs in the image.",
      "Run a production server (gunicorn, uvicorn) instead."),
@@ -142,10 +143,11 @@ RULES: dict[str, Rule] = _rules(
      "The server listens on one fixed address that changes with each container.",
      "Listen on 0.0.0.0."),
     ("port-hard-coded", "dockerfile", WARNING,
-     "The port is fixed instead of coming from PORT.",
+     "Started in the deploy model with another PORT (as Coolify sets it), the server still "
+     "listens on the same port.",
      "Read the port from the PORT variable, with a default."),
     ("expose-mismatch", "dockerfile", WARNING,
-     "EXPOSE differs from the port the server listens on.",
+     "EXPOSE differs from the port the server listens on in the deploy model.",
      "Expose the port the server uses."),
     ("python-buffered-output", "dockerfile", WARNING,
      "Python buffers its output, so logs arrive late.",
@@ -162,8 +164,10 @@ RULES: dict[str, Rule] = _rules(
      "The built image's configuration holds a secret (an ENV with a secret's name or a URL "
      "with a password).",
      "Pass run-time secrets as environment variables when the container starts."),
-    ("secret-in-arg", "dockerfile", ERROR,
-     "A secret travels as a build argument, recorded in the image history.",
+    ("secret-in-arg", "dockerfile", EITHER,
+     "A build argument that looks secret has a default written in the file, or (built in the "
+     "deploy model with a marker value) a step records it in the image history (advice when "
+     "only a build stage left behind records it).",
      "Use a build secret: RUN --mount=type=secret,id=..."),
     ("secret-file-copied", "dockerfile", ERROR,
      "A secrets file (.env, keys) is in a layer of the final image (COPY --from included; a "

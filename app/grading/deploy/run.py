@@ -10,7 +10,8 @@
 Health checks are executed, not read: `curl`/`wget` need the program in the image and talk to
 the modelled server (address, port, path, and whether `-f` makes a 404 fail); `python -c` code
 runs in a sandbox where `urllib`, `http.client`, `socket` and (when installed in the image)
-`requests` reach the modelled server, and `os.environ` is the container's environment.
+`requests` reach the modelled server, and `os.environ` is the container's environment. Code
+the check runs through exec(), eval() or compile() stays in that sandbox.
 """
 
 from __future__ import annotations
@@ -124,6 +125,8 @@ class Container:
         self.process: Process | None = None
         # Where the server was told to listen, known even when it then fails to import.
         self.intended: Listener | None = None
+        # The process the command starts (PID 1, signals), known even when its imports fail.
+        self.planned: Process | None = None
         self.routes = routes if routes is not None else app_routes(self.stage)
         self.down = False
         self.failing: dict[str, int] = {}  # route -> the error status it answers with
@@ -244,6 +247,16 @@ class Container:
             wrapper = program
             rest = [r for r in rest if r != "--"]
             program, rest = program_of(rest)
+        listener_or_error = server_of(program, rest, self.env, self.stage)
+        pid1 = program if (pid1_is_server or shell is None) else shell
+        # tini/dumb-init pass signals to their child: to the server, or to a shell that
+        # execs it; a shell that does not exec keeps them.
+        signals = pid1 == program or (wrapper is not None and shell is None)
+        listener = listener_or_error if not isinstance(listener_or_error, str) else None
+        # What the command asks for, known even when the program or its imports are missing
+        # (a lint builds without the project's files, so it cannot see what pip installs).
+        self.intended = listener
+        self.planned = Process(tuple(args), wrapper or pid1, signals, listener)
         word = next((w for w in args if w.rsplit("/", 1)[-1] == program), program)
         if not self.stage.has_program(word, self.env) and (
                 self.stage.base.known or self.stage.which(program, self.env) is None) and (
@@ -255,22 +268,15 @@ class Container:
             self.fail(f"{where}: the container exits at once: `{program}`: executable file "
                       f"not found in $PATH{why}")
             return
-        listener_or_error = server_of(program, rest, self.env, self.stage)
-        pid1 = program if (pid1_is_server or shell is None) else shell
-        # tini/dumb-init pass signals to their child: to the server, or to a shell that
-        # execs it; a shell that does not exec keeps them.
-        signals = pid1 == program or (wrapper is not None and shell is None)
         if isinstance(listener_or_error, str):
             self.fail(f"{where}: {listener_or_error}")
             return
-        listener = listener_or_error
-        self.intended = listener
         if listener is not None:
             problem = self.imports_work(listener)
             if problem:
                 self.fail(f"{where}: {problem}")
                 return
-        self.process = Process(tuple(args), wrapper or pid1, signals, listener)
+        self.process = self.planned
         if listener is not None:
             self.trace.add(f"the server starts: {listener.text()}"
                            + (" (a development server)" if listener.dev_server else ""))
@@ -982,7 +988,7 @@ def sandbox_globals(container: Container | None, env: dict[str, str],
         "time": types.SimpleNamespace(sleep=lambda *a: None, time=lambda: 0.0,
                                       monotonic=lambda: 0.0),
     }
-    harmless = ("json", "re", "math", "string")
+    harmless = ("json", "re", "math", "string", "base64", "binascii", "codecs")
 
     def fake_import(name: str, globals_: object = None, locals_: object = None,
                     fromlist: tuple = (), level: int = 0) -> object:
@@ -1008,7 +1014,73 @@ def sandbox_globals(container: Container | None, env: dict[str, str],
     safe["exit"] = exit_
     safe["quit"] = exit_
     safe["print"] = lambda *a, **k: None
-    return {"__builtins__": safe, "__name__": "__main__"}
+    namespace = {"__builtins__": safe, "__name__": "__main__"}
+    safe.update(sandboxed_code_runners(namespace, safe))
+    return namespace
+
+
+# How deep exec() may nest inside a check (exec of code that calls exec ...): a real check
+# needs one level; a deeper chain is a loop the model stops, as Python's recursion limit would.
+MAX_EXEC_DEPTH = 8
+
+
+def sandboxed_code_runners(namespace: dict, safe: dict) -> dict:
+    """exec, eval and compile for check code: `python -c "exec(...)"` runs in the sandbox.
+
+    Whatever globals the code hands them, the code they run sees the sandbox's builtins (no
+    open, the fake os/urllib/socket, imports limited to what the image has), never the real
+    ones: Python would otherwise fill a fresh globals dict with the real builtins module.
+    """
+    depth = [0]
+
+    def scope(globals_: object, locals_: object) -> tuple[dict, object]:
+        if globals_ is None:
+            globals_ = namespace
+        if not isinstance(globals_, dict):
+            raise TypeError("exec() globals must be a dict")
+        globals_["__builtins__"] = safe
+        return globals_, (globals_ if locals_ is None else locals_)
+
+    def as_code(source: object, mode: str) -> object:
+        if isinstance(source, types.CodeType):
+            return source
+        if isinstance(source, (bytes, bytearray)):
+            source = bytes(source).decode()
+        if not isinstance(source, str):
+            raise TypeError(f"{mode}() arg 1 must be a string, bytes or code object")
+        return builtins.compile(source, "<string>", mode)
+
+    def run(source: object, globals_: object, locals_: object, mode: str) -> object:
+        if depth[0] >= MAX_EXEC_DEPTH:
+            raise RecursionError("exec() nested too deeply in the health check")
+        code = as_code(source, mode)
+        globals_, locals_ = scope(globals_, locals_)
+        depth[0] += 1
+        try:
+            if mode == "eval":
+                return eval(code, globals_, locals_)  # noqa: S307 - the sandbox's builtins only
+            exec(code, globals_, locals_)  # noqa: S102 - the sandbox's builtins only
+            return None
+        finally:
+            depth[0] -= 1
+
+    def exec_(source: object, globals_: object = None, locals_: object = None) -> None:
+        run(source, globals_, locals_, "exec")
+
+    def eval_(source: object, globals_: object = None, locals_: object = None) -> object:
+        return run(source, globals_, locals_, "eval")
+
+    def compile_(source: object, filename: str = "<string>", mode: str = "exec",
+                 *args: object, **kwargs: object) -> object:
+        if mode not in ("exec", "eval", "single"):
+            raise ValueError("compile() mode must be 'exec', 'eval' or 'single'")
+        if isinstance(source, (bytes, bytearray)):
+            source = bytes(source).decode()
+        if not isinstance(source, str):
+            raise TypeError("compile() arg 1 must be a string or bytes")
+        return builtins.compile(source, str(filename), mode)
+
+    return {"exec": exec_, "eval": eval_, "compile": compile_}
 
 
 def run_python_check(container: Container, code: str, trace: Trace) -> tuple[bool, str]:

@@ -185,8 +185,7 @@ def test_requirements_are_installed_before_the_code():
             f"Dockerfile line {copy.line} copies the code ({copy.text()}) before line "
             f"{install.line} installs the requirements. Docker reuses a cached layer only while "
             "nothing before it has changed, so every edit to app.py invalidates the pip install "
-            "layer and each deploy downloads every package again. Copy requirements.txt alone, "
-            "install, then copy the rest"
+            "layer and each deploy downloads every package again"
         )
     if not any(copies_requirements(ins) for ins in before):
         fail(

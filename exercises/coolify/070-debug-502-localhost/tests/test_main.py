@@ -27,12 +27,12 @@ def options(environ: dict[str, str]) -> dict:
         fail(f"main.py cannot be imported: {type(exc).__name__}: {exc}")
     func = getattr(main, "server_options", None)
     if not callable(func):
-        fail("main.py has no server_options(environ) function any more; keep it, uvicorn.run "
-             "gets its host and port from it")
+        fail("main.py has no server_options(environ) function any more, so uvicorn.run gets "
+             "no host and port from it")
     result = func(dict(environ))
     if not isinstance(result, dict) or "host" not in result or "port" not in result:
-        fail(f"server_options() returned {result!r}; it should return a dict with host and "
-             "port, the keyword arguments of uvicorn.run()")
+        fail(f"server_options() returned {result!r}, not a dict with host and port, so "
+             "uvicorn.run(app, **server_options(...)) cannot take its keyword arguments from it")
     return result
 
 
@@ -77,14 +77,13 @@ def check_port(wanted: int) -> None:
     """server_options() with PORT=wanted gives that port, as a number."""
     port = options({"PORT": str(wanted)})["port"]
     if port == str(wanted):
-        fail(f"server_options() gives port '{wanted}' as text; uvicorn wants a number: "
-             "int(environ['PORT'])")
+        fail(f"server_options() gives port '{wanted}' as text, but uvicorn wants a number: "
+             "given text, it stops at start and the container restarts again and again")
     if port != wanted:
         fail(
             f"With PORT={wanted} set (as in Coolify's configuration), server_options() still "
-            f"gives port {port!r}. Traefik forwards to the port in Ports Exposes, {wanted}, so "
-            "uvicorn must listen there: read the PORT variable from environ instead of a "
-            "fixed number"
+            f"gives port {port!r}. Traefik forwards to the port in Ports Exposes, {wanted}, "
+            "where nothing listens, and every visitor gets 502 Bad Gateway"
         )
 
 
@@ -93,10 +92,11 @@ def test_port_has_a_default():
     try:
         port = options({})["port"]
     except KeyError:
-        fail("With no PORT variable, server_options() raises KeyError: give it a default, "
-             "environ.get('PORT') or 8000, so the app also runs on a laptop")
+        fail("With no PORT variable, server_options() raises KeyError, so the app does not "
+             "start anywhere PORT is not set (a laptop, docker run, a test)")
     if port != 8000:
-        fail(f"With no PORT variable, server_options() gives port {port!r}; use 8000 then")
+        fail(f"With no PORT variable, server_options() gives port {port!r}, not 8000, the "
+             "port the team and the README expect when nothing is set")
 
 
 def test_main_block_uses_server_options():
@@ -114,6 +114,6 @@ def test_main_block_uses_server_options():
             if keyword.arg in ("host", "port"):
                 fail(
                     f"main.py line {call.lineno}: uvicorn.run() is given {keyword.arg}= "
-                    "directly, which bypasses server_options(). Keep "
-                    "uvicorn.run(app, **server_options(os.environ))"
+                    "directly, which bypasses server_options(): what the tests prove about "
+                    "server_options() no longer decides where uvicorn listens"
                 )

@@ -37,8 +37,8 @@ def load(environ: dict[str, str]):
     module = settings_module()
     config_error = getattr(module, "ConfigError", None)
     if not (isinstance(config_error, type) and issubclass(config_error, Exception)):
-        fail("settings.py has no ConfigError exception class any more; keep it, the app "
-             "raises it when the environment is incomplete")
+        fail("settings.py has no ConfigError exception class any more, so the app has nothing "
+             "to raise when the environment is incomplete")
     try:
         return module.load_settings(dict(environ)), None
     except config_error as exc:
@@ -50,9 +50,8 @@ def load(environ: dict[str, str]):
         fail(
             f"With {listed} missing, load_settings() raised "
             f"{type(exc).__name__}: {exc}. That is the crash in logs.txt: a bare traceback "
-            "that names one variable and says nothing about what to do. Check the variables "
-            "first and raise ConfigError with a message that says what is missing and where "
-            "to set it"
+            "that names one variable and says nothing about what to do, and Coolify "
+            "restarts the container again and again"
         )
 
 
@@ -83,12 +82,13 @@ def test_optional_settings_have_defaults():
     if error is not None:
         fail(
             f"Without LOG_LEVEL and PORT, load_settings() refuses to start ({error}). These "
-            "two have a sensible value for every deployment, so a missing one is not worth a "
-            "crash loop: default to LOG_LEVEL=info and PORT=8000"
+            "two have a sensible value for every deployment, so a missing one should not "
+            "cost a crash loop"
         )
     if settings.log_level != "info" or settings.port != 8000:
         fail(f"Without LOG_LEVEL and PORT the settings say log_level={settings.log_level!r}, "
-             f"port={settings.port!r}; the defaults should be 'info' and 8000")
+             f"port={settings.port!r}, not the defaults the prompt gives, so the app logs "
+             "or listens differently from what the team expects")
 
 
 def test_secrets_have_no_default():
@@ -102,7 +102,7 @@ def test_secrets_have_no_default():
                 "A default secret is written in the code, so everyone who can read the repo "
                 "knows it (sessions signed with it can be forged), and an empty key makes the "
                 "app fail later, on a customer's order, instead of at start-up where Coolify "
-                "shows it. Raise ConfigError instead"
+                "shows it"
             )
 
 
@@ -119,18 +119,17 @@ def test_all_missing_variables_are_named_at_once():
         fail(
             f"With SECRET_KEY and MAIL_API_KEY both missing, the message is: {text!r}. It "
             f"does not name {', '.join(absent)}, so the team fixes one, redeploys, and meets "
-            "the next crash, as ana did in logs.txt. Collect every missing name first and "
-            "report them all at once"
+            "the next crash, as ana did in logs.txt"
         )
     if "coolify" not in text.lower() and "environment variables" not in text.lower():
-        fail(f"The message {text!r} names the variables but not where to set them; say so "
-             "(Coolify, the application's Environment Variables)")
+        fail(f"The message {text!r} names the variables but not where to set them, so whoever "
+             "reads the log still has to find out where the values come from")
     if "LOG_LEVEL" in text:
         fail(f"The message {text!r} lists LOG_LEVEL, which has a default and is not missing")
     leaked = [v for k, v in COMPLETE.items() if k not in names and v in text]
     if leaked:
         fail(f"The message {text!r} prints the values of other settings; logs are read by "
-             "many people, so never print a setting's value, only its name")
+             "many people, so the values reach everyone who reads them")
 
 
 def test_empty_value_counts_as_missing():
@@ -141,7 +140,8 @@ def test_empty_value_counts_as_missing():
             "With MAIL_API_KEY set to an empty value, load_settings() starts anyway. That "
             "happens for real: Compose replaces ${MAIL_API_KEY} with an empty string when the "
             "variable is not set (with only a warning), and a variable saved in a dashboard "
-            "without a value is empty too. Treat an empty (or blank) value as missing"
+            "without a value is empty too, and the app then fails later, on a customer's "
+            "request"
         )
     if "MAIL_API_KEY" not in str(error):
         fail(f"With MAIL_API_KEY empty, the message {str(error)!r} does not name it")
