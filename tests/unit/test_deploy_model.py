@@ -367,6 +367,10 @@ def test_a_database_client_asked_for_its_version_checks_nothing(probe):
     outcome = compose.load(text).up().healthy("cache")
     assert not outcome.ok
     assert "passes even when the database is down" in outcome.reason
+    # The learner is told which line and why: the client answers by itself, never asking Redis.
+    assert outcome.reason.startswith("line 4: ") and "never talks to Redis" in outcome.reason
+    assert any(step.startswith("line 4: redis-cli ") and "own version" in step
+               and "never connects to Redis" in step for step in outcome.trace.steps)
     honest = compose.load(text.replace(probe, '["CMD", "redis-cli", "ping"]')).up()
     assert honest.healthy("cache").ok
 

@@ -709,7 +709,7 @@ class Stack:
         for _, command in commands:
             if argv is not None and command and " " in command[0]:
                 trace.add(f"CMD runs the program '{command[0]}' (the whole text, spaces and "
-                          "all), which does not exist: use CMD-SHELL for a command line")
+                          "all), which does not exist")
                 return Outcome(False, f"the health check of '{service}' cannot run: exec "
                                       f"'{command[0]}': not found", trace)
             program, _ = program_of(command)
@@ -718,6 +718,11 @@ class Stack:
                 trace.add(f"{program} is not in {holder.facts.ref}")
                 return Outcome(False, f"the health check of '{service}' runs {program}, which "
                                       f"the image does not include", trace)
+
+        check = holder.service.spec.get("healthcheck")
+        test_line = (line_of(check, "test") if isinstance(check, Mapping) else 0) or \
+            holder.service.line
+        offline_probes: list[str] = []
 
         def run_all(up: bool) -> bool:
             last = True
@@ -729,7 +734,10 @@ class Stack:
                     continue  # filters the probe's answer: the pipeline fails with the probe
                 if program in PROBES:
                     # --version or --help answers without asking the database.
-                    last = up or bool(OFFLINE_FLAGS.get(program, frozenset()).intersection(rest))
+                    offline = OFFLINE_FLAGS.get(program, frozenset()).intersection(rest)
+                    if offline and not up:
+                        offline_probes.append(f"{program} {sorted(offline)[0]}")
+                    last = up or bool(offline)
                 elif program == "exit":
                     last = (rest[:1] or ["0"])[0] == "0"
                 elif program == "false":
@@ -742,7 +750,17 @@ class Stack:
             return Outcome(False, f"the health check of '{service}' fails even when the "
                                   "database is up", trace)
         if run_all(False):
+            server = holder.facts.database or "the database"
+            for probe in dict.fromkeys(offline_probes):
+                shows = "help" if probe.endswith(("help", "-?")) else "version"
+                trace.add(f"line {test_line}: {probe} only prints the client's own {shows} "
+                          f"and exits 0; it never connects to {server}")
             trace.add("with the database stopped, the same check still succeeds")
+            if offline_probes:
+                return Outcome(False, (
+                    f"line {test_line}: the health check of '{service}' runs "
+                    f"{offline_probes[0]}, which never talks to {server}, so it passes even "
+                    "when the database is down and 'healthy' means nothing"), trace)
             return Outcome(False, f"the health check of '{service}' passes even when the "
                                   "database is down, so 'healthy' means nothing", trace)
         trace.add(f"'{service}' answers its health check (and would fail it when down)")
