@@ -80,7 +80,6 @@ DATABASES: dict[str, tuple[str, str]] = {
 }
 CACHES = ("redis", "valkey")  # often used as a cache: losing the data is a warning
 REQUIRED_VARIABLE_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?\?")
-SHELL_VARIABLE_RE = re.compile(r"(?<!\$)\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
 class ComposeError(Exception):
@@ -227,10 +226,42 @@ def postgres_major(tag: str) -> int | None:
 
 
 class _EveryVariableSet(dict):
-    """Interpolation values where every variable is set to a reference to itself."""
+    """Interpolation values where every variable is set to a reference to itself (or, marked,
+    to a value of its own that no other variable has)."""
+
+    def __init__(self, marked: bool = False) -> None:
+        super().__init__()
+        self.marked = marked
 
     def get(self, name, default=None):  # noqa: ANN001, ANN201 - Mapping.get
-        return "${" + str(name) + "}"
+        return f"<{name}>" if self.marked else "${" + str(name) + "}"
+
+
+class _Recorder(dict):
+    """Interpolation values that note each variable Compose asks for (all set, each its own)."""
+
+    def __init__(self, asked: list[str]) -> None:
+        super().__init__()
+        self.asked = asked
+
+    def get(self, name, default=None):  # noqa: ANN001, ANN201 - Mapping.get
+        self.asked.append(str(name))
+        return f"<{name}>"
+
+
+class _Overlay(dict):
+    """The container's environment over the deployer's: what the container's shell sees."""
+
+    def __init__(self, container: Mapping[str, str | None], deployer: Mapping[str, str]
+                 ) -> None:
+        super().__init__()
+        self.container = container
+        self.deployer = deployer
+
+    def get(self, name, default=None):  # noqa: ANN001, ANN201 - Mapping.get
+        if name in self.container:
+            return self.container[name]
+        return self.deployer.get(name, default)
 
 
 def references_kept(text: str) -> str:
@@ -780,15 +811,63 @@ class Compose:
             script = " ".join(str(t) for t in test[1:])
         else:
             script = str(test)
-        for variable in SHELL_VARIABLE_RE.findall(script):
-            if variable in env:
-                self.add("compose-interpolation", WARNING, (*where, "test"), (
-                    f"service '{name}': Compose replaces ${variable} in the healthcheck with "
-                    "the value from your shell or .env when it reads the file, not with the "
-                    f"container's {variable}; if that is not set where you run compose, the "
-                    "check runs with an empty value"
-                ), fix=f"write $${variable} so that the container's shell expands it")
-                break
+        self.check_interpolation(name, (*where, "test"), script, env)
+
+    def check_interpolation(
+        self, name: str, where: tuple[str | int, ...], script: str,
+        env: dict[str, tuple[Any, tuple[str | int, ...]]],
+    ) -> None:
+        """A healthcheck that gets, from Compose's interpolation, another value of a variable
+        than the container has (`$POSTGRES_USER` where `$$POSTGRES_USER` was meant).
+
+        Compose replaces every `$NAME` and `${NAME...}` (not `$$`) when it reads the file, from
+        the deployer's environment. Judged twice: with no variable set, and with each set to a
+        value of its own; each time the check as Compose writes it is compared with the check
+        the container's shell would run with the container's environment.
+        """
+        from .deploy import compose as deploy_compose
+
+        asked: list[str] = []
+        try:
+            deploy_compose.interpolate(script, _Recorder(asked), "")
+        except DeployError:
+            return
+        container_names = [n for n in dict.fromkeys(asked) if n in env]
+        if not container_names:
+            return
+        required = set(REQUIRED_VARIABLE_RE.findall(self.text))
+        for deployer in ({n: f"<{n}>" for n in required}, _EveryVariableSet(marked=True)):
+            try:
+                container = {n: self.container_value(value, n, deployer)
+                             for n, (value, _) in env.items()}
+                compose_writes = deploy_compose.interpolate(script, deployer, "")
+                intended = deploy_compose.interpolate(script, _Overlay(container, deployer), "")
+            except DeployError:
+                return
+            if compose_writes == intended:
+                continue
+            variable = next((n for n in container_names
+                             if (deployer.get(n) or "") != (container.get(n) or "")),
+                            container_names[0])
+            self.add("compose-interpolation", WARNING, where, (
+                f"service '{name}': Compose replaces ${variable} in the healthcheck when it "
+                "reads the file, with the value from the shell or .env where compose runs, "
+                f"not with the container's {variable}; where that is unset or differs, the "
+                "check runs with an empty or another value than the container has"
+            ), fix=f"write $${variable} so that the container's shell expands it")
+            return
+
+    @staticmethod
+    def container_value(value: Any, variable: str, deployer: Mapping[str, str]) -> str | None:
+        """The container's value of one environment entry, as Compose builds it."""
+        from .deploy import compose as deploy_compose
+
+        if value is None:  # `- NAME` alone: passed on from where compose runs
+            return deployer.get(variable)
+        if isinstance(value, (Mapping, list)):
+            return None
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        return deploy_compose.interpolate(text, deployer, "")
 
     def check_references(
         self, name: str, path: tuple[str | int, ...], service: Mapping[str, Any]
@@ -845,12 +924,31 @@ class Compose:
                            "domain answers 404")
                     ), fix=fix)
             elif re.match(r"^traefik\.http\.services\.[^.]+\.loadbalancer\.server\.port$", key):
-                # ${PORT:-8000}: Compose fills it in before Traefik reads it (judged on deploy).
-                if "$" not in str(value) and not str(value).isdigit():
-                    self.add("traefik-port", ERROR, (*path, *where), (
-                        f"service '{name}': {key} is not a port number, so Traefik cannot "
-                        "send requests to the app"
-                    ), fix="write the port number the app listens on inside the container")
+                self.check_traefik_port(name, (*path, *where), key, value)
+
+    def check_traefik_port(self, name: str, where: tuple[str | int, ...], key: str,
+                           value: Any) -> None:
+        """The port Traefik reads from the label, as Compose hands it over (after its
+        interpolation: ${PORT:-8000} is 8000 where PORT is unset)."""
+        from .deploy import compose as deploy_compose
+        from .deploy.traefik import port_problem
+
+        missing: list[str] = []
+        try:
+            port = deploy_compose.interpolate(str(value), {}, f"service '{name}'",
+                                              missing=missing)
+        except DeployError:
+            return  # a required variable: the value comes from the server (a lint has none)
+        if missing:
+            return  # a variable without a default: its value is only known on the server
+        problem = port_problem(port)
+        if problem is None:
+            return
+        shown = f"{value} (which Compose makes '{port}')" if port != str(value) else value
+        self.add("traefik-port", ERROR, where, (
+            f"service '{name}': {key}={shown}: {problem}, so Traefik cannot build the "
+            "server's address and requests for the router never reach the app"
+        ), fix="write the port number the app listens on inside the container")
 
     def check_top_level_secrets(self) -> None:
         for section, sources in (("secrets", ("file", "environment", "external", "name")),

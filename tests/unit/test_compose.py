@@ -322,3 +322,41 @@ def test_a_traefik_rule_finding_keeps_the_corrected_rule_in_its_fix():
     v2 = found["Traefik rule Headers(`X-Api`, `1`)"]
     assert "v2 syntax" in v2.message and "Header()" not in v2.message
     assert v2.fix == "v3 calls it Header()"
+
+
+@pytest.mark.parametrize(("port", "flagged"), [
+    ("http", True),
+    ("${APP_PORT:-http}", True),  # Compose makes it 'http' where APP_PORT is unset
+    ("70000", True),  # digits, but no port
+    ("0", True),
+    ("${PORT:-8000}", False),
+    ("${PORT}", False),  # only the server knows its value
+    ("${PORT:?set PORT}", False),
+    ("8000", False),
+])
+def test_the_traefik_port_is_judged_as_compose_hands_it_to_traefik(port, flagged):
+    text = changed("    build: .\n", "    build: .\n    labels:\n"
+                   f"      - traefik.http.services.web.loadbalancer.server.port={port}\n")
+    found = [f for f in review(text) if f.rule == "traefik-port"]
+    assert bool(found) == flagged, [f.format() for f in found]
+
+
+@pytest.mark.parametrize(("environment", "test", "warned"), [
+    ("POSTGRES_USER: app", "pg_isready -U $POSTGRES_USER", True),
+    ("POSTGRES_USER: app", "pg_isready -U $$POSTGRES_USER", False),
+    # $$ is a literal $, then $POSTGRES_USER is Compose's.
+    ("POSTGRES_USER: app", "pg_isready -U $$$POSTGRES_USER", True),
+    # The same default on both sides: Compose gives the check what the container gets.
+    ("POSTGRES_USER: ${POSTGRES_USER:-app}", "pg_isready -U ${POSTGRES_USER:-app}", False),
+    ("POSTGRES_USER: ${POSTGRES_USER:-app}", "pg_isready -U ${POSTGRES_USER:-shop}", True),
+    # The container's variable is filled from another one: Compose's own differs.
+    ("POSTGRES_USER: ${DB_USER:-app}", "pg_isready -U ${POSTGRES_USER}", True),
+    # Coolify's way: the same magic variable on both sides.
+    ("POSTGRES_USER: ${SERVICE_USER_POSTGRES}", "pg_isready -U ${SERVICE_USER_POSTGRES}", False),
+])
+def test_healthcheck_interpolation_is_judged_by_the_value_compose_gives(environment, test,
+                                                                         warned):
+    text = changed("      POSTGRES_PASSWORD", f"      {environment}\n      POSTGRES_PASSWORD")
+    text = text.replace("pg_isready -U postgres", test)
+    found = [f for f in review(text) if f.rule == "compose-interpolation"]
+    assert bool(found) == warned, [f.format() for f in review(text)]

@@ -424,6 +424,21 @@ def test_longest_rule_wins_and_the_lowest_exposed_port_is_used():
     assert proxy.request("http://x.example.com/").status == 502  # site listens on 8000 only
 
 
+@pytest.mark.parametrize("port", ["http", "70000"])
+def test_a_port_label_traefik_cannot_use_is_no_fallback_to_the_exposed_port(port):
+    # Traefik takes the label when there is one; it does not go back to the exposed ports.
+    proxy = traefik.Proxy()
+    proxy.add("site", {"traefik.enable": "true",
+                       "traefik.http.routers.site.rule": "Host(`x.example.com`)",
+                       "traefik.http.routers.site.entrypoints": "http",
+                       "traefik.http.services.site.loadbalancer.server.port": port},
+              Backend([8000]))
+    response = proxy.request("http://x.example.com/")
+    assert response.status != 200 and "no server for this router" in response.reason
+    assert any("loadbalancer.server.port" in step and "no server" in step
+               for step in response.trace.steps)
+
+
 def test_https_needs_a_resolver_and_port_80_for_http_01():
     labels = {"traefik.enable": "true",
               "traefik.http.routers.s.rule": "Host(`s.example.com`)",

@@ -219,6 +219,20 @@ def problems_of(rule: Any) -> list[tuple[str, bool, str]]:
     return problems
 
 
+def port_problem(value: Any) -> str | None:
+    """Why Traefik cannot send requests to this loadbalancer.server.port (None when it can).
+
+    Traefik joins the value to the container's address as the server URL
+    (http://<ip>:<port>); anything but a port number makes no usable server.
+    """
+    text = str(value)
+    if not text.isascii() or not text.isdigit():
+        return f"'{text}' is not a port number"
+    if not 0 < int(text) < 65536:
+        return f"{text} is not a port (ports go from 1 to 65535)"
+    return None
+
+
 def rule_problems(rule: Any) -> list[str]:
     """Every problem with a Traefik v3 router rule, in plain words (empty when it reads well).
 
@@ -314,6 +328,7 @@ class Proxy:
         self.exposed_by_default = exposed_by_default
         self.routers: list[Router] = []
         self.services: dict[str, tuple[str, int | None]] = {}  # name -> (container, port)
+        self.bad_ports: dict[str, str] = {}  # service name -> why its port label is unusable
         self.middlewares: dict[str, dict[str, str]] = {}
         self.backends: dict[str, Any] = {}
         self.notes: list[str] = []
@@ -356,7 +371,10 @@ class Proxy:
             elif section == "services":
                 services.setdefault(name, None)
                 if rest == "loadbalancer.server.port":
-                    services[name] = int(value) if value.isdigit() else None
+                    problem = port_problem(value)
+                    services[name] = None if problem else int(value)
+                    if problem:
+                        self.bad_ports[name] = problem
             elif section == "middlewares":
                 self.middlewares.setdefault(name, {})[rest] = value
         for name, port in services.items():
@@ -388,6 +406,12 @@ class Proxy:
         if port is not None:
             trace.add(f"service '{service}': port {port} from loadbalancer.server.port")
             return container, port
+        bad = self.bad_ports.get(service.split("@")[0])
+        if bad:
+            # The label is there, so Traefik does not fall back to the exposed ports.
+            trace.add(f"service '{service}': loadbalancer.server.port {bad}, so Traefik "
+                      "cannot build the server's address and the service has no server")
+            return container, None
         ports = self.backends[container].ports()
         if not ports:
             trace.add(f"'{container}' exposes no port and no loadbalancer.server.port label "
