@@ -355,6 +355,29 @@ def test_cmd_with_a_whole_command_line_is_one_program():
     assert not healthy('"pg_isready || exit 0"')
 
 
+def test_a_probe_option_left_without_its_value_fails_the_check():
+    # Compose fills $POSTGRES_USER from where it runs (unset: empty); the shell drops the empty
+    # word, so pg_isready gets -U with no value and stops with a usage error.
+    text = """services:
+  db:
+    image: postgres:17
+    environment: {POSTGRES_PASSWORD: pw, POSTGRES_USER: shop}
+    healthcheck:
+      test: TEST
+"""
+
+    def healthy(test: str, env: dict[str, str] | None = None):
+        return compose.load(text.replace("TEST", test), env).up().healthy("db")
+
+    outcome = healthy('["CMD-SHELL", "pg_isready -U $POSTGRES_USER"]')
+    assert not outcome.ok and outcome.reason.startswith("line 6: ")
+    assert any("pg_isready -U is the last word" in step for step in outcome.trace.steps)
+    assert any(step.startswith("line 6: POSTGRES_USER is not set") for step in outcome.trace.steps)
+    assert healthy('["CMD-SHELL", "pg_isready -U $$POSTGRES_USER"]').ok
+    assert healthy('["CMD-SHELL", "pg_isready -U $POSTGRES_USER"]', {"POSTGRES_USER": "shop"}).ok
+    assert healthy('["CMD", "pg_isready", "-U", "$POSTGRES_USER"]').ok  # -U "" is a value
+
+
 @pytest.mark.parametrize("probe", ['["CMD", "redis-cli", "--version"]',
                                    '["CMD-SHELL", "redis-cli -v || exit 1"]'])
 def test_a_database_client_asked_for_its_version_checks_nothing(probe):

@@ -723,6 +723,22 @@ class Stack:
         test_line = (line_of(check, "test") if isinstance(check, Mapping) else 0) or \
             holder.service.line
         offline_probes: list[str] = []
+        for _, command in commands:
+            program, rest = program_of(command)
+            if rest and rest[-1] in VALUE_OPTIONS.get(program, frozenset()):
+                # `pg_isready -U $POSTGRES_USER`: Compose filled in an empty value, the shell
+                # drops the empty word, and the option has nothing left to take.
+                for note in self.project.trace.steps:
+                    if note.startswith(f"services.{service}.healthcheck"):
+                        # Compose interpolates the test where it runs, not in the container.
+                        trace.add(f"line {test_line}: {note.split(': ', 1)[-1]} (Compose "
+                                  "fills in the healthcheck from where it runs, not from the "
+                                  "container)")
+                trace.add(f"line {test_line}: {program} {rest[-1]} is the last word: the "
+                          "option is given no value, so the client stops with a usage error "
+                          "and exits non-zero without asking the database")
+                return Outcome(False, f"line {test_line}: the health check of '{service}' "
+                                      "fails even when the database is up", trace)
 
         def run_all(up: bool) -> bool:
             last = True
@@ -767,6 +783,17 @@ class Stack:
         return Outcome(True, f"'{service}' is healthy", trace)
 
 
+# Options of the database clients that take a value (each tool's --help); given last with no
+# value, the client stops with a usage error.
+VALUE_OPTIONS = {
+    "pg_isready": frozenset({"-d", "-h", "-p", "-t", "-U", "--dbname", "--host", "--port",
+                             "--timeout", "--username"}),
+    "redis-cli": frozenset({"-h", "-p", "-s", "-a", "-u", "-n", "--user", "--pass"}),
+    "valkey-cli": frozenset({"-h", "-p", "-s", "-a", "-u", "-n", "--user", "--pass"}),
+    "mysqladmin": frozenset({"-h", "-P", "-u", "-S", "--host", "--port", "--user", "--socket"}),
+    "mariadb-admin": frozenset({"-h", "-P", "-u", "-S", "--host", "--port", "--user",
+                                "--socket"}),
+}
 PROBES = frozenset({"pg_isready", "mysqladmin", "mariadb-admin", "healthcheck.sh", "redis-cli",
                     "valkey-cli", "mongosh", "psql", "mysql", "mariadb"})
 
