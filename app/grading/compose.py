@@ -80,7 +80,6 @@ DATABASES: dict[str, tuple[str, str]] = {
 }
 CACHES = ("redis", "valkey")  # often used as a cache: losing the data is a warning
 REQUIRED_VARIABLE_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?\?")
-SHELL_VARIABLE_RE = re.compile(r"(?<!\$)\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
 class ComposeError(Exception):
@@ -127,8 +126,8 @@ def check(text: str, source: str = "compose.yaml", max_chars: int | None = MAX_C
         return [Finding(
             "file-too-large", ERROR, 1,
             f"the file has {len(text) // 1024} KB of text; this checker reads at most "
-            f"{max_chars // 1024} KB. A compose file that large is better split with include:",
-            source,
+            f"{max_chars // 1024} KB", source,
+            fix="split a compose file that large with include:",
         )]
     problem = binary_problem(text)
     if problem:
@@ -155,7 +154,8 @@ def check(text: str, source: str = "compose.yaml", max_chars: int | None = MAX_C
         findings.append(Finding(
             "several-documents", WARNING, 1,
             f"the file holds {len(documents)} YAML documents ('---' lines); a compose file is "
-            "one document, so merge them (or use include: for separate files)", source,
+            "one document, so Compose reads only the first", source,
+            fix="merge them into one document (or use include: for separate files)",
         ))
     try:
         doc = load(text, source)
@@ -166,8 +166,8 @@ def check(text: str, source: str = "compose.yaml", max_chars: int | None = MAX_C
     except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
         findings.append(Finding(
             "unchecked", WARNING, 1,
-            f"this checker could not fully read the file ({exc!r:.80}); check its shape "
-            "against the Compose documentation", source,
+            f"this checker could not fully read the file ({exc!r:.80})", source,
+            fix="check its shape against the Compose documentation",
         ))
     return sort_findings(findings, [source])
 
@@ -233,10 +233,42 @@ def postgres_major(tag: str) -> int | None:
 
 
 class _EveryVariableSet(dict):
-    """Interpolation values where every variable is set to a reference to itself."""
+    """Interpolation values where every variable is set to a reference to itself (or, marked,
+    to a value of its own that no other variable has)."""
+
+    def __init__(self, marked: bool = False) -> None:
+        super().__init__()
+        self.marked = marked
 
     def get(self, name, default=None):  # noqa: ANN001, ANN201 - Mapping.get
-        return "${" + str(name) + "}"
+        return f"<{name}>" if self.marked else "${" + str(name) + "}"
+
+
+class _Recorder(dict):
+    """Interpolation values that note each variable Compose asks for (all set, each its own)."""
+
+    def __init__(self, asked: list[str]) -> None:
+        super().__init__()
+        self.asked = asked
+
+    def get(self, name, default=None):  # noqa: ANN001, ANN201 - Mapping.get
+        self.asked.append(str(name))
+        return f"<{name}>"
+
+
+class _Overlay(dict):
+    """The container's environment over the deployer's: what the container's shell sees."""
+
+    def __init__(self, container: Mapping[str, str | None], deployer: Mapping[str, str]
+                 ) -> None:
+        super().__init__()
+        self.container = container
+        self.deployer = deployer
+
+    def get(self, name, default=None):  # noqa: ANN001, ANN201 - Mapping.get
+        if name in self.container:
+            return self.container[name]
+        return self.deployer.get(name, default)
 
 
 def references_kept(text: str) -> str:
@@ -268,9 +300,11 @@ class Compose:
         # declares the named volumes itself.
         self.coolify = coolify or uses_coolify_dialect(self.data)
 
-    def add(self, rule: str, severity: str, path: tuple[str | int, ...], message: str) -> None:
+    def add(self, rule: str, severity: str, path: tuple[str | int, ...], message: str,
+            fix: str = "") -> None:
+        """Record a finding: `message` says what goes wrong, `fix` what to write instead."""
         self.findings.append(
-            Finding(rule, severity, self.doc.line_of(*path), message, self.doc.source)
+            Finding(rule, severity, self.doc.line_of(*path), message, self.doc.source, fix)
         )
 
     def declared(self, section: str) -> set[str]:
@@ -291,16 +325,15 @@ class Compose:
                 continue
             guess = nearest(key, TOP_LEVEL_KEYS)
             self.add("unknown-top-level", ERROR, (key,), (
-                f"'{key}' is not a top-level key of a compose file"
-                + (f"; did you mean '{guess}'?" if guess else "")
-                + " docker compose refuses the file ('additional properties not allowed'). "
-                "Shared snippets go under a key that starts with x-"
-            ))
+                f"'{key}' is not a top-level key of a compose file, so docker compose refuses "
+                "the file ('additional properties not allowed')"
+            ), fix=(f"did you mean '{guess}'? " if guess else "")
+                + "Shared snippets go under a key that starts with x-")
         if "version" in self.data:
             self.add("version-obsolete", WARNING, ("version",), (
                 "the top-level version: is obsolete: Compose ignores it (and warns), always "
-                "reading the file with the current specification. Remove the line"
-            ))
+                "reading the file with the current specification"
+            ), fix="remove the line")
         services = self.data.get("services")
         if services is None:
             if "include" not in self.data:
@@ -309,9 +342,9 @@ class Compose:
                 ))
         elif not isinstance(services, Mapping):
             self.add("compose-shape", ERROR, ("services",), (
-                "services: must be a mapping of service names to their settings "
-                "(web: {image: ...}), not a list"
-            ))
+                "services: is a list, not a mapping of service names to their settings, "
+                "so Compose refuses the file"
+            ), fix="write services: as a mapping (web: {image: ...})")
 
     def check_service(self, name: str, service: Any) -> None:
         path = ("services", name)
@@ -322,25 +355,24 @@ class Compose:
             ))
         if not isinstance(service, Mapping):
             self.add("compose-shape", ERROR, path, (
-                f"service '{name}' must be a mapping of settings (image:, ports:, ...), not "
-                f"{'empty' if service is None else repr(service)[:30]}"
-            ))
+                f"service '{name}' is "
+                f"{'empty' if service is None else repr(service)[:30]}, not a mapping of "
+                "settings, so Compose refuses the file"
+            ), fix="give it its settings (image:, ports:, ...)")
             return
         for key in service:
             if not isinstance(key, str) or key in SERVICE_KEYS or key.startswith("x-"):
                 continue
             guess = nearest(key, SERVICE_KEYS)
             self.add("unknown-key", ERROR if guess else WARNING, (*path, key), (
-                f"service '{name}': '{key}' is not a service setting"
-                + (f"; did you mean '{guess}'?" if guess else "")
-                + " Compose rejects the file (or, for a newer setting, your Compose version "
-                "may not know it)"
-            ))
+                f"service '{name}': '{key}' is not a service setting, so Compose rejects the "
+                "file (or, for a newer setting, your Compose version may not know it)"
+            ), fix=f"did you mean '{guess}'?" if guess else "")
         image = service.get("image")
         if not image and not service.get("build") and not service.get("extends"):
             self.add("no-image-or-build", ERROR, path, (
                 f"service '{name}' has neither image: nor build:, so Compose has nothing to run"
-            ))
+            ), fix="name an image: to pull, or a build: folder with a Dockerfile")
         database = None
         if isinstance(image, str) and image:
             database = self.check_image(name, path, image)
@@ -371,14 +403,13 @@ class Compose:
                 self.add("db-image-unpinned", WARNING, (*path, "image"), (
                     f"service '{name}': image {image} means :latest. For a database that is "
                     "dangerous: the day latest moves to a new major version, the new server "
-                    "cannot read the old data directory and the database does not start. Pin "
-                    f"the major version, e.g. {base}:16"
-                ))
+                    "cannot read the old data directory and the database does not start"
+                ), fix=f"pin the major version, e.g. {base}:16")
             else:
                 self.add("image-unpinned", WARNING, (*path, "image"), (
                     f"service '{name}': image {image} means :latest, so a redeploy can pull a "
-                    "different version with no change of yours. Pin a version tag"
-                ))
+                    "different version with no change of yours"
+                ), fix="pin a version tag")
         return database
 
     def check_environment(
@@ -392,26 +423,24 @@ class Compose:
             if password_in_url(references_kept(text)):
                 self.add("plain-secret", ERROR, (*path, *where), (
                     f"service '{name}': {key} contains a password written into the URL. "
-                    "The compose file goes to git; the password goes with it. Write "
-                    f"{key}: ${{{key}}} and set the value in Coolify's environment (or an "
-                    ".env file that is not committed)"
-                ))
+                    "The compose file goes to git; the password goes with it"
+                ), fix=f"write {key}: ${{{key}}} and set the value in Coolify's environment "
+                    "(or an .env file that is not committed)")
             elif looks_like_secret_name(key) and not is_reference(text) and not isinstance(
                 value, (bool, int, float)
             ) and text.lower() not in ("true", "false", "yes", "no", "on", "off", "0", "1"):
                 self.add("plain-secret", ERROR, (*path, *where), (
                     f"service '{name}': {key} is written in plain text in the compose file, "
-                    "which goes to git, into backups and onto every laptop that clones it. "
-                    f"Write {key}: ${{{key}}} (or ${{{key}:?set it}}) and set the value in "
-                    "Coolify's environment variables, or use a Compose secret"
-                ))
+                    "which goes to git, into backups and onto every laptop that clones it"
+                ), fix=f"write {key}: ${{{key}}} (or ${{{key}:?set it}}) and set the value in "
+                    "Coolify's environment variables, or use a Compose secret")
             elif "$" in text and not password_in_url(text):
                 self.check_secret_default(name, key, text, (*path, *where))
             if key == "POSTGRES_HOST_AUTH_METHOD" and text == "trust":
                 self.add("db-no-password", WARNING, (*path, *where), (
                     f"service '{name}': POSTGRES_HOST_AUTH_METHOD=trust lets anyone who can "
                     "reach the port log in as any user without a password"
-                ))
+                ), fix="remove it and set POSTGRES_PASSWORD from Coolify's environment")
 
     def check_secret_default(self, name: str, key: str, text: str,
                              where: tuple[str | int, ...]) -> None:
@@ -432,7 +461,8 @@ class Compose:
             f"variable is unset, so the password '{in_url or written.strip()}' is in git, in "
             "every clone and in every backup of the repository, whatever value is set later; "
             "where the variable is missing, the service runs with that known password"
-        ))
+        ), fix="remove the written fallback: require the variable with :? (or use Coolify's "
+            "SERVICE_PASSWORD_* variable), so a missing value stops the deploy")
 
     def check_ports(
         self, name: str, path: tuple[str | int, ...], service: Mapping[str, Any],
@@ -443,8 +473,8 @@ class Compose:
             return
         if not isinstance(ports, list):
             self.add("compose-shape", ERROR, (*path, "ports"), (
-                f"service '{name}': ports: is a list ('- \"8080:8000\"')"
-            ))
+                f"service '{name}': ports: is not a list, so Compose refuses the file"
+            ), fix="write ports: as a list ('- \"8080:8000\"')")
             return
         is_proxy = image_parts(str(service.get("image") or ""))[0] in ("traefik", "caddy", "nginx")
         routed = not is_proxy and any("traefik.http.routers" in k for k in label_map(service))
@@ -458,16 +488,15 @@ class Compose:
                 self.add("db-port-published", WARNING, where, (
                     f"service '{name}': this publishes {label} on every interface of the "
                     "host, so the whole internet can try passwords on it (Docker's published "
-                    "ports also bypass ufw rules). The app reaches it over the compose network "
-                    "without ports:; remove it, or bind 127.0.0.1 for an SSH tunnel"
-                ))
+                    "ports also bypass ufw rules), while the app already reaches it over the "
+                    "compose network"
+                ), fix="remove ports: (the app needs none), or bind 127.0.0.1 for an SSH tunnel")
             elif published in PUBLIC_IPS and routed:
                 self.add("port-bypasses-proxy", WARNING, where, (
                     f"service '{name}' is routed by Traefik (its labels), which reaches it over "
                     "the Docker network; publishing the port as well opens a second, direct "
-                    "door that skips HTTPS and the proxy's middlewares. Use expose: (or "
-                    "nothing) instead of ports:"
-                ))
+                    "door that skips HTTPS and the proxy's middlewares"
+                ), fix="use expose: (or nothing) instead of ports:")
 
     def published_ip(self, name: str, where: tuple[str | int, ...], port: Any) -> str | None:
         """The host IP a published port binds ('' = every interface); None if unpublished."""
@@ -475,8 +504,9 @@ class Compose:
             target = port.get("target")
             if not isinstance(target, int) or isinstance(target, bool):
                 self.add("invalid-port", ERROR, where, (
-                    f"service '{name}': a long-form port needs target: (the container's port)"
-                ))
+                    f"service '{name}': this long-form port has no target: (the container's "
+                    "port), so Compose refuses it"
+                ), fix="add target: with the port the container listens on")
                 return None
             return str(port.get("host_ip") or "")
         if isinstance(port, int) and not isinstance(port, bool):
@@ -487,25 +517,26 @@ class Compose:
         match = PORT_RE.match(text)
         if not match:
             self.add("invalid-port", ERROR, where, (
-                f"service '{name}': '{text}' is not a port mapping; write \"HOST:CONTAINER\" "
-                "such as \"8080:8000\" (or \"127.0.0.1:8080:8000\")"
-            ))
+                f"service '{name}': '{text}' is not a port mapping, so Compose refuses the file"
+            ), fix="write \"HOST:CONTAINER\" such as \"8080:8000\" (or \"127.0.0.1:8080:8000\")")
             return None
         numbers = [int(n) for n in re.findall(r"\d+", match.group("container") or "")]
         numbers += [int(n) for n in re.findall(r"\d+", match.group("host") or "")]
         if any(not 0 < n < 65536 for n in numbers):
             self.add("invalid-port", ERROR, where, (
-                f"service '{name}': '{text}': ports are numbers from 1 to 65535"
-            ))
+                f"service '{name}': '{text}' names a port outside 1 to 65535, so Compose "
+                "refuses the file"
+            ), fix="use port numbers from 1 to 65535")
             return None
         if type(port) is str and match.group("host") and int(
             re.findall(r"\d+", match.group("container"))[0]
         ) < 60:
             self.add("unquoted-port", WARNING, where, (
-                f"service '{name}': write \"{text}\" in quotes: YAML 1.1 parsers read an "
-                "unquoted xx:yy with numbers below 60 as a base-60 number, and the Compose "
-                "documentation recommends quoting every mapping"
-            ))
+                f"service '{name}': {text} is not quoted: YAML 1.1 parsers read an "
+                "unquoted xx:yy with numbers below 60 as a base-60 number, so the port can "
+                "become another number"
+            ), fix=f"write \"{text}\" in quotes, as the Compose documentation recommends for "
+                "every mapping")
         ip = str(match.group("ip") or "")
         if ip:
             try:
@@ -513,9 +544,9 @@ class Compose:
             except ValueError:
                 self.add("invalid-port", ERROR, where, (
                     f"service '{name}': '{ip}' in '{text}' is not an IP address, so Docker "
-                    "refuses the port mapping; write an address such as 127.0.0.1 (or leave "
-                    "it out to publish on every interface)"
-                ))
+                    "refuses the port mapping"
+                ), fix="write an address such as 127.0.0.1 (or leave it out to publish on "
+                    "every interface)")
                 return None
         # Without a host port Docker picks a random one, still on every interface.
         return ip
@@ -529,8 +560,8 @@ class Compose:
             return []
         if not isinstance(volumes, list):
             self.add("compose-shape", ERROR, (*path, "volumes"), (
-                f"service '{name}': volumes: is a list ('- data:/var/lib/postgresql/data')"
-            ))
+                f"service '{name}': volumes: is not a list, so Compose refuses the file"
+            ), fix="write volumes: as a list ('- data:/var/lib/postgresql/data')")
             return []
         declared = self.declared("volumes")
         mounts = []
@@ -554,9 +585,8 @@ class Compose:
                 self.add("undeclared-volume", ERROR, where, (
                     f"service '{name}' mounts the named volume '{source}', which is not "
                     "declared under the top-level volumes: key, so docker compose stops with "
-                    f"'service \"{name}\" refers to undefined volume {source}'. Add "
-                    f"volumes: {{{source}: {{}}}} at the top level"
-                ))
+                    f"'service \"{name}\" refers to undefined volume {source}'"
+                ), fix=f"add volumes: {{{source}: {{}}}} at the top level")
             mounts.append((kind, target.rstrip("/") or "/", where))
         return mounts
 
@@ -621,11 +651,10 @@ class Compose:
             lead = f"service '{name}' runs {label}: " + "; ".join([*steps, outcome.reason])
         loses_data = rule == "db-without-volume" or "empty" in outcome.reason
         self.add(rule, severity, where, (
-            f"{lead}. "
-            + ("Coolify redeploys by creating new containers, so a deploy can start with an "
-               "empty database; " if loses_data else "")
-            + advice[0].upper() + advice[1:]
-        ))
+            f"{lead}"
+            + (". Coolify redeploys by creating new containers, so a deploy can start with an "
+               "empty database" if loses_data else "")
+        ), fix=advice)
         return True
 
     def check_database_volume(
@@ -650,8 +679,8 @@ class Compose:
                     self.add("db-volume-path", ERROR, wrong[0][2], (
                         f"service '{name}': from PostgreSQL 18 the image keeps its data in "
                         "/var/lib/postgresql/18/docker and refuses to start with a volume at "
-                        "/var/lib/postgresql/data. Mount the volume at /var/lib/postgresql"
-                    ))
+                        "/var/lib/postgresql/data"
+                    ), fix="mount the volume at /var/lib/postgresql")
                     return
             elif major is not None:
                 wanted = [data_dir]
@@ -662,8 +691,8 @@ class Compose:
                         "/var/lib/postgresql/data, which the image declares as a VOLUME of "
                         "its own; a volume mounted one level higher does not receive the data, "
                         "which lands in an anonymous volume and is lost when the container is "
-                        "recreated. Mount the volume at /var/lib/postgresql/data"
-                    ))
+                        "recreated"
+                    ), fix="mount the volume at /var/lib/postgresql/data")
                     return
             else:
                 wanted = [data_dir, "/var/lib/postgresql"]
@@ -680,10 +709,9 @@ class Compose:
             f"service '{name}' runs {label}, but no named volume (or host directory) is "
             f"mounted at {wanted[0]}, where it keeps its data. The data then lives in the "
             "container (or an anonymous volume): docker compose down, or a redeploy that "
-            "recreates the container, starts again with an empty database. Mount a named "
-            f"volume: - {name}-data:{wanted[0]} (and declare it under volumes:)"
-            + (" If it is only a cache, this may be fine." if database in CACHES else "")
-        ))
+            "recreates the container, starts again with an empty database"
+        ), fix=f"mount a named volume: - {name}-data:{wanted[0]} (and declare it under volumes:)"
+            + (". If it is only a cache, this may be fine" if database in CACHES else ""))
 
     def check_depends_on(
         self, name: str, path: tuple[str | int, ...], service: Mapping[str, Any]
@@ -702,25 +730,24 @@ class Compose:
                 entries.append((str(dep), condition, (*where, dep)))
         else:
             self.add("compose-shape", ERROR, where, (
-                f"service '{name}': depends_on is a list of service names, or a mapping with "
-                "condition: for each"
-            ))
+                f"service '{name}': depends_on is neither a list of service names nor a "
+                "mapping, so Compose refuses the file"
+            ), fix="write a list of service names, or a mapping with condition: for each")
             return
         for dep, condition, dep_path in entries:
             target = self.services.get(dep)
             if dep not in self.services:
                 guess = nearest(dep, [str(s) for s in self.services])
                 self.add("unknown-service", ERROR, dep_path, (
-                    f"service '{name}' depends on '{dep}', which is not a service in this file"
-                    + (f" (did you mean '{guess}'?)" if guess else "")
-                    + "; docker compose refuses to start"
-                ))
+                    f"service '{name}' depends on '{dep}', which is not a service in this "
+                    "file, so docker compose refuses to start"
+                ), fix=f"did you mean '{guess}'?" if guess else "")
                 continue
             if condition is not None and condition not in DEPENDS_CONDITIONS:
                 self.add("invalid-condition", ERROR, (*dep_path, "condition"), (
-                    f"service '{name}': condition {condition} must be one of "
-                    f"{', '.join(DEPENDS_CONDITIONS)}"
-                ))
+                    f"service '{name}': condition {condition} is not a condition Compose "
+                    "knows, so it refuses the file"
+                ), fix=f"use one of {', '.join(DEPENDS_CONDITIONS)}")
                 continue
             target_map = target if isinstance(target, Mapping) else {}
             health = target_map.get("healthcheck")
@@ -742,10 +769,10 @@ class Compose:
                        "has a healthcheck with no test" if health else "has no healthcheck")
                     + (" here (its Dockerfile may define a HEALTHCHECK)" if built else "")
                     + f", so it never becomes healthy and '{name}' never starts (docker "
-                    f"compose reports 'dependency failed to start'). Give '{dep}' a healthcheck"
+                    "compose reports 'dependency failed to start')"
+                ), fix=f"give '{dep}' a healthcheck"
                     + (", e.g. test: [\"CMD-SHELL\", \"pg_isready -U $${POSTGRES_USER}\"]"
-                       if "postgres" in str(target_map.get("image", "")) else "")
-                ))
+                       if "postgres" in str(target_map.get("image", "")) else ""))
             image = target_map.get("image")
             database = image_parts(str(image))[0] if image else ""
             is_db = database in DATABASES and database not in CACHES
@@ -753,10 +780,9 @@ class Compose:
                 self.add("depends-on-not-ready", WARNING, dep_path, (
                     f"service '{name}' only waits for '{dep}' to start, not to be ready: a "
                     "database takes seconds to accept connections, so the app's first "
-                    "connection fails (and it may crash-loop). Give the database a "
-                    "healthcheck and write depends_on: {" + dep + ": {condition: "
-                    "service_healthy}}"
-                ))
+                    "connection fails (and it may crash-loop)"
+                ), fix="give the database a healthcheck and write depends_on: {" + dep
+                    + ": {condition: service_healthy}}")
 
     def check_healthcheck(
         self, name: str, path: tuple[str | int, ...], service: Mapping[str, Any],
@@ -768,16 +794,15 @@ class Compose:
         where = (*path, "healthcheck")
         if not isinstance(health, Mapping):
             self.add("compose-shape", ERROR, where, (
-                f"service '{name}': healthcheck is a mapping (test:, interval:, ...)"
-            ))
+                f"service '{name}': healthcheck is not a mapping, so Compose refuses the file"
+            ), fix="write it as a mapping (test:, interval:, ...)")
             return
         for key in health:
             if isinstance(key, str) and key not in HEALTHCHECK_KEYS:
                 guess = nearest(key, HEALTHCHECK_KEYS)
                 self.add("unknown-key", ERROR, (*where, key), (
-                    f"service '{name}': healthcheck has no '{key}'"
-                    + (f"; did you mean '{guess}'?" if guess else "")
-                ))
+                    f"service '{name}': healthcheck has no '{key}', so Compose refuses the file"
+                ), fix=f"did you mean '{guess}'?" if guess else "")
         test = health.get("test")
         if test is None:
             # Without test: the image's own HEALTHCHECK runs, with these timings.
@@ -785,24 +810,71 @@ class Compose:
         if isinstance(test, list):
             if not test or str(test[0]) not in ("NONE", "CMD", "CMD-SHELL"):
                 self.add("healthcheck-test", ERROR, (*where, "test"), (
-                    f"service '{name}': a test list starts with CMD (run a program) or "
-                    "CMD-SHELL (run a shell command), e.g. [\"CMD\", \"pg_isready\"]; "
-                    f"'{test[0] if test else ''}' is neither"
-                ))
+                    f"service '{name}': the test list starts with '{test[0] if test else ''}', "
+                    "which is neither CMD (run a program) nor CMD-SHELL (run a shell command), "
+                    "so Compose refuses the healthcheck"
+                ), fix="start it with CMD or CMD-SHELL, e.g. [\"CMD\", \"pg_isready\"]")
                 return
             script = " ".join(str(t) for t in test[1:])
         else:
             script = str(test)
-        for variable in SHELL_VARIABLE_RE.findall(script):
-            if variable in env:
-                self.add("compose-interpolation", WARNING, (*where, "test"), (
-                    f"service '{name}': Compose replaces ${variable} in the healthcheck with "
-                    "the value from your shell or .env when it reads the file, not with the "
-                    f"container's {variable}; if that is not set where you run compose, the "
-                    f"check runs with an empty value. Write $${variable} so that the "
-                    "container's shell expands it"
-                ))
-                break
+        self.check_interpolation(name, (*where, "test"), script, env)
+
+    def check_interpolation(
+        self, name: str, where: tuple[str | int, ...], script: str,
+        env: dict[str, tuple[Any, tuple[str | int, ...]]],
+    ) -> None:
+        """A healthcheck that gets, from Compose's interpolation, another value of a variable
+        than the container has (`$POSTGRES_USER` where `$$POSTGRES_USER` was meant).
+
+        Compose replaces every `$NAME` and `${NAME...}` (not `$$`) when it reads the file, from
+        the deployer's environment. Judged twice: with no variable set, and with each set to a
+        value of its own; each time the check as Compose writes it is compared with the check
+        the container's shell would run with the container's environment.
+        """
+        from .deploy import compose as deploy_compose
+
+        asked: list[str] = []
+        try:
+            deploy_compose.interpolate(script, _Recorder(asked), "")
+        except DeployError:
+            return
+        container_names = [n for n in dict.fromkeys(asked) if n in env]
+        if not container_names:
+            return
+        required = set(REQUIRED_VARIABLE_RE.findall(self.text))
+        for deployer in ({n: f"<{n}>" for n in required}, _EveryVariableSet(marked=True)):
+            try:
+                container = {n: self.container_value(value, n, deployer)
+                             for n, (value, _) in env.items()}
+                compose_writes = deploy_compose.interpolate(script, deployer, "")
+                intended = deploy_compose.interpolate(script, _Overlay(container, deployer), "")
+            except DeployError:
+                return
+            if compose_writes == intended:
+                continue
+            variable = next((n for n in container_names
+                             if (deployer.get(n) or "") != (container.get(n) or "")),
+                            container_names[0])
+            self.add("compose-interpolation", WARNING, where, (
+                f"service '{name}': Compose replaces ${variable} in the healthcheck when it "
+                "reads the file, with the value from the shell or .env where compose runs, "
+                f"not with the container's {variable}; where that is unset or differs, the "
+                "check runs with an empty or another value than the container has"
+            ), fix=f"write $${variable} so that the container's shell expands it")
+            return
+
+    @staticmethod
+    def container_value(value: Any, variable: str, deployer: Mapping[str, str]) -> str | None:
+        """The container's value of one environment entry, as Compose builds it."""
+        from .deploy import compose as deploy_compose
+
+        if value is None:  # `- NAME` alone: passed on from where compose runs
+            return deployer.get(variable)
+        if isinstance(value, (Mapping, list)):
+            return None
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        return deploy_compose.interpolate(text, deployer, "")
 
     def check_references(
         self, name: str, path: tuple[str | int, ...], service: Mapping[str, Any]
@@ -830,7 +902,7 @@ class Compose:
                         f"service '{name}' uses the {section[:-1]} '{ref}', which is not "
                         f"declared under the top-level {section}: key, so docker compose "
                         "refuses to start"
-                    ))
+                    ), fix=f"declare '{ref}' under the top-level {section}: key")
 
     def check_restart(
         self, name: str, path: tuple[str | int, ...], service: Mapping[str, Any]
@@ -840,9 +912,9 @@ class Compose:
             return
         if not isinstance(restart, str) or not RESTART_RE.match(restart):
             self.add("invalid-restart", ERROR, (*path, "restart"), (
-                f"service '{name}': restart: {restart} must be no, always, on-failure[:N] or "
-                "unless-stopped (quote \"no\")"
-            ))
+                f"service '{name}': restart: {restart} is not a restart policy, so Compose "
+                "refuses the file"
+            ), fix="use no, always, on-failure[:N] or unless-stopped (quote \"no\")")
 
     def check_labels(
         self, name: str, path: tuple[str | int, ...], service: Mapping[str, Any]
@@ -851,20 +923,39 @@ class Compose:
             if re.match(r"^traefik\.http\.routers\.[^.]+\.rule$", key):
                 from .deploy.traefik import problems_of
 
-                for problem, refused in problems_of(value):
+                for problem, refused, fix in problems_of(value):
                     self.add("traefik-rule", ERROR, (*path, *where), (
                         f"service '{name}': Traefik rule {value!s:.60}: {problem}. "
                         + ("Traefik rejects the router, so the domain answers 404" if refused
                            else "Traefik accepts it, but no request ever matches, so the "
                            "domain answers 404")
-                    ))
+                    ), fix=fix)
             elif re.match(r"^traefik\.http\.services\.[^.]+\.loadbalancer\.server\.port$", key):
-                # ${PORT:-8000}: Compose fills it in before Traefik reads it (judged on deploy).
-                if "$" not in str(value) and not str(value).isdigit():
-                    self.add("traefik-port", ERROR, (*path, *where), (
-                        f"service '{name}': {key} must be the port number the app listens on "
-                        "inside the container"
-                    ))
+                self.check_traefik_port(name, (*path, *where), key, value)
+
+    def check_traefik_port(self, name: str, where: tuple[str | int, ...], key: str,
+                           value: Any) -> None:
+        """The port Traefik reads from the label, as Compose hands it over (after its
+        interpolation: ${PORT:-8000} is 8000 where PORT is unset)."""
+        from .deploy import compose as deploy_compose
+        from .deploy.traefik import port_problem
+
+        missing: list[str] = []
+        try:
+            port = deploy_compose.interpolate(str(value), {}, f"service '{name}'",
+                                              missing=missing)
+        except DeployError:
+            return  # a required variable: the value comes from the server (a lint has none)
+        if missing:
+            return  # a variable without a default: its value is only known on the server
+        problem = port_problem(port)
+        if problem is None:
+            return
+        shown = f"{value} (which Compose makes '{port}')" if port != str(value) else value
+        self.add("traefik-port", ERROR, where, (
+            f"service '{name}': {key}={shown}: {problem}, so Traefik cannot build the "
+            "server's address and requests for the router never reach the app"
+        ), fix="write the port number the app listens on inside the container")
 
     def check_top_level_secrets(self) -> None:
         for section, sources in (("secrets", ("file", "environment", "external", "name")),
@@ -876,9 +967,10 @@ class Compose:
             for key, value in node.items():
                 if not isinstance(value, Mapping) or not any(s in value for s in sources):
                     self.add(f"{section[:-1]}-source", ERROR, (section, key), (
-                        f"top-level {section[:-1]} '{key}' needs a source: file: (a path), "
-                        "environment: (a variable name) or external: true"
-                    ))
+                        f"top-level {section[:-1]} '{key}' has no source, so Compose has "
+                        "nothing to give the services that use it"
+                    ), fix="give it file: (a path), environment: (a variable name) or "
+                        "external: true")
 
 
 def label_map(service: Mapping[str, Any]) -> dict[str, tuple[Any, tuple[str | int, ...]]]:

@@ -259,7 +259,8 @@ class VerdictPlugin:
         for item in items:
             doc = getattr(getattr(item, "obj", None), "__doc__", None)
             if doc:
-                self.descriptions[item.nodeid.split("::", 1)[-1]] = doc.strip().splitlines()[0]
+                self.descriptions[item.nodeid.split("::", 1)[-1]] = case_title(
+                    doc.strip().splitlines()[0], getattr(item, "callspec", None))
 
     def mark_unfinished(self) -> None:
         """After an interrupt, the test that was running did not pass: say where it stopped."""
@@ -272,6 +273,21 @@ class VerdictPlugin:
         """The time limit interrupted the run (pytest also "interrupts" on collection errors)."""
         if excinfo.typename != "Interrupted":
             self.interrupted = True
+
+
+def case_title(line: str, callspec: Any) -> str:
+    """A test's title; a parametrized case fills its {name} fields with its own values.
+
+    Without this every case of `@pytest.mark.parametrize("service", ["web", "db"])` shows the
+    same title in the results panel. A field that is not a parameter leaves the line as written.
+    """
+    params = getattr(callspec, "params", None)
+    if not params or "{" not in line:
+        return line
+    try:
+        return line.format_map({name: str(value) for name, value in params.items()})
+    except (KeyError, IndexError, ValueError, AttributeError):
+        return line
 
 
 def syntax_errors(scratch: Path, learner_files: set[str]) -> ErrorInfo | None:

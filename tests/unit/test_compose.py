@@ -3,14 +3,17 @@ reported, never raised."""
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from app.grading import compose
 from app.grading.compose import ComposeError
 from app.grading.findings import Finding
+from app.lint_cli import lint_cli
 
 REALWORLD = Path(__file__).resolve().parents[1] / "fixtures" / "realworld" / "compose"
 REALWORLD_FILES = sorted(REALWORLD.glob("*.yaml"))
@@ -82,7 +85,7 @@ def test_load_gives_lines_or_a_compose_error():
         ("services:\n\tweb: {}\n", "yaml-syntax", 2, "tab"),
         ("services:\n  web:\n    image: a\n    image: b\n", "yaml-syntax", 4, "appears twice"),
         ("\x00\x00PK\x03\x04", "not-text", 1, "binary file"),
-        ("services: [web, db]\n", "compose-shape", 1, "not a list"),
+        ("services: [web, db]\n", "compose-shape", 1, "not a mapping"),
         ("name: x\n", "no-services", 1, "nothing to run"),
     ],
 )
@@ -108,9 +111,8 @@ def test_several_documents_are_a_warning():
     assert only(STACK + "---\nservices: {}\n", "several-documents").severity == "warning"
 
 
-@pytest.mark.parametrize(
-    ("old", "new", "rule", "severity", "line", "words"),
-    [
+# (old, new, rule, severity, line, words): one broken line of STACK and what it must raise.
+RULE_CASES = [
         ("services:\n", "version: '3.8'\nservices:\n", "version-obsolete", "warning", 1,
          "obsolete"),
         ("volumes:\n  db-data:\n", "volume:\n  db-data:\n", "unknown-top-level", "error", 17,
@@ -161,18 +163,45 @@ def test_several_documents_are_a_warning():
          "healthcheck-test", "error", 16, "CMD-SHELL"),
         ('pg_isready -U postgres"]', 'pg_isready -U $POSTGRES_USER"]\n      intervall: 5s',
          "unknown-key", "error", 17, "did you mean 'interval'"),
-    ],
-)
+]
+
+
+@pytest.mark.parametrize(("old", "new", "rule", "severity", "line", "words"), RULE_CASES)
 def test_compose_rules(old, new, rule, severity, line, words):
     finding = only(changed(old, new), rule)
     assert (finding.severity, finding.line) == (severity, line)
-    assert words in finding.message
+    assert words in f"{finding.message} {finding.fix}"
+
+
+# A message says what is wrong and what follows; what to write instead is the fix, which the
+# linter prints and an exercise does not show (PEDAGOGY.md: never the corrected text).
+ADVICE_IN_MESSAGE = re.compile(
+    r"did you mean|e\.g\.|(?:^|[.;:] )(?:Write|Mount|Give|Pin|Use|Remove|Add|Bind|Declare|Quote)\b"
+)
+
+
+@pytest.mark.parametrize(("old", "new", "rule", "severity", "line", "words"), RULE_CASES)
+def test_a_message_never_holds_the_fix(old, new, rule, severity, line, words):
+    for finding in review(changed(old, new)):
+        assert not ADVICE_IN_MESSAGE.search(finding.message), finding.message
+        assert not finding.fix or finding.fix not in finding.message
+    assert only(changed(old, new), rule).fix, f"{rule} says what to do about it"
+
+
+def test_the_linter_prints_the_fix_beside_the_message(tmp_path):
+    broken = tmp_path / "compose.yaml"
+    broken.write_text(changed(
+        "    healthcheck:\n      test: [\"CMD-SHELL\", \"pg_isready -U postgres\"]\n", ""))
+    result = CliRunner().invoke(lint_cli, ["compose", str(broken)])
+    [line] = [out for out in result.output.splitlines() if "healthy-without-healthcheck" in out]
+    assert "never starts" in line and "give 'db' a healthcheck, e.g. test:" in line
+    assert result.exit_code == 1
 
 
 def test_a_healthcheck_variable_from_the_container_needs_double_dollars():
     text = changed("      POSTGRES_PASSWORD", "      POSTGRES_USER: app\n      POSTGRES_PASSWORD")
     text = text.replace("pg_isready -U postgres", "pg_isready -U $POSTGRES_USER")
-    assert "$$POSTGRES_USER" in only(text, "compose-interpolation").message
+    assert "$$POSTGRES_USER" in only(text, "compose-interpolation").fix
     assert "compose-interpolation" not in {
         f.rule for f in review(text.replace("$POSTGRES_USER", "$$POSTGRES_USER"))
     }
@@ -211,7 +240,7 @@ def test_a_cache_without_volume_is_only_a_warning_and_localhost_ports_are_fine()
     text = changed("volumes:\n  db-data:\n", "  cache:\n    image: redis:7.4\n"
                    "    ports: [\"127.0.0.1:6379:6379\"]\nvolumes:\n  db-data:\n")
     finding = only(text, "db-without-volume")
-    assert finding.severity == "warning" and "only a cache" in finding.message
+    assert finding.severity == "warning" and "only a cache" in finding.fix
 
 
 def test_top_level_secrets_need_a_source():
@@ -292,3 +321,54 @@ def test_a_list_merged_with_a_merge_key_is_refused_except_in_a_coolify_template(
     template = compose.check(header + body)
     assert [(f.rule, f.severity) for f in template] == [("unchecked", "warning")]
     assert "not reviewed" in template[0].message
+
+
+def test_a_traefik_rule_finding_keeps_the_corrected_rule_in_its_fix():
+    text = changed("    build: .\n", "    build: .\n    labels:\n      - traefik.enable=true\n"
+                   "      - traefik.http.routers.web.rule=Host('shop.example.com')\n"
+                   "      - traefik.http.routers.api.rule=Headers(`X-Api`, `1`)\n")
+    found = {f.message.split(": ", 2)[1]: f for f in review(text) if f.rule == "traefik-rule"}
+    quoted = found["Traefik rule Host('shop.example.com')"]
+    assert "single quotes are not accepted" in quoted.message and "404" in quoted.message
+    assert "`" not in quoted.message and "backticks" in quoted.fix
+    v2 = found["Traefik rule Headers(`X-Api`, `1`)"]
+    assert "v2 syntax" in v2.message and "Header()" not in v2.message
+    assert v2.fix == "v3 calls it Header()"
+
+
+@pytest.mark.parametrize(("port", "flagged"), [
+    ("http", True),
+    ("${APP_PORT:-http}", True),  # Compose makes it 'http' where APP_PORT is unset
+    ("70000", True),  # digits, but no port
+    ("0", True),
+    ("${PORT:-8000}", False),
+    ("${PORT}", False),  # only the server knows its value
+    ("${PORT:?set PORT}", False),
+    ("8000", False),
+])
+def test_the_traefik_port_is_judged_as_compose_hands_it_to_traefik(port, flagged):
+    text = changed("    build: .\n", "    build: .\n    labels:\n"
+                   f"      - traefik.http.services.web.loadbalancer.server.port={port}\n")
+    found = [f for f in review(text) if f.rule == "traefik-port"]
+    assert bool(found) == flagged, [f.format() for f in found]
+
+
+@pytest.mark.parametrize(("environment", "test", "warned"), [
+    ("POSTGRES_USER: app", "pg_isready -U $POSTGRES_USER", True),
+    ("POSTGRES_USER: app", "pg_isready -U $$POSTGRES_USER", False),
+    # $$ is a literal $, then $POSTGRES_USER is Compose's.
+    ("POSTGRES_USER: app", "pg_isready -U $$$POSTGRES_USER", True),
+    # The same default on both sides: Compose gives the check what the container gets.
+    ("POSTGRES_USER: ${POSTGRES_USER:-app}", "pg_isready -U ${POSTGRES_USER:-app}", False),
+    ("POSTGRES_USER: ${POSTGRES_USER:-app}", "pg_isready -U ${POSTGRES_USER:-shop}", True),
+    # The container's variable is filled from another one: Compose's own differs.
+    ("POSTGRES_USER: ${DB_USER:-app}", "pg_isready -U ${POSTGRES_USER}", True),
+    # Coolify's way: the same magic variable on both sides.
+    ("POSTGRES_USER: ${SERVICE_USER_POSTGRES}", "pg_isready -U ${SERVICE_USER_POSTGRES}", False),
+])
+def test_healthcheck_interpolation_is_judged_by_the_value_compose_gives(environment, test,
+                                                                         warned):
+    text = changed("      POSTGRES_PASSWORD", f"      {environment}\n      POSTGRES_PASSWORD")
+    text = text.replace("pg_isready -U postgres", test)
+    found = [f for f in review(text) if f.rule == "compose-interpolation"]
+    assert bool(found) == warned, [f.format() for f in review(text)]

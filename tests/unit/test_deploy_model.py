@@ -384,6 +384,29 @@ def test_cmd_with_a_whole_command_line_is_one_program():
     assert not healthy('"pg_isready || exit 0"')
 
 
+def test_a_probe_option_left_without_its_value_fails_the_check():
+    # Compose fills $POSTGRES_USER from where it runs (unset: empty); the shell drops the empty
+    # word, so pg_isready gets -U with no value and stops with a usage error.
+    text = """services:
+  db:
+    image: postgres:17
+    environment: {POSTGRES_PASSWORD: pw, POSTGRES_USER: shop}
+    healthcheck:
+      test: TEST
+"""
+
+    def healthy(test: str, env: dict[str, str] | None = None):
+        return compose.load(text.replace("TEST", test), env).up().healthy("db")
+
+    outcome = healthy('["CMD-SHELL", "pg_isready -U $POSTGRES_USER"]')
+    assert not outcome.ok and outcome.reason.startswith("line 6: ")
+    assert any("pg_isready -U is the last word" in step for step in outcome.trace.steps)
+    assert any(step.startswith("line 6: POSTGRES_USER is not set") for step in outcome.trace.steps)
+    assert healthy('["CMD-SHELL", "pg_isready -U $$POSTGRES_USER"]').ok
+    assert healthy('["CMD-SHELL", "pg_isready -U $POSTGRES_USER"]', {"POSTGRES_USER": "shop"}).ok
+    assert healthy('["CMD", "pg_isready", "-U", "$POSTGRES_USER"]').ok  # -U "" is a value
+
+
 @pytest.mark.parametrize("probe", ['["CMD", "redis-cli", "--version"]',
                                    '["CMD-SHELL", "redis-cli -v || exit 1"]'])
 def test_a_database_client_asked_for_its_version_checks_nothing(probe):
@@ -396,6 +419,10 @@ def test_a_database_client_asked_for_its_version_checks_nothing(probe):
     outcome = compose.load(text).up().healthy("cache")
     assert not outcome.ok
     assert "passes even when the database is down" in outcome.reason
+    # The learner is told which line and why: the client answers by itself, never asking Redis.
+    assert outcome.reason.startswith("line 4: ") and "never talks to Redis" in outcome.reason
+    assert any(step.startswith("line 4: redis-cli ") and "own version" in step
+               and "never connects to Redis" in step for step in outcome.trace.steps)
     honest = compose.load(text.replace(probe, '["CMD", "redis-cli", "ping"]')).up()
     assert honest.healthy("cache").ok
 
@@ -447,6 +474,21 @@ def test_longest_rule_wins_and_the_lowest_exposed_port_is_used():
     response = proxy.request("http://x.example.com/api/orders")
     assert (response.container, response.port, response.status) == ("api", 8000, 200)
     assert proxy.request("http://x.example.com/").status == 502  # site listens on 8000 only
+
+
+@pytest.mark.parametrize("port", ["http", "70000"])
+def test_a_port_label_traefik_cannot_use_is_no_fallback_to_the_exposed_port(port):
+    # Traefik takes the label when there is one; it does not go back to the exposed ports.
+    proxy = traefik.Proxy()
+    proxy.add("site", {"traefik.enable": "true",
+                       "traefik.http.routers.site.rule": "Host(`x.example.com`)",
+                       "traefik.http.routers.site.entrypoints": "http",
+                       "traefik.http.services.site.loadbalancer.server.port": port},
+              Backend([8000]))
+    response = proxy.request("http://x.example.com/")
+    assert response.status != 200 and "no server for this router" in response.reason
+    assert any("loadbalancer.server.port" in step and "no server" in step
+               for step in response.trace.steps)
 
 
 def test_https_needs_a_resolver_and_port_80_for_http_01():

@@ -44,6 +44,26 @@ def test_a_wrong_answer_fails_with_the_authors_message_and_values():
     assert failing.message == "add(2, 3) should be 5"
 
 
+def test_each_parametrized_case_gets_its_own_title():
+    tests = {
+        "test_adder.py": (
+            "import pytest\nfrom adder import add\n\n"
+            "@pytest.mark.parametrize('n', [1, 2])\n"
+            "def test_adds_zero(n):\n"
+            '    """add({n}, 0) gives {n}"""\n'
+            "    assert add(n, 0) == n\n\n"
+            "@pytest.mark.parametrize('n', [1])\n"
+            "def test_plain(n):\n"
+            '    """{unknown} fields and {} stay as written"""\n'
+        )
+    }
+    verdict = check("def add(a, b):\n    return a + b\n", tests=tests)
+    titles = {t.name: t.description for t in verdict.tests}
+    assert titles["test_adds_zero[1]"] == "add(1, 0) gives 1"
+    assert titles["test_adds_zero[2]"] == "add(2, 0) gives 2"
+    assert titles["test_plain[1]"] == "{unknown} fields and {} stay as written"
+
+
 def test_without_an_authors_message_pytest_shows_the_values():
     verdict = check("def add(a, b):\n    return a - b\n")
     zero = next(t for t in verdict.tests if t.name == "test_zero")

@@ -709,7 +709,7 @@ class Stack:
         for _, command in commands:
             if argv is not None and command and " " in command[0]:
                 trace.add(f"CMD runs the program '{command[0]}' (the whole text, spaces and "
-                          "all), which does not exist: use CMD-SHELL for a command line")
+                          "all), which does not exist")
                 return Outcome(False, f"the health check of '{service}' cannot run: exec "
                                       f"'{command[0]}': not found", trace)
             program, _ = program_of(command)
@@ -718,6 +718,27 @@ class Stack:
                 trace.add(f"{program} is not in {holder.facts.ref}")
                 return Outcome(False, f"the health check of '{service}' runs {program}, which "
                                       f"the image does not include", trace)
+
+        check = holder.service.spec.get("healthcheck")
+        test_line = (line_of(check, "test") if isinstance(check, Mapping) else 0) or \
+            holder.service.line
+        offline_probes: list[str] = []
+        for _, command in commands:
+            program, rest = program_of(command)
+            if rest and rest[-1] in VALUE_OPTIONS.get(program, frozenset()):
+                # `pg_isready -U $POSTGRES_USER`: Compose filled in an empty value, the shell
+                # drops the empty word, and the option has nothing left to take.
+                for note in self.project.trace.steps:
+                    if note.startswith(f"services.{service}.healthcheck"):
+                        # Compose interpolates the test where it runs, not in the container.
+                        trace.add(f"line {test_line}: {note.split(': ', 1)[-1]} (Compose "
+                                  "fills in the healthcheck from where it runs, not from the "
+                                  "container)")
+                trace.add(f"line {test_line}: {program} {rest[-1]} is the last word: the "
+                          "option is given no value, so the client stops with a usage error "
+                          "and exits non-zero without asking the database")
+                return Outcome(False, f"line {test_line}: the health check of '{service}' "
+                                      "fails even when the database is up", trace)
 
         def run_all(up: bool) -> bool:
             last = True
@@ -729,7 +750,10 @@ class Stack:
                     continue  # filters the probe's answer: the pipeline fails with the probe
                 if program in PROBES:
                     # --version or --help answers without asking the database.
-                    last = up or bool(OFFLINE_FLAGS.get(program, frozenset()).intersection(rest))
+                    offline = OFFLINE_FLAGS.get(program, frozenset()).intersection(rest)
+                    if offline and not up:
+                        offline_probes.append(f"{program} {sorted(offline)[0]}")
+                    last = up or bool(offline)
                 elif program == "exit":
                     last = (rest[:1] or ["0"])[0] == "0"
                 elif program == "false":
@@ -742,13 +766,34 @@ class Stack:
             return Outcome(False, f"the health check of '{service}' fails even when the "
                                   "database is up", trace)
         if run_all(False):
+            server = holder.facts.database or "the database"
+            for probe in dict.fromkeys(offline_probes):
+                shows = "help" if probe.endswith(("help", "-?")) else "version"
+                trace.add(f"line {test_line}: {probe} only prints the client's own {shows} "
+                          f"and exits 0; it never connects to {server}")
             trace.add("with the database stopped, the same check still succeeds")
+            if offline_probes:
+                return Outcome(False, (
+                    f"line {test_line}: the health check of '{service}' runs "
+                    f"{offline_probes[0]}, which never talks to {server}, so it passes even "
+                    "when the database is down and 'healthy' means nothing"), trace)
             return Outcome(False, f"the health check of '{service}' passes even when the "
                                   "database is down, so 'healthy' means nothing", trace)
         trace.add(f"'{service}' answers its health check (and would fail it when down)")
         return Outcome(True, f"'{service}' is healthy", trace)
 
 
+# Options of the database clients that take a value (each tool's --help); given last with no
+# value, the client stops with a usage error.
+VALUE_OPTIONS = {
+    "pg_isready": frozenset({"-d", "-h", "-p", "-t", "-U", "--dbname", "--host", "--port",
+                             "--timeout", "--username"}),
+    "redis-cli": frozenset({"-h", "-p", "-s", "-a", "-u", "-n", "--user", "--pass"}),
+    "valkey-cli": frozenset({"-h", "-p", "-s", "-a", "-u", "-n", "--user", "--pass"}),
+    "mysqladmin": frozenset({"-h", "-P", "-u", "-S", "--host", "--port", "--user", "--socket"}),
+    "mariadb-admin": frozenset({"-h", "-P", "-u", "-S", "--host", "--port", "--user",
+                                "--socket"}),
+}
 PROBES = frozenset({"pg_isready", "mysqladmin", "mariadb-admin", "healthcheck.sh", "redis-cli",
                     "valkey-cli", "mongosh", "psql", "mysql", "mariadb"})
 

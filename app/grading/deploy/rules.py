@@ -195,7 +195,8 @@ RULES: dict[str, Rule] = _rules(
      "A secret's ${NAME:-value} fallback writes a password into the file.",
      "Drop the fallback: ${NAME} or ${NAME:?message}, with the value set in Coolify."),
     ("compose-interpolation", "compose", WARNING,
-     "A $VARIABLE meant for the container's shell is interpolated by Compose.",
+     "Compose's interpolation gives a healthcheck another value of a variable than the "
+     "container has (a $VARIABLE meant for the container's shell).",
      "Write $$ to leave it to the container."),
     ("db-no-password", "compose", WARNING, "PostgreSQL trusts every connection.",
      "Remove POSTGRES_HOST_AUTH_METHOD=trust and set a password."),
@@ -238,7 +239,9 @@ RULES: dict[str, Rule] = _rules(
      "Use no, always, unless-stopped or on-failure[:N]."),
     ("traefik-rule", "compose", ERROR, "A Traefik rule that Traefik v3 refuses.",
      "Write matchers with values in backticks: Host(`example.com`)."),
-    ("traefik-port", "compose", ERROR, "A Traefik service port that is not a number.",
+    ("traefik-port", "compose", ERROR,
+     "The loadbalancer.server.port Traefik reads (after Compose's interpolation) is not a "
+     "port number from 1 to 65535, so the service has no server.",
      "Write the container's port as a number."),
     ("version-obsolete", "compose", WARNING, "The version: key is obsolete.",
      "Remove it."),

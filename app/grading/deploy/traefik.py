@@ -37,7 +37,16 @@ TOKEN_RE = re.compile(
 
 
 class RuleError(Exception):
-    """A rule Traefik refuses (the router is then not created)."""
+    """A rule Traefik refuses (the router is then not created).
+
+    `what` says what is wrong; `fix`, when there is one, what to write instead. str() gives
+    both, for the readers of one line (the Kubernetes checker); an exercise shows `what`.
+    """
+
+    def __init__(self, what: str, fix: str = "") -> None:
+        super().__init__(f"{what}; {fix}" if fix else what)
+        self.what = what
+        self.fix = fix
 
 
 @dataclass
@@ -58,8 +67,8 @@ def tokenize(rule: str) -> list[tuple[str, str]]:
     bare = re.search(r"\b([A-Za-z]+)\(\s*(?![`\"'\s)])", rule)
     if bare:
         name = bare.group(1)
-        raise RuleError(f"{name}(...) takes its value in backticks, e.g. "
-                        f"{name}(`app.example.com`)")
+        raise RuleError(f"{name}(...) has a value that is not in backticks or quotes",
+                        f"write it in backticks, e.g. {name}(`app.example.com`)")
     tokens: list[tuple[str, str]] = []
     position = 0
     while position < len(rule):
@@ -69,8 +78,8 @@ def tokenize(rule: str) -> list[tuple[str, str]]:
         position = match.end()
         kind = match.lastgroup or ""
         if kind == "single":
-            raise RuleError("values are written in backticks (`app.example.com`) or double "
-                            "quotes; single quotes are not accepted")
+            raise RuleError("a value is in single quotes, and single quotes are not accepted",
+                            "write values in backticks (`app.example.com`) or double quotes")
         if kind == "other":
             if match.group("other") == "`":
                 raise RuleError("a backtick is not closed")
@@ -124,12 +133,13 @@ class _Parser:
             return inner
         if kind == "ident":
             if self.take()[1] != "(":
-                raise RuleError(f"{text} must be followed by (`value`)")
+                raise RuleError(f"{text} is not followed by (`value`)")
             values = []
             while True:
                 kind, value = self.take()
                 if kind != "value":
-                    raise RuleError(f"{text}(...) takes values in backticks, e.g. {text}(`value`)")
+                    raise RuleError(f"{text}(...) holds a value that is not in backticks",
+                                    f"write it as {text}(`value`)")
                 values.append(value)
                 separator = self.take()[1]
                 if separator == ")":
@@ -145,7 +155,7 @@ class _Parser:
 def read_rule(rule: str) -> Node:
     """The rule's syntax tree (any matcher name); RuleError when it cannot be read."""
     if not isinstance(rule, str) or not rule.strip():
-        raise RuleError("the rule is empty; write e.g. Host(`app.example.com`)")
+        raise RuleError("the rule is empty", "write e.g. Host(`app.example.com`)")
     tokens = tokenize(rule)
     parser = _Parser(tokens)
     tree = parser.expression()
@@ -161,51 +171,66 @@ def matchers_of(node: Node) -> list[Matcher]:
     return [m for child in node.children for m in matchers_of(child)]
 
 
-def problems_of(rule: Any) -> list[tuple[str, bool]]:
-    """(message, refused) for each problem: refused ones keep Traefik from creating the
-    router; the others are accepted but can never match."""
+def problems_of(rule: Any) -> list[tuple[str, bool, str]]:
+    """(message, refused, fix) for each problem: refused ones keep Traefik from creating the
+    router; the others are accepted but can never match. The fix may be empty."""
     from ..manifests import host_problem
     from ..manifests import nearest
 
     try:
         tree = read_rule(rule)
     except RuleError as exc:
-        return [(str(exc), True)]
+        return [(exc.what, True, exc.fix)]
     problems = []
     for matcher in matchers_of(tree):
         name, values = matcher.name, matcher.args
         if name in V2_MATCHERS:
-            problems.append((f"{name}() is Traefik v2 syntax; v3 calls it {V2_MATCHERS[name]}()",
-                             True))
+            problems.append((f"{name}() is Traefik v2 syntax, which v3 does not know", True,
+                             f"v3 calls it {V2_MATCHERS[name]}()"))
             continue
         if name not in MATCHERS:
             guess = nearest(name, MATCHERS)
-            problems.append((f"{name}() is not a Traefik matcher"
-                             + (f"; did you mean {guess}()?" if guess else ""), True))
+            problems.append((f"{name}() is not a Traefik matcher", True,
+                             f"did you mean {guess}()?" if guess else ""))
             continue
         low, high = MATCHERS[name]
         if not low <= len(values) <= high:
             if len(values) > high and high == 1:
                 problems.append((
                     f"{name}() takes one value in Traefik v3 ({len(values)} given, which was v2 "
-                    f"syntax; one host per Host()); combine them: "
-                    + " || ".join(f"{name}(`{v}`)" for v in values), True))
+                    f"syntax; one host per Host())", True,
+                    "combine them: " + " || ".join(f"{name}(`{v}`)" for v in values)))
             else:
                 problems.append((f"{name}() takes {low if low == high else f'{low}-{high}'} "
-                                 f"values, not {len(values)}", True))
+                                 f"values, not {len(values)}", True, ""))
             continue
         value = values[0]
         if name == "Host":
             problem = host_problem(value)
             if problem:
-                problems.append((f"Host(`{value}`): the host {problem}", False))
+                problems.append((f"Host(`{value}`): the host {problem}", False, ""))
         elif name in ("Path", "PathPrefix") and not value.startswith("/"):
-            problems.append((f"{name}(`{value}`) must start with '/'", True))
+            problems.append((f"{name}(`{value}`) must start with '/'", True, ""))
         elif name == "HostRegexp" and "{" in value and ":" in value:
             problems.append((
-                f"HostRegexp(`{value}`) uses v2's {{name:regexp}} form; v3 takes a plain Go "
-                "regular expression such as ^.+\\.example\\.com$", False))
+                f"HostRegexp(`{value}`) uses v2's {{name:regexp}} form, which v3 reads as a "
+                "plain Go regular expression", False,
+                "write a plain regular expression such as ^.+\\.example\\.com$"))
     return problems
+
+
+def port_problem(value: Any) -> str | None:
+    """Why Traefik cannot send requests to this loadbalancer.server.port (None when it can).
+
+    Traefik joins the value to the container's address as the server URL
+    (http://<ip>:<port>); anything but a port number makes no usable server.
+    """
+    text = str(value)
+    if not text.isascii() or not text.isdigit():
+        return f"'{text}' is not a port number"
+    if not 0 < int(text) < 65536:
+        return f"{text} is not a port (ports go from 1 to 65535)"
+    return None
 
 
 def rule_problems(rule: Any) -> list[str]:
@@ -215,14 +240,14 @@ def rule_problems(rule: Any) -> list[str]:
     syntax (quotes, brackets), unknown matchers, v2-only forms (several values in one
     matcher, Headers, {name:regex}) and values that cannot match (a scheme in Host).
     """
-    return [message for message, _ in problems_of(rule)]
+    return [f"{message}; {fix}" if fix else message for message, _, fix in problems_of(rule)]
 
 
 def parse_rule(rule: str) -> Node:
     """The rule's tree as Traefik builds the router; RuleError when Traefik refuses it."""
-    refused = [message for message, refuses in problems_of(rule) if refuses]
+    refused = [(message, fix) for message, refuses, fix in problems_of(rule) if refuses]
     if refused:
-        raise RuleError(refused[0])
+        raise RuleError(*refused[0])
     return read_rule(rule)
 
 
@@ -303,6 +328,7 @@ class Proxy:
         self.exposed_by_default = exposed_by_default
         self.routers: list[Router] = []
         self.services: dict[str, tuple[str, int | None]] = {}  # name -> (container, port)
+        self.bad_ports: dict[str, str] = {}  # service name -> why its port label is unusable
         self.middlewares: dict[str, dict[str, str]] = {}
         self.backends: dict[str, Any] = {}
         self.notes: list[str] = []
@@ -345,7 +371,10 @@ class Proxy:
             elif section == "services":
                 services.setdefault(name, None)
                 if rest == "loadbalancer.server.port":
-                    services[name] = int(value) if value.isdigit() else None
+                    problem = port_problem(value)
+                    services[name] = None if problem else int(value)
+                    if problem:
+                        self.bad_ports[name] = problem
             elif section == "middlewares":
                 self.middlewares.setdefault(name, {})[rest] = value
         for name, port in services.items():
@@ -357,7 +386,7 @@ class Proxy:
                 try:
                     router.tree = parse_rule(router.rule)
                 except RuleError as exc:
-                    router.error = f"Traefik refuses its rule {router.rule}: {exc}"
+                    router.error = f"Traefik refuses its rule {router.rule}: {exc.what}"
             if not router.service:
                 if len(services) == 1:
                     router.service = next(iter(services))
@@ -377,6 +406,12 @@ class Proxy:
         if port is not None:
             trace.add(f"service '{service}': port {port} from loadbalancer.server.port")
             return container, port
+        bad = self.bad_ports.get(service.split("@")[0])
+        if bad:
+            # The label is there, so Traefik does not fall back to the exposed ports.
+            trace.add(f"service '{service}': loadbalancer.server.port {bad}, so Traefik "
+                      "cannot build the server's address and the service has no server")
+            return container, None
         ports = self.backends[container].ports()
         if not ports:
             trace.add(f"'{container}' exposes no port and no loadbalancer.server.port label "

@@ -78,7 +78,7 @@ def test_file_can_be_read():
     """compose.yaml is a compose file with the service web."""
     doc = document(strict=True)
     if not isinstance(doc.get("services", "web"), Mapping):
-        fail(f"{FILE}: there is no service 'web' under services:; keep the app's service")
+        fail(f"{FILE}: there is no service 'web' under services:, so nothing runs the app")
 
 
 def test_traefik_routes_the_container():
@@ -135,8 +135,8 @@ def test_port_is_not_published():
         fail(
             f"{FILE} line {doc.line_of('services', 'web', 'ports')}: web still publishes its "
             "port on the VPS, so anyone can reach the app at http://<server-ip>:<port> in "
-            "plain HTTP, around Traefik and its certificate. Traefik reaches the container "
-            "over Docker's network; remove ports:"
+            "plain HTTP, around Traefik and its certificate, while Traefik already reaches "
+            "the container over Docker's network"
         )
 
 

@@ -54,7 +54,8 @@ def test_compose_file_is_readable():
     found = services(strict=True)
     for name in ("web", "db"):
         if name not in found:
-            fail(f"compose.yaml has no service '{name}' any more; keep web and db")
+            fail(f"compose.yaml has no service '{name}' any more, so the shop loses "
+                 + ("its app" if name == "web" else "its database"))
 
 
 def test_volume_is_on_the_database():
@@ -65,7 +66,7 @@ def test_volume_is_on_the_database():
         fail(
             "The volume for /var/lib/postgresql/data is mounted in 'web', but PostgreSQL "
             "runs in 'db': each container has its own file system, so web's volume stays "
-            "empty and db still writes into its own container. Move the volume to db"
+            "empty and db still writes into its own container, where a redeploy loses it"
         )
 
 

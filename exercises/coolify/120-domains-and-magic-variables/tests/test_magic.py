@@ -48,7 +48,8 @@ def test_web_opens_the_database_with_the_generated_password():
     for resource in ("shop-resource", "another-resource"):
         deployment = deployed(resource)
         if "web" not in deployment.stack.containers or "db" not in deployment.stack.containers:
-            checks.fail(f"{FILE}: keep the services web and db")
+            checks.fail(f"{FILE}: the service web or db is gone, so there is no shop (or no "
+                        "database) to deploy")
         url = deployment.stack.env_of("web").get("DATABASE_URL", "")
         checks.require(deployment.stack.connect("web", url), (
             f"{FILE}: deployed as a Coolify resource, web cannot open its database with "

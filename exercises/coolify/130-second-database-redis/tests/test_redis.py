@@ -80,6 +80,7 @@ def test_redis_image_is_pinned():
 
 @pytest.mark.parametrize("service", ["web", "db"])
 def test_web_and_db_are_kept(service):
-    """web and db are still there."""
+    """The service '{service}' is still there."""
     if service not in stack().containers:
-        checks.fail(f"{FILE}: keep the service '{service}'")
+        checks.fail(f"{FILE}: there is no service '{service}' any more, so the shop loses "
+                    + ("its app" if service == "web" else "its orders database"))
