@@ -639,7 +639,11 @@ class Compose:
             severity = WARNING if database in CACHES else ERROR
             anonymous = [m for m in mounts if m[0] in ("anonymous", "tmpfs")]
             where = anonymous[0][2] if anonymous else path
-            advice = (f"mount a named volume: - {name}-data:{data} (and declare it under "
+            # PostgreSQL 18's image keeps its data below its VOLUME /var/lib/postgresql: the
+            # volume belongs on the folder the image declares, as its documentation says.
+            target = next((v for v in holder.volumes_declared
+                           if data == v or data.startswith(v.rstrip("/") + "/")), data)
+            advice = (f"mount a named volume: - {name}-data:{target} (and declare it under "
                       "volumes:)" + (". If it is only a cache, this may be fine"
                                      if database in CACHES else ""))
         label = holder.facts.database

@@ -55,7 +55,10 @@ class Finding:
         if not self.fix:
             return self.message
         end = "" if self.message.rstrip().endswith((".", "!", "?", ":")) else "."
-        return f"{self.message.rstrip()}{end} {self.fix}"
+        # A fix may be written as a clause ("mount a volume ..."); it starts a sentence here.
+        fix = self.fix if end == "" and self.message.rstrip().endswith(":") else (
+            self.fix[:1].upper() + self.fix[1:])
+        return f"{self.message.rstrip()}{end} {fix}"
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:

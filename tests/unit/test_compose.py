@@ -194,7 +194,7 @@ def test_the_linter_prints_the_fix_beside_the_message(tmp_path):
         "    healthcheck:\n      test: [\"CMD-SHELL\", \"pg_isready -U postgres\"]\n", ""))
     result = CliRunner().invoke(lint_cli, ["compose", str(broken)])
     [line] = [out for out in result.output.splitlines() if "healthy-without-healthcheck" in out]
-    assert "never starts" in line and "give 'db' a healthcheck, e.g. test:" in line
+    assert "never starts" in line and "Give 'db' a healthcheck, e.g. test:" in line
     assert result.exit_code == 1
 
 
@@ -372,3 +372,12 @@ def test_healthcheck_interpolation_is_judged_by_the_value_compose_gives(environm
     text = text.replace("pg_isready -U postgres", test)
     found = [f for f in review(text) if f.rule == "compose-interpolation"]
     assert bool(found) == warned, [f.format() for f in review(text)]
+
+
+def test_postgres_18_without_a_volume_is_told_to_mount_the_folder_the_image_declares():
+    found = [f for f in compose.check("services:\n  db:\n    image: postgres:18\n")
+             if f.rule == "db-without-volume"]
+    assert found and found[0].is_error
+    assert found[0].fix.startswith("mount a named volume: - db-data:/var/lib/postgresql ")
+    assert "- db-data:/var/lib/postgresql (and" in found[0].format()
+    assert ". Mount a named volume" in found[0].format()
