@@ -137,7 +137,7 @@ def test_the_restore_goes_into_a_scratch_database():
 
 @pytest.mark.parametrize("zone", ZONES, ids=str)
 def test_the_report_counts_the_restored_orders(zone):
-    """The report gives the key, the age and the orders counted in the restored copy."""
+    """The report gives the key, the age and the orders restored, with `now` in {zone}."""
     history, bucket, server = coolify("shop")
     newest = newest_upload(history, "shop")
     report = run(bucket, server, "shop", (newest.at + timedelta(hours=3)).astimezone(zone))
@@ -156,7 +156,7 @@ def test_the_report_counts_the_restored_orders(zone):
 
 @pytest.mark.parametrize(("rotated_days_ago", "zone"), [(2, ZONES[2]), (4, UTC), (9, ZONES[1])])
 def test_backups_that_stopped_fail_the_drill(rotated_days_ago, zone):
-    """When uploads stop (a rotated S3 key), the newest backup ages and the drill fails."""
+    """Uploads that stopped {rotated_days_ago} days ago (a rotated S3 key) fail the drill."""
     history, bucket, server = coolify("shop", nights=12, rotate_after=12 - rotated_days_ago)
     now = (START + timedelta(days=12, hours=6)).astimezone(zone)
     newest = newest_upload(history, "shop")

@@ -49,7 +49,7 @@ def test_ufw_is_switched_on_and_closes_the_rest():
     (8000, "you", ADMIN, "the Coolify dashboard, before it has a domain behind Traefik"),
 ])
 def test_the_web_and_the_dashboard_get_in(port, who, address, why):
-    """Visitors, Let's Encrypt and you reach the ports you need."""
+    """Port {port} lets {who} in."""
     fw = firewall()
     if not fw.enabled:
         pytest.skip("ufw is not enabled (see that check)")

@@ -58,7 +58,7 @@ def test_failing_tests_do_not_deploy():
                                                ("push", "maintenance"),
                                                ("push", "feature/main-menu")])
 def test_other_branches_and_pull_requests_do_not_deploy(event, branch):
-    """Only main deploys: not another branch, not a pull request."""
+    """Only main deploys: a {event} to {branch} does not."""
     result = run(event, branch)
     if result.deploys:
         checks.fail(f"A {event} on {branch} deploys the shop: whatever is on that branch "
