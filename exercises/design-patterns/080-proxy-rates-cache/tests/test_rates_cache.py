@@ -313,7 +313,7 @@ def test_every_call_of_the_service_is_checked():
 @FRESH
 @given(ttl=st.integers(min_value=1, max_value=86_400), start=st.integers(0, 10**7))
 def test_every_call_expires_after_ttl(method, ttl, start):
-    """For every call: an answer younger than ttl comes from memory; at ttl it is fetched again."""
+    """{method}(): an answer younger than ttl comes from memory; at ttl it is fetched again."""
     first, second, _ = ANSWERS[method]
     answers = iter(ANSWERS[method])
     real = service(**{method: lambda *args: next(answers)})
@@ -345,7 +345,7 @@ def test_every_call_expires_after_ttl(method, ttl, start):
 
 @pytest.mark.parametrize("method", sorted(CALLS))
 def test_no_call_remembers_a_failure(method):
-    """For every call: a failure reaches the caller, and the next call asks the service again."""
+    """{method}(): a failure reaches the caller, and the next call asks the service again."""
     answer = ANSWERS[method][0]
     outcomes = [rates_api.RatesUnavailable("provider is down"), answer]
 
