@@ -103,6 +103,10 @@ def test_answer_gets_the_verdict_it_was_written_for(cpython, exercise_id, answer
     )
     if answer == "solution" or answer.startswith("right/"):
         assert verdict.status == "passed", report(verdict)
+        # The results panel lists tests by title: two alike would read as one test shown twice
+        # (a parametrized test names its case with {param} fields in its docstring).
+        titles = [t.description or t.name for t in verdict.tests]
+        assert len(set(titles)) == len(titles), f"titles shown twice: {sorted(titles)}"
         return
     if answer == "starter":
         # The starter must run: it fails tests, it does not crash before testing.
