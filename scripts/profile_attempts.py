@@ -166,6 +166,8 @@ def main() -> int:
     parser.add_argument("--database-url", default="", help="an empty database; default SQLite")
     parser.add_argument("--profile", action="store_true", help="print where the time goes")
     parser.add_argument("--top", type=int, default=25, help="functions listed by self time")
+    parser.add_argument("--dump", type=Path, help="with --profile: save the raw profile here "
+                        "(for pstats: callers, callees)")
     args = parser.parse_args()
 
     from werkzeug.test import EnvironBuilder
@@ -235,6 +237,8 @@ def main() -> int:
           f"{attempts / attempt_cpu:.0f} attempts/s per core for this process alone")
     if profiler:
         print_profile(profiler, sum(counts.values()), args.top)
+        if args.dump:
+            profiler.dump_stats(args.dump)
     return 0
 
 
