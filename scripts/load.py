@@ -254,6 +254,13 @@ def server_command(args, port: int, app_spec: str) -> list[str]:
             command += ["--threads", str(args.threads)]
         return [*command, "--pythonpath", str(ROOT / "scripts"), app_spec]
     module, _, factory = app_spec.partition(":")
+    if args.server == "granian":
+        granian = shutil.which("granian", path=str(Path(py).parent)) or "granian"
+        command = [granian, "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
+                   "--workers", str(args.workers or 2), "--blocking-threads",
+                   str(args.threads or 4), "--backlog", "2048", "--no-ws", "--access-log",
+                   "--factory"]
+        return [*command, f"{module}:{factory.removesuffix('()')}"]
     return [py, "-m", "flask", "--app", f"{module}:{factory}", "run", "--port", str(port),
             "--no-reload", "--with-threads"]
 
@@ -467,7 +474,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of a load run (shared with scripts/load_floor.py)."""
     parser.add_argument("--learners", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--server", choices=["flask", "gunicorn"], default="flask")
+    parser.add_argument("--server", choices=["flask", "gunicorn", "granian"], default="flask")
     parser.add_argument("--workers", type=int, default=0,
                         help="gunicorn worker processes (default: gunicorn.conf.py's)")
     parser.add_argument("--threads", type=int, default=0,
@@ -569,6 +576,10 @@ def measure(
         # One loopback address for everyone: the limits are for people, not for this script.
         "SIGNUP_RATE_LIMIT": "100000 per hour", "ACCOUNT_WRITE_LIMIT": "100000 per hour",
         "LOGIN_RATE_LIMIT": "100000 per hour", **(extra_env or {}),
+        # The floor's app (scripts/load_floor.py) is imported from beside this script.
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(ROOT / "scripts"), os.environ.get("PYTHONPATH")])
+        ),
     }
     try:
         proc, url = start_server(args, env, tmp / "server.log", app_spec, prepare)
@@ -602,7 +613,9 @@ def report(args, run: Measured) -> None:
              f"{args.learners / args.think:.0f} requests/s offered)" if args.think
              else "posting again as soon as answered (capacity)")
     server = (f"gunicorn {args.worker_class} {args.workers or 'default'}x"
-              f"{args.threads or 'default'}" if args.server == "gunicorn" else args.server)
+              f"{args.threads or 'default'}" if args.server == "gunicorn"
+              else f"granian {args.workers or 2}x{args.threads or 4}" if args.server == "granian"
+              else args.server)
     print(f"[{run.label}] {args.learners} learners for {run.elapsed:.0f} s against {server} "
           f"({run.database}), {think}")
     print(f"attempts: {len(run.attempts)} ({len(run.attempts) / run.elapsed:.0f}/s), "

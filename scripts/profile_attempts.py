@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 PASSWORD = "load test horse battery staple"
+USER_AGENT = "profile_attempts"
 CODE = "def add(a, b):\n    return a - b  # attempt {n}\n"
 
 # Self time is charged to the first of these that the function's file path contains.
@@ -121,6 +122,9 @@ def make_app(database_url: str, tmp: Path):
 def sign_up(app, n: int, exercise_id: str) -> tuple[str, str]:
     """A learner signed up through the real form: (Cookie header, API CSRF token)."""
     client = app.test_client()
+    # One browser: Flask-Login's session protection compares the address and User-Agent with
+    # the sign-up's, and on a mismatch rewrites (and so re-signs) the session cookie.
+    client.environ_base["HTTP_USER_AGENT"] = USER_AGENT
     page = client.get("/auth/signup").get_data()
     token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page)
     reply = client.post("/auth/signup", data={
@@ -187,8 +191,9 @@ def main() -> int:
             kind, path, body = plans[n][step]
             environ = EnvironBuilder(
                 path=path, method="POST", data=body, content_type="application/json",
-                headers={"Cookie": cookie, "X-CSRFToken": token},
+                headers={"Cookie": cookie, "X-CSRFToken": token, "User-Agent": USER_AGENT},
                 base_url="http://127.0.0.1:5000",
+                environ_overrides={"REMOTE_ADDR": "127.0.0.1"},  # the test client's
             ).get_environ()
             requests.append((kind, environ))
 
