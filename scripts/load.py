@@ -240,27 +240,50 @@ async def learner(
             results.error(f"{kind}: HTTP {status} {reply[:120]!r}")
 
 
-def start_server(args, env: dict[str, str], log_path: Path) -> tuple[subprocess.Popen, str]:
-    """Migrate, sync the catalog and start the chosen server on 127.0.0.1."""
+def server_command(args, port: int, app_spec: str) -> list[str]:
+    """The command line of the chosen server, listening on 127.0.0.1:port."""
     py = sys.executable
-    subprocess.run([py, "-m", "flask", "db", "upgrade"], env=env, cwd=ROOT, check=True,
-                   capture_output=True)
-    subprocess.run([py, "-m", "flask", "exercises", "sync"], env=env, cwd=ROOT, check=True,
-                   capture_output=True)
-    port = free_port()
     if args.server == "gunicorn":
         gunicorn = shutil.which("gunicorn", path=str(Path(py).parent)) or "gunicorn"
-        command = [gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-                   "--threads", str(args.threads), "--worker-class", "gthread",
-                   "--backlog", "2048", "app:create_app()"]
-    else:
-        command = [py, "-m", "flask", "run", "--port", str(port), "--no-reload",
-                   "--with-threads"]
+        command = [gunicorn, "--config", str(ROOT / "gunicorn.conf.py"),
+                   "--bind", f"127.0.0.1:{port}", "--worker-class", args.worker_class,
+                   "--backlog", "2048"]
+        if args.workers:
+            command += ["--workers", str(args.workers)]
+        if args.threads:
+            command += ["--threads", str(args.threads)]
+        return [*command, "--pythonpath", str(ROOT / "scripts"), app_spec]
+    module, _, factory = app_spec.partition(":")
+    if args.server == "granian":
+        granian = shutil.which("granian", path=str(Path(py).parent)) or "granian"
+        command = [granian, "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
+                   "--workers", str(args.workers or 2), "--blocking-threads",
+                   str(args.threads or 4), "--backlog", "2048", "--no-ws", "--access-log",
+                   "--factory"]
+        return [*command, f"{module}:{factory.removesuffix('()')}"]
+    return [py, "-m", "flask", "--app", f"{module}:{factory}", "run", "--port", str(port),
+            "--no-reload", "--with-threads"]
+
+
+def start_server(
+    args, env: dict[str, str], log_path: Path, app_spec: str = "app:create_app()",
+    prepare: bool = True,
+) -> tuple[subprocess.Popen, str]:
+    """Migrate and sync the catalog (when `prepare`), then start the chosen server on
+    127.0.0.1 with the production settings (gunicorn.conf.py) but for the ones given."""
+    py = sys.executable
+    if prepare:
+        subprocess.run([py, "-m", "flask", "db", "upgrade"], env=env, cwd=ROOT, check=True,
+                       capture_output=True)
+        subprocess.run([py, "-m", "flask", "exercises", "sync"], env=env, cwd=ROOT, check=True,
+                       capture_output=True)
+    port = free_port()
+    command = server_command(args, port, app_spec)
     log = open(log_path, "w")  # noqa: SIM115 (the server's log, kept for the run)
     proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"{url}/healthz", timeout=1):
@@ -395,7 +418,9 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
 
 
-def verify(database_url: str, acknowledged: set[str]) -> tuple[bool, str]:
+def verify(
+    database_url: str, acknowledged: set[str], table: str = "attempt"
+) -> tuple[bool, str]:
     """Every acknowledged attempt is stored exactly once, and nothing unacknowledged."""
     import sqlalchemy as sa
 
@@ -404,7 +429,7 @@ def verify(database_url: str, acknowledged: set[str]) -> tuple[bool, str]:
     engine = sa.create_engine(normalise_database_url(database_url))
     with engine.connect() as connection:
         rows = connection.execute(
-            sa.text("SELECT client_id, COUNT(*) FROM attempt GROUP BY client_id")
+            sa.text(f"SELECT client_id, COUNT(*) FROM {table} GROUP BY client_id")
         ).all()
     engine.dispose()
     stored = {client_id: n for client_id, n in rows}
@@ -445,78 +470,180 @@ async def run_load(
     return results, elapsed
 
 
-def main() -> int:
-    """Run the load and print the numbers; exit 1 on errors or a storage mismatch."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of a load run (shared with scripts/load_floor.py)."""
     parser.add_argument("--learners", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--server", choices=["flask", "gunicorn"], default="flask")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
-    parser.add_argument("--database-url", default="", help="default: a fresh SQLite file")
+    parser.add_argument("--server", choices=["flask", "gunicorn", "granian"], default="flask")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="gunicorn worker processes (default: gunicorn.conf.py's)")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="gunicorn threads per worker (default: gunicorn.conf.py's)")
+    parser.add_argument("--worker-class", choices=["gthread", "sync"], default="gthread",
+                        help="gunicorn worker class")
+    parser.add_argument("--database-url", default="",
+                        help="default: a fresh SQLite file; a PostgreSQL URL is used as the "
+                             "server to create a fresh database on, dropped afterwards")
     parser.add_argument("--think", type=float, default=0.0,
                         help="mean think time between a learner's requests, in seconds "
                              "(0: post again at once, which measures capacity)")
-    args = parser.parse_args()
+
+
+def check_arguments(parser: argparse.ArgumentParser, args) -> None:
+    """Bounded runs only."""
     if not 1 <= args.learners <= 1000 or not 1 <= args.seconds <= 600:
         parser.error("at most 1000 learners and 600 seconds")
     if not 0 <= args.think <= 600:
         parser.error("--think is between 0 and 600 seconds")
 
+
+@dataclass
+class Measured:
+    """One run's numbers."""
+
+    label: str
+    database: str
+    elapsed: float
+    results: Results
+    used: dict[str, float]
+    load_before: tuple[float, float, float]
+    load_after: tuple[float, float, float]
+    exactly_once: bool
+    storage_summary: str
+    server_log: Path
+
+    @property
+    def attempts(self) -> list[float]:
+        """Latencies of every attempt (new and resent)."""
+        latencies = self.results.latencies_ms
+        return latencies.get("attempt", []) + latencies.get("attempt (resent)", [])
+
+    @property
+    def requests(self) -> int:
+        """Every request answered."""
+        return sum(len(values) for values in self.results.latencies_ms.values())
+
+
+class FreshDatabase:
+    """A database for one run: a new SQLite file, or a new database on a PostgreSQL server
+    (created from the given URL's connection, dropped afterwards)."""
+
+    def __init__(self, server_url: str, folder: Path) -> None:
+        self.server_url, self.name = server_url, ""
+        if not server_url:
+            self.url = f"sqlite:///{folder / 'load.db'}"
+            return
+        import sqlalchemy as sa
+
+        from app.config import normalise_database_url
+
+        self.name = f"friction_load_{uuid.uuid4().hex[:12]}"
+        engine = sa.create_engine(normalise_database_url(server_url), isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{self.name}"'))
+        engine.dispose()
+        self.url = urlsplit(server_url)._replace(path=f"/{self.name}").geturl()
+
+    def drop(self) -> None:
+        """Drop the PostgreSQL database made for the run (a SQLite file stays with the log)."""
+        if not self.name:
+            return
+        import sqlalchemy as sa
+
+        from app.config import normalise_database_url
+
+        engine = sa.create_engine(normalise_database_url(self.server_url),
+                                  isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+def measure(
+    args, label: str = "app", app_spec: str = "app:create_app()", prepare: bool = True,
+    table: str = "attempt", extra_env: dict[str, str] | None = None,
+) -> Measured:
+    """Start a server on a fresh database, run the learners against it, stop it, verify."""
     from app.exercises import load_catalog
 
     exercise = next(e for e in load_catalog(ROOT / "exercises").exercises.values()
                     if e.kind == "python")
     tmp = Path(tempfile.mkdtemp(prefix="friction-load-"))
-    database_url = args.database_url or f"sqlite:///{tmp / 'load.db'}"
+    database = FreshDatabase(args.database_url, tmp)
     env = {
         **os.environ, "FLASK_APP": "app", "SECRET_KEY": "load-test-only",
-        "DATABASE_URL": database_url, "RECHECK_MODE": "off",
+        "DATABASE_URL": database.url, "RECHECK_MODE": "off",
         # One loopback address for everyone: the limits are for people, not for this script.
         "SIGNUP_RATE_LIMIT": "100000 per hour", "ACCOUNT_WRITE_LIMIT": "100000 per hour",
-        "LOGIN_RATE_LIMIT": "100000 per hour",
+        "LOGIN_RATE_LIMIT": "100000 per hour", **(extra_env or {}),
+        # The floor's app (scripts/load_floor.py) is imported from beside this script.
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(ROOT / "scripts"), os.environ.get("PYTHONPATH")])
+        ),
     }
-    proc, url = start_server(args, env, tmp / "server.log")
-    database = urlsplit(database_url)
-    database_pid = (
-        listener_pid(database.port or 5432)
-        if database.scheme.startswith("postgresql")
-        and database.hostname in ("127.0.0.1", "localhost", "::1")
-        else None
-    )
-    meter = CpuMeter(server_group=proc.pid, database_pid=database_pid)
-    load_before = os.getloadavg()
     try:
-        results, elapsed = asyncio.run(
-            run_load(url, args.learners, args.seconds, args.think, exercise, meter)
+        proc, url = start_server(args, env, tmp / "server.log", app_spec, prepare)
+        where = urlsplit(database.url)
+        database_pid = (
+            listener_pid(where.port or 5432)
+            if where.scheme.startswith("postgresql")
+            and where.hostname in ("127.0.0.1", "localhost", "::1")
+            else None
         )
+        meter = CpuMeter(server_group=proc.pid, database_pid=database_pid)
+        load_before = os.getloadavg()
+        try:
+            results, elapsed = asyncio.run(
+                run_load(url, args.learners, args.seconds, args.think, exercise, meter)
+            )
+        finally:
+            load_after = os.getloadavg()
+            stop_server(proc)
+        ok, summary = verify(database.url, results.acknowledged, table)
     finally:
-        load_after = os.getloadavg()
-        stop_server(proc)
-    attempts = results.latencies_ms.get("attempt", []) + results.latencies_ms.get(
-        "attempt (resent)", [])
-    everything = [ms for values in results.latencies_ms.values() for ms in values]
+        database.drop()
+    return Measured(label, "SQLite" if database.url.startswith("sqlite") else "PostgreSQL",
+                    elapsed, results, meter.used, load_before, load_after, ok, summary,
+                    tmp / "server.log")
+
+
+def report(args, run: Measured) -> None:
+    """Print one run's throughput, latencies, load average, CPU, errors and storage check."""
     think = (f"thinking {args.think:g} s on average between requests (at most "
              f"{args.learners / args.think:.0f} requests/s offered)" if args.think
              else "posting again as soon as answered (capacity)")
-    print(f"{args.learners} learners for {elapsed:.0f} s against {args.server} "
-          f"({'SQLite' if database_url.startswith('sqlite') else 'PostgreSQL'}), {think}")
-    print(f"attempts: {len(attempts)} ({len(attempts) / elapsed:.0f}/s), "
-          f"journal entries: {results.journal_acknowledged}, "
-          f"all requests: {len(everything) / elapsed:.0f}/s")
-    for kind, values in sorted(results.latencies_ms.items()):
+    server = (f"gunicorn {args.worker_class} {args.workers or 'default'}x"
+              f"{args.threads or 'default'}" if args.server == "gunicorn"
+              else f"granian {args.workers or 2}x{args.threads or 4}" if args.server == "granian"
+              else args.server)
+    print(f"[{run.label}] {args.learners} learners for {run.elapsed:.0f} s against {server} "
+          f"({run.database}), {think}")
+    print(f"attempts: {len(run.attempts)} ({len(run.attempts) / run.elapsed:.0f}/s), "
+          f"journal entries: {run.results.journal_acknowledged}, "
+          f"all requests: {run.requests / run.elapsed:.0f}/s")
+    for kind, values in sorted(run.results.latencies_ms.items()):
         print(f"  {kind:18} p50 {percentile(values, 50):7.1f} ms   "
               f"p99 {percentile(values, 99):7.1f} ms   n={len(values)}")
     # The machine may be shared: above its core count, the numbers are lower bounds.
-    print(f"load average (1, 5, 15 min): before {' '.join(f'{x:.1f}' for x in load_before)}, "
-          f"after {' '.join(f'{x:.1f}' for x in load_after)}; {os.cpu_count()} cores")
-    print_cpu(meter.used, len(attempts), len(everything), elapsed)
-    print(f"errors: {sum(results.errors.values())}"
-          + "".join(f"\n  {n} x {what}" for what, n in sorted(results.errors.items())))
-    ok, summary = verify(database_url, results.acknowledged)
-    print(f"exactly once: {'yes' if ok else 'NO'} ({summary})")
-    print(f"server log: {tmp / 'server.log'}")
-    return 0 if ok and not results.errors else 1
+    print(f"load average (1, 5, 15 min): before {' '.join(f'{x:.1f}' for x in run.load_before)}, "
+          f"after {' '.join(f'{x:.1f}' for x in run.load_after)}; {os.cpu_count()} cores")
+    print_cpu(run.used, len(run.attempts), run.requests, run.elapsed)
+    errors = run.results.errors
+    print(f"errors: {sum(errors.values())}"
+          + "".join(f"\n  {n} x {what}" for what, n in sorted(errors.items())))
+    print(f"exactly once: {'yes' if run.exactly_once else 'NO'} ({run.storage_summary})")
+    print(f"server log: {run.server_log}")
+
+
+def main() -> int:
+    """Run the load and print the numbers; exit 1 on errors or a storage mismatch."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_arguments(parser)
+    args = parser.parse_args()
+    check_arguments(parser, args)
+    run = measure(args)
+    report(args, run)
+    return 0 if run.exactly_once and not run.results.errors else 1
 
 
 def print_cpu(used: dict[str, float], attempts: int, requests: int, elapsed: float) -> None:

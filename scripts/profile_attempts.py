@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 PASSWORD = "load test horse battery staple"
+USER_AGENT = "profile_attempts"
 CODE = "def add(a, b):\n    return a - b  # attempt {n}\n"
 
 # Self time is charged to the first of these that the function's file path contains.
@@ -121,6 +122,9 @@ def make_app(database_url: str, tmp: Path):
 def sign_up(app, n: int, exercise_id: str) -> tuple[str, str]:
     """A learner signed up through the real form: (Cookie header, API CSRF token)."""
     client = app.test_client()
+    # One browser: Flask-Login's session protection compares the address and User-Agent with
+    # the sign-up's, and on a mismatch rewrites (and so re-signs) the session cookie.
+    client.environ_base["HTTP_USER_AGENT"] = USER_AGENT
     page = client.get("/auth/signup").get_data()
     token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page)
     reply = client.post("/auth/signup", data={
@@ -166,6 +170,8 @@ def main() -> int:
     parser.add_argument("--database-url", default="", help="an empty database; default SQLite")
     parser.add_argument("--profile", action="store_true", help="print where the time goes")
     parser.add_argument("--top", type=int, default=25, help="functions listed by self time")
+    parser.add_argument("--dump", type=Path, help="with --profile: save the raw profile here "
+                        "(for pstats: callers, callees)")
     args = parser.parse_args()
 
     from werkzeug.test import EnvironBuilder
@@ -185,8 +191,9 @@ def main() -> int:
             kind, path, body = plans[n][step]
             environ = EnvironBuilder(
                 path=path, method="POST", data=body, content_type="application/json",
-                headers={"Cookie": cookie, "X-CSRFToken": token},
+                headers={"Cookie": cookie, "X-CSRFToken": token, "User-Agent": USER_AGENT},
                 base_url="http://127.0.0.1:5000",
+                environ_overrides={"REMOTE_ADDR": "127.0.0.1"},  # the test client's
             ).get_environ()
             requests.append((kind, environ))
 
@@ -235,6 +242,8 @@ def main() -> int:
           f"{attempts / attempt_cpu:.0f} attempts/s per core for this process alone")
     if profiler:
         print_profile(profiler, sum(counts.values()), args.top)
+        if args.dump:
+            profiler.dump_stats(args.dump)
     return 0
 
 

@@ -95,7 +95,13 @@ def load_user(session_token: str) -> User | None:
     """Load the signed-in user for Flask-Login from the per-user secret its cookie holds."""
     if not session_token or len(session_token) > 64:
         return None
-    return db.session.scalar(sa.select(User).where(User.session_token == session_token))
+    return db.session.scalar(user_by_token(), {"token": session_token})
+
+
+@cache
+def user_by_token() -> sa.Select:
+    """load_user's query, built once: it runs on every signed-in request."""
+    return sa.select(User).where(User.session_token == sa.bindparam("token", type_=sa.String()))
 
 
 def end_sessions(user_id: int) -> None:

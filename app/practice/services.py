@@ -94,12 +94,21 @@ def friction_config(exercise: Exercise, user_id: int | None = None) -> FrictionC
 
     The site's defaults (FRICTION_OVERRIDES), then the exercise's [friction], then the learner's
     course: the instructor tunes for their cohort, so the course has the last word."""
-    config = with_overrides(
-        exercise.friction, current_app.config.get("FRICTION_DEFAULTS", DEFAULTS)
-    )
+    config = site_config(exercise)
     if user_id is None:
         return config
-    overrides = course_overrides(user_id, exercise.id)
+    return with_course(course_overrides(user_id, exercise.id), config)
+
+
+def site_config(exercise: Exercise) -> FrictionConfig:
+    """The site's defaults with the exercise's [friction] on top (no course yet)."""
+    return with_overrides(
+        exercise.friction, current_app.config.get("FRICTION_DEFAULTS", DEFAULTS)
+    )
+
+
+def with_course(overrides: dict[str, Any] | None, config: FrictionConfig) -> FrictionConfig:
+    """A course's tuning over the site's and exercise's thresholds."""
     try:
         return with_overrides(overrides, config)
     except ValueError:
@@ -369,6 +378,73 @@ def gate_statements() -> tuple[sa.Select, sa.Select, sa.Select]:
     return recent, failures_before, reflections
 
 
+@functools.cache
+def gate_read_statement() -> sa.Select:
+    """Everything the two gates read for one check, in one statement: the course's tuning, the
+    newest failure reflection, the newest `window` checks and, when none of those passed, the
+    length of the failure streak they end (the database skips that count otherwise)."""
+    user_id = sa.bindparam("user_id", type_=sa.Integer())
+    exercise_id = sa.bindparam("exercise_id", type_=sa.String())
+    window = sa.bindparam("window", type_=sa.Integer())
+    recent, _, _ = gate_statements()
+    recent = recent.subquery("recent")
+    newest = (
+        sa.select(Attempt.created_at, Attempt.id)
+        .where(counted_checks(user_id, exercise_id))
+        .order_by(Attempt.created_at.desc(), Attempt.id.desc())
+        .limit(window)
+        .subquery("newest")
+    )
+    passes_in_window = (
+        sa.select(sa.func.count())
+        .select_from(Attempt)
+        .join(newest, newest.c.id == Attempt.id)
+        .where(counted_pass())
+        .scalar_subquery()
+    )
+    last_pass = (
+        sa.select(Attempt.created_at, Attempt.id)
+        .where(counted_checks(user_id, exercise_id), counted_pass())
+        .order_by(Attempt.created_at.desc(), Attempt.id.desc())
+        .limit(1)
+        .subquery("last_pass")
+    )
+    streak_length = (
+        sa.select(sa.func.count())
+        .select_from(Attempt)
+        .outerjoin(last_pass, sa.true())
+        .where(
+            counted_checks(user_id, exercise_id),
+            sa.or_(
+                last_pass.c.id.is_(None),
+                Attempt.created_at > last_pass.c.created_at,
+                sa.and_(Attempt.created_at == last_pass.c.created_at,
+                        Attempt.id > last_pass.c.id),
+            ),
+        )
+        .scalar_subquery()
+    )
+    newest_reflection = (
+        sa.select(sa.func.max(JournalEntry.created_at))
+        .where(
+            JournalEntry.user_id == user_id,
+            JournalEntry.exercise_id == exercise_id,
+            JournalEntry.kind == "after_failure",
+        )
+        .scalar_subquery()
+    )
+    head = sa.select(
+        course_overrides_statement().scalar_subquery().label("overrides"),
+        newest_reflection.label("newest_reflection"),
+        sa.case((passes_in_window == 0, streak_length), else_=sa.null()).label("streak"),
+    ).subquery("head")
+    return (
+        sa.select(head, recent)
+        .select_from(head.outerjoin(recent, sa.true()))
+        .order_by(recent.c.created_at.desc(), recent.c.id.desc())
+    )
+
+
 def recent_check_state(
     user_id: int, exercise_id: str, now: datetime, config: FrictionConfig
 ) -> LearnerState:
@@ -381,15 +457,7 @@ def recent_check_state(
     who = {"user_id": user_id, "exercise_id": exercise_id}
     connection = db.session.connection()  # Core statements: the ORM would add only overhead
     rows = connection.execute(recent, {**who, "window": window}).all()
-    checks = [
-        CheckPoint(
-            at=row.created_at,
-            passed=bool(row.passed),
-            code_hash=row.code_hash,
-            signature=None if row.passed else error_signature(row.error_type, row.first_failure),
-        )
-        for row in reversed(rows)
-    ]
+    checks = checks_of(rows)
     streak = failure_streak(checks)
     earlier = 0
     if len(rows) == window and len(streak) == window:
@@ -404,13 +472,54 @@ def recent_check_state(
     return LearnerState(checks=checks, now=now, reflections=reflections, earlier_failures=earlier)
 
 
+def checks_of(rows: Any) -> list[CheckPoint]:
+    """The gate statements' rows (newest first) as the engine's checks (oldest first)."""
+    return [
+        CheckPoint(
+            at=row.created_at,
+            passed=bool(row.passed),
+            code_hash=row.code_hash,
+            signature=None if row.passed else error_signature(row.error_type, row.first_failure),
+        )
+        for row in reversed(rows)
+        if row.id is not None  # the outer join's one row when there is no check yet
+    ]
+
+
+def gate_state(
+    user_id: int, exercise: Exercise, now: datetime
+) -> tuple[LearnerState, FrictionConfig]:
+    """recent_check_state and the learner's config, read in one statement (gate_read_statement)
+    in the common case: a second read only when a course's tuning widens or narrows the window."""
+    base = site_config(exercise)
+    window = gate_window(base)
+    rows = db.session.connection().execute(
+        gate_read_statement(), {"user_id": user_id, "exercise_id": exercise.id, "window": window}
+    ).all()
+    head = rows[0]  # the outer join always gives at least one row
+    config = with_course(head.overrides, base)
+    if gate_window(config) != window:
+        return recent_check_state(user_id, exercise.id, now, config), config
+    checks = checks_of(rows)
+    streak = failure_streak(checks)
+    # All `window` newest checks failed: the streak goes on before them (streak counts it all).
+    earlier = head.streak - window if len(checks) == window == len(streak) else 0
+    reflections: list[datetime] = []
+    newest = head.newest_reflection
+    if (streak and len(streak) + earlier >= config.reflect_after_failures > 0
+            and newest is not None and newest >= streak[0].at):
+        reflections = [newest]
+    state = LearnerState(checks=checks, now=now, reflections=reflections, earlier_failures=earlier)
+    return state, config
+
+
 def gate_for_check(user_id: int, exercise: Exercise, files_hash: str, now: datetime) -> Rule | None:
     """The gate open when a check arrives (F1 before F2), or None; the check is stored anyway.
 
-    Reads only the recent checks the gates look at (recent_check_state), so a check costs the
-    same after a thousand checks as after ten; the decision is the engine's, as for the page."""
-    config = friction_config(exercise, user_id)  # the course's tuning too, as the page
-    state = recent_check_state(user_id, exercise.id, now, config)
+    Reads only the recent checks the gates look at (gate_state, one statement), so a check costs
+    the same after a thousand checks as after ten; the decision is the engine's, as for the
+    page, with the course's tuning too."""
+    state, config = gate_state(user_id, exercise, now)
     if needs_reflection(state, config):
         return Rule.REFLECT
     wait_until, _ = cooldown(state, config, files_hash)

@@ -18,6 +18,10 @@ from app.catalog import get_catalog
 from app.extensions import db
 from app.friction.rules import Rule
 from app.models import Attempt
+from app.models import Course
+from app.models import CourseExercise
+from app.models import CourseMember
+from app.models import CourseRole
 from app.models import JournalEntry
 from app.models import LearnerExerciseStat
 from app.models import Verification
@@ -58,8 +62,31 @@ def store_check(user_id, exercise, at, code, outcome):
     )
 
 
-@pytest.mark.parametrize("overrides", [{}, {"reflect_after_failures": 3, "rapid_failures": 4}])
-def test_the_recent_window_gates_every_check_as_the_whole_history_does(app_factory, overrides):
+def join_course(user_id, exercise_id, overrides):
+    """The learner in a course that shows the exercise, with the instructor's tuning."""
+    owner = create_user("teacher@example.org", PASSWORD, "Teacher")
+    course = Course(name="Tuned", owner_id=owner.id, join_code="TUNED13",
+                    friction_overrides=overrides)
+    db.session.add(course)
+    db.session.flush()
+    db.session.add_all([
+        CourseMember(course_id=course.id, user_id=user_id, role=CourseRole.LEARNER.value),
+        CourseExercise(course_id=course.id, exercise_id=exercise_id, position=1),
+    ])
+    db.session.commit()
+
+
+@pytest.mark.parametrize(("overrides", "course"), [
+    ({}, None),
+    ({"reflect_after_failures": 3, "rapid_failures": 4}, None),
+    # The course's tuning widens the window the site's settings read (a second read), or keeps
+    # it and changes only the cool-down (the one-statement read).
+    ({}, {"reflect_after_failures": 6, "rapid_failures": 2}),
+    ({}, {"cooldown_s": 40}),
+])
+def test_the_recent_window_gates_every_check_as_the_whole_history_does(
+    app_factory, overrides, course
+):
     app = app_factory(FRICTION_OVERRIDES=overrides)
     rng = random.Random(13)
     random.seed(13)
@@ -67,6 +94,8 @@ def test_the_recent_window_gates_every_check_as_the_whole_history_does(app_facto
         user = create_user("window@example.org", PASSWORD, "Window")
         exercise = get_catalog().get("fixture-add")
         ensure_exercise_row(exercise)
+        if course is not None:
+            join_course(user.id, exercise.id, course)
         now, code, gates = T0, "c0", []
         # Long failure streaks (longer than the window), passes (some refused by the re-check,
         # some still pending), aborted checks, reflections, resubmitted code and quick retries.
