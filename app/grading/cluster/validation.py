@@ -325,7 +325,7 @@ def backend_problems(backend: Any, path: tuple[str | int, ...]) -> list[Problem]
     if "serviceName" in backend or "servicePort" in backend:
         return [(path, (
             "backend.serviceName/servicePort is the removed v1beta1 form: unknown fields in "
-            "networking.k8s.io/v1 (write service: {name, port})"
+            "networking.k8s.io/v1, so the API server rejects the Ingress"
         ))]
     service = backend.get("service")
     if service is None:
