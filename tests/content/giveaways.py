@@ -6,7 +6,8 @@ exercise's last hint may show it). Two kinds of give-away are found here:
 - a line of the reference solution the answer lacks (at least MIN_LINE characters, not a
   comment, not already in the answer, the starter or the prompt: quoting the learner's own line
   or the prompt's words is fine);
-- a fix phrased as an instruction: "write X", "use X instead", "e.g. <code>", "change it to".
+- a fix phrased as an instruction: "write X", "use X instead", "e.g. <code>", "change it to",
+  "add key: value", "move it under", "quote it", "use CMD-SHELL for".
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ COMMENT_STARTS = ("#", "//", "<!--", '"""', "'''")
 FIX_PHRASES = [
     # "write X" where X is code, not "write the algorithm" or "write to /data".
     re.compile(r"\b[Ww]rite\s+(?!(?:the|a|an|it|to|its|their|your|into|down|out)\b)[`'\"]?[\w${<\[-]"),
-    re.compile(r"\b[Uu]se\s+[^.;:!?\n]{1,60}?\s+instead\b"),
+    re.compile(r"\b[Uu]se\s+[^.;!?\n]{1,60}?\s+instead\b"),
     re.compile(r"\be\.g\.,?\s+[`'\"]?[\w$<\[{./-]"),
     re.compile(r"\b[Cc]hange\s+(?:it|this|that|the line)\s+to\b"),
     re.compile(r"\b[Rr]eplace\s+(?:it|this|that|the line)\s+with\b"),
     re.compile(r"\b[Aa]dd\s+[\w./-]+:\s+\S"),  # "add namespace: default to ..."
-    re.compile(r"\b[Mm]ove (?:it|them) (?:under|into)\s+[\w.-]+:"),
-    re.compile(r"\b[Qq]uote it\b"),
+    re.compile(r"\b[Mm]ove (?:it|them|the \w+) (?:to|under|into)\b"),
+    re.compile(r"\b[Uu]se [`'\"]?[A-Z][\w-]*[`'\"]? for\b"),  # "use CMD-SHELL for ..."
+    re.compile(r"\b[Qq]uote it\b|\b[Pp]ut (?:it|the value|them) in quotes\b"),
 ]
 
 

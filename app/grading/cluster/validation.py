@@ -133,7 +133,7 @@ def validate_metadata(r: Resource) -> list[Problem]:
                 problems.append((("metadata", field_name, key), (
                     f"metadata.{field_name}.{key}: {value!r:.40} is a {type_name(value)}, but "
                     f"{field_name} are strings (json: cannot unmarshal {type_name(value)} into a "
-                    "string); put the value in quotes"
+                    "string)"
                 )))
     return problems
 
