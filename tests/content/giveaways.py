@@ -21,7 +21,7 @@ COMMENT_STARTS = ("#", "//", "<!--", '"""', "'''")
 # goes wrong does not need; the audit's tuning on the bundled answers keeps it precise.
 FIX_PHRASES = [
     # "write X" where X is code, not "write the algorithm" or "write to /data".
-    re.compile(r"\b[Ww]rite\s+(?!(?:the|a|an|it|to|its|their|your|into|down|out)\b)[`'\"]?[\w${<\[-]"),
+    re.compile(r"\b[Ww]rite\s+(?!(?:the|a|an|one|it|to|its|their|your|into|down|out)\b)[`'\"]?[\w${<\[-]"),
     re.compile(r"\b[Uu]se\s+[^.;!?\n]{1,60}?\s+instead\b"),
     re.compile(r"\be\.g\.,?\s+[`'\"]?[\w$<\[{./-]"),
     re.compile(r"\b[Cc]hange\s+(?:it|this|that|the line)\s+to\b"),

@@ -131,22 +131,21 @@ def test_answer_gets_the_verdict_it_was_written_for(cpython, exercise_id, answer
     )
 
 
-def wrong_answers() -> list:
-    """One pytest param per wrong answer; those of exercises in AUDIT_PENDING are skipped."""
+def failing_answers() -> list:
+    """One pytest param per starter and wrong answer; AUDIT_PENDING's exercises are skipped."""
     params = []
     for exercise in CATALOG.exercises.values():
         pending = AUDIT_PENDING.get(exercise.id)
         marks = [pytest.mark.skip(reason=pending)] if pending else []
-        for wrong in exercise.wrong:
-            answer = f"wrong/{wrong.name}"
+        for answer in ["starter", *(f"wrong/{wrong.name}" for wrong in exercise.wrong)]:
             params.append(pytest.param(exercise.id, answer, id=f"{exercise.id}:{answer}",
                                        marks=marks))
     return params
 
 
-@pytest.mark.parametrize(("exercise_id", "answer"), wrong_answers())
+@pytest.mark.parametrize(("exercise_id", "answer"), failing_answers())
 def test_failure_messages_give_nothing_away(cpython, exercise_id, answer):
-    """What the results panel shows a wrong answer says what goes wrong, never the fix."""
+    """What the results panel shows a failing answer says what goes wrong, never the fix."""
     exercise = CATALOG.exercises[exercise_id]
     verdict = GRADED.get((exercise_id, answer)) or cpython.grade(
         exercise.job(files_for(exercise_id, answer)), proof_time_limit(exercise)
