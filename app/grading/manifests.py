@@ -936,8 +936,8 @@ def check_target_ports(resources: list[Resource], partial: bool = False) -> list
                 "service-target-port-unreachable", "error",
                 service.line_of("spec", "ports", i, key),
                 f"{service.title()}: {why}. The containers of {workload.title()} declare "
-                f"containerPort {listing}; use that number or its name",
-                service.source,
+                f"containerPort {listing}, so the Service's traffic reaches no process",
+                service.source, "Use that number or its name.",
             ))
     return findings
 
@@ -1069,24 +1069,26 @@ def check_ingress_class(resources: list[Resource], expected: str) -> list[Findin
         if value is None and annotation:
             message = (
                 f"{ingress.title()} names its controller with the old annotation "
-                f"kubernetes.io/ingress.class; it is deprecated. Use spec.ingressClassName: "
-                f"{expected}"
+                "kubernetes.io/ingress.class; it is deprecated, and controllers that read "
+                "only spec.ingressClassName will not pick this Ingress up"
             )
+            fix = f"Use spec.ingressClassName: {expected}."
         elif value is None:
             message = (
                 f"{ingress.title()} has no spec.ingressClassName, so which controller serves it "
                 "depends on the cluster's default IngressClass; with another controller "
-                "installed, or no default, nobody routes it. Write ingressClassName: "
-                f"{expected}"
+                "installed, or no default, nobody routes it"
             )
+            fix = f"Write ingressClassName: {expected}."
         else:
             message = (
                 f"{ingress.title()} has ingressClassName '{value}', but this cluster's "
                 f"controller is '{expected}': no controller will pick this Ingress up"
             )
+            fix = f"Name the cluster's controller: ingressClassName: {expected}."
         findings.append(Finding(
             "ingress-class", "error", ingress.line_of("spec", "ingressClassName"), message,
-            ingress.source,
+            ingress.source, fix,
         ))
     return findings
 
@@ -1365,9 +1367,10 @@ def nearest(word: str, choices: Iterable[str], cutoff: float = 0.75) -> str | No
     return close[0] if close else None
 
 
-def at(r: Resource, rule: str, severity: str, path: tuple[str | int, ...], message: str) -> Finding:
-    """A finding about the key at `path` of resource `r`."""
-    return Finding(rule, severity, r.line_of(*path), message, r.source)
+def at(r: Resource, rule: str, severity: str, path: tuple[str | int, ...], message: str,
+       fix: str = "") -> Finding:
+    """A finding about the key at `path` of resource `r` (its remedy, if any, in `fix`)."""
+    return Finding(rule, severity, r.line_of(*path), message, r.source, fix)
 
 
 def mapping_at(r: Resource, path: tuple[str | int, ...]) -> Any:
@@ -1655,23 +1658,21 @@ def check_kind_known(r: Resource) -> list[Finding]:
         now = " or ".join(spelled_api_version(g, kind) for g in groups) or "a newer version"
         return [at(r, "removed-api-version", ERROR, ("apiVersion",), (
             f"{r.title()}: apiVersion {r.api_version} {removed}, so a current cluster rejects "
-            f"it ('no matches for kind'). Use {now}"
-            + (" (its Ingress backend is service: {name, port: {number}}, not serviceName/"
-               "servicePort)" if kind == "Ingress" else "")
-        ))]
+            "it ('no matches for kind')"
+        ), f"Use {now}" + (" (its Ingress backend is service: {name, port: {number}}, not "
+                            "serviceName/servicePort)." if kind == "Ingress" else "."))]
     info = kind_info(r)
     if info is not None:
         if version not in info.versions:
             return [at(r, "api-version", ERROR, ("apiVersion",), (
                 f"{r.title()}: {group + '/' if group else ''}{version} is not a version this "
-                f"kind is served as; write apiVersion: {spelled_api_version(group, kind)}"
-            ))]
+                "kind is served as, so the API server does not know the resource"
+            ), f"Write apiVersion: {spelled_api_version(group, kind)}.")]
         if version in info.older:
             return [at(r, "api-version-older", WARNING, ("apiVersion",), (
-                f"{r.title()}: {r.api_version} still works but is superseded; write "
-                f"{spelled_api_version(group, kind)}, the version current docs and "
-                "controllers use"
-            ))]
+                f"{r.title()}: {r.api_version} still works but is superseded: current docs "
+                "and controllers use a newer version, and a later release may drop this one"
+            ), f"Write {spelled_api_version(group, kind)}.")]
         return []
     if groups:
         return [at(r, "api-version", ERROR, ("apiVersion",), (
@@ -1818,10 +1819,10 @@ def check_string_map(r: Resource, path: tuple[str | int, ...], what: str) -> lis
         if why:
             findings.append(at(r, f"{what}-not-string", ERROR, where, (
                 f"{r.title()}: {what} {key}: {why}, but {what} values must be strings, so the "
-                f"API server rejects the resource. Quote it: {key}: \"{value}\""
+                "API server rejects the resource"
                 if not isinstance(value, (Mapping, list)) else
                 f"{r.title()}: {what} {key}: {why}, but {what} values must be strings"
-            )))
+            ), f"Quote it: {key}: \"{value}\"" if not isinstance(value, (Mapping, list)) else ""))
         elif what == "label" and not LABEL_VALUE_RE.match(str(value)):
             findings.append(at(r, "invalid-label", ERROR, where, (
                 f"{r.title()}: label value '{value:.70}' is invalid: at most 63 letters, "
@@ -1986,9 +1987,9 @@ def check_container_ports(
             if not isinstance(name, str) or not IANA_SVC_NAME_RE.match(name):
                 findings.append(at(r, "invalid-port-name", ERROR, (*where, "name"), (
                     f"{r.title()}: {label}: port name {name!r:.30} is invalid; a port name is at "
-                    "most 15 lower-case letters, digits and single '-', with at least one letter "
-                    "(e.g. http, metrics, grpc-api)"
-                )))
+                    "most 15 lower-case letters, digits and single '-', with at least one letter, "
+                    "so the API server rejects the pod"
+                ), "A name such as http, metrics or grpc-api."))
             elif name in port_names:
                 findings.append(at(r, "duplicate-port-name", ERROR, (*where, "name"), (
                     f"{r.title()}: port name '{name}' is used twice in the pod (first on line "
@@ -2050,8 +2051,8 @@ def check_env(
             if why:
                 findings.append(at(r, "env-not-string", ERROR, (*where, "value"), (
                     f"{r.title()}: {label}: env {name}: {why}, but environment values must be "
-                    f"strings, so the API server rejects the pod. Quote it: value: \"{value}\""
-                )))
+                    "strings, so the API server rejects the pod"
+                ), f"Quote it: value: \"{value}\""))
             elif looks_like_secret(name, str(value)):
                 findings.append(at(r, "plain-secret", WARNING, (*where, "value"), (
                     f"{r.title()}: {label}: {name} is written in plain text in the manifest, so "
@@ -2224,16 +2225,16 @@ def check_container_resources(
             amount = parse_quantity(raw)
             if amount is None:
                 findings.append(at(r, "invalid-quantity", ERROR, where, (
-                    f"{r.title()}: {label}: {section}.{resource} '{raw}' is not a quantity; "
-                    "write e.g. cpu: 250m or memory: 256Mi"
-                )))
+                    f"{r.title()}: {label}: {section}.{resource} '{raw}' is not a quantity, so "
+                    "the API server rejects the pod"
+                ), "Write a quantity such as cpu: 250m or memory: 256Mi."))
                 continue
             values.setdefault(section, {})[str(resource)] = amount
             if resource == "memory" and isinstance(raw, str) and raw.strip().endswith("m"):
                 findings.append(at(r, "memory-millibytes", ERROR, where, (
                     f"{r.title()}: {label}: memory {raw} means {raw[:-1]} thousandths of a "
-                    f"byte ('m' is milli), not megabytes; write {raw[:-1]}Mi"
-                )))
+                    "byte ('m' is milli), not megabytes: far too little for any container"
+                ), f"Write {raw[:-1]}Mi."))
     for resource, request in values.get("requests", {}).items():
         limit = values.get("limits", {}).get(resource)
         if limit is not None and request > limit:
@@ -2259,22 +2260,21 @@ def check_pod_annotations(r: Resource, meta_path: tuple[str | int, ...]) -> list
     if LINKERD_INJECT in labels:
         findings.append(at(r, "mesh-injection", WARNING, (*meta_path, "labels", LINKERD_INJECT), (
             f"{r.title()}: {LINKERD_INJECT} is written as a label, but Linkerd's proxy "
-            "injector reads it as an annotation, so no proxy is added. Move it under "
-            "annotations:"
-        )))
+            "injector reads it as an annotation, so no proxy is added"
+        ), "Move it under annotations."))
     value = annotations.get(LINKERD_INJECT)
     if value is not None and value not in LINKERD_INJECT_VALUES:
         findings.append(at(r, "mesh-injection", WARNING,
                            (*meta_path, "annotations", LINKERD_INJECT), (
-            f"{r.title()}: {LINKERD_INJECT}: {value} is not a value Linkerd knows; write "
-            "enabled (or disabled, or ingress), otherwise no proxy is injected"
+            f"{r.title()}: {LINKERD_INJECT}: {value} is not a value Linkerd knows "
+            "(enabled, disabled or ingress), so no proxy is injected"
         )))
     if ISTIO_INJECTION_LABEL in annotations:
         findings.append(at(r, "mesh-injection", WARNING,
                            (*meta_path, "annotations", ISTIO_INJECTION_LABEL), (
             f"{r.title()}: {ISTIO_INJECTION_LABEL} is written as an annotation, but Istio reads "
-            "it as a label (on the namespace), so no sidecar is injected. Move it under labels:"
-        )))
+            "it as a label (on the namespace), so no sidecar is injected"
+        ), "Move it under labels."))
     return findings
 
 
@@ -2402,15 +2402,15 @@ def check_cronjob(r: Resource, cluster: Cluster) -> list[Finding]:
     schedule = r.get("spec", "schedule")
     if not schedule:
         findings.append(at(r, "missing-field", ERROR, ("spec",), (
-            f"{r.title()} has no spec.schedule (cron syntax, e.g. \"0 3 * * *\")"
-        )))
+            f"{r.title()} has no spec.schedule, so the API server rejects it and nothing runs"
+        ), "Add a schedule in cron syntax, such as \"0 3 * * *\"."))
     elif not isinstance(schedule, str) or (
         schedule.split()[0] not in CRON_MACROS and len(schedule.split()) != 5
     ):
         findings.append(at(r, "invalid-value", ERROR, ("spec", "schedule"), (
             f"{r.title()}: schedule {schedule!r} is not a cron expression: five fields "
-            "(minute hour day month weekday), e.g. \"*/15 * * * *\", or @hourly/@daily"
-        )))
+            "(minute hour day month weekday) or a macro such as @hourly, so the job never runs"
+        ), "Such as \"*/15 * * * *\" or @daily."))
     base = ("spec", "jobTemplate", "spec")
     if mapping_at(r, base) is None:
         return findings + [at(r, "missing-field", ERROR, ("spec",), (
@@ -2484,9 +2484,8 @@ def check_service(r: Resource, cluster: Cluster) -> list[Finding]:
         if isinstance(target, str) and target.isdigit():
             findings.append(at(r, "quoted-port", ERROR, (*where, "targetPort"), (
                 f"{r.title()}: targetPort \"{target}\" is quoted, and a quoted targetPort is a "
-                "port *name* to Kubernetes; names need a letter, so the API server rejects it. "
-                f"Write targetPort: {target} without quotes"
-            )))
+                "port *name* to Kubernetes; names need a letter, so the API server rejects it"
+            ), f"Write targetPort: {target} without quotes."))
         elif target is not None and not is_port(target) and not (
             isinstance(target, str) and IANA_SVC_NAME_RE.match(target)
         ):
@@ -2588,8 +2587,8 @@ def check_ingress(r: Resource, cluster: Cluster) -> list[Finding]:
         findings.append(at(r, "ingress-class", WARNING,
                            ("metadata", "annotations", "kubernetes.io/ingress.class"), (
             f"{r.title()} names its controller with the annotation kubernetes.io/ingress.class, "
-            f"which is deprecated; write spec.ingressClassName: {old_class}"
-        )))
+            "which is deprecated: controllers that read only spec.ingressClassName ignore it"
+        ), f"Write spec.ingressClassName: {old_class}."))
     elif not class_name:
         findings.append(at(r, "ingress-class", WARNING, ("spec",), (
             f"{r.title()} has no spec.ingressClassName, so which controller serves it depends "
@@ -2673,9 +2672,8 @@ def check_ingress_class_object(r: Resource, cluster: Cluster) -> list[Finding]:
     """An IngressClass names its controller."""
     if not r.get("spec", "controller"):
         return [at(r, "missing-field", ERROR, ("spec",), (
-            f"{r.title()} has no spec.controller (e.g. k8s.io/ingress-nginx or "
-            "traefik.io/ingress-controller): no controller will claim this class"
-        ))]
+            f"{r.title()} has no spec.controller: no controller will claim this class"
+        ), "Name the controller, such as k8s.io/ingress-nginx or traefik.io/ingress-controller.")]
     return []
 
 
@@ -2684,9 +2682,8 @@ def check_network_policy(r: Resource, cluster: Cluster) -> list[Finding]:
     spec = mapping_at(r, ("spec",))
     if spec is None or "podSelector" not in spec:
         return [at(r, "missing-field", ERROR, ("spec",), (
-            f"{r.title()} has no spec.podSelector; write podSelector: {{}} to select every "
-            "pod of the namespace, or matchLabels for some"
-        ))]
+            f"{r.title()} has no spec.podSelector, so the API server rejects it"
+        ), "podSelector: {} selects every pod of the namespace, matchLabels some.")]
     findings = []
     for i, kind in enumerate(list_at(r, ("spec", "policyTypes"))):
         if kind not in ("Ingress", "Egress"):
@@ -2718,11 +2715,12 @@ def check_config_map(r: Resource, cluster: Cluster) -> list[Finding]:
             if why:
                 findings.append(at(r, "configmap-not-string", ERROR, where, (
                     f"{r.title()}: {section}.{key}: {why}, but ConfigMap values are strings, "
-                    f"so the API server rejects it. Quote it: {key}: \"{value}\""
+                    "so the API server rejects it"
                     if not isinstance(value, (Mapping, list)) else
-                    f"{r.title()}: {section}.{key}: {why}; a ConfigMap value is a string. For "
-                    "a whole file, use a block: key: |"
-                )))
+                    f"{r.title()}: {section}.{key}: {why}; a ConfigMap value is a string, so the "
+                    "API server rejects it"
+                ), f"Quote it: {key}: \"{value}\"" if not isinstance(value, (Mapping, list))
+                    else "For a whole file, use a block: key: |"))
                 continue
             size += len(str(value))
             if section == "binaryData" and not is_base64(str(value)):
@@ -2760,15 +2758,15 @@ def check_secret(r: Resource, cluster: Cluster) -> list[Finding]:
         if not isinstance(value, str) or not is_base64(value):
             findings.append(at(r, "invalid-base64", ERROR, ("data", key), (
                 f"{r.title()}: data.{key} is not base64, but data: holds base64-encoded values, "
-                "so the API server rejects it. Put plain text under stringData: instead (the "
-                "API server encodes it for you)"
-            )))
+                "so the API server rejects it"
+            ), "Put plain text under stringData: instead (the API server encodes it for you)."))
     for key, value in (mapping_at(r, ("stringData",)) or {}).items():
         why = not_a_string(value) if value is not None else None
         if why:
             findings.append(at(r, "secret-not-string", ERROR, ("stringData", key), (
-                f"{r.title()}: stringData.{key}: {why}; values are strings. Quote it"
-            )))
+                f"{r.title()}: stringData.{key}: {why}; values are strings, so the API server "
+                "rejects the Secret"
+            ), "Quote it."))
     kind = r.get("type")
     required = SECRET_TYPES_WITH_KEYS.get(str(kind), ())
     present = {str(k) for k in data} | {str(k) for k in mapping_at(r, ("stringData",)) or {}}
@@ -2857,9 +2855,8 @@ def check_ingress_route(r: Resource, cluster: Cluster) -> list[Finding]:
             )))
         if "match" not in route:
             findings.append(at(r, "missing-field", ERROR, where, (
-                f"{r.title()}: route {i + 1} has no match: rule, e.g. match: "
-                "Host(`app.example.com`)"
-            )))
+                f"{r.title()}: route {i + 1} has no match: rule, so Traefik refuses the route"
+            ), "Such as match: Host(`app.example.com`)."))
         else:
             for problem in traefik_rule_problems(route.get("match")):
                 findings.append(at(r, "traefik-rule", ERROR, (*where, "match"), (
@@ -2943,15 +2940,14 @@ def check_middleware_ref(
     if any(m.name == name and namespace_of(m) == namespace for m in defined):
         return []
     elsewhere = [m for m in defined if m.name == name]
-    hint = (
-        f"; one exists in namespace '{namespace_of(elsewhere[0])}': add namespace: "
-        f"{namespace_of(elsewhere[0])} to the reference" if elsewhere else ""
-    )
+    hint = f"; one exists in namespace '{namespace_of(elsewhere[0])}'" if elsewhere else ""
+    fix = (f"Add namespace: {namespace_of(elsewhere[0])} to the reference."
+           if elsewhere else "")
     return [at(r, "missing-reference", ERROR, (*path, "name"), (
         f"{r.title()} uses Middleware '{name}', which is not defined in namespace "
         f"'{namespace}'{hint}. Traefik refuses a router whose middleware is missing, so the "
         "whole route returns 404"
-    ))]
+    ), fix)]
 
 
 def check_middleware(r: Resource, cluster: Cluster) -> list[Finding]:
@@ -2959,9 +2955,9 @@ def check_middleware(r: Resource, cluster: Cluster) -> list[Finding]:
     spec = mapping_at(r, ("spec",))
     if not spec:
         return [at(r, "missing-field", ERROR, (), (
-            f"{r.title()} has no spec: a Middleware holds one middleware, e.g. spec: "
-            "redirectScheme: {scheme: https}"
-        ))]
+            f"{r.title()} has no spec: a Middleware holds one middleware, so this one does "
+            "nothing"
+        ), "Such as spec: redirectScheme: {scheme: https}.")]
     findings = []
     types = [key for key in spec if key in TRAEFIK_MIDDLEWARES]
     for key in spec:
@@ -3025,9 +3021,9 @@ def helm_values(r: Resource) -> tuple[Any, list[Finding]]:
     where = ("spec", "valuesContent")
     if not isinstance(content, str):
         return None, [at(r, "field-shape", ERROR, where, (
-            f"{r.title()}: valuesContent is a string holding YAML, not a mapping; write "
-            "valuesContent: |- and indent the values below it"
-        ))]
+            f"{r.title()}: valuesContent is a string holding YAML, not a mapping, so the "
+            "chart's values are not read"
+        ), "Write valuesContent: |- and indent the values below it.")]
     try:
         _, documents, _ = parse_yaml(content)
     except ManifestError as exc:
@@ -3086,8 +3082,9 @@ def check_helm_chart_config(r: Resource, cluster: Cluster) -> list[Finding]:
     if namespace is None:
         findings.append(at(r, "helm-chart-config", WARNING, ("metadata",), (
             f"{r.title()} has no namespace, so it lands in 'default' unless you pass -n; K3s "
-            "only applies it next to its HelmChart, in kube-system. Write namespace: kube-system"
-        )))
+            "only applies it next to its HelmChart, in kube-system, so the chart keeps its "
+            "values"
+        ), "Write namespace: kube-system."))
     elif namespace != "kube-system" and not cluster.get("HelmChart", "helm.cattle.io",
                                                         r.name, namespace):
         findings.append(at(r, "helm-chart-config", ERROR, ("metadata", "namespace"), (
@@ -3128,7 +3125,7 @@ IPRange = tuple[Any, Any]  # first and last ipaddress of a pool entry
 def parse_pool_address(text: Any) -> IPRange | str:
     """'192.168.1.240/28' or '192.168.1.240-192.168.1.250' as (first, last), or why not."""
     if not isinstance(text, str):
-        return f"{text!r} is not a CIDR or a range (write it in quotes)"
+        return f"{text!r} is not a CIDR or a range (YAML read it as another type)"
     try:
         if "-" in text:
             first_text, last_text = (part.strip() for part in text.split("-", 1))
@@ -3472,14 +3469,14 @@ def check_parent_ref(
     gateway = cluster.get("Gateway", GATEWAY_GROUP, name, namespace)
     if gateway is None:
         elsewhere = [g for g in gateways if g.name == name]
-        hint = (
-            f"; a Gateway '{name}' exists in namespace '{namespace_of(elsewhere[0])}': add "
-            f"namespace: {namespace_of(elsewhere[0])} to the parentRef" if elsewhere else ""
-        )
+        hint = (f"; a Gateway '{name}' exists in namespace '{namespace_of(elsewhere[0])}'"
+                if elsewhere else "")
+        fix = (f"Add namespace: {namespace_of(elsewhere[0])} to the parentRef."
+               if elsewhere else "")
         return [at(r, "missing-reference", ERROR, (*path, "name"), (
             f"{r.title()} attaches to Gateway '{name}' in namespace '{namespace}', which is not "
             f"defined{hint}. The route is not accepted and serves nothing"
-        ))]
+        ), fix)]
     listeners = [
         item for item in list_at(gateway, ("spec", "listeners")) if isinstance(item, Mapping)
     ]
@@ -3554,9 +3551,9 @@ def check_gateway_class(r: Resource, cluster: Cluster) -> list[Finding]:
     """A GatewayClass names the controller that implements it."""
     if not r.get("spec", "controllerName"):
         return [at(r, "missing-field", ERROR, ("spec",), (
-            f"{r.title()} has no spec.controllerName (e.g. "
-            "gateway.envoyproxy.io/gatewayclass-controller)"
-        ))]
+            f"{r.title()} has no spec.controllerName, so no controller implements its "
+            "Gateways"
+        ), "Such as gateway.envoyproxy.io/gatewayclass-controller.")]
     return []
 
 
@@ -3584,9 +3581,9 @@ def check_virtual_service(r: Resource, cluster: Cluster) -> list[Finding]:
     findings = []
     if not list_at(r, ("spec", "hosts")):
         findings.append(at(r, "missing-field", ERROR, ("spec",), (
-            f"{r.title()} has no spec.hosts: the names (e.g. the Service 'reviews') whose "
-            "traffic it routes"
-        )))
+            f"{r.title()} has no spec.hosts: the names whose traffic it routes, so it "
+            "routes nothing"
+        ), "Such as the Service 'reviews'."))
     has_rules = cluster.kind("DestinationRule", "networking.istio.io")
     for section in ("http", "tcp", "tls"):
         for i, rule in enumerate(list_at(r, ("spec", section))):
@@ -3721,8 +3718,8 @@ def check_cilium_policy(r: Resource, cluster: Cluster) -> list[Finding]:
                             findings.append(at(r, "cilium-port", ERROR, (*where, "port"), (
                                 f"{r.title()}: port: {value} must be a string in a Cilium "
                                 f"policy (its CRD declares port as text, so a bare number is "
-                                f"rejected). Quote it: port: \"{value}\""
-                            )))
+                                "rejected)"
+                            ), f"Quote it: port: \"{value}\""))
                         protocol = port.get("protocol")
                         if protocol is not None and protocol not in ("TCP", "UDP", "SCTP", "ANY"):
                             findings.append(at(r, "invalid-value", ERROR, (*where, "protocol"), (

@@ -246,7 +246,7 @@ def test_target_port_that_misses_the_container_is_explained(target, words):
     wrong = SERVICE_AND_INGRESS.replace("targetPort: http", f"targetPort: {target}")
     [finding] = manifests.check_target_ports(resources(wrong))
     assert finding.rule == "service-target-port-unreachable" and finding.line == 12
-    assert words in finding.message and "8080 (named 'http')" in finding.message
+    assert words in finding.with_fix() and "8080 (named 'http')" in finding.message
 
 
 def test_missing_target_port_defaults_to_the_service_port():
@@ -293,7 +293,7 @@ def test_ingress_backend_on_an_unknown_port_name_has_no_container_hint():
 def test_ingress_class_problems_are_explained(replacement, words):
     wrong = SERVICE_AND_INGRESS.replace("  ingressClassName: traefik\n", replacement)
     [finding] = manifests.check_ingress_class(resources(wrong), "traefik")
-    assert finding.rule == "ingress-class" and words in finding.message
+    assert finding.rule == "ingress-class" and words in finding.with_fix()
 
 
 def test_old_ingress_class_annotation_is_called_deprecated():
@@ -473,7 +473,7 @@ def test_a_json_manifest_is_yaml():
         ' "data": {"PORT": 8000}}'
     )
     finding = only(text, "configmap-not-string")
-    assert finding.line == 2 and 'Quote it: PORT: "8000"' in finding.message
+    assert finding.line == 2 and 'Quote it: PORT: "8000"' in finding.fix
 
 
 def test_empty_documents_are_warnings_and_the_rest_is_still_checked():
@@ -562,7 +562,7 @@ def test_odd_shapes_in_every_field_never_crash_the_review():
 )
 def test_identity_problems_are_explained(text, rule, words):
     finding = only(text, rule)
-    assert finding.severity == "error" and words in finding.message
+    assert finding.severity == "error" and words in finding.with_fix()
 
 
 def test_unknown_groups_are_left_alone_and_unknown_kinds_of_known_groups_warned():
@@ -588,7 +588,7 @@ def test_superseded_versions_are_warnings():
 )
 def test_invalid_names_are_errors(kind, name, words):
     finding = only(f"apiVersion: v1\nkind: {kind}\nmetadata:\n  name: {name}\n", "invalid-name")
-    assert finding.line == 4 and words in finding.message
+    assert finding.line == 4 and words in finding.with_fix()
 
 
 def test_labels_must_be_strings_the_way_kubernetes_reads_yaml():
@@ -596,7 +596,7 @@ def test_labels_must_be_strings_the_way_kubernetes_reads_yaml():
         "    version: 2\n    enabled: yes\n    quoted: \"yes\"\n    ok: web\n"
     found = [f for f in check(text) if f.rule == "label-not-string"]
     assert [(f.line, f.severity) for f in found] == [(6, "error"), (7, "error")]
-    assert "YAML 1.1" in found[1].message and 'Quote it: enabled: "yes"' in found[1].message
+    assert "YAML 1.1" in found[1].message and 'Quote it: enabled: "yes"' in found[1].fix
 
 
 def test_annotations_must_be_strings_too():
@@ -704,7 +704,7 @@ def test_workload_problems(old, new, rule, line, words):
     assert old in WEB
     finding = only(WEB.replace(old, new, 1), rule)
     assert (finding.line, finding.severity) == (line, "error")
-    assert words in finding.message
+    assert words in finding.with_fix()
 
 
 def test_an_untagged_image_is_a_warning_with_the_reason():
@@ -786,7 +786,7 @@ def test_missing_config_map_is_a_warning_only_when_others_are_defined():
 )
 def test_pods_jobs_and_cronjobs(text, rule, words):
     finding = only(text, rule)
-    assert finding.severity == "error" and words in finding.message
+    assert finding.severity == "error" and words in finding.with_fix()
 
 
 # --- Services, Ingress, configuration ----------------------------------------------------------
@@ -832,7 +832,7 @@ def test_service_problems(old, new, rule, line, words):
     assert old in SVC
     finding = only(WEB + "---\n" + SVC.replace(old, new, 1), rule)
     assert (finding.line - WEB.count("\n") - 1, finding.severity) == (line, "error")
-    assert words in finding.message
+    assert words in finding.with_fix()
 
 
 def test_node_port_outside_the_range_and_deprecated_load_balancer_ip():
@@ -909,7 +909,7 @@ def test_ingress_with_service_and_deployment_is_clean():
 def test_ingress_problems(old, new, rule, severity, words):
     assert old in INGRESS
     finding = only(WEB + "---\n" + SVC + "---\n" + INGRESS.replace(old, new, 1), rule)
-    assert finding.severity == severity and words in finding.message
+    assert finding.severity == severity and words in finding.with_fix()
 
 
 def test_ingress_tls_host_without_rule_and_unknown_class():
@@ -933,7 +933,7 @@ def test_ingress_tls_host_without_rule_and_unknown_class():
 )
 def test_config_map_problems(data, rule, words):
     finding = only(f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c}}\n{data}", rule)
-    assert finding.severity == "error" and words in finding.message
+    assert finding.severity == "error" and words in finding.with_fix()
 
 
 def test_secret_data_must_be_base64_and_committing_one_is_a_warning():
@@ -1026,12 +1026,14 @@ def test_ingress_route_with_its_service_and_middleware_is_clean():
 def test_ingress_route_problems(old, new, rule, severity, words):
     assert old in ROUTE
     finding = only(WEB + "---\n" + SVC + "---\n" + ROUTE.replace(old, new, 1), rule)
-    assert finding.severity == severity and words in finding.message
+    assert finding.severity == severity and words in finding.with_fix()
 
 
 def test_middleware_in_another_namespace_gets_a_hint():
     text = ROUTE.replace("  name: headers\nspec", "  name: headers\n  namespace: infra\nspec")
-    assert "add namespace: infra" in only(text, "missing-reference").message
+    finding = only(text, "missing-reference")
+    assert "one exists in namespace 'infra'" in finding.message
+    assert "namespace: infra" in finding.fix and "namespace: infra" not in finding.message
     fixed = text.replace("- name: headers", "- name: headers\n          namespace: infra")
     assert "missing-reference" not in rules(fixed)
 
@@ -1147,7 +1149,7 @@ def test_shared_ips_and_requested_ips_do_not_count_twice():
 def test_metallb_problems(old, new, rule, severity, words):
     assert old in POOL
     finding = only(POOL.replace(old, new, 1), rule)
-    assert finding.severity == severity and words in finding.message
+    assert finding.severity == severity and words in finding.with_fix()
 
 
 def test_overlapping_pools_and_unannounced_pools():
@@ -1225,7 +1227,7 @@ def test_gateway_and_route_are_clean():
 def test_gateway_api_problems(old, new, rule, words):
     assert old in GATEWAY
     finding = only(WEB + "---\n" + SVC + "---\n" + GATEWAY.replace(old, new, 1), rule)
-    assert finding.severity == "error" and words in finding.message
+    assert finding.severity == "error" and words in finding.with_fix()
 
 
 ISTIO = """\
@@ -1274,7 +1276,7 @@ def test_istio_canary_is_clean():
 def test_istio_problems(old, new, rule, severity, words):
     assert old in ISTIO
     finding = only(WEB + "---\n" + ISTIO.replace(old, new, 1), rule)
-    assert finding.severity == severity and words in finding.message
+    assert finding.severity == severity and words in finding.with_fix()
 
 
 def test_cilium_policy_problems():
@@ -1283,7 +1285,7 @@ def test_cilium_policy_problems():
         "              protocol: tcp\n"
     found = {(f.rule, f.line) for f in check(text)}
     assert found == {("cilium-selector", 4), ("cilium-port", 8), ("invalid-value", 9)}
-    assert 'Quote it: port: "80"' in only(text, "cilium-port").message
+    assert 'Quote it: port: "80"' in only(text, "cilium-port").fix
 
 
 @pytest.mark.parametrize(
@@ -1298,7 +1300,7 @@ def test_cilium_policy_problems():
 def test_mesh_injection_is_written_where_the_mesh_reads_it(metadata, rule, words):
     text = f"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  {metadata}\n"
     finding = only(text, rule)
-    assert finding.severity == "warning" and words in finding.message
+    assert finding.severity == "warning" and words in finding.with_fix()
 
 
 def test_a_kind_list_is_loaded_as_its_items():

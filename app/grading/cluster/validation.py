@@ -133,7 +133,7 @@ def validate_metadata(r: Resource) -> list[Problem]:
                 problems.append((("metadata", field_name, key), (
                     f"metadata.{field_name}.{key}: {value!r:.40} is a {type_name(value)}, but "
                     f"{field_name} are strings (json: cannot unmarshal {type_name(value)} into a "
-                    "string); put the value in quotes"
+                    "string)"
                 )))
     return problems
 
@@ -325,7 +325,7 @@ def backend_problems(backend: Any, path: tuple[str | int, ...]) -> list[Problem]
     if "serviceName" in backend or "servicePort" in backend:
         return [(path, (
             "backend.serviceName/servicePort is the removed v1beta1 form: unknown fields in "
-            "networking.k8s.io/v1 (write service: {name, port})"
+            "networking.k8s.io/v1, so the API server rejects the Ingress"
         ))]
     service = backend.get("service")
     if service is None:

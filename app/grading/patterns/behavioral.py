@@ -592,9 +592,9 @@ def forgotten_hook_is_loud(
         return []
     return [
         f"{subclass} that forgot to define {hook}() still produced {result!r} without "
-        "complaint. A step every subclass must supply should be abstract (@abstractmethod, "
-        "or raise NotImplementedError), so forgetting it fails at once instead of giving "
-        "quietly wrong output. Only optional steps get a default"
+        "complaint. A step every subclass must supply has a default here, so a subclass that "
+        "forgets it gives quietly wrong output rather than failing at once; only optional "
+        "steps should have one"
     ]
 
 
@@ -640,8 +640,8 @@ def invoker_stays_generic(
     for check in type_checks(cls):
         problems.append(
             f"line {check.line}: {invoker} asks which command it holds ({check.code}). Each "
-            "command knows how to undo itself; the invoker just calls command.undo(), so a "
-            "new kind of command needs no change here"
+            "command knows how to undo itself, yet here the invoker decides for it, so every "
+            "new kind of command means changing the invoker too"
         )
     for m in mentions(cls, commands):
         problems.append(

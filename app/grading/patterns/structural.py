@@ -820,8 +820,8 @@ def group_delegates_to_children(
         if inherits_from(tree, group_class, leaf):
             problems.append(
                 f"line {cls.lineno}: {group_class} inherits from {leaf}. A group is not a kind "
-                f"of leaf; both answer the same calls, so share an interface (or an abstract "
-                f"base) instead."
+                f"of leaf: it takes along everything a {leaf} is and does, though it only needs "
+                f"to answer the same calls."
             )
     for line, text in child_type_checks(cls):
         problems.append(

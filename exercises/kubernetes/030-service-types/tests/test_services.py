@@ -110,8 +110,8 @@ def test_ports_use_the_named_target_port():
             at = ("spec", "ports", 0, "targetPort") if target is not None else ("spec", "ports", 0)
             fail(
                 f"{s.where(*at)}: "
-                f"{s.title()} has targetPort {target!r}; write targetPort: http, the name "
-                f"deployment.yaml gives the container's port.{why}"
+                f"{s.title()} has targetPort {target!r}, not the port name deployment.yaml "
+                f"gives the container.{why}"
             )
 
 

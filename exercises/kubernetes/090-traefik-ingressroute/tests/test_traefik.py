@@ -103,8 +103,8 @@ def test_route_uses_the_headers_middleware():
     if "security-headers" not in used:
         fail(
             f"{r.where('spec', 'routes', 0)}: the route does not list the middleware "
-            "security-headers (middlewares: - name: security-headers), so defining it has no "
-            "effect: a Middleware only acts on routes that name it"
+            "security-headers, so defining it has no effect: a Middleware only acts on routes "
+            "that name it, and these responses go out without the security headers"
         )
     m = next((m for m in middlewares if m.name == "security-headers"), None)
     if m is None or m.get("spec", "headers", "stsSeconds") != 31536000:

@@ -131,8 +131,8 @@ def test_weighted_round_robin_spreads_the_heavy_backend():
         fail(
             f"WeightedRoundRobin({{'a': 5, 'b': 1, 'c': 1}}) picked {' '.join(got)} in its first "
             f"cycle: a got {longest} requests in a row. Sending a's whole share in one burst is "
-            "legal arithmetic but not what NGINX does: smooth weighted round robin interleaves, "
-            "e.g. a a b a c a a, so that no backend takes a burst while the others wait"
+            "legal arithmetic but not what NGINX does: its smooth weighted round robin "
+            "interleaves the picks, so that no backend takes a burst while the others wait"
         )
 
 
