@@ -24,17 +24,6 @@ CATALOG = load_catalog(EXERCISES)
 # Verdicts already graded in this session, by (exercise id, answer): the give-away audit below
 # reads the wrong answers' verdicts from here rather than grading each answer twice.
 GRADED: dict[tuple[str, str], Verdict] = {}
-# Exercises whose failure messages come from files another change is rewriting right now
-# (app/grading/compose.py, deploy/compose.py, deploy/traefik.py, deploy/coolify.py and these
-# exercises' tests); their audit waits for that change to land.
-AUDIT_PENDING = {
-    "compose-app-postgres": "020: compose checker and its tests are being reworded elsewhere",
-    "traefik-labels-https": "030: Traefik model and its tests are being reworded elsewhere",
-    "env-and-secrets": "040: compose checker and its tests are being reworded elsewhere",
-    "debug-lost-database": "090: compose model and its tests are being reworded elsewhere",
-    "domains-and-magic-variables": "120: Coolify model and its tests are being reworded elsewhere",
-    "second-database-redis": "130: compose model and its tests are being reworded elsewhere",
-}
 
 
 def answers() -> list:
@@ -136,14 +125,11 @@ def test_answer_gets_the_verdict_it_was_written_for(cpython, exercise_id, answer
 
 
 def failing_answers() -> list:
-    """One pytest param per starter and wrong answer; AUDIT_PENDING's exercises are skipped."""
+    """One pytest param per starter and wrong answer."""
     params = []
     for exercise in CATALOG.exercises.values():
-        pending = AUDIT_PENDING.get(exercise.id)
-        marks = [pytest.mark.skip(reason=pending)] if pending else []
         for answer in ["starter", *(f"wrong/{wrong.name}" for wrong in exercise.wrong)]:
-            params.append(pytest.param(exercise.id, answer, id=f"{exercise.id}:{answer}",
-                                       marks=marks))
+            params.append(pytest.param(exercise.id, answer, id=f"{exercise.id}:{answer}"))
     return params
 
 
