@@ -12,6 +12,7 @@ from grading.deploy import DeployError
 from grading.deploy import checks
 from grading.deploy import compose as deploy_compose
 from grading.findings import looks_like_secret_name
+from grading.findings import password_in_url
 
 FILE = "compose.yaml"
 EXAMPLE = ".env.example"
@@ -192,6 +193,12 @@ def test_env_example_holds_no_secret_values():
                 f"{EXAMPLE} line {line}: {name} has a value. This file is committed, so a real "
                 "value in it is as public as the code (and a placeholder like 'changeme' ends "
                 "up deployed sooner or later)"
+            )
+        if password_in_url(value):
+            fail(
+                f"{EXAMPLE} line {line}: the URL in {name} carries a password. This "
+                "file is committed, so that password is as public as the code, and anyone who "
+                "copies the example deploys with it"
             )
 
 

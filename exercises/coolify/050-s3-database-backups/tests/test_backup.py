@@ -35,7 +35,19 @@ NIGHTS = [
     datetime(2027, 1, 2, 3, 15, tzinfo=UTC).astimezone(TOKYO),
     datetime(2027, 1, 2, 7, 0, tzinfo=UTC),
 ]
-FOREIGN = {"assets/logo.png": b"\x89PNG", "contracts/2026-01.pdf": b"%PDF-1.7"}
+# Other files in the shared bucket, one of them in a folder whose name only begins like PREFIX.
+FOREIGN = {"assets/logo.png": b"\x89PNG", "contracts/2026-01.pdf": b"%PDF-1.7",
+           "db-backups-old/2025-06-01.sql": b"-- the previous team's last dump"}
+# Moments in time order where a field of the date goes from one digit to two (month 9 -> 10,
+# day 9 -> 10, hour 9 -> 10, minute and second 9 -> 10).
+DIGIT_BOUNDARIES = [
+    datetime(2026, 9, 9, 9, 9, 9, tzinfo=UTC),
+    datetime(2026, 9, 9, 9, 9, 10, tzinfo=UTC),
+    datetime(2026, 9, 9, 9, 10, 0, tzinfo=UTC),
+    datetime(2026, 9, 9, 10, 0, 0, tzinfo=UTC),
+    datetime(2026, 9, 10, 3, 15, tzinfo=UTC),
+    datetime(2026, 10, 1, 3, 15, tzinfo=UTC),
+]
 
 
 def fail(message: str) -> NoReturn:
@@ -142,6 +154,20 @@ def test_the_same_moment_gets_the_same_name():
             "The server's clock decides which one you get, and names from two clocks do not "
             "sort in time order"
         )
+
+
+def test_names_sort_in_time_order_when_a_field_gains_a_digit():
+    """Names of backups on both sides of September/October, the 9th/10th, 09:00/10:00 sort in
+    time order."""
+    for older, newer in zip(DIGIT_BOUNDARIES, DIGIT_BOUNDARIES[1:], strict=False):
+        first, second = backup.backup_key(older), backup.backup_key(newer)
+        if not first < second:
+            fail(
+                f"backup_key gives {first!r} for {older:%Y-%m-%d %H:%M:%S} UTC and {second!r} "
+                f"for {newer:%Y-%m-%d %H:%M:%S} UTC: compared as text, the newer name sorts "
+                "first. S3 lists by name, so retention deletes the newer backup and keeps the "
+                "older one, and a restore picks an old dump"
+            )
 
 
 def test_the_newest_backup_in_the_listing_restores_the_latest_orders():
