@@ -427,6 +427,31 @@ def test_a_database_client_asked_for_its_version_checks_nothing(probe):
     assert honest.healthy("cache").ok
 
 
+@pytest.mark.parametrize(("test", "healthy_when_up", "honest"), [
+    # Compose turns $$ into $; the shell captures redis-cli's stdout, and a client that cannot
+    # connect writes its error to stderr, so the comparison fails when Redis is down.
+    (r'["CMD-SHELL", "[ \"$$(redis-cli ping)\" = PONG ]"]', True, True),
+    (r'["CMD-SHELL", "test \"`redis-cli ping`\" = PONG || exit 1"]', True, True),
+    (r'["CMD-SHELL", "[ $$(redis-cli ping) = PONG ]"]', True, True),  # "[ = PONG ]" when down
+    (r'["CMD-SHELL", "[ -n \"$$(redis-cli ping)\" ]"]', True, True),
+    (r'["CMD-SHELL", "[ \"$$(redis-cli ping)\" = pong ]"]', False, False),  # case matters
+    (r'["CMD-SHELL", "[ \"$$(redis-cli ping)\" != PONG ]"]', False, False),
+    (r'["CMD-SHELL", "[ -z \"$$(redis-cli ping)\" ] || true"]', True, False),
+])
+def test_a_check_comparing_a_probes_output_follows_the_shell(test, healthy_when_up, honest):
+    text = f"""services:
+  cache:
+    image: redis:7.4
+    healthcheck: {{test: {test}}}
+"""
+    outcome = compose.load(text).up().healthy("cache")
+    assert outcome.ok == (healthy_when_up and honest), outcome.reason
+    if not outcome.ok:
+        reason = "fails even when the database is up" if not healthy_when_up else \
+            "passes even when the database is down"
+        assert reason in outcome.reason
+
+
 def test_service_healthy_needs_a_healthcheck():
     text = """services:
   web: {image: nginx:1.27, depends_on: {db: {condition: service_healthy}}}

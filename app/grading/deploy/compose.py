@@ -703,9 +703,18 @@ class Stack:
         from .shell import split_script
         from .shell import words
 
+        parts = [] if argv is not None else split_script(script or "")
         commands = [("", argv)] if argv is not None else [
-            (op, [expand(w, holder.env, unset="") for w in words(c)])
-            for op, c in split_script(script or "")]
+            (op, [expand(w, holder.env, unset="") for w in words(c)]) for op, c in parts]
+        texts = [None] if argv is not None else [c for _, c in parts]
+        for text in texts:
+            for inner in SUBSTITUTION_RE.findall(text or ""):
+                program, _ = program_of([expand(w, holder.env, unset="")
+                                         for w in words(inner[0] or inner[1])])
+                if program in PROBES and program not in holder.facts.programs:
+                    trace.add(f"{program} is not in {holder.facts.ref}")
+                    return Outcome(False, f"the health check of '{service}' runs {program}, "
+                                          "which the image does not include", trace)
         for _, command in commands:
             if argv is not None and command and " " in command[0]:
                 trace.add(f"CMD runs the program '{command[0]}' (the whole text, spaces and "
@@ -742,10 +751,14 @@ class Stack:
 
         def run_all(up: bool) -> bool:
             last = True
-            for op, command in commands:
+            for (op, command), text in zip(commands, texts, strict=True):
                 if op == "&&" and not last or op == "||" and last:
                     continue
                 program, rest = program_of(command)
+                if program in ("[", "test") and text is not None:
+                    verdict = shell_test(text, holder.env, up)
+                    last = True if verdict is None else verdict
+                    continue
                 if op == "|" and program in ("grep", "egrep", "fgrep"):
                     continue  # filters the probe's answer: the pipeline fails with the probe
                 if program in PROBES:
@@ -796,6 +809,86 @@ VALUE_OPTIONS = {
 }
 PROBES = frozenset({"pg_isready", "mysqladmin", "mariadb-admin", "healthcheck.sh", "redis-cli",
                     "valkey-cli", "mongosh", "psql", "mysql", "mariadb"})
+
+
+# $(command) and `command`: a health check that compares a probe's output (`[ "$(redis-cli
+# ping)" = PONG ]`) is as honest as the probe, since a client that cannot connect prints its
+# error on stderr and nothing the comparison accepts on stdout.
+SUBSTITUTION_RE = re.compile(r"\$\(([^()]*)\)|`([^`]*)`")
+
+
+def probe_output(inner: str, env: dict[str, str], up: bool) -> str | None:
+    """What `$(inner)` captures on stdout with the database up or down (None: not known)."""
+    from .shell import expand
+    from .shell import program_of
+    from .shell import words
+
+    program, rest = program_of([expand(w, env, unset="") for w in words(inner)])
+    if program not in PROBES or OFFLINE_FLAGS.get(program, frozenset()).intersection(rest):
+        return None
+    if not up:
+        return ""  # the connection error goes to stderr
+    asks = [r.lower() for r in rest if not r.startswith("-")]
+    if program in ("redis-cli", "valkey-cli") and asks[-1:] == ["ping"]:
+        return "PONG"
+    if program in ("mysqladmin", "mariadb-admin") and "ping" in asks:
+        return "mysqld is alive"
+    if program == "pg_isready":
+        return "/var/run/postgresql:5432 - accepting connections"
+    return None
+
+
+def shell_test(text: str, env: dict[str, str], up: bool) -> bool | None:
+    """The exit status of a `[ ... ]` or `test ...` command as sh runs it (None: not known)."""
+    from .shell import expand
+    from .shell import words
+
+    outputs: list[str] = []
+    unquoted: set[int] = set()
+
+    def hold(match: re.Match[str]) -> str:
+        output = probe_output(match.group(1) or match.group(2), env, up)
+        if output is None:
+            raise LookupError(match.group(0))
+        if text[match.start() - 1 : match.start()] != '"':
+            unquoted.add(len(outputs))
+        outputs.append(output)
+        return f"\x00{len(outputs) - 1}\x00"
+
+    try:
+        held = SUBSTITUTION_RE.sub(hold, text)
+    except LookupError:
+        return None
+    args = []
+    for word in words(held):
+        index = re.fullmatch(r"\x00(\d+)\x00", word)
+        if index and int(index.group(1)) in unquoted:
+            args.extend(outputs[int(index.group(1))].split())  # field splitting drops ""
+            continue
+        args.append(re.sub(r"\x00(\d+)\x00", lambda m: outputs[int(m.group(1))],
+                           expand(word, env, unset="")))
+    if args[:1] == ["["]:
+        if args[-1:] != ["]"]:
+            return False  # "[: missing ]", exit status 2
+        args = args[1:-1]
+    else:
+        args = args[1:]
+    negate = args[:1] == ["!"]
+    if negate:
+        args = args[1:]
+    if len(args) == 0:
+        result = False
+    elif len(args) == 1:
+        result = args[0] != ""
+    elif len(args) == 2:
+        if args[0] not in ("-n", "-z"):
+            return False if args[0] in ("=", "!=", "==") else None  # a missing operand
+        result = (args[1] != "") == (args[0] == "-n")
+    elif len(args) == 3 and args[1] in ("=", "==", "!="):
+        result = (args[0] == args[2]) == (args[1] != "!=")
+    else:
+        return None
+    return result != negate
 
 
 def named_sources(services: Any) -> list[str]:
