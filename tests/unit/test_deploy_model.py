@@ -597,6 +597,33 @@ def test_ufw_default_without_a_direction_sets_incoming():
     assert opened.reaches(5432).ok
 
 
+def test_ufw_dry_run_changes_nothing():
+    from app.grading.deploy import vps
+
+    fw = vps.run_ufw("ufw --dry-run allow from 203.0.113.7 to any port 22 proto tcp\n"
+                     "ufw --dry-run allow 443/tcp\nufw --force enable\n")
+    assert fw.rules == [] and "locked out" in fw.lockout
+    assert not fw.reaches(443).ok
+
+
+def test_ufw_commands_see_the_variables_the_script_sets():
+    from app.grading.deploy import vps
+
+    fw = vps.run_ufw('#!/bin/sh\nset -eu\nME=203.0.113.7\nexport NET="${ME}/32"\n'
+                     'ufw allow in proto tcp from "$ME" to any port 22\n'
+                     "ufw allow from ${NET} to any port 8000 proto tcp\n"
+                     "echo y | ufw enable\n")
+    assert not fw.lockout and fw.reaches(22, "203.0.113.7").ok
+    assert fw.reaches(8000, "203.0.113.7").ok and not fw.reaches(22, "198.51.100.1").ok
+
+
+def test_ufw_app_names_in_the_long_syntax_open_only_their_ports():
+    from app.grading.deploy import vps
+
+    fw = vps.run_ufw("ufw limit from 203.0.113.7 to any app OpenSSH\nufw enable\n")
+    assert fw.reaches(22, "203.0.113.7").ok and not fw.reaches(8000, "203.0.113.7").ok
+
+
 def test_ufw_commands_are_found_the_way_the_shell_runs_them():
     from app.grading.deploy import vps
 

@@ -19,6 +19,7 @@ import shlex
 from dataclasses import dataclass
 from dataclasses import field
 
+from .shell import expand
 from .shell import split_script
 from .trace import DeployError
 from .trace import Outcome
@@ -123,6 +124,9 @@ def parse_rule(action: str, args: list[str], line: int) -> UfwRule:
             elif word == "port":
                 ports = value
                 i += 2
+            elif word == "app":  # ufw allow from 1.2.3.4 to any app OpenSSH
+                ports = value
+                i += 2
             elif word == "proto":
                 proto = value
                 i += 2
@@ -147,13 +151,30 @@ def parse_rule(action: str, args: list[str], line: int) -> UfwRule:
     return UfwRule(action, ranges, proto, "any", line)
 
 
+ASSIGNMENT_RE = re.compile(r"^(?:(?:export|readonly)\s+)?([A-Za-z_][A-Za-z0-9_]*)=(\S*)$")
+
+
 def ufw_commands(text: str) -> list[tuple[int, str]]:
     """(line, command) for each ufw command the shell runs: `yes | ufw enable`, `a && ufw ...`.
 
-    A ufw inside quotes (echo "ufw allow 80") is text, not a command."""
+    A ufw inside quotes (echo "ufw allow 80") is text, not a command. Variables the script sets
+    (`ME=203.0.113.7`) are expanded in the ufw commands after them, as sh does."""
     found = []
+    variables: dict[str, str] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
         for _, command in split_script(raw):
+            assignment = ASSIGNMENT_RE.match(command.strip())
+            if assignment:
+                try:
+                    value = "".join(shlex.split(assignment.group(2)))
+                except ValueError:
+                    value = assignment.group(2)
+                if "$(" in value or "`" in value:  # the output of a command: not known
+                    variables.pop(assignment.group(1), None)
+                else:
+                    variables[assignment.group(1)] = expand(value, variables)
+                continue
+            command = expand(command, variables)
             try:
                 first = shlex.split(command)[:2]
             except ValueError:
@@ -173,7 +194,11 @@ def run_ufw(text: str, admin: str = "203.0.113.7") -> Firewall:
             words = shlex.split(command_text)[1:]
         except ValueError:
             raise DeployError("unbalanced quotes", number, "firewall.sh") from None
-        words = [w for w in words if w not in ("--force", "-f", "--dry-run")]
+        if "--dry-run" in words:
+            # ufw(8): --dry-run only shows what the command would change.
+            fw.trace.add(f"line {number}: --dry-run: ufw shows the change and makes none")
+            continue
+        words = [w for w in words if w not in ("--force", "-f")]
         if "comment" in words:  # ufw allow 8000/tcp comment 'dashboard'
             words = words[:words.index("comment")]
         if not words:

@@ -10,6 +10,7 @@ from grading.deploy import vps
 
 ADMIN = "203.0.113.7"
 VISITOR = "198.51.100.23"
+STRANGER = "192.0.2.44"  # someone else on the internet, a scanning bot
 LETS_ENCRYPT = "23.178.112.105"  # any address: Let's Encrypt checks from several
 
 
@@ -27,6 +28,18 @@ def test_ssh_keeps_working():
     if fw.lockout:
         checks.fail(fw.lockout + "\n" + fw.trace.text())
     checks.require(fw.reaches(22, ADMIN), "After the script, you cannot log in over SSH")
+
+
+def test_ssh_is_closed_to_strangers():
+    """SSH does not answer an address other than yours."""
+    fw = firewall()
+    if not fw.enabled:
+        pytest.skip("ufw is not enabled (see that check)")
+    result = fw.reaches(22, STRANGER)
+    if result.ok:
+        checks.fail(f"A stranger at {STRANGER} can reach SSH (port 22): {result.trace.text()}. "
+                    "Bots that scan the internet find an open port 22 within minutes and try "
+                    "passwords and known exploits on it day and night")
 
 
 def test_ufw_is_switched_on_and_closes_the_rest():

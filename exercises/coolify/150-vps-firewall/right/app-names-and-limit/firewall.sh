@@ -1,6 +1,6 @@
 sudo ufw default deny incoming
 sudo ufw default allow outgoing
-sudo ufw limit OpenSSH        # slows down password guessing
+sudo ufw limit from 203.0.113.7 to any app OpenSSH   # slows down password guessing
 sudo ufw allow http
 sudo ufw allow https
 sudo ufw allow 8000/tcp       # Coolify dashboard
