@@ -70,3 +70,24 @@ def test_no_hand_written_labels_and_no_password_in_the_file():
         # secret-default: ${SERVICE_PASSWORD_DB:-old} still writes the old password in git.
         if finding.rule in ("plain-secret", "secret-default"):
             checks.fail(f"{FILE} line {finding.line}: {finding.message}")
+
+
+def test_the_database_user_is_generated_too():
+    """db's user is one Coolify generates for each resource, not one written in the file."""
+    users = {}
+    for resource in ("shop-resource", "another-resource"):
+        deployment = deployed(resource)
+        if "db" not in deployment.stack.containers:
+            checks.fail(f"{FILE}: the service db is gone, so there is no database to deploy")
+        env = deployment.stack.env_of("db")
+        users[resource] = env.get("POSTGRES_USER") or "postgres"  # the image's default
+    if len(set(users.values())) == 1:
+        user = users["shop-resource"]
+        text = submission.read(FILE).splitlines()
+        line = next((n for n, t in enumerate(text, start=1)
+                     if "POSTGRES_USER" in t and not t.lstrip().startswith("#")), 0)
+        where = f"{FILE} line {line}" if line else f"{FILE}: db"
+        checks.fail(
+            f"{where}: every deploy of every resource logs into the database as '{user}', a "
+            "name anyone who reads the repository knows (or the image's default). Half of the "
+            "login is public, and the user Coolify was asked to generate is not used")
