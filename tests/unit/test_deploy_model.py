@@ -634,6 +634,39 @@ def test_ufw_commands_are_found_the_way_the_shell_runs_them():
     assert not vps.run_ufw('echo "ufw --force enable"\n').enabled
 
 
+def test_ufw_source_ranges_hold_their_whole_network():
+    # Coolify's container (10.0.1.x on the `coolify` network) reaches its own server's SSH.
+    from app.grading.deploy import vps
+
+    fw = vps.run_ufw("ufw allow from 203.0.113.7 to any port 22 proto tcp\n"
+                     "ufw allow from 10.0.0.0/8 to any port 22 proto tcp\nufw enable\n")
+    assert fw.reaches(22, "10.0.1.5").ok and fw.reaches(22, "10.200.0.9").ok
+    assert not fw.reaches(22, "192.0.2.44").ok and not fw.reaches(22, "172.18.0.2").ok
+    assert fw.internet_sources(22) == ["203.0.113.7"]  # a private range lets no stranger in
+
+
+def test_ufw_a_mistyped_mask_opens_ssh_to_strangers_far_from_its_first_address():
+    from app.grading.deploy import vps
+
+    fw = vps.run_ufw("ufw allow from 10.0.1.0/1 to any port 22\nufw enable\n")
+    assert not fw.reaches(22, "192.0.2.44").ok  # the one stranger a test would try first
+    strangers = [a for a in fw.internet_sources(22) if fw.reaches(22, a).ok]
+    assert "11.0.0.0" in strangers and all(not a.startswith("10.") for a in strangers)
+
+
+def test_ufw_rules_on_an_interface_match_only_packets_arriving_there():
+    from app.grading.deploy import vps
+
+    fw = vps.run_ufw("ufw allow from 203.0.113.7 to any port 22\n"
+                     "ufw allow in on docker0 to any port 22\nufw allow in on docker0\n"
+                     "ufw allow in on eth0 to any port 443\nufw enable\n")
+    assert not fw.reaches(22, "192.0.2.44").ok  # from the internet: not on docker0
+    assert fw.reaches(22, "172.17.0.2", interface="docker0").ok
+    assert not fw.reaches(22, "10.0.1.5", interface="br-5e2f4c7a9d10").ok
+    assert fw.reaches(443, "192.0.2.44").ok  # eth0 stands for the public interface
+    assert not fw.reaches(443, "10.0.1.5", interface="br-5e2f4c7a9d10").ok
+
+
 # -- GitHub Actions and Coolify's deploy webhook -------------------------------------------------
 def test_workflow_needs_if_secrets_and_a_refused_token():
     from app.grading.deploy import ci

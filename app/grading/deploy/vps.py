@@ -8,7 +8,13 @@ ufw keeps rules in the order they were added and applies the first that matches;
 matches none gets the default policy (deny incoming, unless changed). `ufw enable` applies the
 rules at once, to the SSH session too. Docker publishes container ports with its own iptables
 rules, before ufw's: a port published with `ports:` is reachable whatever ufw says (the
-model's `docker_published` argument).
+model's `docker_published` argument). Traffic from a container to the host itself (Coolify's
+SSH to its own server) is not published: it crosses the host's INPUT chain, which ufw filters.
+
+A rule `on NAME` matches only packets that arrive on that interface. The VPS's public interface
+has no name in the exercises: a packet from the internet matches any named interface except
+the loopback and Docker's bridges (docker0, br-*, veth*). Addresses in private, loopback and
+link-local ranges do not arrive from the internet (providers do not route them).
 """
 
 from __future__ import annotations
@@ -25,6 +31,12 @@ from .trace import DeployError
 from .trace import Outcome
 from .trace import Trace
 
+# Ranges no packet from the internet comes from: a rule for them opens nothing to strangers.
+NOT_FROM_THE_INTERNET = [ipaddress.ip_network(n) for n in (
+    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+    "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/3", "::1/128", "fc00::/7", "fe80::/10")]
+HOST_SIDE_INTERFACE = re.compile(r"^(lo|docker\d*|docker_gwbridge|br-.*|veth.*)$")
+
 SERVICES = {"ssh": [22], "openssh": [22], "http": [80], "https": [443], "www": [80],
             "www full": [80, 443], "nginx full": [80, 443], "postgresql": [5432]}
 
@@ -38,11 +50,24 @@ class UfwRule:
     proto: str  # "tcp", "udp" or "any"
     source: str  # "any" or an address / network
     line: int
+    interface: str = ""  # `on NAME`: only packets arriving on that interface
 
-    def matches(self, port: int, proto: str, address: str) -> bool:
-        if self.proto not in ("any", proto):
-            return False
-        if not any(low <= port <= high for low, high in self.ports):
+    def covers(self, port: int, proto: str) -> bool:
+        """Does the rule name this port and protocol (whatever the source)?"""
+        return (self.proto in ("any", proto)
+                and any(low <= port <= high for low, high in self.ports))
+
+    def arrives_on(self, interface: str | None) -> bool:
+        """Does a packet on `interface` (None: the public one, name unknown) match `on NAME`?"""
+        if not self.interface:
+            return True
+        if interface is None:
+            return not HOST_SIDE_INTERFACE.match(self.interface)
+        return self.interface == interface
+
+    def matches(self, port: int, proto: str, address: str,
+                interface: str | None = None) -> bool:
+        if not self.covers(port, proto) or not self.arrives_on(interface):
             return False
         if self.source == "any":
             return True
@@ -63,29 +88,52 @@ class Firewall:
     lockout: str = ""  # why the admin's SSH session was cut, if it was
     trace: Trace = field(default_factory=Trace)
 
-    def decide(self, port: int, proto: str, address: str) -> tuple[bool, str]:
+    def decide(self, port: int, proto: str, address: str,
+                interface: str | None = None) -> tuple[bool, str]:
         if not self.enabled:
             return True, "ufw is not enabled, so it filters nothing"
         for rule in self.rules:
-            if rule.matches(port, proto, address):
+            if rule.matches(port, proto, address, interface):
                 allowed = rule.action in ("allow", "limit")
                 return allowed, f"line {rule.line}: {rule.action} matches first"
         allowed = self.default_incoming == "allow"
         return allowed, f"no rule matches: the default policy ({self.default_incoming}) applies"
 
     def reaches(self, port: int, source: str = "198.51.100.23", proto: str = "tcp",
-                docker_published: set[int] | None = None) -> Outcome:
-        """Can `source` (an address on the internet) open this port on the VPS?"""
+                docker_published: set[int] | None = None,
+                interface: str | None = None) -> Outcome:
+        """Can `source` open this port (arriving on `interface`; None: the public one)?"""
         trace = Trace()
         if docker_published and port in docker_published:
             trace.add(f"port {port} is published by Docker, whose iptables rules come before "
                       "ufw's: ufw never sees these packets")
             return Outcome(True, f"port {port} is reachable from anywhere (Docker publishes it)",
                            trace)
-        allowed, why = self.decide(port, proto, source)
-        trace.add(f"{proto} {source} -> port {port}: {why}")
+        allowed, why = self.decide(port, proto, source, interface)
+        arriving = f" (arriving on {interface})" if interface else ""
+        trace.add(f"{proto} {source}{arriving} -> port {port}: {why}")
         return Outcome(allowed, f"port {port}/{proto} from {source}: "
                                 f"{'open' if allowed else 'blocked'}", trace)
+
+    def internet_sources(self, port: int, proto: str = "tcp") -> list[str]:
+        """Internet addresses drawn from every source network a rule for this port names.
+
+        A range such as 10.0.1.0/1 (a mistyped mask) holds far more than its first address:
+        probing a few addresses of each part of it shows whether strangers get in."""
+        found: list[str] = []
+        for rule in self.rules:
+            if rule.source == "any" or not rule.covers(port, proto):
+                continue
+            network = ipaddress.ip_network(rule.source, strict=False)
+            parts = network.subnets(new_prefix=8) if network.prefixlen < 8 else [network]
+            for part in parts:
+                last = part.num_addresses - 1
+                for offset in {0, min(1, last), last // 2, max(last - 1, 0), last}:
+                    address = part.network_address + offset
+                    if not any(address in private for private in NOT_FROM_THE_INTERNET
+                               if private.version == address.version):
+                        found.append(str(address))
+        return list(dict.fromkeys(found))
 
 
 def parse_ports(text: str, line: int) -> tuple[list[tuple[int, int]], str]:
@@ -110,8 +158,8 @@ def parse_ports(text: str, line: int) -> tuple[list[tuple[int, int]], str]:
 
 def parse_rule(action: str, args: list[str], line: int) -> UfwRule:
     """`allow 22/tcp`, `allow from 1.2.3.4 to any port 8000 proto tcp`, `allow 'Nginx Full'`."""
-    if "from" in args or "port" in args or "proto" in args:
-        source, ports, proto = "any", "", "any"
+    if "from" in args or "port" in args or "proto" in args or "on" in args:
+        source, ports, proto, interface = "any", "", "any", ""
         i = 0
         while i < len(args):
             word = args[i]
@@ -130,8 +178,11 @@ def parse_rule(action: str, args: list[str], line: int) -> UfwRule:
             elif word == "proto":
                 proto = value
                 i += 2
-            elif word in ("in", "on"):
-                i += 2 if word == "on" else 1
+            elif word == "on":  # ufw allow in on docker0 to any port 22
+                interface = value
+                i += 2
+            elif word == "in":
+                i += 1
             else:
                 i += 1
         if not ports:
@@ -144,7 +195,7 @@ def parse_rule(action: str, args: list[str], line: int) -> UfwRule:
             except ValueError:
                 raise DeployError(f"'{source}' is not an address or a network", line,
                                   "firewall.sh") from None
-        return UfwRule(action, ranges, proto, source, line)
+        return UfwRule(action, ranges, proto, source, line, interface)
     if not args:
         raise DeployError(f"ufw {action} needs a port or an application", line, "firewall.sh")
     ranges, proto = parse_ports(" ".join(args), line)
