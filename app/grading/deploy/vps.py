@@ -92,12 +92,17 @@ class Firewall:
                 interface: str | None = None) -> tuple[bool, str]:
         if not self.enabled:
             return True, "ufw is not enabled, so it filters nothing"
+        elsewhere = []  # rules that would match a packet arriving on another interface
         for rule in self.rules:
             if rule.matches(port, proto, address, interface):
                 allowed = rule.action in ("allow", "limit")
                 return allowed, f"line {rule.line}: {rule.action} matches first"
+            if rule.matches(port, proto, address, rule.interface or None):
+                elsewhere.append(f"line {rule.line} only matches packets arriving on "
+                                 f"{rule.interface}")
         allowed = self.default_incoming == "allow"
-        return allowed, f"no rule matches: the default policy ({self.default_incoming}) applies"
+        return allowed, "; ".join([*elsewhere, "no rule matches: the default policy "
+                                               f"({self.default_incoming}) applies"])
 
     def reaches(self, port: int, source: str = "198.51.100.23", proto: str = "tcp",
                 docker_published: set[int] | None = None,
@@ -128,7 +133,8 @@ class Firewall:
             parts = network.subnets(new_prefix=8) if network.prefixlen < 8 else [network]
             for part in parts:
                 last = part.num_addresses - 1
-                for offset in {0, min(1, last), last // 2, max(last - 1, 0), last}:
+                for offset in dict.fromkeys((min(1, last), last // 2, max(last - 1, 0), 0,
+                                             last)):
                     address = part.network_address + offset
                     if not any(address in private for private in NOT_FROM_THE_INTERNET
                                if private.version == address.version):
