@@ -120,10 +120,12 @@ class Instruction:
 
     def sources_and_destination(self) -> tuple[list[str], str]:
         """For COPY and ADD: the source paths and the destination (here-documents excluded)."""
-        words = [w for w in self.words() if not HEREDOC_RE.fullmatch(w)]
+        # The here-document markers are sources too (`COPY <<'EOF' /path`): the destination
+        # is the last word whichever form of marker (<<EOF, <<'EOF', <<"EOF", <<-EOF) precedes.
+        words = self.words()
         if len(words) < 2:
-            return words, ""
-        return words[:-1], words[-1]
+            return [w for w in words if not HEREDOC_RE.fullmatch(w)], ""
+        return [w for w in words[:-1] if not HEREDOC_RE.fullmatch(w)], words[-1]
 
     def text(self) -> str:
         """The instruction as one line of text, for messages."""
