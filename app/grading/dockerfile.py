@@ -81,6 +81,9 @@ class Instruction:
     flags: dict[str, str] = field(default_factory=dict)  # {"chown": "app:app"}; bare flag -> ""
     exec_form: tuple[str, ...] | None = None  # the JSON array, when written in exec form
     heredocs: tuple[str, ...] = ()  # bodies of <<EOF here-documents, in order
+    # For each here-document: is its delimiter unquoted (<<EOF, <<-EOF), so that the builder
+    # expands ARG/ENV variables in a COPY/ADD body? <<'EOF' and <<"EOF" keep the text as is.
+    heredoc_expands: tuple[bool, ...] = ()
     stage: int | None = None  # index of the stage it belongs to; None before the first FROM
     # Every --flag in order, repeats kept: RUN --mount=... --mount=... has two.
     flag_list: tuple[tuple[str, str], ...] = ()
@@ -535,9 +538,11 @@ def parse(text: str) -> Dockerfile:
         rest = rest.strip()
 
         heredocs: list[str] = []
+        heredoc_expands: list[bool] = []
         if kind in HEREDOC_INSTRUCTIONS:
             for match in HEREDOC_RE.finditer(rest):
                 strip_tabs, word = match.group(1) == "-", match.group(3)
+                heredoc_expands.append(not match.group(2))
                 body: list[str] = []
                 while i < len(lines):
                     candidate = lines[i].lstrip("\t") if strip_tabs else lines[i]
@@ -599,7 +604,7 @@ def parse(text: str) -> Dockerfile:
 
         ins = Instruction(
             kind=kind, line=line_no, end_line=i, args=args, flags=flags,
-            exec_form=form, heredocs=tuple(heredocs),
+            exec_form=form, heredocs=tuple(heredocs), heredoc_expands=tuple(heredoc_expands),
             stage=len(stages) if stage_start is not None else None,
             flag_list=tuple(flag_list),
         )

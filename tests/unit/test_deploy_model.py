@@ -865,3 +865,14 @@ def test_compilers_purged_in_a_later_run_stay_in_a_layer():
     two_stage = build(MULTI, {})
     assert "gcc" in two_stage.stages[0].layer_programs
     assert "gcc" not in two_stage.final.layer_programs
+
+
+@pytest.mark.parametrize(("marker", "written"), [
+    ("<<EOF", "echo hello bar\n"), ("<<-EOF", "echo hello bar\n"),
+    ("<<'EOF'", "echo hello ${FOO}\n"), ('<<"EOF"', "echo hello ${FOO}\n"),
+])
+def test_copy_heredoc_expands_build_variables_only_when_the_delimiter_is_unquoted(marker, written):
+    """As the Dockerfile reference says: <<EOF expands ARG/ENV in the body, <<'EOF' does not."""
+    built = build(f"FROM python:3.12-slim\nARG FOO=bar\nCOPY {marker} /hello.sh\n"
+                  "echo hello ${FOO}\nEOF\n", {})
+    assert built.final.files["/hello.sh"].content == written

@@ -627,8 +627,11 @@ class Builder:
                     or target == stage.workdir or (existing is not None and existing.kind == "dir"))
         added: list[File] = []
         if ins.heredocs:
-            for body in ins.heredocs:
-                added.append(File(target, owner, ins.line, "file", content=body))
+            expands = ins.heredoc_expands or (True,) * len(ins.heredocs)
+            for body, expanded in zip(ins.heredocs, expands, strict=False):
+                # BuildKit expands ARG/ENV in the body of an unquoted <<EOF (unset: empty).
+                text = expand(body, scope, unset="") if expanded else body
+                added.append(File(target, owner, ins.line, "file", content=text))
         elif "from" in ins.flags:
             ref = expand(ins.flags["from"], scope)
             origin = self.stage_for_from(ref, ins.line, stage)
