@@ -876,3 +876,10 @@ def test_copy_heredoc_expands_build_variables_only_when_the_delimiter_is_unquote
     built = build(f"FROM python:3.12-slim\nARG FOO=bar\nCOPY {marker} /hello.sh\n"
                   "echo hello ${FOO}\nEOF\n", {})
     assert built.final.files["/hello.sh"].content == written
+
+
+def test_copy_heredocs_into_a_folder_are_named_after_their_delimiters():
+    built = build("FROM python:3.12-slim\nCOPY <<robots.txt <<'humans.txt' /srv/\nUser-agent: *\n"
+                  "robots.txt\nthe team\nhumans.txt\n", {})
+    assert built.final.files["/srv/robots.txt"].content == "User-agent: *\n"
+    assert built.final.files["/srv/humans.txt"].content == "the team\n"

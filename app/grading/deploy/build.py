@@ -628,10 +628,15 @@ class Builder:
         added: list[File] = []
         if ins.heredocs:
             expands = ins.heredoc_expands or (True,) * len(ins.heredocs)
-            for body, expanded in zip(ins.heredocs, expands, strict=False):
+            # Into a folder (COPY <<robots.txt <<humans.txt /srv/), each file is named after
+            # its delimiter word.
+            names = [m.group(3) for m in df_parser.HEREDOC_RE.finditer(ins.args)]
+            for i, (body, expanded) in enumerate(zip(ins.heredocs, expands, strict=False)):
                 # BuildKit expands ARG/ENV in the body of an unquoted <<EOF (unset: empty).
                 text = expand(body, scope, unset="") if expanded else body
-                added.append(File(target, owner, ins.line, "file", content=text))
+                path = f"{target.rstrip('/')}/{names[i]}" if dest_dir and i < len(names) else (
+                    target)
+                added.append(File(path, owner, ins.line, "file", content=text))
         elif "from" in ins.flags:
             ref = expand(ins.flags["from"], scope)
             origin = self.stage_for_from(ref, ins.line, stage)
