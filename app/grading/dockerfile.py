@@ -52,7 +52,7 @@ SHELL_PROGRAMS = ("sh", "bash", "ash", "dash", "zsh")
 
 DIRECTIVE_RE = re.compile(r"^#\s*([A-Za-z][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
 FLAG_RE = re.compile(r"--([A-Za-z][A-Za-z0-9-]*)(?:=(\"[^\"]*\"|'[^']*'|\S*))?(?:\s+|$)")
-HEREDOC_RE = re.compile(r"<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_]*)\2")
+HEREDOC_RE = re.compile(r"<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
 STAGE_NAME_RE = re.compile(r"^[a-z][a-z0-9._-]*$", re.IGNORECASE)
 VARIABLE_RE = re.compile(
     r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)"
@@ -81,6 +81,9 @@ class Instruction:
     flags: dict[str, str] = field(default_factory=dict)  # {"chown": "app:app"}; bare flag -> ""
     exec_form: tuple[str, ...] | None = None  # the JSON array, when written in exec form
     heredocs: tuple[str, ...] = ()  # bodies of <<EOF here-documents, in order
+    # For each here-document: is its delimiter unquoted (<<EOF, <<-EOF), so that the builder
+    # expands ARG/ENV variables in a COPY/ADD body? <<'EOF' and <<"EOF" keep the text as is.
+    heredoc_expands: tuple[bool, ...] = ()
     stage: int | None = None  # index of the stage it belongs to; None before the first FROM
     # Every --flag in order, repeats kept: RUN --mount=... --mount=... has two.
     flag_list: tuple[tuple[str, str], ...] = ()
@@ -120,10 +123,12 @@ class Instruction:
 
     def sources_and_destination(self) -> tuple[list[str], str]:
         """For COPY and ADD: the source paths and the destination (here-documents excluded)."""
-        words = [w for w in self.words() if not HEREDOC_RE.fullmatch(w)]
+        # The here-document markers are sources too (`COPY <<'EOF' /path`): the destination
+        # is the last word whichever form of marker (<<EOF, <<'EOF', <<"EOF", <<-EOF) precedes.
+        words = self.words()
         if len(words) < 2:
-            return words, ""
-        return words[:-1], words[-1]
+            return [w for w in words if not HEREDOC_RE.fullmatch(w)], ""
+        return [w for w in words[:-1] if not HEREDOC_RE.fullmatch(w)], words[-1]
 
     def text(self) -> str:
         """The instruction as one line of text, for messages."""
@@ -533,9 +538,11 @@ def parse(text: str) -> Dockerfile:
         rest = rest.strip()
 
         heredocs: list[str] = []
+        heredoc_expands: list[bool] = []
         if kind in HEREDOC_INSTRUCTIONS:
             for match in HEREDOC_RE.finditer(rest):
                 strip_tabs, word = match.group(1) == "-", match.group(3)
+                heredoc_expands.append(not match.group(2))
                 body: list[str] = []
                 while i < len(lines):
                     candidate = lines[i].lstrip("\t") if strip_tabs else lines[i]
@@ -597,7 +604,7 @@ def parse(text: str) -> Dockerfile:
 
         ins = Instruction(
             kind=kind, line=line_no, end_line=i, args=args, flags=flags,
-            exec_form=form, heredocs=tuple(heredocs),
+            exec_form=form, heredocs=tuple(heredocs), heredoc_expands=tuple(heredoc_expands),
             stage=len(stages) if stage_start is not None else None,
             flag_list=tuple(flag_list),
         )

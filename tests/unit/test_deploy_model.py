@@ -853,3 +853,119 @@ def test_accounts_of_an_image_outside_the_table_are_not_judged_missing():
     assert build(text, {"composer.json": "{}"}).error is None
     known = text.replace("serversideup/php:8.4-fpm-nginx-alpine", "python:3.12-alpine")
     assert "no user www-data" in build(known, {"composer.json": "{}"}).error.reason
+
+
+CHECK_SCRIPT = """import os
+import sys
+import urllib.request
+
+url = "http://127.0.0.1:" + os.environ.get("PORT", "8000") + "/healthz"
+try:
+    with urllib.request.urlopen(url, timeout=2) as response:
+        sys.exit(0 if response.status == 200 else 1)
+except Exception:
+    sys.exit(1)
+"""
+
+
+@pytest.mark.parametrize("marker", ["<<EOF", "<<'EOF'", '<<"EOF"', "<<-EOF"])
+def test_copy_heredoc_writes_the_file_whatever_the_delimiter_quoting(marker):
+    """COPY <<'EOF' /path creates /path like the unquoted form (Dockerfile heredocs)."""
+    text = GOOD.format(
+        health='HEALTHCHECK CMD ["python", "/usr/local/bin/check.py"]', cmd=SHELL_CMD,
+    ).replace("USER shop\n",
+              f"COPY {marker} /usr/local/bin/check.py\n{CHECK_SCRIPT}EOF\nUSER shop\n")
+    built = build(text, CONTEXT)
+    assert built.error is None, built.error
+    assert built.final.files["/usr/local/bin/check.py"].content == CHECK_SCRIPT
+    container = built.run({"PORT": "8000"})
+    assert container.health().ok, container.health().reason
+    assert not container.failing_copy("/healthz").health().ok
+
+
+def test_sys_exit_inside_try_except_exception_still_exits():
+    """A check's `except Exception` does not catch its own sys.exit(0), as in Python."""
+    script = ("import sys, urllib.request\ntry:\n"
+              "    urllib.request.urlopen('http://127.0.0.1:8000/healthz')\n    sys.exit(0)\n"
+              "except Exception:\n    sys.exit(1)\n")
+    health = f"HEALTHCHECK CMD {json.dumps(['python', '-c', script])}"
+    container = image(health=health).run({})
+    assert container.health().ok, container.health().reason
+
+
+@pytest.mark.parametrize("mount", [
+    "--mount=type=bind,source=requirements.txt,target=requirements.txt",
+    "--mount=type=bind,target=.",
+])
+def test_bind_mounted_requirements_install_without_a_copy(mount):
+    """RUN --mount=type=bind from the context gives pip requirements.txt for that RUN only."""
+    text = GOOD.format(health="", cmd=SHELL_CMD).replace(
+        "COPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt",
+        f"RUN {mount} pip install --no-cache-dir -r requirements.txt")
+    built = build(text, CONTEXT)
+    assert built.error is None, built.error
+    assert built.final.importable("flask")
+    assert "/app/requirements.txt" in built.final.files  # from the later COPY . . only
+    without = build(text.replace("COPY . .\n", ""), CONTEXT)
+    assert "/app/requirements.txt" not in without.final.files  # the mount left no file
+
+
+MULTI = """FROM python:3.12-slim AS build
+RUN apt-get update && apt-get install -y build-essential libpq-dev
+COPY requirements.txt .
+RUN pip wheel --wheel-dir /wheels -r requirements.txt
+
+FROM python:3.12-slim
+RUN apt-get update && apt-get install -y libpq5
+COPY --from=build /wheels /wheels
+RUN pip install --no-cache-dir --no-index --find-links /wheels flask gunicorn "psycopg[c]"
+COPY . .
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]
+"""
+
+
+@pytest.mark.parametrize("context", [
+    {"app.py": APP, "requirements.txt": "flask\ngunicorn\npsycopg[c]\n"},
+    {},  # the reviewer: no build context, the requirements are unknown
+])
+def test_wheels_built_from_requirements_install_by_name(context):
+    """pip wheel -r builds what the requirements name; --no-index by name then finds them."""
+    built = build(MULTI, context)
+    assert built.error is None, built.error
+
+
+def test_wheel_missing_from_the_requirements_is_not_found():
+    built = build(MULTI, {"app.py": APP, "requirements.txt": "flask\ngunicorn\n"})
+    assert built.error is not None and "no wheel for psycopg" in built.error.reason
+
+
+def test_compilers_purged_in_a_later_run_stay_in_a_layer():
+    """apt-get purge in a later RUN hides gcc from the last layer; the earlier layer keeps it."""
+    later = build("FROM python:3.12-slim\nRUN apt-get update && apt-get install -y gcc\n"
+                  "RUN apt-get purge -y gcc\n", {})
+    assert not later.final.has_program("gcc")
+    assert "gcc" in later.final.layer_programs
+    same = build("FROM python:3.12-slim\nRUN apt-get update && apt-get install -y gcc "
+                 "&& apt-get purge -y gcc\n", {})
+    assert "gcc" not in same.final.layer_programs
+    two_stage = build(MULTI, {})
+    assert "gcc" in two_stage.stages[0].layer_programs
+    assert "gcc" not in two_stage.final.layer_programs
+
+
+@pytest.mark.parametrize(("marker", "written"), [
+    ("<<EOF", "echo hello bar\n"), ("<<-EOF", "echo hello bar\n"),
+    ("<<'EOF'", "echo hello ${FOO}\n"), ('<<"EOF"', "echo hello ${FOO}\n"),
+])
+def test_copy_heredoc_expands_build_variables_only_when_the_delimiter_is_unquoted(marker, written):
+    """As the Dockerfile reference says: <<EOF expands ARG/ENV in the body, <<'EOF' does not."""
+    built = build(f"FROM python:3.12-slim\nARG FOO=bar\nCOPY {marker} /hello.sh\n"
+                  "echo hello ${FOO}\nEOF\n", {})
+    assert built.final.files["/hello.sh"].content == written
+
+
+def test_copy_heredocs_into_a_folder_are_named_after_their_delimiters():
+    built = build("FROM python:3.12-slim\nCOPY <<robots.txt <<'humans.txt' /srv/\nUser-agent: *\n"
+                  "robots.txt\nthe team\nhumans.txt\n", {})
+    assert built.final.files["/srv/robots.txt"].content == "User-agent: *\n"
+    assert built.final.files["/srv/humans.txt"].content == "the team\n"

@@ -102,11 +102,18 @@ class Stage:
     # Folders that received the whole build context when none was given (a lint): any file
     # may be there.
     unknown_dirs: set[str] = field(default_factory=set)
+    # Programs some layer of this stage holds: a later `apt-get purge` hides them from the
+    # last layer, but the layer that installed them still ships with the image.
+    layer_programs: set[str] = field(default_factory=set)
 
     def may_have(self, path: str) -> bool:
         """Could this path exist though the model does not know the file (see unknown_dirs)?"""
         folders = (*self.unknown_dirs, *self.base.dirs)
         return any(path == d or path.startswith(d.rstrip("/") + "/") for d in folders)
+
+    def in_unknown_dir(self, path: str) -> bool:
+        """Is this path in a folder whose contents the model does not know (unknown_dirs)?"""
+        return any(path == d or path.startswith(d.rstrip("/") + "/") for d in self.unknown_dirs)
 
     # -- queries ----------------------------------------------------------------------------
     def label(self) -> str:
@@ -490,6 +497,7 @@ class Builder:
             stage.env = dict(base.env) or {
                 "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
             stage.programs = set(base.programs)
+            stage.layer_programs = set(base.programs)
             stage.libraries = set(base.libraries)
             stage.users = {u: ("/root" if u == "root" else f"/home/{u}") for u in base.users}
             stage.users.setdefault("nobody", "/nonexistent")
@@ -619,8 +627,16 @@ class Builder:
                     or target == stage.workdir or (existing is not None and existing.kind == "dir"))
         added: list[File] = []
         if ins.heredocs:
-            for body in ins.heredocs:
-                added.append(File(target, owner, ins.line, "file", content=body))
+            expands = ins.heredoc_expands or (True,) * len(ins.heredocs)
+            # Into a folder (COPY <<robots.txt <<humans.txt /srv/), each file is named after
+            # its delimiter word.
+            names = [m.group(3) for m in df_parser.HEREDOC_RE.finditer(ins.args)]
+            for i, (body, expanded) in enumerate(zip(ins.heredocs, expands, strict=False)):
+                # BuildKit expands ARG/ENV in the body of an unquoted <<EOF (unset: empty).
+                text = expand(body, scope, unset="") if expanded else body
+                path = f"{target.rstrip('/')}/{names[i]}" if dest_dir and i < len(names) else (
+                    target)
+                added.append(File(path, owner, ins.line, "file", content=text))
         elif "from" in ins.flags:
             ref = expand(ins.flags["from"], scope)
             origin = self.stage_for_from(ref, ins.line, stage)
@@ -705,6 +721,8 @@ class Builder:
                 f"--from={origin.name or origin.index} {src}: stage {origin.label()} has no "
                 f"{src_path}"))
         found = []
+        if origin.in_unknown_dir(src_path):  # e.g. wheels built from unknown requirements
+            stage.unknown_dirs.add(normal(target, "/"))
         whole = any(p == src_path for p in origin.files) and origin.files[src_path].kind != "dir"
         for entry in matches:
             if whole:
@@ -741,6 +759,8 @@ class Builder:
         else:
             script = ins.args
         self.run_script(stage, script, ins, dict(scope))
+        # What this RUN's layer holds when it ends (installed and purged in one RUN: nothing).
+        stage.layer_programs |= stage.programs
         for entry in temporary:
             if entry.path not in before and stage.files.get(entry.path) is entry:
                 stage.files.pop(entry.path, None)
@@ -1115,15 +1135,20 @@ class Builder:
                 packages.append(word)
             i += 1
         self.package_indexes.extend((ins.line, url) for url in indexes)
+        unknown_requirements = False
         for name in requirement_files:
             path = normal(name, stage.workdir)
             entry = stage.files.get(path)
             if entry is None and stage.may_have(path):
-                continue  # copied with the whole (unknown) context: its packages are unknown
+                # Copied with the whole (unknown) context: its packages are unknown.
+                unknown_requirements = True
+                continue
             if entry is None:
                 raise BuildFailure(ins.line, stage, (
                     f"pip cannot open {name}: no such file at {path} (no step before this "
                     "line puts it in the image)"))
+            if entry.content is None:  # from a context the model was not given
+                unknown_requirements = True
             packages.extend(requirement_names(entry.content or ""))
         dists = [p.lower() for p in packages if p not in (".", "-e") and not p.startswith(
             ("/", "./", "git+", "http"))]
@@ -1155,9 +1180,11 @@ class Builder:
         wheels = {f.path.rsplit("/", 1)[-1].removesuffix(".whl") for f in stage.files.values()
                   if f.kind == "wheel" and any(f.path.startswith(normal(d, stage.workdir))
                                                for d in find_links)} | named_wheels
+        # A folder of wheels built from requirements the model cannot read may hold any wheel.
+        unknown_wheels = any(stage.in_unknown_dir(normal(d, stage.workdir)) for d in find_links)
         for dist in dists:
             name = normal_package(dist)
-            from_wheel = name in wheels
+            from_wheel = name in wheels or unknown_wheels
             built_for = next((f.python for f in stage.files.values() if f.kind == "wheel"
                               and f.path.rsplit("/", 1)[-1] == f"{name}.whl"), None)
             if from_wheel and name in images.NEEDS_LIBRARY and built_for and (
@@ -1182,6 +1209,8 @@ class Builder:
         if action == "wheel":
             folder = normal(wheel_dir or ".", stage.workdir)
             stage.add(File(folder, stage.user, ins.line, "dir"))
+            if unknown_requirements:
+                stage.unknown_dirs.add(folder)
             for dist in dists:
                 stage.add(File(f"{folder}/{normal_package(dist)}.whl", stage.user, ins.line,
                                "wheel", version,
@@ -1262,7 +1291,7 @@ def copy_stage(parent: Stage, index: int, name: str | None, line: int) -> Stage:
         history=list(parent.history), layer_secrets=list(parent.layer_secrets),
         apt_lists=parent.apt_lists, volumes=list(parent.volumes), exposes=list(parent.exposes),
         healthcheck=parent.healthcheck, stop_signal=parent.stop_signal, opaque=parent.opaque,
-        unknown_dirs=set(parent.unknown_dirs),
+        unknown_dirs=set(parent.unknown_dirs), layer_programs=set(parent.layer_programs),
     )
 
 

@@ -800,8 +800,11 @@ def third_party_imports(source: str) -> list[str]:
 
 
 # -- the Python sandbox for health checks ----------------------------------------------------
-class CheckExit(Exception):
+class CheckExit(BaseException):  # noqa: N818 - named after what it is, like SystemExit
     """Raised by the sandbox's sys.exit."""
+
+    # A BaseException like SystemExit: a check's own `except Exception` must not catch the exit
+    # it asked for (sys.exit(0) inside try/except Exception still exits 0).
 
     def __init__(self, code: object) -> None:
         super().__init__(code)

@@ -163,6 +163,20 @@ def copies_requirements(ins: dockerfile.Instruction) -> bool:
     return "from" not in ins.flags and any("requirements" in s for s in sources)
 
 
+def install_finds_requirements(line: int) -> bool:
+    """Does the build model's pip find requirements.txt at this line (a bind mount, say)?
+
+    `RUN --mount=type=bind,source=requirements.txt,target=...` (what `docker init` writes)
+    gives the file to that RUN only, without a COPY; the model builds it as BuildKit does.
+    """
+    try:
+        image = deploy.build(submission.read("Dockerfile"),
+                             checks.context("app.py", "requirements.txt"))
+    except deploy.DeployError:
+        return False
+    return not (image.error is not None and image.error_line == line)
+
+
 def test_requirements_are_installed_before_the_code():
     """requirements.txt is copied and installed before the rest of the code."""
     df = parsed()
@@ -187,7 +201,8 @@ def test_requirements_are_installed_before_the_code():
             "nothing before it has changed, so every edit to app.py invalidates the pip install "
             "layer and each deploy downloads every package again"
         )
-    if not any(copies_requirements(ins) for ins in before):
+    if not any(copies_requirements(ins) for ins in before) and not install_finds_requirements(
+            install.line):
         fail(
             f"Dockerfile line {install.line} installs requirements.txt, but no COPY before it "
             "puts that file in the image, so pip cannot find it and the build stops there"

@@ -80,6 +80,16 @@ def test_no_compilers_in_the_final_image():
             f"{', '.join(tools)}: the compilers are needed only to build psycopg's C "
             "extension; on the VPS they add hundreds of MB and hand an attacker a toolchain"
         )
+    # A later RUN that purges them hides them from the last layer only: `docker history`
+    # still lists the layer that installed them, and it ships with the image.
+    hidden = [t for t in ("gcc", "cc", "make", "pg_config") if t in final.layer_programs]
+    if hidden:
+        fail(
+            f"{FILE}: the final image (stage from line {final.line}) still ships "
+            f"{', '.join(hidden)} in an earlier layer. Removing them in a later RUN only hides "
+            "them from the last layer; every layer is part of the image, so it is as large as "
+            "before and the toolchain is still there for whoever extracts the layers"
+        )
 
 
 def model_image():  # noqa: ANN201 - grading.deploy.Image
@@ -88,6 +98,21 @@ def model_image():  # noqa: ANN201 - grading.deploy.Image
         return deploy_build(submission.read(FILE), checks.context("app.py", "requirements.txt"))
     except DeployError:
         pytest.skip("the Dockerfile cannot be read yet (see the first check)")
+
+
+def asks_healthz() -> bool:
+    """Does the check, run in the model, fail when only /healthz answers an error?
+
+    Judged by running it, not by its text: a script written into the image (a COPY
+    here-document, say) may call /healthz without the HEALTHCHECK line naming it.
+    """
+    image = model_image()
+    if image.error is not None:
+        return True  # the build failure is reported by the checks that need the image
+    container = image.run({"PORT": "8000"})
+    if container.crash is not None or not container.health().ok:
+        return True  # a check that never passes is reported by the deploy checks
+    return not container.failing_copy("/healthz").health().ok
 
 
 def test_has_a_working_healthcheck():
@@ -103,7 +128,7 @@ def test_has_a_working_healthcheck():
             "working one"
         )
     check = checks[-1]
-    if "/healthz" not in check.args:
+    if not asks_healthz():
         fail(
             f"{FILE} line {check.line}: the HEALTHCHECK does not call /healthz, the endpoint "
             "app.py provides, which also checks the database connection. A check of '/' or "

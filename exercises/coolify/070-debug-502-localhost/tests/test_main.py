@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import ast
 import importlib
+import os
 import sys
+import types
 from typing import NoReturn
 
 from grading import submission
@@ -99,21 +100,89 @@ def test_port_has_a_default():
              "port the team and the README expect when nothing is set")
 
 
-def test_main_block_uses_server_options():
-    """`python main.py` passes server_options(os.environ) to uvicorn.run, nothing else."""
-    tree = ast.parse(submission.read("main.py"))
-    runs = [
-        node for node in ast.walk(tree)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "run"
-    ]
-    if not runs:
-        fail("main.py no longer calls uvicorn.run(...), so `python main.py` starts nothing")
-    for call in runs:
-        for keyword in call.keywords:
-            if keyword.arg in ("host", "port"):
-                fail(
-                    f"main.py line {call.lineno}: uvicorn.run() is given {keyword.arg}= "
-                    "directly, which bypasses server_options(): what the tests prove about "
-                    "server_options() no longer decides where uvicorn listens"
-                )
+class UvicornStopped(BaseException):  # noqa: N818 - like the SystemExit it stands for
+    """uvicorn.run() ended the program (sys.exit(1)) before it listened anywhere."""
+
+
+def run_main(environ: dict[str, str]) -> tuple[object, dict, int]:
+    """Run main.py as `python main.py` would, with a uvicorn whose run() records its call.
+
+    The recording run() checks what uvicorn.run() itself checks before it listens
+    (uvicorn/main.py): reload or more than one worker need the app as an import string
+    ("module:attribute"), otherwise uvicorn logs an error and exits with status 1.
+    Returns (app, keyword arguments, line of the call).
+    """
+    calls: list[tuple[object, dict, int]] = []
+
+    def run(app: object, *args: object, **kwargs: object) -> None:
+        line = sys._getframe(1).f_lineno  # noqa: SLF001 - the learner's line, for the message
+        workers = kwargs.get("workers") or 1
+        if (kwargs.get("reload") or workers > 1) and not isinstance(app, str):
+            raise UvicornStopped(line, workers, bool(kwargs.get("reload")))
+        calls.append((app, kwargs, line))
+
+    fake = types.ModuleType("uvicorn")
+    fake.run = run
+    saved_module = sys.modules.get("uvicorn")
+    saved_environ = dict(os.environ)
+    sys.modules["uvicorn"] = fake
+    os.environ.clear()
+    os.environ.update(environ)
+    try:
+        code = compile(submission.read("main.py"), "main.py", "exec")
+        exec(code, {"__name__": "__main__", "__file__": "main.py"})  # noqa: S102
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_environ)
+        if saved_module is None:
+            sys.modules.pop("uvicorn", None)
+        else:
+            sys.modules["uvicorn"] = saved_module
+    if not calls:
+        fail("`python main.py` never calls uvicorn.run(...), so it starts nothing and every "
+             "visitor gets 502 Bad Gateway")
+    return calls[-1]
+
+
+def test_python_main_listens_where_server_options_says():
+    """`python main.py` (Coolify's start command) makes uvicorn listen as server_options() says."""
+    environ = {"PORT": "3000"}
+    wanted = options(environ)
+    try:
+        _, given, line = run_main(environ)
+    except UvicornStopped as stop:
+        line, workers, reload = stop.args
+        what = f"workers={workers}" if workers > 1 else "reload=True"
+        fail(
+            f"main.py line {line}: uvicorn.run() gets the app object itself with {what}. "
+            "uvicorn then stops at once with \"You must pass the application as an import "
+            "string to enable 'reload' or 'workers'\" and exit status 1: `python main.py` "
+            "never listens, the container restarts again and again, and every visitor gets "
+            "502 Bad Gateway"
+        )
+    except AssertionError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the learner reads what went wrong
+        fail(f"`python main.py` stops with {type(exc).__name__}: {exc}, so uvicorn never "
+             "starts and every visitor gets 502 Bad Gateway")
+    # uvicorn.run's own defaults when an argument is not given.
+    host = str(given.get("host", "127.0.0.1"))
+    port = given.get("port", 8000)
+    if host in LOOPBACK and str(wanted["host"]) not in LOOPBACK:
+        fail(
+            f"main.py line {line}: server_options() gives host '{wanted['host']}', but "
+            f"uvicorn.run() receives host '{host}', so `python main.py` still listens on the "
+            "container's own loopback. Traefik connects from another container, finds "
+            "nothing listening, and every visitor gets 502 Bad Gateway"
+        )
+    if host != str(wanted["host"]) or port != wanted["port"]:
+        fail(
+            f"main.py line {line}: with PORT=3000, uvicorn.run() receives host '{host}' and "
+            f"port {port!r}, not what server_options() gives ({wanted['host']!r}, "
+            f"{wanted['port']!r}): what the checks above prove about server_options() is not "
+            "where `python main.py` listens"
+        )
+    for key in ("uds", "fd"):
+        if given.get(key) is not None and wanted.get(key) is None:
+            fail(f"main.py line {line}: uvicorn.run() also receives {key}=, so it listens on "
+                 "that instead of host and port, and Traefik finds no port open: 502 Bad Gateway")
