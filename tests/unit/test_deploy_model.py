@@ -969,3 +969,25 @@ def test_copy_heredocs_into_a_folder_are_named_after_their_delimiters():
                   "robots.txt\nthe team\nhumans.txt\n", {})
     assert built.final.files["/srv/robots.txt"].content == "User-agent: *\n"
     assert built.final.files["/srv/humans.txt"].content == "the team\n"
+
+
+@pytest.mark.parametrize(("image", "command", "survives"), [
+    ("redis:7.4", None, True),  # the image's default save points write dump.rdb
+    ("redis:7.4", '["redis-server", "--save", "", "--appendonly", "no"]', False),
+    ("redis:7.4", 'redis-server --save ""', False),  # AOF is off by default
+    ("redis:7.4", 'redis-server --save "" --appendonly yes', True),
+    ("redis:7.4", "redis-server --save 60 1 --loglevel warning", True),
+    ("redis:7.4", '["sh", "-c", "redis-server --save \'\' --appendonly no"]', False),
+    ("valkey/valkey:8", 'valkey-server --save "" --appendonly no', False),
+    ("valkey/valkey:8", "valkey-server --appendonly yes", True),
+])
+def test_redis_with_persistence_switched_off_keeps_nothing_across_a_redeploy(
+        image, command, survives):
+    text = ("services:\n  cache:\n    image: " + image + "\n"
+            + (f"    command: {command}\n" if command else "")
+            + "    volumes:\n      - cache-data:/data\nvolumes:\n  cache-data:\n")
+    result = compose.load(text).up().data_survives("cache")
+    assert result.ok is survives
+    if not survives:
+        assert any(step.startswith("line 4:") for step in result.trace.steps)
+        assert "starts empty" in result.reason

@@ -440,6 +440,45 @@ class ServiceContainer:
                 return word.split("=", 1)[1].rstrip("/") or "/"
         return self.facts.data_dir
 
+    def server_argv(self) -> list[str]:
+        """The words of `command:` that reach the database server (a `sh -c` script unpacked)."""
+        command = self.service.spec.get("command")
+        argv = words(command) if isinstance(command, str) else [str(a) for a in command or []]
+        if len(argv) >= 3 and argv[0].rsplit("/", 1)[-1] in ("sh", "bash") and argv[1] == "-c":
+            argv = words(argv[2])
+        return argv
+
+    def persistence_off(self) -> str | None:
+        """Why Redis/Valkey writes nothing to disk (None when it does).
+
+        The official images start with RDB snapshots on (default save points) and AOF off;
+        `--save ""` removes every save point and `--appendonly no` keeps AOF off, and with
+        neither nothing is written, not even at shutdown.
+        """
+        if self.facts.database not in ("Redis", "Valkey"):
+            return None
+        argv = self.server_argv()
+        save: list[str] | None = None
+        appendonly = "no"
+        for i, word in enumerate(argv):
+            name, eq, inline = word.partition("=")
+            if name == "--save":
+                rest = [inline] if eq else []
+                for value in argv[i + 1:] if not eq else []:
+                    if value.startswith("--"):
+                        break
+                    rest.append(value)
+                save = rest
+            elif name == "--appendonly":
+                value = inline if eq else (argv[i + 1] if i + 1 < len(argv) else "")
+                appendonly = value.strip().lower()
+        snapshots_off = save is not None and not any(v.strip() for v in save)
+        if snapshots_off and appendonly != "yes":
+            return ("--save \"\" removes every RDB save point and the append-only file is off"
+                    + (" (--appendonly no)" if "--appendonly" in " ".join(argv) else
+                       " (the default)"))
+        return None
+
     def effective_mounts(self) -> list[Mount]:
         mounts = list(self.service.mounts)
         targets = {m.target for m in mounts}
@@ -538,6 +577,13 @@ class Stack:
             return Outcome(True, f"{service} keeps no database files", trace)
         trace.add(f"{name} in '{service}' ({holder.service.image_ref}) keeps its files in "
                   f"{data}")
+        off = holder.persistence_off()
+        if off is not None:
+            trace.add(f"line {line_of(holder.service.spec, 'command') or holder.service.line}: "
+                      f"{off}")
+            return Outcome(False, f"{name} keeps everything in memory only and never writes to "
+                                  f"{data}: after a {action} it starts empty, whatever volume "
+                                  "is mounted there", trace)
         mount = holder.data_mount()
         old_folder = next((m for m in holder.service.mounts
                            if m.target == "/var/lib/postgresql/data"), None)
