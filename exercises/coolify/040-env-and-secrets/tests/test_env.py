@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import NoReturn
+from urllib.parse import urlsplit
 
 import pytest
 from grading import compose
@@ -116,10 +117,48 @@ def coolify_values() -> dict[str, str]:
     return values
 
 
-def required_names(values: dict[str, str]) -> list[str]:
-    """The secrets: the three of the prompt, and any other secret the file reads."""
-    extra = [n for n in values if n not in VALUES and (is_secret(n) or n == "DATABASE_URL")]
-    return [*SECRETS, *extra]
+# The settings that hold a secret once the stack is up: the variables feeding them are the
+# secrets, whatever they are called in Coolify (DB_PASSWORD is as good as POSTGRES_PASSWORD).
+SECRET_SETTINGS = (("web", "SECRET_KEY"), ("web", "STRIPE_API_KEY"), ("web", "DATABASE_URL"),
+                   ("db", "POSTGRES_PASSWORD"))
+
+
+def fed_by(value: str, setting: str) -> bool:
+    """Does this value appear in the setting as a whole word (not inside a longer one)?"""
+    return bool(value) and re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", setting) is not None
+
+
+def secret_feeders(up, values: dict[str, str]) -> dict[str, str]:  # noqa: ANN001 - a Stack
+    """Each variable set in Coolify that ends up in a secret, with the setting it feeds."""
+    feeds: dict[str, str] = {}
+    for service, key in SECRET_SETTINGS:
+        if service not in up.containers:
+            continue
+        setting = up.env_of(service).get(key, "")
+        if key == "DATABASE_URL":
+            try:
+                password = urlsplit(setting).password or ""
+            except ValueError:
+                password = ""
+        for name, value in values.items():
+            if name in feeds:
+                continue
+            if key != "DATABASE_URL" and fed_by(value, setting):
+                feeds[name] = f"{service}'s {key}"
+            elif key == "DATABASE_URL" and value == setting:
+                feeds[name] = f"{service}'s {key}"
+            elif key == "DATABASE_URL" and fed_by(value, password):
+                feeds[name] = f"the password in {service}'s {key}"
+    return feeds
+
+
+def required_names(up, values: dict[str, str]) -> dict[str, str]:  # noqa: ANN001 - a Stack
+    """The secrets: each variable feeding a secret setting, and other secrets the file reads."""
+    feeds = secret_feeders(up, values)
+    for name in values:
+        if name not in feeds and name not in VALUES and (is_secret(name) or name == "DATABASE_URL"):
+            feeds[name] = f"the secret {name}"
+    return feeds
 
 
 def deploy_with(values: dict[str, str]):  # noqa: ANN201 - a deploy.compose.Stack
@@ -128,13 +167,16 @@ def deploy_with(values: dict[str, str]):  # noqa: ANN201 - a deploy.compose.Stac
 
 
 def test_secrets_are_required():
-    """A secret that is missing or empty in Coolify stops the deploy."""
+    """A variable that feeds a secret stops the deploy when it is missing or empty in Coolify."""
     every = coolify_values()
     try:
-        deploy_with(every)
+        up = deploy_with(every)
     except DeployError as exc:
         fail(f"{FILE}: with every variable set in Coolify, the deploy still stops: {exc}")
-    for name in required_names(every):
+    lines = {}
+    for name, _, _, line in references(compose_text()):
+        lines.setdefault(name, line)
+    for name, feeds in required_names(up, every).items():
         for state, values in (
             ("not set", {k: v for k, v in every.items() if k != name}),
             ("set but empty", {**every, name: ""}),
@@ -144,8 +186,9 @@ def test_secrets_are_required():
             except DeployError:
                 continue
             fail(
-                f"{FILE}: with {name} {state} in Coolify, the deploy goes ahead and the app "
-                f"starts with an empty {name} (or crash-loops on it) instead of the deploy "
+                f"{FILE} line {lines.get(name, 1)}: with {name} {state} in Coolify, the deploy "
+                f"goes ahead and {feeds} is filled without it: the app or the database starts "
+                "with an empty or committed secret (or crash-loops on it) instead of the deploy "
                 "stopping with a clear message"
             )
 
