@@ -10,7 +10,8 @@ Modelled: `on:` (push/pull_request with branches, branches-ignore, tags; workflo
 jobs with `needs:` and a job- or step-level `if:` of the usual forms (github.ref,
 github.event_name, success()/failure()/always()), `${{ secrets.X }}` / `${{ env.X }}` / `$VAR`
 in `run:` steps, and `curl`/`wget` calls to Coolify's API (`/api/v1/deploy?uuid=...`, with a
-Bearer token), or urllib.request calls from a `python -c` / `python - <<EOF` script (ci_python). `run:` scripts run as GitHub's shell runs them (`bash -e`: a failed command not
+Bearer token), or urllib.request calls from a `python -c` / `python - <<EOF` script (ci_python).
+`run:` scripts run as GitHub's shell runs them (`bash -e`: a failed command not
 guarded by && or || ends the step), a command whose program runs the tests (pytest, python -m
 unittest, npm test...) fails when the scenario says the tests fail, and a step's
 `continue-on-error` keeps its job green. curl
