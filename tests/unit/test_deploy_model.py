@@ -991,3 +991,83 @@ def test_redis_with_persistence_switched_off_keeps_nothing_across_a_redeploy(
     if not survives:
         assert any(step.startswith("line 4:") for step in result.trace.steps)
         assert "starts empty" in result.reason
+
+
+ADDUSER = GOOD.replace("RUN useradd --create-home shop",
+                       "RUN addgroup --system shop && adduser --system --ingroup shop shop")
+
+
+@pytest.mark.parametrize(("base", "stops"), [
+    ("python:3.13-slim", True),  # the default slim variant is Debian trixie now
+    ("python:3.12-slim-trixie", True),
+    ("python:3.13-slim-bookworm", False),
+    ("python:3.12.7-slim", False),  # a patch tag frozen before the move to trixie
+])
+def test_adduser_is_not_found_on_a_trixie_slim_python_image(base, stops):
+    result = build(ADDUSER.format(health="", cmd=SHELL_CMD).replace("python:3.12-slim", base),
+                   CONTEXT)
+    if stops:
+        assert result.error is not None and "addgroup: not found" in result.error.reason
+        assert result.error_line == 4
+    else:
+        assert result.error is None
+
+
+def test_installing_the_adduser_package_brings_adduser_back_on_trixie():
+    trixie = ADDUSER.format(health="", cmd=SHELL_CMD).replace("3.12-slim", "3.13-slim")
+    text = trixie.replace("RUN addgroup", "RUN apt-get update && apt-get install -y "
+                          "--no-install-recommends adduser && addgroup")
+    assert build(text, CONTEXT).error is None
+    useradd = GOOD.format(health="", cmd=SHELL_CMD).replace("3.12-slim", "3.13-slim")
+    assert build(useradd, CONTEXT).error is None
+
+
+PYTHON_DEPLOY = """on: push
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - env:
+          TOKEN: ${{ secrets.T }}
+        run: |
+          echo deploying
+          SCRIPT
+"""
+URLLIB_HEREDOC = """python - <<'PY'
+          import os, urllib.request
+          req = urllib.request.Request(
+              "https://coolify.example.com/api/v1/deploy?uuid=abc&force=false",
+              headers={"Authorization": "Bearer " + os.environ["TOKEN"]},
+          )
+          with urllib.request.urlopen(req, timeout=30) as resp:
+              print(resp.status)
+          PY"""
+
+
+@pytest.mark.parametrize(("script", "deploys", "fails_when_refused"), [
+    (URLLIB_HEREDOC, True, True),
+    ("python3 -c 'from urllib.request import Request, urlopen; import os; "
+     "r = Request(\"https://coolify.example.com/api/v1/deploy?uuid=abc\"); "
+     "r.add_header(\"Authorization\", \"Bearer \" + os.getenv(\"TOKEN\")); urlopen(r)'",
+     True, True),
+    # An HTTPError swallowed by the script: the step stays green on a refusal.
+    ("python3 <<EOF\n          import urllib.request as u, os\n          try:\n"
+     "              u.urlopen(u.Request('https://coolify.example.com/api/v1/deploy?uuid=abc',"
+     " headers={'Authorization': 'Bearer ' + os.environ['TOKEN']}))\n"
+     "          except Exception:\n              pass\n          EOF", True, False),
+    # Prints the webhook without calling it: nothing reaches Coolify.
+    ("python3 -c 'print(\"https://coolify.example.com/api/v1/deploy?uuid=abc\")'", False, False),
+])
+def test_a_python_step_calling_coolify_with_urllib_is_followed(script, deploys,
+                                                                fails_when_refused):
+    from app.grading.deploy import ci
+
+    wf = ci.load_workflow(PYTHON_DEPLOY.replace("SCRIPT", script))
+    ok = wf.run("push", "main", True, {"T": "tok"}, coolify_token="tok", app_uuid="abc")
+    assert ok.jobs == {"deploy": "success"}
+    assert [d.uuid for d in ok.deploys] == (["abc"] if deploys else [])
+    refused = wf.run("push", "main", True, {"T": "old"}, coolify_token="tok", app_uuid="abc")
+    assert not refused.deploys
+    assert refused.jobs["deploy"] == ("failure" if fails_when_refused else "success")
+    if deploys:
+        assert refused.rejected and "401" in refused.rejected[0]

@@ -864,7 +864,7 @@ class Builder:
         if program == "exit":
             return (args[:1] or ["0"])[0] == "0"
         known_missing = program in ("curl", "wget", "gcc", "make", "git", "useradd", "apt-get",
-                                    "apk", "bash", "adduser")
+                                    "apk", "bash", "adduser", "addgroup")
         if known_missing and stage.base.known and not stage.has_program(program, env):
             raise BuildFailure(ins.line, stage, (
                 f"`{program}` is not in the image at this point ({stage.base.ref}"

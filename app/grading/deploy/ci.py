@@ -10,7 +10,8 @@ Modelled: `on:` (push/pull_request with branches, branches-ignore, tags; workflo
 jobs with `needs:` and a job- or step-level `if:` of the usual forms (github.ref,
 github.event_name, success()/failure()/always()), `${{ secrets.X }}` / `${{ env.X }}` / `$VAR`
 in `run:` steps, and `curl`/`wget` calls to Coolify's API (`/api/v1/deploy?uuid=...`, with a
-Bearer token). `run:` scripts run as GitHub's shell runs them (`bash -e`: a failed command not
+Bearer token), or urllib.request calls from a `python -c` / `python - <<EOF` script (ci_python).
+`run:` scripts run as GitHub's shell runs them (`bash -e`: a failed command not
 guarded by && or || ends the step), a command whose program runs the tests (pytest, python -m
 unittest, npm test...) fails when the scenario says the tests fail, and a step's
 `continue-on-error` keeps its job green. curl
@@ -27,6 +28,8 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
+from .ci_python import python_heredocs
+from .ci_python import run_python
 from .compose import read_yaml
 from .shell import split_script
 from .shell import words
@@ -177,6 +180,7 @@ class Workflow:
         """Run a `run:` script as GitHub's shell does (bash -e: stop at the first failed list)."""
         last = True
         env = dict(env)
+        script, heredocs = python_heredocs(script)
         for op, command in split_script(script):
             if op in (";", "") and not last:
                 return False  # -e: a failed command that no && / || guards ends the step
@@ -207,6 +211,10 @@ class Workflow:
             program = argv[0].rsplit("/", 1)[-1]
             if program in ("curl", "wget"):
                 last = self.call(program, argv[1:], job, index, result, token, uuid)
+            elif program == "__python_heredoc__" or re.fullmatch(r"python3?", program) and (
+                    argv[1:2] == ["-c"] and len(argv) > 2):
+                code = heredocs[int(argv[1])] if program == "__python_heredoc__" else argv[2]
+                last = self.python_step(code, env, job, index, result, token, uuid)
             elif program in ("test", "["):
                 last = shell_test([a for a in argv[1:] if a != "]"])
             elif program == "exit":
@@ -217,6 +225,27 @@ class Workflow:
                 last = True
         return last
 
+    def python_step(self, code: str, env: dict[str, str], job: str, index: int,
+                    result: WorkflowRun, token: str, uuid: str) -> bool:
+        """A Python script of the step, run against the Coolify model (urllib.request)."""
+
+        def answer(url: str, headers: dict[str, str]) -> int:
+            lines = [f"{k}: {v}" for k, v in headers.items()]
+            status = self.coolify_answer("python urllib", url, lines, job, index, result,
+                                         token, uuid)
+            if status >= 400:
+                result.trace.add(f"job '{job}' step {index}: urlopen raises HTTPError "
+                                 f"{status}")
+            return status
+
+        status = run_python(code, env, answer)
+        if status is None:
+            result.trace.add(f"job '{job}' step {index}: a Python script the model does not "
+                             "follow (it imports or does more than os, sys, json, urllib)")
+            return True
+        result.trace.add(f"job '{job}' step {index}: python exits with status {status}")
+        return status == 0
+
     def call(self, program: str, args: list[str], job: str, index: int, result: WorkflowRun,
              token: str, uuid: str) -> bool:
         url = next((a for a in args if a.startswith("http")), "")
@@ -225,11 +254,22 @@ class Workflow:
         fail_flag = program == "wget" or any(
             a in ("--fail", "--fail-with-body") or (a.startswith("-") and not a.startswith("--")
                                                     and "f" in a[1:]) for a in args)
+        status = self.coolify_answer(program, url, headers, job, index, result, token, uuid)
+        if status != 200:
+            result.trace.add(result.rejected[-1] + (
+                "; curl exits 0 anyway (no --fail), so the job looks green" if not fail_flag
+                else "; the step fails"))
+            return not fail_flag
+        return True
+
+    def coolify_answer(self, program: str, url: str, headers: list[str], job: str, index: int,
+                       result: WorkflowRun, token: str, uuid: str) -> int:
+        """What Coolify answers a call to `url` with these headers (a deploy is recorded)."""
         parts = urllib.parse.urlsplit(url)
         self.last_status = 200
         if parts.hostname != COOLIFY or not parts.path.startswith("/api/v1/deploy"):
             result.trace.add(f"job '{job}' step {index}: {program} {url or '(no URL)'}")
-            return True
+            return 200
         query = urllib.parse.parse_qs(parts.query)
         given = next((h.split(None, 2)[-1] for h in headers
                       if h.lower().startswith("authorization: bearer ")), "")
@@ -243,14 +283,11 @@ class Workflow:
         self.last_status = status
         if status != 200:
             result.rejected.append(f"job '{job}' step {index}: Coolify answers {status} ({why})")
-            result.trace.add(result.rejected[-1] + (
-                "; curl exits 0 anyway (no --fail), so the job looks green" if not fail_flag
-                else "; the step fails"))
-            return not fail_flag
+            return status
         force = query.get("force", ["false"])[0] == "true"
         result.deploys.append(Deploy(",".join(query.get("uuid", [])), job, index, force))
         result.trace.add(f"job '{job}' step {index}: Coolify queues a deploy")
-        return True
+        return 200
 
 
 CAPTURE_RE = re.compile(r"([A-Za-z_]\w*)=\$\((.*)\)", re.S)

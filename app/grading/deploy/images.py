@@ -80,6 +80,29 @@ def variant(tag: str) -> str:
 
 LATEST_POSTGRES = 18
 LATEST_PYTHON = "3.14"
+DEBIAN_CODENAMES = ("bullseye", "bookworm", "trixie")
+# docker-library moved the python images' default Debian to trixie in August 2025; the patch
+# releases current then were rebuilt on trixie, older patch tags stayed frozen on bookworm.
+PYTHON_PATCH_AT_TRIXIE = {"3.9": 23, "3.10": 18, "3.11": 13, "3.12": 11, "3.13": 6}
+# trixie's minimal images (debian:trixie-slim, hence python:*-slim) no longer ship the adduser
+# package: adduser/addgroup are gone, useradd/groupadd (passwd) remain.
+TRIXIE_SLIM_BASE = DEBIAN_BASE - {"adduser", "addgroup"}
+
+
+def python_debian_release(tag: str) -> str:
+    """The Debian release under a python tag: its codename, else the default when it was built."""
+    for codename in DEBIAN_CODENAMES:
+        if codename in tag:
+            return codename
+    match = re.match(r"(\d+)\.(\d+)(?:\.(\d+))?", tag)
+    if not match:
+        return "trixie"
+    minor = f"{match.group(1)}.{match.group(2)}"
+    if (int(match.group(1)), int(match.group(2))) < (3, 9):
+        return "bookworm"
+    if match.group(3) is None or minor not in PYTHON_PATCH_AT_TRIXIE:
+        return "trixie"
+    return "bookworm" if int(match.group(3)) < PYTHON_PATCH_AT_TRIXIE[minor] else "trixie"
 
 
 def python_image(ref: str, tag: str) -> BaseImage:
@@ -96,10 +119,13 @@ def python_image(ref: str, tag: str) -> BaseImage:
                          cmd=("python3",), note="Alpine: busybox wget, no curl, musl libc",
                          dirs=dirs)
     if kind == "slim":
-        return BaseImage(ref, "debian", DEBIAN_BASE | PYTHON_TOOLS, env=env, python=version,
+        release = python_debian_release(tag)
+        base, note = DEBIAN_BASE, "slim: no curl, no wget, no compilers"
+        if release == "trixie":
+            base, note = TRIXIE_SLIM_BASE, "Debian trixie slim: no adduser/addgroup, no curl"
+        return BaseImage(ref, "debian", base | PYTHON_TOOLS, env=env, python=version,
                          users=frozenset({"root", "nobody", "www-data", "daemon"}),
-                         cmd=("python3",), note="slim: no curl, no wget, no compilers",
-                         dirs=dirs)
+                         cmd=("python3",), note=note, dirs=dirs)
     return BaseImage(ref, "debian", DEBIAN_BASE | PYTHON_TOOLS | BUILD_TOOLS, env=env,
                      python=version, users=frozenset({"root", "nobody", "www-data", "daemon"}),
                      libraries=frozenset({"libpq"}), cmd=("python3",),
@@ -212,6 +238,7 @@ PACKAGE_PROGRAMS: dict[str, tuple[set[str], set[str]]] = {
     "libmariadb3": (set(), {"libmysqlclient"}),
     "bash": ({"bash"}, set()),
     "shadow": ({"useradd", "groupadd"}, set()),
+    "adduser": ({"adduser", "addgroup"}, set()),
 }
 
 # Python distributions: console scripts they install, and a shared library they load at run
