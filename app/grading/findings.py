@@ -56,7 +56,7 @@ class Finding:
             return self.message
         end = "" if self.message.rstrip().endswith((".", "!", "?", ":")) else "."
         # A fix may be written as a clause ("mount a volume ..."); it starts a sentence here.
-        fix = self.fix if end == "" and self.message.rstrip().endswith(":") else (
+        fix = self.fix if self.message.rstrip().endswith(":") else (
             self.fix[:1].upper() + self.fix[1:])
         return f"{self.message.rstrip()}{end} {fix}"
 
