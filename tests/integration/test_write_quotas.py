@@ -257,3 +257,17 @@ def test_unreadable_quota_settings_stop_the_app_at_start_up():
             check_config({"ACCOUNT_WRITE_LIMIT": limit, "ACCOUNT_BYTES_PER_DAY": 1})
     with pytest.raises(ValueError, match="ACCOUNT_BYTES_PER_DAY"):
         check_config({"ACCOUNT_WRITE_LIMIT": "2000 per hour", "ACCOUNT_BYTES_PER_DAY": 0})
+
+
+@pytest.mark.parametrize("endpoint", list(writes()))
+def test_a_write_that_is_not_signed_in_is_refused_and_stores_nothing(app_factory, endpoint):
+    """No write endpoint takes a request without a sign-in (the old per-address fallback of
+    the quotas only ever counted these refusals), so none needs a quota per address."""
+    app = app_factory()
+    url, body = writes()[endpoint]
+    response = app.test_client().post(url, json=body())
+    assert response.status_code == 401
+    with app.app_context():
+        filled = [t.name for t in db.metadata.sorted_tables
+                  if db.session.scalar(sa.select(sa.func.count()).select_from(t))]
+    assert filled == []
