@@ -37,6 +37,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["FRICTION_DEFAULTS"] = with_overrides(app.config.get("FRICTION_OVERRIDES"))
     except ValueError as error:
         raise SystemExit(f"FRICTION_OVERRIDES: {error}") from None
+    from .quotas import check_config
+
+    try:
+        check_config(app.config)
+    except ValueError as error:
+        raise SystemExit(f"write quotas: {error}") from None
 
     # Importing rate_limits registers the database:// rate-limit storage with `limits`.
     from . import rate_limits

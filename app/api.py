@@ -5,16 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import current_app
 from flask import request
 from flask.json.provider import DefaultJSONProvider
-from flask_limiter.util import get_remote_address
-from flask_login import current_user
 from pydantic import BaseModel
 from pydantic import ValidationError
 
 from .errors import Invalid
-from .extensions import limiter
 
 # Deeper than any body the pages send (an attempt is 4 levels deep); Python's parser would hit
 # its recursion limit (a 500) on a few thousand levels.
@@ -94,27 +90,8 @@ def parse_json[M: BaseModel](
         raise Invalid(f"{refusal}: {problems}") from None
 
 
-def writer_key() -> str:
-    """Quotas are per account (per address for a request that is not signed in)."""
-    if current_user.is_authenticated:
-        return f"user:{current_user.id}"
-    return f"address:{get_remote_address()}"
-
-
-# Per-account quotas on everything a learner writes: requests per hour, and bytes per day
-# (one account could otherwise write gigabytes an hour). Shared by every write endpoint.
-account_writes = limiter.shared_limit(
-    lambda: current_app.config["ACCOUNT_WRITE_LIMIT"],
-    scope="account-writes",
-    key_func=writer_key,
-    methods=["POST"],
-    error_message="You have saved very much in the last hour; wait a while, then try again.",
-)
-account_bytes = limiter.shared_limit(
-    lambda: f"{current_app.config['ACCOUNT_BYTES_PER_DAY']} per day",
-    scope="account-bytes",
-    key_func=writer_key,
-    methods=["POST"],
-    cost=lambda: request.content_length or 0,
-    error_message="You have sent the most this account may store in a day; try again tomorrow.",
-)
+def request_size() -> int:
+    """The request body's size in bytes: what a write charges against the account's daily
+    byte quota (app/quotas.py). A body sent without a length (chunked) is measured."""
+    length = request.content_length
+    return length if length is not None else len(request.get_data())

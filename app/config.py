@@ -152,8 +152,10 @@ def load_config(instance_path: Path) -> dict[str, object]:
         # Sign-ups per address (a class signs up at once), and those that hit a taken email.
         "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "60 per hour"),
         "SIGNUP_TAKEN_RATE_LIMIT": os.environ.get("SIGNUP_TAKEN_RATE_LIMIT", "5 per hour"),
-        # What one account may write: requests per hour, and bytes per day (attempts, journal,
-        # friction events, hints), so one account cannot fill the disk.
+        # What one account may write: requests per hour, and bytes per UTC day (attempts,
+        # journal, friction, friction events, hints), so one account cannot fill the disk.
+        # Counted in the write's own transaction (app/quotas.py), not by Flask-Limiter: one
+        # limit in its notation, "N per hour" (or "N per 30 minutes"...), in clock windows.
         "ACCOUNT_WRITE_LIMIT": os.environ.get("ACCOUNT_WRITE_LIMIT", "2000 per hour"),
         "ACCOUNT_BYTES_PER_DAY": env_int("ACCOUNT_BYTES_PER_DAY", 50 * 1024 * 1024),
         # X-RateLimit-* headers on every limited response cost two counter reads per request

@@ -45,6 +45,16 @@ class Conflict(DomainError):
     status = 409
 
 
+class QuotaExceeded(DomainError):
+    """The account has written as much as its quota allows for now (app/quotas.py)."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 def wants_json() -> bool:
     """API callers get JSON errors; browsers get a page."""
     return request.path.startswith("/api/") or request.is_json
@@ -87,6 +97,12 @@ def register_error_handlers(app: Flask) -> None:
         # names nothing (404), rather than a database error (500).
         if any("\x00" in str(value) for value in (request.view_args or {}).values()):
             return error_response(404, "NotFound", HTTP_MESSAGES.get(404, "Not found."))
+
+    @app.errorhandler(QuotaExceeded)
+    def handle_quota_exceeded(exc: QuotaExceeded):
+        # As the 429s of the per-address limits look: the same title, and when to try again.
+        body, status = error_response(exc.status, "Too Many Requests", exc.message)
+        return body, status, {"Retry-After": str(max(1, exc.retry_after))}
 
     @app.errorhandler(DomainError)
     def handle_domain_error(exc: DomainError):

@@ -275,6 +275,23 @@ class RateLimitCounter(db.Model):
     expires_at: so.Mapped[float] = so.mapped_column(sa.Float, index=True)
 
 
+class WriteQuotaUsage(db.Model):
+    """What one account has written in the current quota windows (app/quotas.py): its write
+    requests in the request window (an hour by default), its bytes in the UTC day."""
+
+    __tablename__ = "write_quota_usage"
+
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Window starts in whole seconds since the epoch (UTC), compared in the charging statement:
+    # integers bind and compare the same way on SQLite and PostgreSQL.
+    requests_since: so.Mapped[int] = so.mapped_column(sa.BigInteger)
+    requests: so.Mapped[int] = so.mapped_column()
+    bytes_since: so.Mapped[int] = so.mapped_column(sa.BigInteger)
+    bytes: so.Mapped[int] = so.mapped_column(sa.BigInteger)
+
+
 class TutorTurn(db.Model):
     """One question to the AI tutor: what it saw (minus the reference), every reply it wrote,
     the guard results, the reply shown (or the authored hint that replaced it), cost and errors."""

@@ -71,9 +71,9 @@ class DatabaseStorage(Storage):
         """Add `amount` to the key's counter, starting a new window when the old one expired."""
         now = time.time()
         values = {"key": key, "amount": amount, "now": now, "expires_at": now + expiry}
-        # Every write request counts twice (the account's requests and bytes): the statement is
-        # compiled once and sent on the driver's own cursor, which costs a fraction of a
-        # SQLAlchemy execution.
+        # The statement is compiled once and sent on the driver's own cursor, which costs a
+        # fraction of a SQLAlchemy execution. (The per-account write quotas are not counted
+        # here but in the write's own transaction: app/quotas.py.)
         sql, parameters = self.upsert_sql
         connection = self.engine.raw_connection()
         try:

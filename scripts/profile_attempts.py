@@ -62,6 +62,7 @@ LAYERS = (
     ("/app/learn/", "app: attempts"),
     ("/app/journal/", "app: journal"),
     ("/app/rate_limits", "Flask-Limiter + limits"),
+    ("/app/quotas", "app: write quotas"),
     ("/app/", "app: other"),
 )
 # Inclusive (cumulative) time of the steps of a request, found by function name.
@@ -70,12 +71,13 @@ STEPS = (
     ("session cookie: save", "sessions.py", "save_session"),
     ("load the user (login)", "app/auth/services.py", "load_user"),
     ("CSRF check", "flask_wtf/csrf.py", "protect"),
-    ("rate limits and quotas", "flask_limiter/_extension.py", "_check_request_limit"),
+    ("Flask-Limiter (per address)", "flask_limiter/_extension.py", "_check_request_limit"),
     ("JSON + pydantic", "app/api.py", "parse_json"),
     ("record_attempt", "app/learn/services.py", "record_attempt"),
     ("  friction gate reads", "app/practice/services.py", "gate_for_check"),
     ("  study session update", "app/practice/services.py", "touch_session"),
     ("  dashboard totals", "app/teach/stats.py", "fold_new_checks"),
+    ("  write quota charge", "app/quotas.py", "charge_write"),
     ("  commit", "sqlalchemy/orm/session.py", "commit"),
     ("record_entry", "app/journal/services.py", "record_entry"),
     ("jsonify the reply", "flask/json/__init__.py", "jsonify"),

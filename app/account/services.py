@@ -90,6 +90,10 @@ KNOWN = {
                       "failure tally", "failure tallies"),
     "session_struggle": ("dashboard_session_struggle", "your struggle score per study session",
                          "session struggle score", "session struggle scores"),
+    "write_quota_usage": ("write_quota_usage", "how much you have saved in the current quota "
+                          "windows: requests since requests_since and bytes since bytes_since "
+                          "(seconds since 1970, UTC)", "write quota counter",
+                          "write quota counters"),
     "recheck_job": ("server_rechecks", "the server's re-runs of the tests on your passing checks",
                     "server re-check", "server re-checks"),
 }

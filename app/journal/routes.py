@@ -8,9 +8,8 @@ from flask import request
 from flask_login import current_user
 from flask_login import login_required
 
-from ..api import account_bytes
-from ..api import account_writes
 from ..api import parse_json
+from ..api import request_size
 from ..catalog import get_catalog
 from ..friction.config import DEFAULTS
 from . import bp
@@ -23,12 +22,12 @@ from .services import record_entry
 
 
 @bp.post("/api/journal")
-@account_writes
-@account_bytes
 @login_required
 def post_entry():
     """Store a journal entry or a recorded skip."""
-    entry = record_entry(current_user.id, parse_json(EntryIn), get_catalog())
+    entry = record_entry(
+        current_user.id, parse_json(EntryIn), get_catalog(), request_bytes=request_size()
+    )
     return jsonify(id=entry.id, prediction_correct=entry.prediction_correct), 201
 
 

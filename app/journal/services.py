@@ -23,6 +23,7 @@ from ..models import utcnow
 from ..practice.services import has_passed
 from ..practice.services import store_event
 from ..practice.services import touch_session
+from ..quotas import charge_write
 from .schemas import REQUIRED
 from .schemas import EntryIn
 
@@ -40,11 +41,14 @@ ENTRY_RULES = {
 }
 
 
-def record_entry(user_id: int, data: EntryIn, catalog: Catalog) -> SimpleNamespace:
+def record_entry(
+    user_id: int, data: EntryIn, catalog: Catalog, *, request_bytes: int
+) -> SimpleNamespace:
     """Store a journal entry (or a recorded skip), and the friction event it answers.
 
     Returns the stored row's id and prediction_correct. Inserted without the ORM's unit of work
-    (a statement built once, in one transaction): every learner writes these while practising."""
+    (a statement built once, in one transaction): every learner writes these while practising.
+    `request_bytes` is charged against the account's write quotas in that transaction."""
     exercise = catalog.get(data.exercise_id) if data.exercise_id else None
     if data.exercise_id and exercise is None:
         raise NotFound(f"There is no exercise {data.exercise_id!r}.")
@@ -102,6 +106,7 @@ def record_entry(user_id: int, data: EntryIn, catalog: Catalog) -> SimpleNamespa
         store_event(
             user_id, data.exercise_id, rule, Action.SKIPPED if data.skipped else Action.COMPLETED
         )
+    charge_write(user_id, request_bytes)
     db.session.commit()
     return SimpleNamespace(id=entry_id, prediction_correct=values["prediction_correct"])
 

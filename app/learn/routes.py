@@ -10,9 +10,8 @@ from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
 
-from ..api import account_bytes
-from ..api import account_writes
 from ..api import parse_json
+from ..api import request_size
 from ..auth.services import storage_scope
 from ..catalog import get_catalog
 from ..friction import rules as friction_rules
@@ -107,14 +106,13 @@ def exercise(exercise_id: str):
 
 
 @bp.post("/api/attempts")
-@account_writes
-@account_bytes
 @login_required
 def post_attempt():
     """Store a Run or Check posted by the page; a repeated id is the same attempt (200)."""
     data = parse_json(AttemptIn, "The attempt was not stored because it is malformed")
     attempt, created = record_attempt(
-        current_user.id, data, get_catalog(), current_app.config["MAX_ATTEMPT_FILE_BYTES"]
+        current_user.id, data, get_catalog(), current_app.config["MAX_ATTEMPT_FILE_BYTES"],
+        request_bytes=request_size(),
     )
     if created and attempt.verification:
         notify_recheck(current_app)

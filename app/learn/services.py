@@ -27,6 +27,7 @@ from ..practice.services import checks_stored
 from ..practice.services import gate_for_check
 from ..practice.services import store_event
 from ..practice.services import touch_session
+from ..quotas import charge_write
 from ..recheck.services import queue_recheck
 from .schemas import AttemptIn
 from .schemas import client_time_is_sane
@@ -51,16 +52,18 @@ def check_files(exercise: Exercise, files: dict[str, str], max_file_bytes: int) 
 
 
 def record_attempt(
-    user_id: int, data: AttemptIn, catalog: Catalog, max_file_bytes: int
+    user_id: int, data: AttemptIn, catalog: Catalog, max_file_bytes: int, *, request_bytes: int
 ) -> tuple[Any, bool]:
     """Store a Run or Check once; a repeated client id returns the stored attempt unchanged.
 
     Returns the attempt (its columns as attributes) and whether it is new. The hot path of a
     classroom: a handful of statements built once, run on the session's connection in one
-    transaction, without the ORM's unit of work."""
+    transaction, without the ORM's unit of work. `request_bytes` is charged against the
+    account's write quotas (app/quotas.py) in that transaction."""
     client_id = str(data.id)
     existing = stored_attempt(client_id)
     if existing is not None:
+        # Not charged: a re-sent attempt (the offline queue's retry) stores nothing new.
         return owned(existing, user_id), False
     exercise = catalog.get(data.exercise_id)
     if exercise is None:
@@ -113,6 +116,9 @@ def record_attempt(
         if gate:
             store_event(user_id, exercise.id, gate, Action.FLAGGED, {"code_hash": hashed},
                         attempt.id)
+        # Last before the commit: the usage row (and on SQLite the write lock) is held only
+        # for the commit; over a quota, everything above is rolled back with the charge.
+        charge_write(user_id, request_bytes)
         db.session.commit()
     except IntegrityError:
         # Two deliveries of the same attempt raced; the other one won. Return it.

@@ -8,9 +8,8 @@ from flask import request
 from flask_login import current_user
 from flask_login import login_required
 
-from ..api import account_bytes
-from ..api import account_writes
 from ..api import parse_json
+from ..api import request_size
 from ..catalog import get_catalog
 from ..errors import Invalid
 from ..errors import NotFound
@@ -34,8 +33,6 @@ def exercise_or_404(exercise_id: str):
 
 
 @bp.post("/api/exercises/<exercise_id>/friction")
-@account_writes
-@account_bytes
 @login_required
 def friction(exercise_id: str):
     """What applies before the next check of these files (gates, break, re-entry); logs firings."""
@@ -44,16 +41,18 @@ def friction(exercise_id: str):
     payload = payload if isinstance(payload, dict) else {}
     files = payload.get("files") if isinstance(payload.get("files"), dict) else None
     moment = str(payload.get("moment") or "")
-    return jsonify(friction_for_page(current_user.id, exercise, files, moment, utcnow()))
+    return jsonify(friction_for_page(
+        current_user.id, exercise, files, moment, utcnow(), request_bytes=request_size()
+    ))
 
 
 @bp.post("/api/friction-events")
-@account_writes
-@account_bytes
 @login_required
 def post_event():
     """Store the learner's response to a card (break taken, kept going, ...)."""
-    event = record_event(current_user.id, parse_json(FrictionEventIn), get_catalog())
+    event = record_event(
+        current_user.id, parse_json(FrictionEventIn), get_catalog(), request_bytes=request_size()
+    )
     return jsonify(id=event.id), 201
 
 
@@ -98,8 +97,6 @@ def hints(exercise_id: str):
 
 
 @bp.post("/api/exercises/<exercise_id>/hints")
-@account_writes
-@account_bytes
 @login_required
 def ask_hint(exercise_id: str):
     """Reveal the next hint level when effort has unlocked it."""
@@ -112,5 +109,6 @@ def ask_hint(exercise_id: str):
         raise Invalid(
             "Say in one line (at most 300 characters) what you tried or where you are stuck."
         )
-    take_hint(current_user.id, exercise, payload["level"], stuck, utcnow())
+    take_hint(current_user.id, exercise, payload["level"], stuck, utcnow(),
+              request_bytes=request_size())
     return jsonify(hints_payload(exercise, utcnow())), 201

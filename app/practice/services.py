@@ -52,6 +52,7 @@ from ..models import StudySession
 from ..models import UTCDateTime
 from ..models import Verification
 from ..models import utcnow
+from ..quotas import charge_write
 from .schemas import FrictionEventIn
 
 # Sent with the connection and the checks when checks are stored without the ORM (the attempts
@@ -273,9 +274,16 @@ CARDS_AT = {
 
 
 def friction_for_page(
-    user_id: int, exercise: Exercise, files: dict[str, str] | None, moment: str, now: datetime
+    user_id: int,
+    exercise: Exercise,
+    files: dict[str, str] | None,
+    moment: str,
+    now: datetime,
+    *,
+    request_bytes: int,
 ) -> dict[str, Any]:
-    """Decide for the page at one moment, log the cards it will show, and describe them."""
+    """Decide for the page at one moment, log the cards it will show, and describe them;
+    `request_bytes` is charged against the account's write quotas (app/quotas.py)."""
     config = friction_config(exercise, user_id)  # one read of the course's tuning per request
     decision = friction_decision(
         user_id, exercise, code_hash(files) if files else None, now, config
@@ -285,6 +293,7 @@ def friction_for_page(
             log_event(
                 user_id, exercise.id, rule, Action.SHOWN, {"eq": decision.eq, "red": decision.red}
             )
+    charge_write(user_id, request_bytes)
     db.session.commit()
     return decision_payload(decision, user_id, exercise, now, config)
 
@@ -572,13 +581,17 @@ def event_insert() -> sa.Insert:
     return sa.insert(FrictionEvent.__table__)
 
 
-def record_event(user_id: int, data: FrictionEventIn, catalog: Catalog) -> FrictionEvent:
-    """Store the learner's response to a card."""
+def record_event(
+    user_id: int, data: FrictionEventIn, catalog: Catalog, *, request_bytes: int
+) -> FrictionEvent:
+    """Store the learner's response to a card, charged against the account's write quotas."""
     exercise = catalog.get(data.exercise_id)
     if exercise is None:
         raise NotFound(f"There is no exercise {data.exercise_id!r}.")
     ensure_exercise_row(exercise)
     event = log_event(user_id, exercise.id, data.rule, data.action, data.details)
+    db.session.flush()  # the insert first, the charge last: the usage row is held only to commit
+    charge_write(user_id, request_bytes)
     db.session.commit()
     return event
 
@@ -705,9 +718,18 @@ def hint_state(
 
 
 def take_hint(
-    user_id: int, exercise: Exercise, level: int, stuck_text: str, now: datetime
+    user_id: int,
+    exercise: Exercise,
+    level: int,
+    stuck_text: str,
+    now: datetime,
+    *,
+    request_bytes: int | None = None,
 ) -> HintEvent:
-    """Reveal the next hint level if effort unlocked it; the learner says where they are stuck."""
+    """Reveal the next hint level if effort unlocked it; the learner says where they are stuck.
+
+    The hints endpoint charges `request_bytes` against the account's write quotas; the tutor
+    (None) does not: its turns have their own daily allowance (app/tutor)."""
     status, _ = hint_state(user_id, exercise, now)
     if status.next_level is None:
         raise Invalid("You have already seen every hint for this exercise.")
@@ -728,6 +750,9 @@ def take_hint(
     )
     db.session.add(hint)
     log_event(user_id, exercise.id, status.rule, Action.COMPLETED, {"level": level})
+    if request_bytes is not None:
+        db.session.flush()
+        charge_write(user_id, request_bytes)
     db.session.commit()
     return hint
 

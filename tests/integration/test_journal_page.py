@@ -338,6 +338,7 @@ def test_csv_export_is_a_zip_of_one_csv_per_table_with_exactly_my_rows(app, clie
         "server_rechecks.csv",
         "study_sessions.csv",
         "tutor_turns.csv",
+        "write_quota_usage.csv",
     ]
 
     def table(name):
@@ -352,6 +353,7 @@ def test_csv_export_is_a_zip_of_one_csv_per_table_with_exactly_my_rows(app, clie
     assert {r["user_id"] for r in table("friction_events.csv")} <= {str(bob)}
     assert len(table("friction_events.csv")) == own_counts(app, bob)["friction_event"]
     assert len(table("study_sessions.csv")) == own_counts(app, bob)["study_session"]
+    assert [r["user_id"] for r in table("write_quota_usage.csv")] == [str(bob)]
     assert A_WORDS not in response.data.decode("latin-1")
 
 
