@@ -73,7 +73,7 @@ STEPS = (
     ("rate limits and quotas", "flask_limiter/_extension.py", "_check_request_limit"),
     ("JSON + pydantic", "app/api.py", "parse_json"),
     ("record_attempt", "app/learn/services.py", "record_attempt"),
-    ("  friction gate reads", "app/practice/services.py", "gate_for_check"),
+    ("  friction gate reads", "app/practice/services.py", "gate_state"),
     ("  study session update", "app/practice/services.py", "touch_session"),
     ("  dashboard totals", "app/teach/stats.py", "fold_new_checks"),
     ("  commit", "sqlalchemy/orm/session.py", "commit"),
