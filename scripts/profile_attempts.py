@@ -74,7 +74,7 @@ STEPS = (
     ("Flask-Limiter (per address)", "flask_limiter/_extension.py", "_check_request_limit"),
     ("JSON + pydantic", "app/api.py", "parse_json"),
     ("record_attempt", "app/learn/services.py", "record_attempt"),
-    ("  friction gate reads", "app/practice/services.py", "gate_for_check"),
+    ("  friction gate reads", "app/practice/services.py", "gate_state"),
     ("  study session update", "app/practice/services.py", "touch_session"),
     ("  dashboard totals", "app/teach/stats.py", "fold_new_checks"),
     ("  write quota charge", "app/quotas.py", "charge_write"),

@@ -24,7 +24,8 @@ from ..models import Attempt
 from ..models import Verification
 from ..models import utcnow
 from ..practice.services import checks_stored
-from ..practice.services import gate_for_check
+from ..practice.services import gate_state
+from ..practice.services import open_gate
 from ..practice.services import store_event
 from ..practice.services import touch_session
 from ..quotas import charge_write
@@ -61,14 +62,24 @@ def record_attempt(
     transaction, without the ORM's unit of work. `request_bytes` is charged against the
     account's write quotas (app/quotas.py) in that transaction."""
     client_id = str(data.id)
-    existing = stored_attempt(client_id)
-    if existing is not None:
-        # Not charged: a re-sent attempt (the offline queue's retry) stores nothing new.
-        return owned(existing, user_id), False
     exercise = catalog.get(data.exercise_id)
-    if exercise is None:
-        raise NotFound(f"There is no exercise {data.exercise_id!r}.")
-    check_files(exercise, data.files, max_file_bytes)
+    try:
+        if exercise is None:
+            raise NotFound(f"There is no exercise {data.exercise_id!r}.")
+        check_files(exercise, data.files, max_file_bytes)
+    except (NotFound, Invalid):
+        # A resent attempt stored before the catalog or the limits changed is still stored.
+        existing = stored_attempt(client_id)
+        if existing is not None:
+            return owned(existing, user_id), False
+        raise
+    # A counted check learns whether its client id is already stored from the gate read it
+    # makes anyway (one statement less per attempt); a run or an aborted check asks on its own.
+    counted = data.kind == "check" and data.verdict.status != ABORTED
+    if not counted:
+        existing = stored_attempt(client_id)
+        if existing is not None:
+            return owned(existing, user_id), False
     ensure_exercise_row(exercise)
     verdict = data.verdict
     first = next((t for t in verdict.tests if t.outcome in ("failed", "error")), None)
@@ -76,8 +87,14 @@ def record_attempt(
     hashed = code_hash(data.files)
     # A check made while a friction gate is open is stored all the same (nothing is lost), flagged.
     # An aborted check (the runner's failure, not the learner's) is stored but judged by nothing.
-    counted = data.kind == "check" and verdict.status != ABORTED
-    gate = gate_for_check(user_id, exercise, hashed, now) if counted else None
+    gate = None
+    if counted:
+        read = gate_state(user_id, exercise, now, client_id)
+        if read.stored_owner is not None:  # a resent check: the stored one, unchanged
+            existing = stored_attempt(client_id)
+            if existing is not None:
+                return owned(existing, user_id), False
+        gate = open_gate(read, hashed)
     passed = data.kind == "check" and verdict.status == "passed"
     values = {
         "client_id": client_id,

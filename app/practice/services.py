@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import functools
 import time
+from dataclasses import dataclass
+from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
 from typing import Any
@@ -328,18 +330,66 @@ def counted_checks(user_id: Any, exercise_id: Any) -> sa.ColumnElement[bool]:
     return sa.and_(
         Attempt.user_id == user_id,
         Attempt.exercise_id == exercise_id,
-        Attempt.kind == "check",
-        Attempt.status != ABORTED,
+        # Constants written into the SQL, not bound: a generic plan (a statement psycopg has
+        # prepared) then estimates the learner's checks as a custom plan does, and walks the
+        # index back for the newest ones instead of sorting all of them.
+        Attempt.kind == sa.literal("check", literal_execute=True),
+        Attempt.status != sa.literal(ABORTED, literal_execute=True),
+    )
+
+
+# Older than any check: the lower end of the failure streak when no check ever passed.
+BEFORE_ANY_CHECK = datetime(1, 1, 1, tzinfo=UTC)
+
+
+def streak_length_statement(user_id: Any, exercise_id: Any) -> sa.ScalarSelect[int]:
+    """How many counted checks came after the last counted pass (all of them if none passed).
+
+    Both reads are ranges of ix_attempt_user_exercise_created_id, whatever the statistics say:
+    the last pass is found once, walking back from the newest check (a subquery that no row
+    of the count depends on, so no plan can repeat it per row), and the count is the range of
+    (created_at, id) after it. Linear in the streak, never in the learner's whole history."""
+    passes = (
+        sa.select(Attempt.created_at.label("at"), Attempt.id.label("attempt_id"))
+        .where(counted_checks(user_id, exercise_id), counted_pass())
+        .order_by(Attempt.created_at.desc(), Attempt.id.desc())
+        .limit(1)
+        .subquery("last_pass")
+    )
+    # The last pass, or a row before every check when there is none (one row either way, so
+    # the row comparison below is never NULL).
+    after = (
+        sa.union_all(
+            sa.select(passes.c.at, passes.c.attempt_id),
+            sa.select(sa.literal(BEFORE_ANY_CHECK, UTCDateTime()), sa.literal(0, sa.Integer())),
+        )
+        .order_by(sa.text("1 DESC"), sa.text("2 DESC"))
+        .limit(1)
+        .scalar_subquery()
+    )
+    after_last_pass = sa.tuple_(Attempt.created_at, Attempt.id) > after
+    return (
+        sa.select(sa.func.count())
+        .select_from(Attempt)
+        .where(counted_checks(user_id, exercise_id), after_last_pass)
+        .scalar_subquery()
     )
 
 
 @functools.cache
-def gate_statements() -> tuple[sa.Select, sa.Select, sa.Select]:
-    """The three reads of recent_check_state, built once and run with bound values (building
-    SQLAlchemy expressions costs more Python than running them)."""
+def gate_read_statement() -> sa.Select:
+    """Everything the two gates read for one check, in one statement: the course's tuning, the
+    newest failure reflection, the newest `window` checks, the owner of an attempt already
+    stored under the check's client id, and the length of the failure streak only in the one
+    case the decision depends on it (see gate_state); the database skips that count otherwise.
+
+    Built once and run with bound values (building SQLAlchemy expressions costs more Python
+    than running them)."""
     user_id = sa.bindparam("user_id", type_=sa.Integer())
     exercise_id = sa.bindparam("exercise_id", type_=sa.String())
-    at = sa.bindparam("at", type_=UTCDateTime())
+    # Written into the SQL, not bound (see counted_checks): one prepared statement per window.
+    window = sa.bindparam("window", type_=sa.Integer(), literal_execute=True)
+    newest_first = (Attempt.created_at.desc(), Attempt.id.desc())
     recent = (
         sa.select(
             Attempt.id,
@@ -350,89 +400,23 @@ def gate_statements() -> tuple[sa.Select, sa.Select, sa.Select]:
             Attempt.code_hash,
         )
         .where(counted_checks(user_id, exercise_id))
-        .order_by(Attempt.created_at.desc(), Attempt.id.desc())
-        .limit(sa.bindparam("window", type_=sa.Integer()))
+        .order_by(*newest_first)
+        .limit(window)
+        .subquery("recent")
     )
-    # Failed checks older than a given one (at, attempt_id) and newer than the last pass.
-    attempt_id = sa.bindparam("attempt_id", type_=sa.Integer())
-    older = sa.or_(
-        Attempt.created_at < at, sa.and_(Attempt.created_at == at, Attempt.id < attempt_id)
-    )
-    last_pass = (
-        sa.select(Attempt.created_at, Attempt.id)
-        .where(counted_checks(user_id, exercise_id), counted_pass(), older)
-        .order_by(Attempt.created_at.desc(), Attempt.id.desc())
-        .limit(1)
-        .subquery()
-    )
-    after_pass = sa.or_(
-        last_pass.c.id.is_(None),
-        Attempt.created_at > last_pass.c.created_at,
-        sa.and_(Attempt.created_at == last_pass.c.created_at, Attempt.id > last_pass.c.id),
-    )
-    failures_before = (
-        sa.select(sa.func.count())
-        .select_from(Attempt)
-        .outerjoin(last_pass, sa.true())
-        .where(counted_checks(user_id, exercise_id), older, after_pass)
-    )
-    # needs_reflection asks whether any reflection is as new as a given failure: the newest
-    # one answers that.
-    reflections = sa.select(sa.func.max(JournalEntry.created_at)).where(
-        JournalEntry.user_id == user_id,
-        JournalEntry.exercise_id == exercise_id,
-        JournalEntry.kind == "after_failure",
-        JournalEntry.created_at >= at,
-    )
-    return recent, failures_before, reflections
-
-
-@functools.cache
-def gate_read_statement() -> sa.Select:
-    """Everything the two gates read for one check, in one statement: the course's tuning, the
-    newest failure reflection, the newest `window` checks and, when none of those passed, the
-    length of the failure streak they end (the database skips that count otherwise)."""
-    user_id = sa.bindparam("user_id", type_=sa.Integer())
-    exercise_id = sa.bindparam("exercise_id", type_=sa.String())
-    window = sa.bindparam("window", type_=sa.Integer())
-    recent, _, _ = gate_statements()
-    recent = recent.subquery("recent")
     newest = (
-        sa.select(Attempt.created_at, Attempt.id)
+        sa.select(Attempt.created_at, sa.case((counted_pass(), 1), else_=0).label("passed"))
         .where(counted_checks(user_id, exercise_id))
-        .order_by(Attempt.created_at.desc(), Attempt.id.desc())
+        .order_by(*newest_first)
         .limit(window)
         .subquery("newest")
     )
-    passes_in_window = (
-        sa.select(sa.func.count())
-        .select_from(Attempt)
-        .join(newest, newest.c.id == Attempt.id)
-        .where(counted_pass())
-        .scalar_subquery()
-    )
-    last_pass = (
-        sa.select(Attempt.created_at, Attempt.id)
-        .where(counted_checks(user_id, exercise_id), counted_pass())
-        .order_by(Attempt.created_at.desc(), Attempt.id.desc())
-        .limit(1)
-        .subquery("last_pass")
-    )
-    streak_length = (
-        sa.select(sa.func.count())
-        .select_from(Attempt)
-        .outerjoin(last_pass, sa.true())
-        .where(
-            counted_checks(user_id, exercise_id),
-            sa.or_(
-                last_pass.c.id.is_(None),
-                Attempt.created_at > last_pass.c.created_at,
-                sa.and_(Attempt.created_at == last_pass.c.created_at,
-                        Attempt.id > last_pass.c.id),
-            ),
-        )
-        .scalar_subquery()
-    )
+    in_window = sa.select(
+        sa.func.count().label("checks"),
+        sa.func.sum(newest.c.passed).label("passes"),
+        sa.func.min(newest.c.created_at).label("oldest"),
+        sa.func.max(newest.c.created_at).label("newest"),
+    ).subquery("in_window")
     newest_reflection = (
         sa.select(sa.func.max(JournalEntry.created_at))
         .where(
@@ -442,11 +426,32 @@ def gate_read_statement() -> sa.Select:
         )
         .scalar_subquery()
     )
-    head = sa.select(
-        course_overrides_statement().scalar_subquery().label("overrides"),
-        newest_reflection.label("newest_reflection"),
-        sa.case((passes_in_window == 0, streak_length), else_=sa.null()).label("streak"),
-    ).subquery("head")
+    # The streak's length matters only when the window holds nothing but failures and the
+    # newest reflection falls between its oldest and newest check (gate_state says why).
+    streak_matters = sa.and_(
+        in_window.c.checks == window,
+        in_window.c.passes == 0,
+        newest_reflection >= in_window.c.oldest,
+        newest_reflection < in_window.c.newest,
+    )
+    stored_owner = (
+        sa.select(Attempt.user_id)
+        .where(Attempt.client_id == sa.bindparam("client_id", type_=sa.String()))
+        .scalar_subquery()
+    )
+    head = (
+        sa.select(
+            course_overrides_statement().scalar_subquery().label("overrides"),
+            newest_reflection.label("newest_reflection"),
+            sa.case(
+                (streak_matters, streak_length_statement(user_id, exercise_id)),
+                else_=sa.null(),
+            ).label("streak"),
+            stored_owner.label("stored_owner"),
+        )
+        .select_from(in_window)
+        .subquery("head")
+    )
     return (
         sa.select(head, recent)
         .select_from(head.outerjoin(recent, sa.true()))
@@ -454,35 +459,8 @@ def gate_read_statement() -> sa.Select:
     )
 
 
-def recent_check_state(
-    user_id: int, exercise_id: str, now: datetime, config: FrictionConfig
-) -> LearnerState:
-    """What the two gates (F1, F2) need, without reading the whole history: the newest
-    gate_window() checks, how many failures the streak had before them (only when they are all
-    failures), and the newest failure reflection if it is as new as the streak's first failure
-    among them (needs_reflection looks at no older one). Not enough for the other rules."""
-    recent, failures_before, reflections_since = gate_statements()
-    window = gate_window(config)
-    who = {"user_id": user_id, "exercise_id": exercise_id}
-    connection = db.session.connection()  # Core statements: the ORM would add only overhead
-    rows = connection.execute(recent, {**who, "window": window}).all()
-    checks = checks_of(rows)
-    streak = failure_streak(checks)
-    earlier = 0
-    if len(rows) == window and len(streak) == window:
-        oldest = rows[-1]
-        earlier = connection.execute(
-            failures_before, {**who, "at": oldest.created_at, "attempt_id": oldest.id}
-        ).scalar() or 0
-    reflections: list[datetime] = []
-    if streak and len(streak) + earlier >= config.reflect_after_failures > 0:
-        newest = connection.execute(reflections_since, {**who, "at": streak[0].at}).scalar()
-        reflections = [newest] if newest is not None else []
-    return LearnerState(checks=checks, now=now, reflections=reflections, earlier_failures=earlier)
-
-
 def checks_of(rows: Any) -> list[CheckPoint]:
-    """The gate statements' rows (newest first) as the engine's checks (oldest first)."""
+    """The gate statement's rows (newest first) as the engine's checks (oldest first)."""
     return [
         CheckPoint(
             at=row.created_at,
@@ -495,46 +473,74 @@ def checks_of(rows: Any) -> list[CheckPoint]:
     ]
 
 
+@dataclass(frozen=True)
+class GateRead:
+    """What one gate read found: the learner's state for the two gates, their thresholds, and
+    who owns an attempt already stored under the check's client id (None: nobody)."""
+
+    state: LearnerState
+    config: FrictionConfig
+    stored_owner: int | None = None
+
+
 def gate_state(
-    user_id: int, exercise: Exercise, now: datetime
-) -> tuple[LearnerState, FrictionConfig]:
-    """recent_check_state and the learner's config, read in one statement (gate_read_statement)
-    in the common case: a second read only when a course's tuning widens or narrows the window."""
-    base = site_config(exercise)
-    window = gate_window(base)
-    rows = db.session.connection().execute(
-        gate_read_statement(), {"user_id": user_id, "exercise_id": exercise.id, "window": window}
-    ).all()
+    user_id: int, exercise: Exercise, now: datetime, client_id: str | None = None
+) -> GateRead:
+    """What the two gates (F1, F2) need, without reading the whole history, in one statement
+    (gate_read_statement) in the common case: a second one only when a course's tuning widens
+    or narrows the window. Not enough for the other rules.
+
+    F2 reads only the newest gate_window() checks. F1 (needs_reflection) also needs the
+    streak's exact length L when the window holds only failures: the failure that made a
+    reflection due is the (L % n)-th newest, always inside the window. Any reflection older
+    than the window's oldest check is older than that failure, and one at least as new as its
+    newest check is newer, whatever L is; only a reflection in between needs L (gate_read
+    statement counts it then). Otherwise the window's length stands in for L: it is at least
+    n, so the decision is the same."""
+    config = site_config(exercise)
+    window = gate_window(config)
+    params = {"user_id": user_id, "exercise_id": exercise.id, "window": window,
+              "client_id": client_id}
+    connection = db.session.connection()  # Core statements: the ORM would add only overhead
+    rows = connection.execute(gate_read_statement(), params).all()
     head = rows[0]  # the outer join always gives at least one row
-    config = with_course(head.overrides, base)
+    config = with_course(head.overrides, config)
     if gate_window(config) != window:
-        return recent_check_state(user_id, exercise.id, now, config), config
+        window = gate_window(config)
+        rows = connection.execute(gate_read_statement(), {**params, "window": window}).all()
+        head = rows[0]
     checks = checks_of(rows)
     streak = failure_streak(checks)
-    # All `window` newest checks failed: the streak goes on before them (streak counts it all).
-    earlier = head.streak - window if len(checks) == window == len(streak) else 0
+    earlier = 0
+    if head.streak is not None and len(checks) == window == len(streak):
+        earlier = head.streak - window
     reflections: list[datetime] = []
     newest = head.newest_reflection
     if (streak and len(streak) + earlier >= config.reflect_after_failures > 0
             and newest is not None and newest >= streak[0].at):
         reflections = [newest]
     state = LearnerState(checks=checks, now=now, reflections=reflections, earlier_failures=earlier)
-    return state, config
+    return GateRead(state, config, head.stored_owner)
 
 
-def gate_for_check(user_id: int, exercise: Exercise, files_hash: str, now: datetime) -> Rule | None:
+def open_gate(read: GateRead, files_hash: str) -> Rule | None:
     """The gate open when a check arrives (F1 before F2), or None; the check is stored anyway.
 
-    Reads only the recent checks the gates look at (gate_state, one statement), so a check costs
-    the same after a thousand checks as after ten; the decision is the engine's, as for the
-    page, with the course's tuning too."""
-    state, config = gate_state(user_id, exercise, now)
-    if needs_reflection(state, config):
+    The decision is the engine's, as for the page, with the course's tuning too."""
+    if needs_reflection(read.state, read.config):
         return Rule.REFLECT
-    wait_until, _ = cooldown(state, config, files_hash)
+    wait_until, _ = cooldown(read.state, read.config, files_hash)
     if wait_until is not None:
         return Rule.COOLDOWN
     return None
+
+
+def gate_for_check(user_id: int, exercise: Exercise, files_hash: str, now: datetime) -> Rule | None:
+    """The gate open when a check arrives (F1 before F2), or None.
+
+    Reads only the recent checks the gates look at (gate_state, one statement), so a check costs
+    the same after a thousand checks as after ten."""
+    return open_gate(gate_state(user_id, exercise, now), files_hash)
 
 
 def log_event(
