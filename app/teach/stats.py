@@ -54,8 +54,8 @@ RAPID_S = 15
 STUCK_MINUTES = 10
 STUCK_CHECKS = 3
 # Checks per fold transaction: big enough that a fold is a few statements per hundred checks,
-# small enough that one holds its row locks briefly.
-FOLD_BATCH = 500
+# small enough that it holds its locks briefly (on SQLite, the one write lock: about 15 ms).
+FOLD_BATCH = 200
 # The background fold also wakes this often on its own, for checks a dead process left behind.
 FOLD_POLL_S = 30.0
 # After a pass, the background fold lets checks gather this long before the next one: a pass

@@ -109,6 +109,11 @@ def test_a_check_stored_by_the_api_counts_once_when_the_dashboard_is_read(app, c
         stat = db.session.get(LearnerExerciseStat, (learner, "fixture-add"))
         assert (stat.checks, stat.failed, stat.first_pass_n, stat.identical) == (6, 5, 3, 2)
         assert recounted_equals_running()
+    post_check(client, "v5", "failed")
+    with app.app_context():
+        assert recount() == len(SEQUENCE) + 1  # a recount replays the pending check too...
+        assert stats.fold_pending() == 0  # ...so no fold counts it again
+        assert db.session.get(LearnerExerciseStat, (learner, "fixture-add")).checks == 7
 
 
 def test_the_account_export_counts_pending_checks_and_deletion_leaves_none(app, client, auth):
