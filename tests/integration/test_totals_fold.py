@@ -277,3 +277,16 @@ def test_a_fold_killed_before_its_commit_leaves_the_checks_to_be_folded_later(ap
         assert stats.fold_pending() == len(SEQUENCE)
         assert db.session.scalar(sa.select(LearnerExerciseStat.checks)) == len(SEQUENCE)
         assert recounted_equals_running()
+
+
+def test_the_fold_command_counts_what_is_pending(app, client, auth):
+    learners_in_a_course(app, client, auth, ["ada@example.org"])
+    auth.login("ada@example.org")
+    for code, status in SEQUENCE[:2]:
+        post_check(client, code, status)
+    result = app.test_cli_runner().invoke(args=["teach", "fold"])
+    assert result.exit_code == 0 and "Folded 2 checks" in result.output
+    result = app.test_cli_runner().invoke(args=["teach", "fold"])
+    assert "Folded 0 checks" in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(LearnerExerciseStat.checks)) == 2
