@@ -111,6 +111,18 @@ def recheck_mode(value: str) -> str:
     return value
 
 
+TOTALS_FOLD_MODES = ("thread", "off")
+
+
+def totals_fold_mode(value: str) -> str:
+    """thread | off, with a clear error for anything else."""
+    if value not in TOTALS_FOLD_MODES:
+        raise SystemExit(
+            f"TOTALS_FOLD_MODE must be one of {', '.join(TOTALS_FOLD_MODES)}, not {value!r}"
+        )
+    return value
+
+
 def load_config(instance_path: Path) -> dict[str, object]:
     """Build the Flask config mapping from the environment."""
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'friction.db'}"
@@ -207,4 +219,8 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "RECHECK_POOL": env_int("RECHECK_POOL", 1),
         "RECHECK_LEASE_S": env_int("RECHECK_LEASE_S", 300),
         "RECHECK_WAIT_S": env_int("RECHECK_WAIT_S", 60),
+        # The dashboard's running totals (app/teach/stats.py): "thread" folds the checks the
+        # attempts API stored in a background thread per process, woken after each attempt;
+        # "off" leaves them to whoever reads the totals next (and `flask teach fold`).
+        "TOTALS_FOLD_MODE": totals_fold_mode(os.environ.get("TOTALS_FOLD_MODE") or "thread"),
     }

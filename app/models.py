@@ -136,6 +136,10 @@ class Attempt(db.Model):
     )
     # The friction gate (F1, F2) that was open when this check ran: stored anyway, flagged.
     gate: so.Mapped[str | None] = so.mapped_column(sa.String(8))
+    # A check the attempts API stored but the dashboard's running totals have not counted yet
+    # (app/teach/stats.py folds it off the request, exactly once). Checks stored through the ORM
+    # are counted as they are flushed, so the default (and every row before this column) is False.
+    totals_pending: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
 
     user: so.Mapped[User] = so.relationship(back_populates="attempts")
 
@@ -147,6 +151,12 @@ class Attempt(db.Model):
         ),
         # The per-exercise dashboard reads one exercise's checks, learner by learner, in order.
         sa.Index("ix_attempt_exercise_user_created", "exercise_id", "user_id", "created_at"),
+        # The checks waiting to be folded into the running totals, in the order they are folded;
+        # partial, so it holds only the few not yet folded.
+        sa.Index(
+            "ix_attempt_totals_pending", "user_id", "exercise_id", "created_at", "id",
+            postgresql_where=sa.text("totals_pending"), sqlite_where=sa.text("totals_pending = 1"),
+        ),
     )
 
 

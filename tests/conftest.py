@@ -182,6 +182,9 @@ def make_app(tmp_path: Path, **overrides):
         # Claimed passes queue up; a test confirms them with confirm_passes() (or the sandbox).
         "RECHECK_MODE": "off",
         "RECHECK_WAIT_S": 0,
+        # Checks the attempts API stores wait for a read (or a test) to fold them into the
+        # dashboard's totals; tests of the background fold turn it on.
+        "TOTALS_FOLD_MODE": "off",
         # Not the repository's instance/ folder, which parallel workers (and runs) would share.
         "AUTHORING_DIR": tmp_path / "authoring",
         "BACKUP_DIR": tmp_path / "backups",

@@ -37,6 +37,7 @@ from ..journal.insights import plural
 from ..models import User
 from ..models import utcnow
 from ..teach.services import delete_course_data
+from ..teach.stats import fold_pending
 from ..tutor.services import turn_export
 
 EXPORT_FORMAT = "friction-lab-export/1"
@@ -160,6 +161,7 @@ def own_rows(table: UserTable, user_id: int) -> list[dict[str, Any]]:
 
 def export_data(user_id: int, now: datetime | None = None) -> dict[str, Any]:
     """All of one learner's data, as one JSON-ready dict."""
+    fold_pending()  # the dashboard totals held for them count every check they stored
     user = get_user(user_id)
     return {
         "format": EXPORT_FORMAT,
@@ -244,6 +246,7 @@ class DataCounts:
 
 def data_counts(user_id: int) -> DataCounts:
     """Count the learner's rows in every table that holds any, to say what a deletion removes."""
+    fold_pending()  # so the dashboard totals counted are the ones a deletion removes
     get_user(user_id)
     return DataCounts(
         {

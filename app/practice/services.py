@@ -57,9 +57,9 @@ from ..models import utcnow
 from ..quotas import charge_write
 from .schemas import FrictionEventIn
 
-# Sent with the connection and the checks when checks are stored without the ORM (the attempts
-# API's insert), in the storing transaction: the dashboard's running totals (app/teach/stats.py)
-# fold them in there, as their before_flush hook does for checks stored through the ORM.
+# Sent (with the learner's id and the checks) after the attempts API committed checks it stored
+# without the ORM, marked totals_pending: the dashboard's running totals (app/teach/stats.py)
+# wake their background fold, so the learner's request does not wait for them.
 checks_stored = Namespace().signal("checks-stored")
 
 

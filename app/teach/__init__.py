@@ -26,3 +26,8 @@ def init_app(app: Flask) -> None:
     def recount_command() -> None:
         """Rebuild the dashboard's running totals from the stored checks."""
         click.echo(f"Replayed {stats.recount():,} checks into the dashboard totals.")
+
+    @teach_cli.command("fold")
+    def fold_command() -> None:
+        """Fold the checks still waiting into the dashboard's running totals."""
+        click.echo(f"Folded {stats.fold_pending():,} checks into the dashboard totals.")

@@ -46,6 +46,7 @@ from ..models import TutorTurn
 from .stats import RAPID_S
 from .stats import STUCK_CHECKS
 from .stats import STUCK_MINUTES
+from .stats import fold_pending
 
 EQ_WARNING = 0.6
 RED_WARNING = 3.0
@@ -232,6 +233,8 @@ def build_dashboard(
         params["exercise_id"] = exercise_id
     one = exercise_id is not None
     board = Dashboard()
+    if not from_attempts:
+        fold_pending()  # the checks the attempts API stored count before the totals are read
     if from_attempts:
         fill_attempt_figures(board, params, one)
         fill_failures(board, params, one)

@@ -31,6 +31,7 @@ from ..models import LearnerExerciseStat
 from ..models import SessionStruggle
 from ..models import User
 from ..models import utcnow
+from .stats import forget_pending
 
 # No 0/O, 1/I/L: codes are read aloud and copied from a projector.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -266,6 +267,7 @@ def delete_course_data(user_id: int) -> int:
     """Account deletion: delete the user's dashboard totals (derived from their checks) and the
     courses they own with their member and exercise lists; works without foreign-key cascades.
     Other learners' data stays theirs. Returns the number of courses deleted; does not commit."""
+    forget_pending(user_id)  # first, so no fold writes totals for checks being deleted
     for model in (FailureTally, SessionStruggle, LearnerExerciseStat):
         db.session.execute(
             sa.delete(model)

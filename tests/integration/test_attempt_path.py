@@ -27,6 +27,7 @@ from app.models import LearnerExerciseStat
 from app.models import Verification
 from app.practice.services import friction_decision
 from app.practice.services import gate_for_check
+from app.teach.stats import fold_pending
 from app.teach.stats import recount
 from tests.conftest import PASSWORD
 from tests.integration.test_teach_dashboard import totals_snapshot
@@ -151,6 +152,7 @@ def test_checks_posted_through_the_api_build_the_totals_a_recount_builds(app, cl
     ):
         api_check(client, code, status, first, kind)
     with app.app_context():
+        assert fold_pending() == 5  # what every reader of the totals does first
         built = totals_snapshot()
         stat = db.session.scalar(sa.select(LearnerExerciseStat))
         assert (stat.checks, stat.identical, stat.first_pass_n) == (5, 1, 5)
