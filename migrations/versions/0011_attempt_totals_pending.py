@@ -1,7 +1,7 @@
 """attempt: totals_pending, the checks the dashboard's running totals have not folded in yet
 
-Revision ID: 0010_attempt_totals_pending
-Revises: 0009_attempt_path_indexes
+Revision ID: 0011_attempt_totals_pending
+Revises: 0010_write_quota_usage
 Create Date: 2026-11-30 07:00:00
 
 Every check stored before this revision was folded into the totals in its own transaction, so
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0010_attempt_totals_pending'
-down_revision = '0009_attempt_path_indexes'
+revision = '0011_attempt_totals_pending'
+down_revision = '0010_write_quota_usage'
 branch_labels = None
 depends_on = None
 
