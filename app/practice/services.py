@@ -333,8 +333,10 @@ def counted_checks(user_id: Any, exercise_id: Any) -> sa.ColumnElement[bool]:
         # Constants written into the SQL, not bound: a generic plan (a statement psycopg has
         # prepared) then estimates the learner's checks as a custom plan does, and walks the
         # index back for the newest ones instead of sorting all of them.
-        Attempt.kind == sa.literal("check", literal_execute=True),
-        Attempt.status != sa.literal(ABORTED, literal_execute=True),
+        # literal_column, not literal_execute: rendered once when the statement is compiled,
+        # not again on every execution (safe: these are the code's own constants).
+        Attempt.kind == sa.literal_column("'check'"),
+        Attempt.status != sa.literal_column(f"'{ABORTED}'"),
     )
 
 
@@ -377,7 +379,7 @@ def streak_length_statement(user_id: Any, exercise_id: Any) -> sa.ScalarSelect[i
 
 
 @functools.cache
-def gate_read_statement() -> sa.Select:
+def gate_read_statement(window_size: int) -> sa.Select:
     """Everything the two gates read for one check, in one statement: the course's tuning, the
     newest failure reflection, the newest `window` checks, the owner of an attempt already
     stored under the check's client id, and the length of the failure streak only in the one
@@ -387,8 +389,9 @@ def gate_read_statement() -> sa.Select:
     than running them)."""
     user_id = sa.bindparam("user_id", type_=sa.Integer())
     exercise_id = sa.bindparam("exercise_id", type_=sa.String())
-    # Written into the SQL, not bound (see counted_checks): one prepared statement per window.
-    window = sa.bindparam("window", type_=sa.Integer(), literal_execute=True)
+    # Written into the SQL, not bound (see counted_checks): one statement, compiled and prepared
+    # once, per window size.
+    window = sa.literal_column(str(int(window_size)), sa.Integer())
     newest_first = (Attempt.created_at.desc(), Attempt.id.desc())
     recent = (
         sa.select(
@@ -499,15 +502,14 @@ def gate_state(
     n, so the decision is the same."""
     config = site_config(exercise)
     window = gate_window(config)
-    params = {"user_id": user_id, "exercise_id": exercise.id, "window": window,
-              "client_id": client_id}
+    params = {"user_id": user_id, "exercise_id": exercise.id, "client_id": client_id}
     connection = db.session.connection()  # Core statements: the ORM would add only overhead
-    rows = connection.execute(gate_read_statement(), params).all()
+    rows = connection.execute(gate_read_statement(window), params).all()
     head = rows[0]  # the outer join always gives at least one row
     config = with_course(head.overrides, config)
     if gate_window(config) != window:
         window = gate_window(config)
-        rows = connection.execute(gate_read_statement(), {**params, "window": window}).all()
+        rows = connection.execute(gate_read_statement(window), params).all()
         head = rows[0]
     checks = checks_of(rows)
     streak = failure_streak(checks)

@@ -343,13 +343,13 @@ def test_no_plan_of_the_gate_read_reads_more_than_it_needs(app):
             for _ in range(3):
                 store_check(classmate.id, exercise, now, f"c{step}", "failed")
         db.session.commit()
-        params = {"user_id": user.id, "exercise_id": exercise.id, "window": 3, "client_id": None}
+        params = {"user_id": user.id, "exercise_id": exercise.id, "client_id": None}
         for analysed in (False, True):
             if analysed:  # statistics that make sorting a few rows look cheap
                 db.session.execute(sa.text("ANALYZE attempt"))
             for generic in (False, True):
                 rows = [n["Actual Rows"] for n in attempt_plan_nodes(
-                    gate_read_statement(), params, generic)]
+                    gate_read_statement(3), params, generic)]
                 assert rows and max(rows) <= 3, (analysed, generic, rows)
         # A reflection inside the window: the one case the streak's length is counted.
         db.session.add(JournalEntry(user_id=user.id, exercise_id=exercise.id,
@@ -357,7 +357,7 @@ def test_no_plan_of_the_gate_read_reads_more_than_it_needs(app):
         db.session.commit()
         for generic in (False, True):
             loops = [n["Actual Loops"] for n in attempt_plan_nodes(
-                gate_read_statement(), params, generic)]
+                gate_read_statement(3), params, generic)]
             assert loops and max(loops) == 1, (generic, loops)
-        streak = db.session.execute(gate_read_statement(), params).first().streak
+        streak = db.session.execute(gate_read_statement(3), params).first().streak
         assert streak == 120  # and it was counted
