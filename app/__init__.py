@@ -62,7 +62,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    limiter.init_app(app)
     login_manager.init_app(app)
 
     from . import catalog
@@ -108,6 +107,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .serving import install_serving
 
     install_serving(app)
+    # Last, once every blueprint is registered: its hooks go where the limited routes are.
+    rate_limits.init_limiter(app, limiter)
     return app
 
 

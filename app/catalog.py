@@ -12,6 +12,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask
 from flask import current_app
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite
 
 from .exercises import Catalog
 from .exercises import Exercise
@@ -28,6 +30,8 @@ log = logging.getLogger(__name__)
 # query) and reloads the catalog when it changed, so no worker keeps serving the old folders.
 PUBLISHED_STAMP = ".published"
 _reload_lock = threading.Lock()
+# INSERT ... ON CONFLICT DO NOTHING, in each database's own dialect.
+MIRROR_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def catalog_stamp(root: Path) -> tuple[int, int, int] | None:
@@ -112,13 +116,21 @@ def mirror_row(exercise: Exercise) -> ExerciseRow:
 def ensure_exercise_row(exercise: Exercise) -> None:
     """Make sure the exercise has its mirror row (a fresh install may not have synced yet).
 
-    Mirror rows are never deleted, so a row seen once is remembered for the app's lifetime
-    (one query per exercise and process, not one per attempt)."""
+    Two requests may be the first to use an unsynced exercise at once: the row is inserted with
+    ON CONFLICT DO NOTHING, so the second waits for the first's row instead of failing on the
+    duplicate key. Mirror rows are never deleted, so a row seen once is remembered for the app's
+    lifetime (one statement per exercise and process, not one per attempt)."""
     seen = current_app.extensions.setdefault("mirrored_exercises", set())
     if exercise.id in seen:
         return
-    if db.session.get(ExerciseRow, exercise.id) is None:
-        db.session.add(mirror_row(exercise))
-        db.session.flush()
-    else:
+    table = ExerciseRow.__table__
+    insert = MIRROR_INSERTS[db.session.get_bind().dialect.name](table)
+    added = db.session.execute(
+        insert.values(
+            id=exercise.id, track=exercise.track, title=exercise.title, version=exercise.version
+        ).on_conflict_do_nothing(index_elements=[table.c.id])
+    ).rowcount
+    if not added:
+        # Already stored (committed, or by a transaction that just committed). A row this
+        # request inserted is not remembered: its transaction may still roll back.
         seen.add(exercise.id)

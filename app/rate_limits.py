@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import time
+from typing import TYPE_CHECKING
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,6 +21,10 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite
 
 from .models import RateLimitCounter
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from flask_limiter import Limiter
 
 SCHEME = "database"
 # Expired counters are deleted every this many increments (per process), so the table stays as
@@ -153,3 +158,53 @@ class DatabaseStorage(Storage):
         """Forget one key's counter."""
         with self.engine.begin() as connection:
             connection.execute(sa.delete(self.table).where(self.table.c.key == key))
+
+
+# Flask's registries of request hooks, keyed by blueprint name (None: every request).
+HOOK_REGISTRIES = ("before_request_funcs", "after_request_funcs", "teardown_request_funcs")
+# Settings that give every route a limit: with any of them the hooks must run on every request.
+APP_WIDE_SETTINGS = (
+    "RATELIMIT_DEFAULT",
+    "RATELIMIT_APPLICATION",
+    "RATELIMIT_META",
+    "RATELIMIT_IN_MEMORY_FALLBACK",
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED",
+)
+# The attribute Flask-Limiter's limit decorator sets on the view it wraps (names the limiter).
+LIMITED_VIEW_MARK = "__wrapper-limiter-instance"
+
+
+def init_limiter(app: Flask, limiter: Limiter) -> None:
+    """Bind Flask-Limiter to the built app, its request hooks scoped to the blueprints whose
+    routes carry a limit (sign-up and login), so other requests pay nothing for it.
+
+    Flask-Limiter checks a decorated route's limits in the decorator itself. Its app-wide hooks
+    serve default, application and meta limits (this app has none), the conditional deductions
+    (`deduct_when`: failed logins, taken emails) and the X-RateLimit headers, which only limited
+    routes have; yet they ran on every request, about 0.7 ms of an attempt's CPU. It has no
+    setting to leave them out (`auto_check=False`, removed in 3.13, also skipped the decorators'
+    checks), so the hooks init_app registers are moved, unchanged, to those blueprints' scope,
+    where Flask runs a blueprint's own hooks. They stay app-wide when a limit may apply to any
+    route (default or application limits, the settings above, a limited view outside a
+    blueprint) and when no limited view is recognised: checking everywhere is the safe side."""
+    registered = {name: list(getattr(app, name).get(None, ())) for name in HOOK_REGISTRIES}
+    limiter.init_app(app)
+    limited_endpoints = [
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        # A weak proxy of the limiter: equal to it, not identical.
+        if getattr(view, LIMITED_VIEW_MARK, None) == limiter
+    ]
+    blueprints = {endpoint.rpartition(".")[0] for endpoint in limited_endpoints}
+    manager = limiter.limit_manager
+    app_wide = any(app.config.get(name) for name in APP_WIDE_SETTINGS) or bool(
+        manager.default_limits or manager.application_limits
+    )
+    if app_wide or not blueprints or "" in blueprints:
+        return
+    for name in HOOK_REGISTRIES:
+        registry = getattr(app, name)
+        added = [hook for hook in registry.get(None, ()) if hook not in registered[name]]
+        registry[None] = registered[name]
+        for blueprint in sorted(blueprints):
+            registry.setdefault(blueprint, []).extend(added)

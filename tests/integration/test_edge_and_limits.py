@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
+from pathlib import Path
 
+import flask_limiter
+import limits
 import pytest
 import sqlalchemy as sa
 
+from app import rate_limits
 from app.extensions import db
+from app.extensions import limiter
+from app.models import Attempt
 from app.models import User
 from tests.conftest import FIXTURE_EXERCISES
 from tests.conftest import PASSWORD
@@ -106,6 +113,56 @@ def test_successful_logins_do_not_use_up_the_address_limit(app_factory):
         client.post("/auth/logout")
         assert post_login(client, email, PASSWORD, "10.9.9.9").status_code == 302
         client.post("/auth/logout")
+
+
+def limiter_calls(send) -> list[str]:
+    """Run `send()` and return each function of Flask-Limiter, `limits` or the counter storage
+    that it called (what a request pays for rate limiting)."""
+    packages = tuple(
+        str(Path(module.__file__).parent) for module in (flask_limiter, limits)
+    ) + (rate_limits.__file__,)
+    called = []
+
+    def watch(frame, event, arg):
+        if event == "call" and frame.f_code.co_filename.startswith(packages):
+            called.append(frame.f_code.co_qualname)
+
+    sys.setprofile(watch)
+    try:
+        send()
+    finally:
+        sys.setprofile(None)
+    return called
+
+
+def test_routes_without_limits_pay_nothing_for_the_rate_limiter(app_factory):
+    app = app_factory(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute")
+    client = app.test_client()
+    AuthActions(client).signup()
+    attempt_body = attempt()
+    assert limiter_calls(lambda: client.post("/api/attempts", json=attempt_body)) == []
+    assert limiter_calls(lambda: client.get("/")) == []
+    # The limited routes still go through it, and are still limited (failures only count).
+    other = app.test_client()
+    assert limiter_calls(lambda: post_login(other, "learner@example.org", "wrong guess number"))
+    codes = [
+        post_login(other, "learner@example.org", "wrong guess number").status_code
+        for _ in range(2)
+    ]
+    assert codes == [400, 429]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 1
+
+
+def test_a_default_limit_set_by_the_admin_still_applies_to_every_route(app_factory):
+    # RATELIMIT_DEFAULT (Flask-Limiter's own setting) limits every route: its hooks stay app-wide.
+    try:
+        app = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_DEFAULT="2 per minute")
+        client = app.test_client()
+        assert [client.get("/healthz").status_code for _ in range(3)] == [200, 200, 429]
+    finally:
+        # The limiter is one object for every app of the process: later tests' apps have none.
+        limiter.limit_manager.set_default_limits([])
 
 
 def test_sign_ups_are_limited_per_address(app_factory):
