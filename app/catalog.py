@@ -125,12 +125,13 @@ def ensure_exercise_row(exercise: Exercise) -> None:
         return
     table = ExerciseRow.__table__
     insert = MIRROR_INSERTS[db.session.get_bind().dialect.name](table)
+    # RETURNING, not rowcount: psycopg reports no row count for an insert that did nothing.
     added = db.session.execute(
         insert.values(
             id=exercise.id, track=exercise.track, title=exercise.title, version=exercise.version
-        ).on_conflict_do_nothing(index_elements=[table.c.id])
-    ).rowcount
-    if not added:
+        ).on_conflict_do_nothing(index_elements=[table.c.id]).returning(table.c.id)
+    ).first()
+    if added is None:
         # Already stored (committed, or by a transaction that just committed). A row this
         # request inserted is not remembered: its transaction may still roll back.
         seen.add(exercise.id)

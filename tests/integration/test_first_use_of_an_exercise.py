@@ -91,3 +91,31 @@ def test_an_attempt_racing_another_first_use_of_the_exercise_waits_for_it(app_fa
     assert codes == [201]
     assert count(app, Attempt) == 1
     assert count(app, ExerciseRow) == 1
+
+
+def test_an_exercise_whose_row_is_stored_costs_no_statement_on_later_attempts(app_factory):
+    """The mirror row is looked for once per exercise and process, not on every attempt (it
+    was sent again on each attempt on PostgreSQL, whose driver reports no row count for an
+    insert that did nothing)."""
+    app = app_factory()
+    [client] = signed_in_clients(app, 1)
+    # The first attempt adds the row (not remembered: its transaction might have rolled back);
+    # the second finds it stored, and from then on the process knows.
+    for _ in range(2):
+        assert client.post("/api/attempts", json=attempt()).status_code == 201
+    sent: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        sent.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        for _ in range(3):
+            assert client.post("/api/attempts", json=attempt()).status_code == 201
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    inserts = [s for s in sent if "into exercise " in s.lower() or "into exercise(" in s.lower()]
+    assert inserts == []
+    assert count(app, ExerciseRow) >= 1
