@@ -124,6 +124,11 @@ def ensure_exercise_row(exercise: Exercise) -> None:
     if exercise.id in seen:
         return
     table = ExerciseRow.__table__
+    # Read first: on SQLite even an insert that does nothing takes the write lock until the
+    # request commits, and the row is there on every install that ran `flask exercises sync`.
+    if db.session.execute(sa.select(table.c.id).where(table.c.id == exercise.id)).first():
+        seen.add(exercise.id)
+        return
     insert = MIRROR_INSERTS[db.session.get_bind().dialect.name](table)
     # RETURNING, not rowcount: psycopg reports no row count for an insert that did nothing.
     added = db.session.execute(
