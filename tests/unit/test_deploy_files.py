@@ -113,3 +113,22 @@ def test_every_environment_variable_is_in_the_readme_configuration_reference():
 @pytest.mark.parametrize("folder", ["migrations", "templates", "exercises", "runner", "static"])
 def test_the_image_holds_what_the_app_reads_at_run_time(folder):
     assert re.search(rf"^COPY {folder} \./{folder}$", DOCKERFILE.read_text(), re.M)
+
+
+def test_a_gunicorn_worker_freezes_what_it_built_before_serving():
+    """The objects a worker built at start-up are out of the garbage collector's sight, so no
+    collection while serving walks them all (a pause of every request thread in that worker)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import gc, runpy\n"
+        "settings = runpy.run_path('gunicorn.conf.py')\n"
+        "built_at_start_up = [[n] for n in range(1000)]\n"
+        "settings['post_worker_init'](None)\n"
+        "print(gc.get_freeze_count())\n"
+    )
+    frozen = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    assert int(frozen) >= 1000
