@@ -7,6 +7,7 @@ from typing import NoReturn
 import editor
 from hypothesis import HealthCheck
 from hypothesis import Phase
+from hypothesis import example
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -112,6 +113,9 @@ def test_delete_text_restores_exactly_what_it_removed():
 @FRESH
 @given(text=st.text("ab", max_size=8), where=st.floats(0, 1),
        words=st.text("ab", min_size=1, max_size=3), length=st.integers(1, 3))
+# Always tried first: the inserted text also occurs before its position, so an undo that
+# removes the first match is caught on every check, not only when the draw happens to repeat.
+@example(text="ab", where=1.0, words="a", length=1)
 def test_commands_undo_at_their_own_position(text, where, words, length):
     """Texts full of repeats, drawn at random: each command takes back its own edit, in place."""
     position = int(where * len(text))
