@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable
-from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -43,7 +41,6 @@ DAY_S = 24 * 3600
 TOO_MANY_REQUESTS = "You have saved very much in the last hour; wait a while, then try again."
 TOO_MANY_BYTES = "You have sent the most this account may store in a day; try again tomorrow."
 UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-_COMPILED: dict[type, tuple[str, Callable[[dict[str, Any]], Any]]] = {}
 
 
 @functools.cache
@@ -75,44 +72,19 @@ def charge_write(user_id: int, size: int, now: float | None = None) -> None:
     now = time.time() if now is None else now
     requests_since = int(now // window_s * window_s)
     bytes_since = int(now // DAY_S * DAY_S)
-    # On the session's own driver connection, so in the write's transaction: the statement is
-    # compiled once and sent on the driver's cursor, a fraction of a SQLAlchemy execution (every
-    # write request pays it).
+    # On the session's connection, so in the write's transaction: the charge commits (or rolls
+    # back) with what it charges.
     connection = db.session.connection()
-    sql, parameters = charge_sql(connection.dialect)
-    cursor = connection.connection.dbapi_connection.cursor()
-    try:
-        cursor.execute(sql, parameters({
-            "user_id": user_id, "requests_since": requests_since, "bytes_since": bytes_since,
-            "size": size,
-        }))
-        requests, written = cursor.fetchone()
-    finally:
-        cursor.close()
+    requests, written = connection.execute(charge_statement(connection.dialect.name), {
+        "user_id": user_id, "requests_since": requests_since, "bytes_since": bytes_since,
+        "size": size,
+    }).one()
     if requests > max_requests:
         db.session.rollback()
         raise QuotaExceeded(TOO_MANY_REQUESTS, round(requests_since + window_s - now))
     if written > max_bytes:
         db.session.rollback()
         raise QuotaExceeded(TOO_MANY_BYTES, round(bytes_since + DAY_S - now))
-
-
-def charge_sql(dialect: sa.Dialect) -> tuple[str, Callable[[dict[str, Any]], Any]]:
-    """The charge in the driver's own SQL, and a function that puts its parameters in the
-    driver's form (named, or in order); compiled once per kind of database driver."""
-    found = _COMPILED.get(type(dialect))
-    if found is None:
-        compiled = charge_statement(dialect.name).compile(dialect=dialect)
-        defaults = dict(compiled.params)  # the constant ones (requests=1) among them
-        if compiled.positional:
-            names = tuple(compiled.positiontup or ())
-            found = compiled.string, lambda values: tuple(
-                values[name] if name in values else defaults[name] for name in names
-            )
-        else:
-            found = compiled.string, lambda values: {**defaults, **values}
-        _COMPILED[type(dialect)] = found
-    return found
 
 
 @functools.cache
