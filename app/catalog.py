@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 # query) and reloads the catalog when it changed, so no worker keeps serving the old folders.
 PUBLISHED_STAMP = ".published"
 _reload_lock = threading.Lock()
-# INSERT ... ON CONFLICT DO NOTHING, in each database's own dialect.
+# INSERT ... ON CONFLICT, in each database's own dialect.
 MIRROR_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
@@ -86,31 +86,44 @@ def get_catalog() -> Catalog:
 
 
 def sync_exercises(catalog: Catalog) -> tuple[int, int]:
-    """Mirror the catalog into the exercise table; return (added, updated)."""
-    added = updated = 0
-    existing = {row.id: row for row in db.session.scalars(sa.select(ExerciseRow))}
-    for exercise in catalog.exercises.values():
-        row = existing.get(exercise.id)
-        if row is None:
-            db.session.add(mirror_row(exercise))
-            added += 1
-        elif (row.version, row.title, row.track) != (
-            exercise.version,
-            exercise.title,
-            exercise.track,
-        ):
-            row.version, row.title, row.track = exercise.version, exercise.title, exercise.track
-            row.synced_at = utcnow()
-            updated += 1
+    """Mirror the catalog into the exercise table and commit; return (added, updated).
+
+    Other writers of the table may run at the same time: a learner's first attempt at an
+    exercise not yet synced (`ensure_exercise_row`), another process's sync (replicas starting
+    together each run it) or a publish. So each row is written with INSERT ... ON CONFLICT DO
+    UPDATE: a row another transaction stored after this one looked, or has not committed yet
+    (this one waits for it), is brought up to the catalog's metadata instead of failing on the
+    duplicate key."""
+    table = ExerciseRow.__table__
+    stored = set(db.session.scalars(sa.select(table.c.id)))
+    now = utcnow()
+    # In the order of the primary key, so two syncs at once lock rows in the same order (one
+    # waits for the other; they never deadlock).
+    rows = [
+        {"id": e.id, "track": e.track, "title": e.title, "version": e.version, "synced_at": now}
+        for e in sorted(catalog.exercises.values(), key=lambda e: e.id)
+    ]
+    written: set[str] = set()
+    if rows:
+        insert = MIRROR_INSERTS[db.session.get_bind().dialect.name](table).values(rows)
+        new = insert.excluded
+        upsert = insert.on_conflict_do_update(
+            index_elements=[table.c.id],
+            set_={"track": new.track, "title": new.title, "version": new.version,
+                  "synced_at": new.synced_at},
+            # A row already up to date is left alone (its synced_at says when it last changed)
+            # and not returned, so it is counted neither as added nor as updated.
+            where=sa.or_(
+                table.c.track != new.track,
+                table.c.title != new.title,
+                table.c.version != new.version,
+            ),
+        ).returning(table.c.id)
+        written = set(db.session.execute(upsert).scalars())
     db.session.commit()
-    return added, updated
-
-
-def mirror_row(exercise: Exercise) -> ExerciseRow:
-    """Build the database row that mirrors a catalog exercise."""
-    return ExerciseRow(
-        id=exercise.id, track=exercise.track, title=exercise.title, version=exercise.version
-    )
+    # A row another writer added after the read above counts as added here when this sync
+    # changed it: the counts are for the admin's message, the rows are what matter.
+    return len(written - stored), len(written & stored)
 
 
 def ensure_exercise_row(exercise: Exercise) -> None:
