@@ -23,6 +23,7 @@ from ..models import Course
 from ..models import CourseMember
 from ..models import JournalEntry
 from ..models import User
+from ..spreadsheet import text_cell
 from .dashboard import Dashboard
 from .dashboard import build_dashboard
 from .services import course_exercise_ids
@@ -236,11 +237,15 @@ def course_dashboard(
 
 
 def csv_text(table: Table) -> str:
-    """A table as CSV with a header row."""
+    """A table as CSV with a header row; text a spreadsheet would run as a formula stays text."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(table.columns)
-    writer.writerows(table.rows)
+    # Numbers stay numbers; names, test titles and figures like "-50.0 points" are guarded.
+    writer.writerows(
+        [text_cell(value) if isinstance(value, str) else value for value in row]
+        for row in table.rows
+    )
     return buffer.getvalue()
 
 

@@ -99,7 +99,8 @@ def table_csv(course_id: int, table: str, exercise_id: str | None = None):
     if text is None:
         abort(404)
     response = send_file(
-        io.BytesIO(text.encode("utf-8")),
+        # With a byte-order mark Excel reads the file as UTF-8 (names with accents, "≥", "–").
+        io.BytesIO(text.encode("utf-8-sig")),
         mimetype="text/csv",
         as_attachment=True,
         download_name=f"course-{course_id}-{exercise_id + '-' if exercise_id else ''}{table}.csv",

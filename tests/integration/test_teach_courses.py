@@ -3,6 +3,7 @@ exercises; an instructor sees only their own courses and a learner sees none of 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -14,6 +15,7 @@ from app.errors import NotAllowed
 from app.errors import NotFound
 from app.extensions import db
 from app.models import CourseMember
+from app.models import User
 from app.teach import services
 from tests.conftest import PASSWORD
 from tests.integration.test_attempts import attempt
@@ -210,22 +212,56 @@ def test_dashboard_counts_the_course_learners_checks_and_exports_csv(client, aut
     auth.login(TEACHER)
     page = client.get(f"/teach/{course_id}")
     assert page.status_code == 200
-    summary = list(csv.reader(io.StringIO(client.get(f"/teach/{course_id}/summary.csv").text)))
+    summary = list(csv.reader(io.StringIO(csv_download(client, f"/teach/{course_id}/summary.csv"))))
     figures = {row[0]: row[1] for row in summary[1:]}
     assert figures["completion rate"] == "100.0%"
     assert figures["first-check success"] == "0.0%"
     assert figures["checks to solve: median"] == "3"
-    curve = list(csv.reader(io.StringIO(client.get(f"/teach/{course_id}/success_curve.csv").text)))
+    curve = list(
+        csv.reader(io.StringIO(csv_download(client, f"/teach/{course_id}/success_curve.csv")))
+    )
     assert curve == [
         ["checks", "solved", "share"],
         ["1", "0", "0.0%"],
         ["2", "0", "0.0%"],
         ["3", "1", "100.0%"],
     ]
-    one = client.get(f"/teach/{course_id}/exercise/fixture-add/failing_tests.csv").text
+    one = csv_download(client, f"/teach/{course_id}/exercise/fixture-add/failing_tests.csv")
     assert '"add(2, 3) gives 5",2,1' in one  # the failing test as the learner read it
     assert client.get(f"/teach/{course_id}/no_such_table.csv").status_code == 404
     assert client.get(f"/teach/{course_id}/exercise/not-in-course").status_code == 404
+
+
+def csv_download(client, url: str) -> str:
+    """A dashboard CSV as a spreadsheet reads it: UTF-8 with a byte-order mark."""
+    raw = client.get(url).get_data()
+    assert raw.startswith(codecs.BOM_UTF8), "Excel would read the file as ANSI without the BOM"
+    return raw.decode("utf-8-sig")
+
+
+def test_dashboard_csv_keeps_a_formula_like_name_as_text(client, auth, people, app):
+    course_id, code = create_course_via_form(client, auth)
+    client.post(
+        f"/teach/{course_id}/settings",
+        data={"part": "exercises", "exercise": ["fixture-add"], "position-fixture-add": "1"},
+    )
+    auth.logout()
+    prank = '=HYPERLINK("http://evil.example","click")'
+    with app.app_context():
+        db.session.get(User, people["learner"]).display_name = prank
+        db.session.commit()
+    auth.login(LEARNER)
+    client.post("/courses", data={"code": code})
+    for _ in range(3):  # the same failure again and again: an early warning (EQ)
+        assert client.post("/api/attempts", json=attempt()).status_code == 201
+    auth.logout()
+
+    auth.login(TEACHER)
+    text = csv_download(client, f"/teach/{course_id}/early_warning.csv")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["learner id", "learner", "reasons"]
+    # The id stays a number; the name is text a spreadsheet shows instead of running it.
+    assert rows[1][:2] == [str(people["learner"]), "'" + prank]
 
 
 def test_memberships_are_exported_and_deleted_with_the_account(client, auth, people, app):
