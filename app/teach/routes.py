@@ -21,7 +21,6 @@ from ..api import parse_json
 from ..catalog import adopt_catalog
 from ..catalog import get_catalog
 from ..errors import Invalid
-from ..friction.config import DEFAULTS
 from ..rendering import render_prompt
 from ..runtime.services import runtime_info
 from . import bp
@@ -151,7 +150,6 @@ def settings(course_id: int):
         chosen=chosen_ids,
         exercises_form=exercises_form,
         friction_form=friction_form,
-        defaults=DEFAULTS,
     )
 
 

@@ -304,6 +304,19 @@ def test_memberships_are_exported_and_deleted_with_the_account(client, auth, peo
         assert db.session.scalar(sa.select(sa.func.count(CourseExercise.course_id))) == 0
 
 
+def test_friction_thresholds_are_named_in_words_and_show_their_defaults(client, auth, people):
+    course_id, _ = create_course_via_form(client, auth)
+    client.post(f"/teach/{course_id}/settings", data={"part": "friction", "fr-cooldown_s": "3"})
+    html = client.get(f"/teach/{course_id}/settings").get_data(as_text=True)
+    label = re.search(r'<label for="fr-cooldown_s">([^<]*)</label>', html).group(1)
+    assert label == "The wait before the next check (F2, seconds)"  # not "cooldown s"
+    cooldown = re.search(r'<input[^>]*id="fr-cooldown_s"[^>]*>', html).group(0)
+    assert 'placeholder="20"' in cooldown and 'value="3.0"' in cooldown
+    # An empty box shows the default it keeps.
+    hints = re.search(r'<input[^>]*id="fr-hint_genuine_failures"[^>]*>', html).group(0)
+    assert 'placeholder="2"' in hints and 'value=""' in hints
+
+
 def test_a_courses_friction_tuning_applies_to_its_learners_only(client, auth, people, app):
     """The instructor raises the failures before a reflection to 4: two failures no longer ask
     the course's learner to reflect, while a learner outside the course is asked as before."""
