@@ -42,6 +42,22 @@ class Table:
     rows: list[list[Any]]
 
 
+# Journal entry kinds as the instructor reads them (the stored values are identifiers).
+JOURNAL_KINDS = {
+    "plan": "plan before starting",
+    "after_failure": "reflection after a failed check",
+    "after_success": "reflection after solving",
+    "break": "break",
+    "reentry": "coming back",
+    "free": "note",
+}
+
+
+def journal_kind(kind: str) -> str:
+    """'after_failure' -> 'reflection after a failed check'."""
+    return JOURNAL_KINDS.get(kind, kind.replace("_", " "))
+
+
 def percent(value: float | None) -> str:
     """0.4567 -> '45.7%'; nothing -> '–'."""
     return "–" if value is None else f"{value * 100:.1f}%"
@@ -165,7 +181,7 @@ def dashboard_tables(board: Dashboard, names: Callable[[int], str]) -> dict[str,
             ["kind", "entries", "written", "skipped", "completion", "skip rate"],
             [
                 [
-                    r["kind"],
+                    journal_kind(r["kind"]),
                     r["entries"],
                     r["written"],
                     r["skipped"],
@@ -281,6 +297,11 @@ class LearnerPage:
     attempts: list[Attempt]
     journal: list[JournalEntry]  # empty unless the learner shares it with this course
     journal_counts: dict[str, int]
+    titles: dict[str, str]  # exercise id -> title, for the checks and the journal
+
+    def kind_of(self, entry: JournalEntry) -> str:
+        """What kind of journal entry this is, in words."""
+        return journal_kind(entry.kind)
 
 
 ATTEMPTS_SHOWN = 200
@@ -348,4 +369,5 @@ def learner_detail(user_id: int, course_id: int, learner_id: int, catalog: Catal
         attempts=list(reversed(checks))[:ATTEMPTS_SHOWN],
         journal=entries if member.shares_journal else [],
         journal_counts=counts,
+        titles={i: e.title if (e := catalog.get(i)) else i for i in ids},
     )

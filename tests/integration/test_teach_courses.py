@@ -174,7 +174,7 @@ def test_journal_text_reaches_the_instructor_only_after_the_learner_opts_in(
     page = client.get(learner_url).get_data(as_text=True)
     assert JOURNAL_WORDS not in page
     assert "has not shared their journal text" in page
-    assert "1 entries written" in page
+    assert "1 entry written" in page
     assert "add(2, 3) gives 5" in page  # attempts are always visible
     auth.logout()
 
@@ -190,6 +190,44 @@ def test_journal_text_reaches_the_instructor_only_after_the_learner_opts_in(
     auth.logout()
     auth.login(TEACHER)
     assert JOURNAL_WORDS not in client.get(learner_url).get_data(as_text=True)
+
+
+def test_the_learner_page_and_the_dashboard_say_things_in_words(client, auth, people, app):
+    course_id, code = create_course_via_form(client, auth)
+    client.post(
+        f"/teach/{course_id}/settings",
+        data={"part": "exercises", "exercise": ["fixture-add"], "position-fixture-add": "1"},
+    )
+    auth.logout()
+    auth.login(LEARNER)
+    client.post("/courses", data={"code": code})
+    client.post(f"/courses/{course_id}/sharing", data={f"share-{course_id}-shares_journal": "y"})
+    ran = {**verdict(status="passed", passed=0, total=0), "kind": "run"}
+    run = attempt(kind="run", verdict=ran)
+    assert client.post("/api/attempts", json=run).status_code == 201
+    for _ in range(3):  # the same failure again and again: an early warning (EQ)
+        assert client.post("/api/attempts", json=attempt()).status_code == 201
+    body = {"kind": "after_failure", "exercise_id": "fixture-add",
+            "error_in_own_words": "wrong sign", "cause_guess": "the operator"}
+    assert client.post("/api/journal", json=body).status_code == 201
+    auth.logout()
+
+    auth.login(TEACHER)
+    learner_url = f"/teach/{course_id}/learner/{people['learner']}"
+    page = client.get(learner_url).get_data(as_text=True)
+    checks = page[page.index("Runs and checks"):]
+    assert "<td>Add two numbers</td>" in checks and "fixture-add" not in checks  # the title
+    run_row = re.search(r"<tr>(?:(?!</tr>).)*<td class=\"nowrap\">run</td>(?:(?!</tr>).)*</tr>",
+                        checks, re.S).group(0)
+    assert "0/0" not in run_row and "–" in run_row  # a Run has no tests to count
+    assert "Reflection after a failed check</span> on Add two numbers" in page
+    assert "after_failure" not in page
+
+    board = client.get(f"/teach/{course_id}").get_data(as_text=True)
+    warning = board[board.index('id="table-early_warning"'):board.index('id="table-failing_tests"')]
+    assert f'<a href="{learner_url}">Ada</a>' in warning  # straight to the learner to talk to
+    journal = board[board.index('id="table-journal"'):]
+    assert "<td>reflection after a failed check</td>" in journal and "after_failure" not in journal
 
 
 def test_dashboard_counts_the_course_learners_checks_and_exports_csv(client, auth, people, app):
