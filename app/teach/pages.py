@@ -21,6 +21,7 @@ from ..friction.metrics import red
 from ..models import Attempt
 from ..models import Course
 from ..models import CourseMember
+from ..models import HintEvent
 from ..models import JournalEntry
 from ..models import User
 from ..spreadsheet import text_cell
@@ -284,6 +285,7 @@ class ExerciseRecord:
     checks_to_solve: int | None
     mean_eq: float | None
     max_red: float
+    hints: int  # hints asked for on the exercise (what was typed stays the learner's)
 
 
 @dataclass(frozen=True)
@@ -319,6 +321,13 @@ def learner_detail(user_id: int, course_id: int, learner_id: int, catalog: Catal
             .order_by(Attempt.created_at, Attempt.id)
         )
     )
+    hints = dict(
+        db.session.execute(
+            sa.select(HintEvent.exercise_id, sa.func.count())
+            .where(HintEvent.user_id == learner_id, HintEvent.exercise_id.in_(ids))
+            .group_by(HintEvent.exercise_id)
+        ).all()
+    )
     records = []
     for exercise_id in ids:
         mine = [a for a in checks if a.exercise_id == exercise_id and a.kind == "check"]
@@ -346,6 +355,7 @@ def learner_detail(user_id: int, course_id: int, learner_id: int, catalog: Catal
                 checks_to_solve=first_pass,
                 mean_eq=sum(eqs) / len(eqs) if eqs else None,
                 max_red=max(red(s) for s in sessions.values()),
+                hints=hints.get(exercise_id, 0),
             )
         )
     entries = list(

@@ -230,6 +230,34 @@ def test_the_learner_page_and_the_dashboard_say_things_in_words(client, auth, pe
     assert "<td>reflection after a failed check</td>" in journal and "after_failure" not in journal
 
 
+def test_a_learners_page_counts_the_hints_they_asked_for(client, auth, people, app):
+    from app.models import HintEvent
+
+    course_id, code = create_course_via_form(client, auth)
+    client.post(
+        f"/teach/{course_id}/settings",
+        data={"part": "exercises", "exercise": ["fixture-add"], "position-fixture-add": "1"},
+    )
+    auth.logout()
+    auth.login(LEARNER)
+    client.post("/courses", data={"code": code})
+    assert client.post("/api/attempts", json=attempt()).status_code == 201
+    auth.logout()
+    with app.app_context():
+        for level, said in ((1, "I flipped the sign"), (2, "Ada-private: still lost")):
+            db.session.add(HintEvent(user_id=people["learner"], exercise_id="fixture-add",
+                                     level=level, stuck_text=said))
+        db.session.commit()
+
+    auth.login(TEACHER)
+    page = client.get(f"/teach/{course_id}/learner/{people['learner']}").get_data(as_text=True)
+    exercises = page[page.index('id="table-exercises"'):page.index('id="journal-heading"')]
+    header = re.findall(r'<th scope="col">([^<]*)</th>', exercises)
+    row = re.findall(r"<td>([^<]*)</td>", exercises)
+    assert dict(zip(header, row, strict=True))["hints"] == "2"
+    assert "Ada-private" not in page  # what they typed to get a hint is theirs
+
+
 def test_dashboard_counts_the_course_learners_checks_and_exports_csv(client, auth, people, app):
     course_id, code = create_course_via_form(client, auth)
     client.post(
