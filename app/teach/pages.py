@@ -23,6 +23,7 @@ from ..models import Course
 from ..models import CourseMember
 from ..models import HintEvent
 from ..models import JournalEntry
+from ..models import LearnerExerciseStat
 from ..models import User
 from ..spreadsheet import text_cell
 from .dashboard import Dashboard
@@ -229,6 +230,50 @@ class DashboardPage:
         }
 
 
+def learners_table(learners: list[tuple[User, CourseMember]], exercise_ids: list[str]) -> Table:
+    """Each learner of the course with their checks and solves on its exercises (the running
+    totals, one row per learner and exercise, so a large course costs one grouped read)."""
+    stat = LearnerExerciseStat
+    totals = {
+        row.user_id: row
+        for row in db.session.execute(
+            sa.select(
+                stat.user_id,
+                sa.func.count().label("started"),
+                sa.func.count(stat.first_pass_n).label("solved"),
+                sa.func.sum(stat.checks).label("checks"),
+                sa.func.max(stat.last_at).label("last_at"),
+            )
+            .where(
+                stat.user_id.in_([user.id for user, _ in learners]),
+                stat.exercise_id.in_(exercise_ids),
+            )
+            .group_by(stat.user_id)
+        )
+    }
+    rows = []
+    for user, member in learners:
+        mine = totals.get(user.id)
+        rows.append(
+            [
+                user.id,
+                user.display_name,
+                mine.started if mine else 0,
+                mine.solved if mine else 0,
+                mine.checks if mine else 0,
+                mine.last_at.strftime("%Y-%m-%d %H:%M") if mine and mine.last_at else "–",
+                "yes" if member.shares_journal else "no",
+            ]
+        )
+    return Table(
+        "learners",
+        "Learners: their checks and solves",
+        ["learner id", "learner", "exercises started", "solved", "checks", "last check (UTC)",
+         "shares journal text"],
+        rows,
+    )
+
+
 def course_dashboard(
     user_id: int, course_id: int, catalog: Catalog, exercise_id: str | None = None
 ) -> DashboardPage:
@@ -249,7 +294,11 @@ def course_dashboard(
         exercises=[(i, e.title if (e := catalog.get(i)) else i) for i in ids],
         learners=learners,
         board=board,
-        tables=dashboard_tables(board, lambda uid: by_id.get(uid, f"#{uid}")),
+        tables={
+            **dashboard_tables(board, lambda uid: by_id.get(uid, f"#{uid}")),
+            # After build_dashboard, which folded every pending check into the totals.
+            "learners": learners_table(learners, [exercise_id] if exercise_id else ids),
+        },
     )
 
 

@@ -258,6 +258,38 @@ def test_a_learners_page_counts_the_hints_they_asked_for(client, auth, people, a
     assert "Ada-private" not in page  # what they typed to get a hint is theirs
 
 
+def test_the_dashboard_lists_each_learner_with_their_checks_and_solves(client, auth, people, app):
+    course_id, code = create_course_via_form(client, auth)
+    client.post(
+        f"/teach/{course_id}/settings",
+        data={"part": "exercises", "exercise": ["fixture-add"], "position-fixture-add": "1"},
+    )
+    auth.logout()
+    with app.app_context():
+        idle = create_user("idle@example.org", PASSWORD, "Ian").id
+        db.session.commit()
+    auth.login("idle@example.org")
+    client.post("/courses", data={"code": code})  # joins, never checks
+    auth.logout()
+    auth.login(LEARNER)
+    client.post("/courses", data={"code": code})
+    for body in (attempt(), attempt(), attempt(verdict=verdict(status="passed", passed=2))):
+        assert client.post("/api/attempts", json=body).status_code == 201
+    auth.logout()
+
+    auth.login(TEACHER)  # no fold by hand: reading the page folds what is pending
+    rows = list(csv.reader(io.StringIO(csv_download(client, f"/teach/{course_id}/learners.csv"))))
+    assert rows[0][:5] == ["learner id", "learner", "exercises started", "solved", "checks"]
+    assert [r[:5] for r in rows[1:]] == [
+        [str(people["learner"]), "Ada", "1", "1", "3"],
+        [str(idle), "Ian", "0", "0", "0"],
+    ]
+    assert rows[2][5] == "–" and rows[1][6] == "no"
+    board = client.get(f"/teach/{course_id}").get_data(as_text=True)
+    table = board[board.index('id="table-learners"'):]
+    assert f'<a href="/teach/{course_id}/learner/{idle}">Ian</a>' in table
+
+
 def test_dashboard_counts_the_course_learners_checks_and_exports_csv(client, auth, people, app):
     course_id, code = create_course_via_form(client, auth)
     client.post(
