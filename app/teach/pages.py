@@ -42,6 +42,7 @@ class Table:
     caption: str
     columns: list[str]
     rows: list[list[Any]]
+    nowrap: tuple[int, ...] = ()  # columns whose values never break across lines (times)
 
 
 # Journal entry kinds as the instructor reads them (the stored values are identifiers).
@@ -271,6 +272,7 @@ def learners_table(learners: list[tuple[User, CourseMember]], exercise_ids: list
         ["learner id", "learner", "exercises started", "solved", "checks", "last check (UTC)",
          "shares journal text"],
         rows,
+        nowrap=(5,),
     )
 
 
