@@ -43,6 +43,8 @@ class Table:
     columns: list[str]
     rows: list[list[Any]]
     nowrap: tuple[int, ...] = ()  # columns whose values never break across lines (times)
+    # Columns only the CSV has (a learner id: the page links the name to the learner instead).
+    csv_only: tuple[int, ...] = ()
 
 
 # Journal entry kinds as the instructor reads them (the stored values are identifiers).
@@ -202,6 +204,7 @@ def dashboard_tables(board: Dashboard, names: Callable[[int], str]) -> dict[str,
                 [w["user_id"], names(w["user_id"]), "; ".join(w["reasons"])]
                 for w in board.early_warning
             ],
+            csv_only=(0,),
         ),
     ]
     return {t.name: t for t in tables}
@@ -268,11 +271,12 @@ def learners_table(learners: list[tuple[User, CourseMember]], exercise_ids: list
         )
     return Table(
         "learners",
-        "Learners: their checks and solves",
+        "Each learner's checks and solves",
         ["learner id", "learner", "exercises started", "solved", "checks", "last check (UTC)",
          "shares journal text"],
         rows,
         nowrap=(5,),
+        csv_only=(0,),
     )
 
 

@@ -107,7 +107,7 @@ def test_the_dashboard_and_a_learner_page_fit_a_phone(browser, live_server, page
         assert box["x"] + box["width"] <= width, f"CSV link {i} is off the screen: {box}"
     assert_accessible(phone, "the course dashboard on a phone")
 
-    learners = phone.get_by_role("table", name="Learners: their checks and solves", exact=False)
+    learners = phone.get_by_role("table", name="Each learner's checks and solves", exact=False)
     learners.get_by_role("link", name=LONG_NAME).click()
     phone.get_by_role("heading", name=LONG_NAME).wait_for()
     phone.screenshot(path=str(ARTIFACTS / "teach-learner-phone.png"), full_page=True)

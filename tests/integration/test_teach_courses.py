@@ -288,6 +288,9 @@ def test_the_dashboard_lists_each_learner_with_their_checks_and_solves(client, a
     board = client.get(f"/teach/{course_id}").get_data(as_text=True)
     table = board[board.index('id="table-learners"'):]
     assert f'<a href="/teach/{course_id}/learner/{idle}">Ian</a>' in table
+    # On the page the name links to the learner; their id is for the CSV only.
+    header = re.findall(r'<th scope="col">([^<]*)</th>', table[:table.index("</thead>")])
+    assert header[:4] == ["learner", "exercises started", "solved", "checks"]
 
 
 def test_dashboard_counts_the_course_learners_checks_and_exports_csv(client, auth, people, app):
