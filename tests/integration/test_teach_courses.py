@@ -405,6 +405,16 @@ def test_memberships_are_exported_and_deleted_with_the_account(client, auth, peo
         assert db.session.scalar(sa.select(sa.func.count(CourseExercise.course_id))) == 0
 
 
+def test_each_position_box_is_named_after_its_exercise(client, auth, people):
+    course_id, _ = create_course_via_form(client, auth)
+    html = client.get(f"/teach/{course_id}/settings").get_data(as_text=True)
+    # A screen reader hears "position of Add two numbers", not "position" once per exercise.
+    label = re.search(
+        r'<label>((?:(?!<label>).)*?)<input type="number" name="position-fixture-add"', html, re.S
+    ).group(1)
+    assert re.sub(r"<[^>]+>", "", label).split() == ["position", "of", "Add", "two", "numbers"]
+
+
 def test_friction_thresholds_are_named_in_words_and_show_their_defaults(client, auth, people):
     course_id, _ = create_course_via_form(client, auth)
     client.post(f"/teach/{course_id}/settings", data={"part": "friction", "fr-cooldown_s": "3"})
