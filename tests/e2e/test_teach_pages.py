@@ -106,8 +106,12 @@ def test_the_dashboard_and_a_learner_page_fit_a_phone(browser, live_server, page
         box = links.nth(i).bounding_box()
         assert box["x"] + box["width"] <= width, f"CSV link {i} is off the screen: {box}"
     assert_accessible(phone, "the course dashboard on a phone")
-
     learners = phone.get_by_role("table", name="Each learner's checks and solves", exact=False)
+    # However long the name, the learner's checks and solves are in view beside it.
+    for header in ("checks", "solved"):
+        box = learners.get_by_role("columnheader", name=header, exact=True).bounding_box()
+        assert box["x"] + box["width"] <= width, f"the {header} column is off the screen: {box}"
+
     learners.get_by_role("link", name=LONG_NAME).click()
     phone.get_by_role("heading", name=LONG_NAME).wait_for()
     phone.screenshot(path=str(ARTIFACTS / "teach-learner-phone.png"), full_page=True)

@@ -279,9 +279,9 @@ def test_the_dashboard_lists_each_learner_with_their_checks_and_solves(client, a
 
     auth.login(TEACHER)  # no fold by hand: reading the page folds what is pending
     rows = list(csv.reader(io.StringIO(csv_download(client, f"/teach/{course_id}/learners.csv"))))
-    assert rows[0][:5] == ["learner id", "learner", "exercises started", "solved", "checks"]
+    assert rows[0][:5] == ["learner id", "learner", "checks", "solved", "exercises started"]
     assert [r[:5] for r in rows[1:]] == [
-        [str(people["learner"]), "Ada", "1", "1", "3"],
+        [str(people["learner"]), "Ada", "3", "1", "1"],
         [str(idle), "Ian", "0", "0", "0"],
     ]
     assert rows[2][5] == "–" and rows[1][6] == "no"
@@ -290,7 +290,7 @@ def test_the_dashboard_lists_each_learner_with_their_checks_and_solves(client, a
     assert f'<a href="/teach/{course_id}/learner/{idle}">Ian</a>' in table
     # On the page the name links to the learner; their id is for the CSV only.
     header = re.findall(r'<th scope="col">([^<]*)</th>', table[:table.index("</thead>")])
-    assert header[:4] == ["learner", "exercises started", "solved", "checks"]
+    assert header[:4] == ["learner", "checks", "solved", "exercises started"]
 
 
 def test_dashboard_counts_the_course_learners_checks_and_exports_csv(client, auth, people, app):
