@@ -286,6 +286,7 @@ def test_the_dashboard_lists_each_learner_with_their_checks_and_solves(client, a
     ]
     assert rows[2][5] == "–" and rows[1][6] == "no"
     board = client.get(f"/teach/{course_id}").get_data(as_text=True)
+    assert re.search(r"·\s*2 learners\s*·", board)
     table = board[board.index('id="table-learners"'):]
     assert f'<a href="/teach/{course_id}/learner/{idle}">Ian</a>' in table
     # On the page the name links to the learner; their id is for the CSV only.
