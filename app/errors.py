@@ -9,6 +9,7 @@ from flask import jsonify
 from flask import render_template
 from flask import request
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
 
 class DomainError(Exception):
@@ -106,7 +107,10 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def handle_domain_error(exc: DomainError):
-        return error_response(exc.status, type(exc).__name__, exc.message)
+        if wants_json():  # API callers match on the error's name ("NotFound", "Invalid")
+            return error_response(exc.status, type(exc).__name__, exc.message)
+        # A person reads the page: "Not Found", as for any other 404, not a class name.
+        return error_response(exc.status, HTTP_STATUS_CODES.get(exc.status, "Error"), exc.message)
 
     @app.errorhandler(HTTPException)
     def handle_http_error(exc: HTTPException):

@@ -36,6 +36,7 @@ from ..extensions import db
 from ..journal.insights import plural
 from ..models import User
 from ..models import utcnow
+from ..spreadsheet import text_cell
 from ..teach.services import delete_course_data
 from ..teach.stats import fold_pending
 from ..tutor.services import turn_export
@@ -176,9 +177,6 @@ def export_json(user_id: int, now: datetime | None = None) -> bytes:
     return json.dumps(export_data(user_id, now), ensure_ascii=False, indent=2).encode()
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def cell(value: Any) -> str:
     """A value as a CSV cell; one a spreadsheet would run as a formula is made text (OWASP)."""
     if value is None:
@@ -189,7 +187,7 @@ def cell(value: Any) -> str:
         text = json.dumps(value, ensure_ascii=False, sort_keys=True)
     else:
         text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return text_cell(text)
 
 
 def csv_text(columns: Iterable[str], rows: Iterable[dict[str, Any]]) -> str:

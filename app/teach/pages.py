@@ -21,8 +21,11 @@ from ..friction.metrics import red
 from ..models import Attempt
 from ..models import Course
 from ..models import CourseMember
+from ..models import HintEvent
 from ..models import JournalEntry
+from ..models import LearnerExerciseStat
 from ..models import User
+from ..spreadsheet import text_cell
 from .dashboard import Dashboard
 from .dashboard import build_dashboard
 from .services import course_exercise_ids
@@ -39,6 +42,25 @@ class Table:
     caption: str
     columns: list[str]
     rows: list[list[Any]]
+    nowrap: tuple[int, ...] = ()  # columns whose values never break across lines (times)
+    # Columns only the CSV has (a learner id: the page links the name to the learner instead).
+    csv_only: tuple[int, ...] = ()
+
+
+# Journal entry kinds as the instructor reads them (the stored values are identifiers).
+JOURNAL_KINDS = {
+    "plan": "plan before starting",
+    "after_failure": "reflection after a failed check",
+    "after_success": "reflection after solving",
+    "break": "break",
+    "reentry": "coming back",
+    "free": "note",
+}
+
+
+def journal_kind(kind: str) -> str:
+    """'after_failure' -> 'reflection after a failed check'."""
+    return JOURNAL_KINDS.get(kind, kind.replace("_", " "))
 
 
 def percent(value: float | None) -> str:
@@ -164,7 +186,7 @@ def dashboard_tables(board: Dashboard, names: Callable[[int], str]) -> dict[str,
             ["kind", "entries", "written", "skipped", "completion", "skip rate"],
             [
                 [
-                    r["kind"],
+                    journal_kind(r["kind"]),
                     r["entries"],
                     r["written"],
                     r["skipped"],
@@ -182,6 +204,7 @@ def dashboard_tables(board: Dashboard, names: Callable[[int], str]) -> dict[str,
                 [w["user_id"], names(w["user_id"]), "; ".join(w["reasons"])]
                 for w in board.early_warning
             ],
+            csv_only=(0,),
         ),
     ]
     return {t.name: t for t in tables}
@@ -211,6 +234,53 @@ class DashboardPage:
         }
 
 
+def learners_table(learners: list[tuple[User, CourseMember]], exercise_ids: list[str]) -> Table:
+    """Each learner of the course with their checks and solves on its exercises (the running
+    totals, one row per learner and exercise, so a large course costs one grouped read)."""
+    stat = LearnerExerciseStat
+    totals = {
+        row.user_id: row
+        for row in db.session.execute(
+            sa.select(
+                stat.user_id,
+                sa.func.count().label("started"),
+                sa.func.count(stat.first_pass_n).label("solved"),
+                sa.func.sum(stat.checks).label("checks"),
+                sa.func.max(stat.last_at).label("last_at"),
+            )
+            .where(
+                stat.user_id.in_([user.id for user, _ in learners]),
+                stat.exercise_id.in_(exercise_ids),
+            )
+            .group_by(stat.user_id)
+        )
+    }
+    rows = []
+    for user, member in learners:
+        mine = totals.get(user.id)
+        rows.append(
+            [
+                user.id,
+                user.display_name,
+                mine.checks if mine else 0,
+                mine.solved if mine else 0,
+                mine.started if mine else 0,
+                mine.last_at.strftime("%Y-%m-%d %H:%M") if mine and mine.last_at else "–",
+                "yes" if member.shares_journal else "no",
+            ]
+        )
+    return Table(
+        "learners",
+        "Each learner's checks and solves",
+        # The figures a glance wants first, so a phone shows them beside the name.
+        ["learner id", "learner", "checks", "solved", "exercises started", "last check (UTC)",
+         "shares journal text"],
+        rows,
+        nowrap=(5,),
+        csv_only=(0,),
+    )
+
+
 def course_dashboard(
     user_id: int, course_id: int, catalog: Catalog, exercise_id: str | None = None
 ) -> DashboardPage:
@@ -231,16 +301,24 @@ def course_dashboard(
         exercises=[(i, e.title if (e := catalog.get(i)) else i) for i in ids],
         learners=learners,
         board=board,
-        tables=dashboard_tables(board, lambda uid: by_id.get(uid, f"#{uid}")),
+        tables={
+            **dashboard_tables(board, lambda uid: by_id.get(uid, f"#{uid}")),
+            # After build_dashboard, which folded every pending check into the totals.
+            "learners": learners_table(learners, [exercise_id] if exercise_id else ids),
+        },
     )
 
 
 def csv_text(table: Table) -> str:
-    """A table as CSV with a header row."""
+    """A table as CSV with a header row; text a spreadsheet would run as a formula stays text."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(table.columns)
-    writer.writerows(table.rows)
+    # Numbers stay numbers; names, test titles and figures like "-50.0 points" are guarded.
+    writer.writerows(
+        [text_cell(value) if isinstance(value, str) else value for value in row]
+        for row in table.rows
+    )
     return buffer.getvalue()
 
 
@@ -263,6 +341,7 @@ class ExerciseRecord:
     checks_to_solve: int | None
     mean_eq: float | None
     max_red: float
+    hints: int  # hints asked for on the exercise (what was typed stays the learner's)
 
 
 @dataclass(frozen=True)
@@ -276,6 +355,11 @@ class LearnerPage:
     attempts: list[Attempt]
     journal: list[JournalEntry]  # empty unless the learner shares it with this course
     journal_counts: dict[str, int]
+    titles: dict[str, str]  # exercise id -> title, for the checks and the journal
+
+    def kind_of(self, entry: JournalEntry) -> str:
+        """What kind of journal entry this is, in words."""
+        return journal_kind(entry.kind)
 
 
 ATTEMPTS_SHOWN = 200
@@ -292,6 +376,13 @@ def learner_detail(user_id: int, course_id: int, learner_id: int, catalog: Catal
             .where(Attempt.user_id == learner_id, Attempt.exercise_id.in_(ids))
             .order_by(Attempt.created_at, Attempt.id)
         )
+    )
+    hints = dict(
+        db.session.execute(
+            sa.select(HintEvent.exercise_id, sa.func.count())
+            .where(HintEvent.user_id == learner_id, HintEvent.exercise_id.in_(ids))
+            .group_by(HintEvent.exercise_id)
+        ).all()
     )
     records = []
     for exercise_id in ids:
@@ -320,6 +411,7 @@ def learner_detail(user_id: int, course_id: int, learner_id: int, catalog: Catal
                 checks_to_solve=first_pass,
                 mean_eq=sum(eqs) / len(eqs) if eqs else None,
                 max_red=max(red(s) for s in sessions.values()),
+                hints=hints.get(exercise_id, 0),
             )
         )
     entries = list(
@@ -343,4 +435,5 @@ def learner_detail(user_id: int, course_id: int, learner_id: int, catalog: Catal
         attempts=list(reversed(checks))[:ATTEMPTS_SHOWN],
         journal=entries if member.shares_journal else [],
         journal_counts=counts,
+        titles={i: e.title if (e := catalog.get(i)) else i for i in ids},
     )

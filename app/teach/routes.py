@@ -21,7 +21,6 @@ from ..api import parse_json
 from ..catalog import adopt_catalog
 from ..catalog import get_catalog
 from ..errors import Invalid
-from ..friction.config import DEFAULTS
 from ..rendering import render_prompt
 from ..runtime.services import runtime_info
 from . import bp
@@ -99,7 +98,8 @@ def table_csv(course_id: int, table: str, exercise_id: str | None = None):
     if text is None:
         abort(404)
     response = send_file(
-        io.BytesIO(text.encode("utf-8")),
+        # With a byte-order mark Excel reads the file as UTF-8 (names with accents, "≥", "–").
+        io.BytesIO(text.encode("utf-8-sig")),
         mimetype="text/csv",
         as_attachment=True,
         download_name=f"course-{course_id}-{exercise_id + '-' if exercise_id else ''}{table}.csv",
@@ -150,7 +150,6 @@ def settings(course_id: int):
         chosen=chosen_ids,
         exercises_form=exercises_form,
         friction_form=friction_form,
-        defaults=DEFAULTS,
     )
 
 

@@ -26,6 +26,19 @@ def test_unknown_page_is_a_calm_404(client):
     assert b"Back to the tracks" in response.data
 
 
+def test_an_error_page_has_a_heading_for_people_not_a_class_name(client, auth):
+    auth.signup()
+    page = client.get("/teach/12345")  # a learner on an instructor's page: refused
+    assert page.status_code == 403
+    html = page.get_data(as_text=True)
+    assert "<h1>Forbidden</h1>" in html and "NotAllowed" not in html
+    missing = client.get("/tracks/nope").get_data(as_text=True)
+    assert "<h1>Not Found</h1>" in missing and "NotFound" not in missing
+    # API callers still get the error's name to match on.
+    api = client.get("/api/attempts/no-such-attempt")
+    assert api.status_code == 404 and api.get_json()["error"] == "NotFound"
+
+
 def test_healthz_reports_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200

@@ -3,6 +3,7 @@ exercises; an instructor sees only their own courses and a learner sees none of 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -14,6 +15,7 @@ from app.errors import NotAllowed
 from app.errors import NotFound
 from app.extensions import db
 from app.models import CourseMember
+from app.models import User
 from app.teach import services
 from tests.conftest import PASSWORD
 from tests.integration.test_attempts import attempt
@@ -172,7 +174,7 @@ def test_journal_text_reaches_the_instructor_only_after_the_learner_opts_in(
     page = client.get(learner_url).get_data(as_text=True)
     assert JOURNAL_WORDS not in page
     assert "has not shared their journal text" in page
-    assert "1 entries written" in page
+    assert "1 entry written" in page
     assert "add(2, 3) gives 5" in page  # attempts are always visible
     auth.logout()
 
@@ -188,6 +190,108 @@ def test_journal_text_reaches_the_instructor_only_after_the_learner_opts_in(
     auth.logout()
     auth.login(TEACHER)
     assert JOURNAL_WORDS not in client.get(learner_url).get_data(as_text=True)
+
+
+def test_the_learner_page_and_the_dashboard_say_things_in_words(client, auth, people, app):
+    course_id, code = create_course_via_form(client, auth)
+    client.post(
+        f"/teach/{course_id}/settings",
+        data={"part": "exercises", "exercise": ["fixture-add"], "position-fixture-add": "1"},
+    )
+    auth.logout()
+    auth.login(LEARNER)
+    client.post("/courses", data={"code": code})
+    client.post(f"/courses/{course_id}/sharing", data={f"share-{course_id}-shares_journal": "y"})
+    ran = {**verdict(status="passed", passed=0, total=0), "kind": "run"}
+    run = attempt(kind="run", verdict=ran)
+    assert client.post("/api/attempts", json=run).status_code == 201
+    for _ in range(3):  # the same failure again and again: an early warning (EQ)
+        assert client.post("/api/attempts", json=attempt()).status_code == 201
+    body = {"kind": "after_failure", "exercise_id": "fixture-add",
+            "error_in_own_words": "wrong sign", "cause_guess": "the operator"}
+    assert client.post("/api/journal", json=body).status_code == 201
+    auth.logout()
+
+    auth.login(TEACHER)
+    learner_url = f"/teach/{course_id}/learner/{people['learner']}"
+    page = client.get(learner_url).get_data(as_text=True)
+    checks = page[page.index("Runs and checks"):]
+    assert ">Add two numbers</td>" in checks and "fixture-add" not in checks  # the title
+    run_row = re.search(r"<tr>(?:(?!</tr>).)*<td class=\"nowrap\">run</td>(?:(?!</tr>).)*</tr>",
+                        checks, re.S).group(0)
+    assert "0/0" not in run_row and "–" in run_row  # a Run has no tests to count
+    assert "Reflection after a failed check</span> on Add two numbers" in page
+    assert "after_failure" not in page
+
+    board = client.get(f"/teach/{course_id}").get_data(as_text=True)
+    warning = board[board.index('id="table-early_warning"'):board.index('id="table-failing_tests"')]
+    assert f'<a href="{learner_url}">Ada</a>' in warning  # straight to the learner to talk to
+    journal = board[board.index('id="table-journal"'):]
+    assert "<td>reflection after a failed check</td>" in journal and "after_failure" not in journal
+
+
+def test_a_learners_page_counts_the_hints_they_asked_for(client, auth, people, app):
+    from app.models import HintEvent
+
+    course_id, code = create_course_via_form(client, auth)
+    client.post(
+        f"/teach/{course_id}/settings",
+        data={"part": "exercises", "exercise": ["fixture-add"], "position-fixture-add": "1"},
+    )
+    auth.logout()
+    auth.login(LEARNER)
+    client.post("/courses", data={"code": code})
+    assert client.post("/api/attempts", json=attempt()).status_code == 201
+    auth.logout()
+    with app.app_context():
+        for level, said in ((1, "I flipped the sign"), (2, "Ada-private: still lost")):
+            db.session.add(HintEvent(user_id=people["learner"], exercise_id="fixture-add",
+                                     level=level, stuck_text=said))
+        db.session.commit()
+
+    auth.login(TEACHER)
+    page = client.get(f"/teach/{course_id}/learner/{people['learner']}").get_data(as_text=True)
+    exercises = page[page.index('id="table-exercises"'):page.index('id="journal-heading"')]
+    header = re.findall(r'<th scope="col">([^<]*)</th>', exercises)
+    row = re.findall(r"<td[^>]*>([^<]*)</td>", exercises)
+    assert dict(zip(header, row, strict=True))["hints"] == "2"
+    assert "Ada-private" not in page  # what they typed to get a hint is theirs
+
+
+def test_the_dashboard_lists_each_learner_with_their_checks_and_solves(client, auth, people, app):
+    course_id, code = create_course_via_form(client, auth)
+    client.post(
+        f"/teach/{course_id}/settings",
+        data={"part": "exercises", "exercise": ["fixture-add"], "position-fixture-add": "1"},
+    )
+    auth.logout()
+    with app.app_context():
+        idle = create_user("idle@example.org", PASSWORD, "Ian").id
+        db.session.commit()
+    auth.login("idle@example.org")
+    client.post("/courses", data={"code": code})  # joins, never checks
+    auth.logout()
+    auth.login(LEARNER)
+    client.post("/courses", data={"code": code})
+    for body in (attempt(), attempt(), attempt(verdict=verdict(status="passed", passed=2))):
+        assert client.post("/api/attempts", json=body).status_code == 201
+    auth.logout()
+
+    auth.login(TEACHER)  # no fold by hand: reading the page folds what is pending
+    rows = list(csv.reader(io.StringIO(csv_download(client, f"/teach/{course_id}/learners.csv"))))
+    assert rows[0][:5] == ["learner id", "learner", "checks", "solved", "exercises started"]
+    assert [r[:5] for r in rows[1:]] == [
+        [str(people["learner"]), "Ada", "3", "1", "1"],
+        [str(idle), "Ian", "0", "0", "0"],
+    ]
+    assert rows[2][5] == "–" and rows[1][6] == "no"
+    board = client.get(f"/teach/{course_id}").get_data(as_text=True)
+    assert re.search(r"·\s*2 learners\s*·", board)
+    table = board[board.index('id="table-learners"'):]
+    assert f'<a href="/teach/{course_id}/learner/{idle}">Ian</a>' in table
+    # On the page the name links to the learner; their id is for the CSV only.
+    header = re.findall(r'<th scope="col">([^<]*)</th>', table[:table.index("</thead>")])
+    assert header[:4] == ["learner", "checks", "solved", "exercises started"]
 
 
 def test_dashboard_counts_the_course_learners_checks_and_exports_csv(client, auth, people, app):
@@ -210,22 +314,56 @@ def test_dashboard_counts_the_course_learners_checks_and_exports_csv(client, aut
     auth.login(TEACHER)
     page = client.get(f"/teach/{course_id}")
     assert page.status_code == 200
-    summary = list(csv.reader(io.StringIO(client.get(f"/teach/{course_id}/summary.csv").text)))
+    summary = list(csv.reader(io.StringIO(csv_download(client, f"/teach/{course_id}/summary.csv"))))
     figures = {row[0]: row[1] for row in summary[1:]}
     assert figures["completion rate"] == "100.0%"
     assert figures["first-check success"] == "0.0%"
     assert figures["checks to solve: median"] == "3"
-    curve = list(csv.reader(io.StringIO(client.get(f"/teach/{course_id}/success_curve.csv").text)))
+    curve = list(
+        csv.reader(io.StringIO(csv_download(client, f"/teach/{course_id}/success_curve.csv")))
+    )
     assert curve == [
         ["checks", "solved", "share"],
         ["1", "0", "0.0%"],
         ["2", "0", "0.0%"],
         ["3", "1", "100.0%"],
     ]
-    one = client.get(f"/teach/{course_id}/exercise/fixture-add/failing_tests.csv").text
+    one = csv_download(client, f"/teach/{course_id}/exercise/fixture-add/failing_tests.csv")
     assert '"add(2, 3) gives 5",2,1' in one  # the failing test as the learner read it
     assert client.get(f"/teach/{course_id}/no_such_table.csv").status_code == 404
     assert client.get(f"/teach/{course_id}/exercise/not-in-course").status_code == 404
+
+
+def csv_download(client, url: str) -> str:
+    """A dashboard CSV as a spreadsheet reads it: UTF-8 with a byte-order mark."""
+    raw = client.get(url).get_data()
+    assert raw.startswith(codecs.BOM_UTF8), "Excel would read the file as ANSI without the BOM"
+    return raw.decode("utf-8-sig")
+
+
+def test_dashboard_csv_keeps_a_formula_like_name_as_text(client, auth, people, app):
+    course_id, code = create_course_via_form(client, auth)
+    client.post(
+        f"/teach/{course_id}/settings",
+        data={"part": "exercises", "exercise": ["fixture-add"], "position-fixture-add": "1"},
+    )
+    auth.logout()
+    prank = '=HYPERLINK("http://evil.example","click")'
+    with app.app_context():
+        db.session.get(User, people["learner"]).display_name = prank
+        db.session.commit()
+    auth.login(LEARNER)
+    client.post("/courses", data={"code": code})
+    for _ in range(3):  # the same failure again and again: an early warning (EQ)
+        assert client.post("/api/attempts", json=attempt()).status_code == 201
+    auth.logout()
+
+    auth.login(TEACHER)
+    text = csv_download(client, f"/teach/{course_id}/early_warning.csv")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["learner id", "learner", "reasons"]
+    # The id stays a number; the name is text a spreadsheet shows instead of running it.
+    assert rows[1][:2] == [str(people["learner"]), "'" + prank]
 
 
 def test_memberships_are_exported_and_deleted_with_the_account(client, auth, people, app):
@@ -266,6 +404,29 @@ def test_memberships_are_exported_and_deleted_with_the_account(client, auth, peo
         assert db.session.scalar(sa.select(sa.func.count(CourseMember.id))) == 0
         assert db.session.scalar(sa.select(sa.func.count(Course.id))) == 0
         assert db.session.scalar(sa.select(sa.func.count(CourseExercise.course_id))) == 0
+
+
+def test_each_position_box_is_named_after_its_exercise(client, auth, people):
+    course_id, _ = create_course_via_form(client, auth)
+    html = client.get(f"/teach/{course_id}/settings").get_data(as_text=True)
+    # A screen reader hears "position of Add two numbers", not "position" once per exercise.
+    label = re.search(
+        r'<label>((?:(?!<label>).)*?)<input type="number" name="position-fixture-add"', html, re.S
+    ).group(1)
+    assert re.sub(r"<[^>]+>", "", label).split() == ["position", "of", "Add", "two", "numbers"]
+
+
+def test_friction_thresholds_are_named_in_words_and_show_their_defaults(client, auth, people):
+    course_id, _ = create_course_via_form(client, auth)
+    client.post(f"/teach/{course_id}/settings", data={"part": "friction", "fr-cooldown_s": "3"})
+    html = client.get(f"/teach/{course_id}/settings").get_data(as_text=True)
+    label = re.search(r'<label for="fr-cooldown_s">([^<]*)</label>', html).group(1)
+    assert label == "The wait before the next check (F2, seconds)"  # not "cooldown s"
+    cooldown = re.search(r'<input[^>]*id="fr-cooldown_s"[^>]*>', html).group(0)
+    assert 'placeholder="20"' in cooldown and 'value="3.0"' in cooldown
+    # An empty box shows the default it keeps.
+    hints = re.search(r'<input[^>]*id="fr-hint_genuine_failures"[^>]*>', html).group(0)
+    assert 'placeholder="2"' in hints and 'value=""' in hints
 
 
 def test_a_courses_friction_tuning_applies_to_its_learners_only(client, auth, people, app):
