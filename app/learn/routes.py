@@ -86,6 +86,11 @@ def exercise(exercise_id: str):
         "worker_url": url_for("static", filename="dist/runner.worker.js"),
         "attempts_url": url_for("learn.post_attempt"),
         "attempt_url": url_for("learn.attempt_files", client_id="ATTEMPT_ID"),
+        # Only a server with an API key has the tutor (app/tutor): without one the page makes
+        # no tutor requests at all.
+        "tutor_url": url_for("tutor.state", exercise_id=ex.id)
+        if "tutor" in current_app.blueprints
+        else None,
         "solved": bool(progress and progress.solved),
         "next": next_step,
         "friction": friction_rules.for_page(),

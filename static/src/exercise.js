@@ -535,9 +535,11 @@ const hints = new HintLadder({
   button: $("hint-button"), statusLine: $("hint-status"),
 });
 hints.refresh();
-const tutor = new TutorPanel({ exerciseId: exercise.id, api, root: $("tutor-panel") });
-document.addEventListener("hints:changed", () => tutor.refresh()); // a level may have opened
-tutor.refresh();
+if (data.tutor_url) { // a server without an AI tutor leaves the panel out (and asks nothing)
+  const tutor = new TutorPanel({ url: data.tutor_url, api, root: $("tutor-panel") });
+  document.addEventListener("hints:changed", () => tutor.refresh()); // a level may have opened
+  tutor.refresh();
+}
 
 queue.flush().then(onOpen);
 window.frictionLab = { runner, editor, queue, cards };

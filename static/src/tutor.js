@@ -18,9 +18,8 @@ function el(tag, className, text) {
 }
 
 export class TutorPanel {
-  constructor({ exerciseId, api, root }) {
-    Object.assign(this, { exerciseId, api, root });
-    this.url = `/api/exercises/${encodeURIComponent(exerciseId)}/tutor`;
+  constructor({ url, api, root }) {
+    Object.assign(this, { url, api, root });
     this.busy = false;
     this.timer = null;
     this.build();

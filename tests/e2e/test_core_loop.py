@@ -71,6 +71,13 @@ def stored_attempts(live_server, email: str) -> list[tuple]:
 
 
 def test_fail_then_fix_then_pass_is_recorded(page, live_server, exercise):
+    # This server has no AI tutor: the page must not ask for one (each check used to send a
+    # request that failed with 404, an error in the console).
+    failed_loads = []
+    page.on("console", lambda m: failed_loads.append(m.text) if m.type == "error" else None)
+    tutor_requests = []
+    page.on("request", lambda r: tutor_requests.append(r.url)
+            if re.search(r"/api/exercises/[^/]+/tutor", r.url) else None)
     email = sign_up(page)
     page.goto(f"/exercises/{EXERCISE_ID}")
     wait_until_ready(page)
@@ -110,6 +117,7 @@ def test_fail_then_fix_then_pass_is_recorded(page, live_server, exercise):
     )
     assert page.foreign_requests == []
     assert page.page_errors == []
+    assert tutor_requests == [] and failed_loads == []
 
 
 def test_an_endless_loop_is_stopped_and_python_keeps_working(page, live_server, exercise):

@@ -18,6 +18,7 @@ from tests.fake_anthropic import malformed
 from tests.fake_anthropic import status
 from tests.integration.test_attempts import attempt
 from tests.integration.test_attempts import verdict
+from tests.integration.test_learner_page import page_data
 
 STATE = "/api/exercises/fixture-add/tutor"
 TURNS = "/api/exercises/fixture-add/tutor/turns"
@@ -109,6 +110,8 @@ def test_without_an_api_key_the_tutor_is_absent(app_factory):
     earn_level_1(client)
     assert client.get(STATE).status_code == 404
     assert client.post(TURNS, json={"question": "help"}).status_code == 404
+    # The exercise page knows, so it asks for no tutor at all.
+    assert page_data(client.get("/exercises/fixture-add").text)["tutor_url"] is None
     # The hint ladder works the same without a tutor.
     hint = client.post("/api/exercises/fixture-add/hints", json={"level": 1, "stuck_text": "x"})
     assert hint.status_code == 201
@@ -117,6 +120,7 @@ def test_without_an_api_key_the_tutor_is_absent(app_factory):
 def test_the_tutor_opens_with_hint_level_1_and_says_why(tutor_app):
     app, client, fake = tutor_app([])
     sign_up(client)
+    assert page_data(client.get("/exercises/fixture-add").text)["tutor_url"] == STATE
     state = client.get(STATE).get_json()
     assert state["available"] is False and state["level"] == 0
     assert "failed checks" in state["reason"]
