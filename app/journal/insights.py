@@ -52,7 +52,7 @@ KIND_LABELS = {
 RULE_LABELS = {
     Rule.PLAN: "plan card",
     Rule.REFLECT: "reflection card",
-    Rule.COOLDOWN: "20-second wait",
+    Rule.COOLDOWN: "pause before the next check",  # its length is the course's to set
     Rule.FIRST_HINT: "hint",
     Rule.NEXT_HINT: "hint",
     Rule.BOTTOM_OUT: "bottom-out hint",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import UTC
 from datetime import date
@@ -10,6 +11,8 @@ from datetime import timedelta
 
 import pytest
 
+from app.friction.rules import Action
+from app.friction.rules import Rule
 from app.journal.charts import esc
 from app.journal.charts import progress_chart_data
 from app.journal.charts import time_ticks
@@ -19,6 +22,7 @@ from app.journal.insights import EqPoint
 from app.journal.insights import ExerciseTimeline
 from app.journal.insights import SolvePoint
 from app.journal.insights import eq_series
+from app.journal.insights import event_label
 from app.journal.insights import merge_timeline
 from app.journal.insights import parse_filters
 from app.journal.insights import practice_streaks
@@ -353,3 +357,11 @@ def test_progress_axis_names_the_new_day():
     labels = [t["label"] for t in progress_chart_data(solves, [], {})["axis"]["ticks"]]
     assert "28 Nov 00:00" in labels
     assert 2 <= len(labels) <= 6
+
+
+def test_the_cooldown_is_named_without_a_length_a_course_may_change():
+    # A course sets its own wait (cooldown_s); the journal must not claim the default's 20 s.
+    for action in (Action.SHOWN, Action.WAITED, Action.FLAGGED):
+        label = event_label(FrictionEvent(rule=Rule.COOLDOWN, action=action))
+        assert "pause before the next check" in label.lower()
+        assert not re.search(r"\d", label)
