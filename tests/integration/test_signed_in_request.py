@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import User
+from tests.conftest import AuthActions
 from tests.integration.test_attempt_path import statements_during
 
 # PostgreSQL's dialect quotes the reserved name, SQLite's does not.
@@ -68,3 +70,89 @@ def test_the_signed_in_account_is_never_in_the_orm_session(app, client, auth):
     assert reply.get_json()["name"] == "Ada"
     assert seen["in_session"] == []
     assert sa.inspect(seen["user"], raiseerr=False) is None
+
+
+@pytest.fixture
+def pg_app(app_factory, new_database_url, database_engine, monkeypatch):
+    """The app on PostgreSQL configured as a deployment does, from DATABASE_URL."""
+    if database_engine != "postgresql":
+        pytest.skip("a SQLite connection is a file: the server cannot end it, nor be pinged")
+    url = new_database_url()
+    monkeypatch.setenv("DATABASE_URL", url)
+    return app_factory(SQLALCHEMY_DATABASE_URI=url)
+
+
+@pytest.fixture
+def pg_client(pg_app):
+    """A client of pg_app, signed up."""
+    client = pg_app.test_client()
+    AuthActions(client).signup()
+    return client
+
+
+def pooled_backends_ended(app) -> None:
+    """End every server process of the app's database but ours, as a restart would, and wait
+    until the server has let them go."""
+    with app.app_context():
+        url = db.engine.url
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+    try:
+        with admin.connect() as connection:
+            others = (
+                "FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()"
+            )
+            ended = connection.execute(sa.text(f"SELECT pg_terminate_backend(pid) {others}"))
+            assert all(row[0] for row in ended)
+            # No fixed sleep: poll until the server has removed them (they exit at once).
+            while connection.execute(sa.text(f"SELECT count(*) {others}")).scalar():
+                connection.execute(sa.text("SELECT pg_sleep(0.01)"))
+    finally:
+        admin.dispose()
+
+
+def pings_during(app, monkeypatch, action) -> int:
+    """How many times a pooled connection is pinged while `action` runs."""
+    with app.app_context():
+        dialect = db.engine.dialect
+    pings = []
+    real_ping = dialect.do_ping
+    monkeypatch.setattr(dialect, "do_ping", lambda c: pings.append(c) or real_ping(c))
+    action()
+    monkeypatch.setattr(dialect, "do_ping", real_ping)
+    return len(pings)
+
+
+def test_a_connection_used_a_moment_ago_is_handed_out_without_a_round_trip(
+    pg_app, pg_client, monkeypatch
+):
+    """pool_pre_ping cost every request one more round trip to PostgreSQL."""
+    assert pg_client.get("/journal").status_code == 200
+    assert pings_during(pg_app, monkeypatch, lambda: pg_client.get("/journal")) == 0
+
+
+def test_a_connection_the_server_ended_is_replaced_before_a_request_uses_it(pg_app, pg_client):
+    assert api_entry(pg_client).status_code == 201
+    pooled_backends_ended(pg_app)
+    for _ in range(3):
+        assert api_entry(pg_client).status_code == 201
+
+
+def test_a_connection_idle_for_long_is_pinged_and_replaced_when_dead(
+    pg_app, pg_client, monkeypatch
+):
+    """When the server vanished without a word on the socket (a database container replaced,
+    a dropped network), the ping of a connection that sat idle finds out before the request."""
+    import app.extensions as extensions
+
+    assert api_entry(pg_client).status_code == 201
+    monkeypatch.setattr(extensions, "server_hung_up", lambda connection: False, raising=False)
+    monkeypatch.setattr(extensions, "PING_WHEN_IDLE_S", 0.0, raising=False)
+    pooled_backends_ended(pg_app)
+    assert pings_during(pg_app, monkeypatch, lambda: api_entry(pg_client)) >= 1
+    assert api_entry(pg_client).status_code == 201
+
+
+def api_entry(client):
+    """A free journal entry through the API, as the journal page posts one."""
+    return client.post("/api/journal", json={"kind": "free", "text": "a note"})
