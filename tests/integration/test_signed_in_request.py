@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import User
+from tests.conftest import PASSWORD
 from tests.conftest import AuthActions
 from tests.integration.test_attempt_path import statements_during
 
@@ -70,6 +71,29 @@ def test_the_signed_in_account_is_never_in_the_orm_session(app, client, auth):
     assert reply.get_json()["name"] == "Ada"
     assert seen["in_session"] == []
     assert sa.inspect(seen["user"], raiseerr=False) is None
+
+
+def test_signed_in_api_posts_send_no_cookie(app_factory):
+    """Only a sign-in, a sign-out or a new CSRF secret changes the cookies: every attempt and
+    journal entry after that is answered without re-signing and re-sending them."""
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    page = client.get("/auth/signup").get_data(as_text=True)
+    form_token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    reply = client.post("/auth/signup", data={
+        "display_name": "Ada", "email": "ada@example.org", "password": PASSWORD,
+        "confirm": PASSWORD, "csrf_token": form_token,
+    })
+    assert reply.status_code == 302
+    page = client.get("/journal").get_data(as_text=True)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    for _ in range(2):
+        reply = client.post("/api/journal", json={"kind": "free", "text": "a note"},
+                            headers={"X-CSRFToken": token})
+        assert reply.status_code == 201, reply.get_json()
+        assert reply.headers.getlist("Set-Cookie") == []
+    reply = client.post("/api/journal", json={"kind": "free", "text": "no token"})
+    assert reply.status_code == 400  # the check still runs
 
 
 @pytest.fixture
