@@ -25,8 +25,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from .api import AppRequest
     from .api import StrictJSONProvider
 
+    app.request_class = AppRequest
     app.json = StrictJSONProvider(app)
     app.config.update(load_config(Path(app.instance_path)))
     if test_config:

@@ -73,10 +73,9 @@ def test_the_signed_in_account_is_never_in_the_orm_session(app, client, auth):
     assert sa.inspect(seen["user"], raiseerr=False) is None
 
 
-def test_signed_in_api_posts_send_no_cookie(app_factory):
-    """Only a sign-in, a sign-out or a new CSRF secret changes the cookies: every attempt and
-    journal entry after that is answered without re-signing and re-sending them."""
-    app = app_factory(WTF_CSRF_ENABLED=True)
+def signed_up_with_csrf(app):
+    """A client signed up through the real forms with CSRF on, and the token the pages give
+    their scripts for the API."""
     client = app.test_client()
     page = client.get("/auth/signup").get_data(as_text=True)
     form_token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
@@ -86,7 +85,13 @@ def test_signed_in_api_posts_send_no_cookie(app_factory):
     })
     assert reply.status_code == 302
     page = client.get("/journal").get_data(as_text=True)
-    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    return client, re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+
+
+def test_signed_in_api_posts_send_no_cookie(app_factory):
+    """Only a sign-in, a sign-out or a new CSRF secret changes the cookies: every attempt and
+    journal entry after that is answered without re-signing and re-sending them."""
+    client, token = signed_up_with_csrf(app_factory(WTF_CSRF_ENABLED=True))
     for _ in range(2):
         reply = client.post("/api/journal", json={"kind": "free", "text": "a note"},
                             headers={"X-CSRFToken": token})
@@ -94,6 +99,28 @@ def test_signed_in_api_posts_send_no_cookie(app_factory):
         assert reply.headers.getlist("Set-Cookie") == []
     reply = client.post("/api/journal", json={"kind": "free", "text": "no token"})
     assert reply.status_code == 400  # the check still runs
+
+
+def test_a_json_body_is_not_run_through_the_form_parser(app_factory, monkeypatch):
+    """The CSRF check reads request.form before the header: for a JSON body that found
+    nothing, at a cost on every attempt. Forms (sign-up, login) are still parsed."""
+    from werkzeug.formparser import FormDataParser
+
+    parsed = []
+    real_parse = FormDataParser.parse
+    monkeypatch.setattr(
+        FormDataParser, "parse", lambda self, *args, **kw: parsed.append(args[1])
+        or real_parse(self, *args, **kw),
+    )
+    client, token = signed_up_with_csrf(app_factory(WTF_CSRF_ENABLED=True))
+    assert parsed == ["application/x-www-form-urlencoded"]  # the sign-up form
+    reply = client.post("/api/journal", json={"kind": "free", "text": "a note"},
+                        headers={"X-CSRFToken": token})
+    assert reply.status_code == 201
+    assert parsed == ["application/x-www-form-urlencoded"]
+    reply = client.post("/api/journal", json={"kind": "free", "text": "a note"},
+                        headers={"X-CSRFToken": "forged"})
+    assert reply.status_code == 400
 
 
 @pytest.fixture
