@@ -121,12 +121,12 @@ def install_security_headers(app: Flask) -> None:
     """Cross-origin isolation (for the Pyodide interrupt buffer) and a strict CSP everywhere."""
     from .serving import apply_security_headers
 
-    @app.before_request
-    def make_csp_nonce() -> None:
-        g.csp_nonce = secrets.token_urlsafe(16)
-
     @app.context_processor
     def inject_nonce() -> dict[str, str]:
-        return {"csp_nonce": getattr(g, "csp_nonce", "")}
+        # Made when a page renders, not for every request: a JSON reply has nothing for a nonce
+        # to name, and its policy then allows no inline style at all.
+        if "csp_nonce" not in g:
+            g.csp_nonce = secrets.token_urlsafe(16)
+        return {"csp_nonce": g.csp_nonce}
 
     app.after_request(apply_security_headers)

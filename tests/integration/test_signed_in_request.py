@@ -123,6 +123,39 @@ def test_a_json_body_is_not_run_through_the_form_parser(app_factory, monkeypatch
     assert reply.status_code == 400
 
 
+def test_a_json_reply_gets_the_policy_without_a_style_nonce(app, client, auth):
+    """A nonce names inline styles a rendered page may use: a JSON reply has none, so none is
+    made for it, and its policy allows no inline style at all."""
+    auth.signup()
+    reply = client.post("/api/journal", json={"kind": "free", "text": "a note"})
+    assert reply.status_code == 201
+    policy = reply.headers["Content-Security-Policy"]
+    assert "style-src 'self';" in policy and "nonce-" not in policy
+    assert reply.headers["Cross-Origin-Embedder-Policy"] == "require-corp"
+
+
+def test_a_page_names_its_style_nonce_in_its_policy(app, client, auth):
+    auth.signup()
+    reply = client.get("/journal")
+    nonce = re.search(r'name="csp-nonce" content="([^"]+)"', reply.get_data(as_text=True))
+    assert nonce and f"style-src 'self' 'nonce-{nonce.group(1)}'" in (
+        reply.headers["Content-Security-Policy"]
+    )
+    assert client.get("/journal").headers["Content-Security-Policy"] != (
+        reply.headers["Content-Security-Policy"]
+    )  # a fresh nonce for every page
+
+
+def test_a_security_header_the_view_set_itself_is_kept(app, client):
+    @app.get("/test-only/own-header")
+    def own_header():
+        return "ok", 200, {"Referrer-Policy": "no-referrer"}
+
+    reply = client.get("/test-only/own-header")
+    assert reply.headers.getlist("Referrer-Policy") == ["no-referrer"]
+    assert reply.headers["X-Content-Type-Options"] == "nosniff"
+
+
 @pytest.fixture
 def pg_app(app_factory, new_database_url, database_engine, monkeypatch):
     """The app on PostgreSQL configured as a deployment does, from DATABASE_URL."""
