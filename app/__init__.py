@@ -25,8 +25,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from .api import AppRequest
     from .api import StrictJSONProvider
 
+    app.request_class = AppRequest
     app.json = StrictJSONProvider(app)
     app.config.update(load_config(Path(app.instance_path)))
     if test_config:
@@ -46,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     # Importing rate_limits registers the database:// rate-limit storage with `limits`.
     from . import rate_limits
+    from .extensions import check_pooled_connections
     from .extensions import csrf
     from .extensions import db
     from .extensions import limiter
@@ -60,6 +63,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         )
     private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
+    with app.app_context():
+        check_pooled_connections(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -116,12 +121,12 @@ def install_security_headers(app: Flask) -> None:
     """Cross-origin isolation (for the Pyodide interrupt buffer) and a strict CSP everywhere."""
     from .serving import apply_security_headers
 
-    @app.before_request
-    def make_csp_nonce() -> None:
-        g.csp_nonce = secrets.token_urlsafe(16)
-
     @app.context_processor
     def inject_nonce() -> dict[str, str]:
-        return {"csp_nonce": getattr(g, "csp_nonce", "")}
+        # Made when a page renders, not for every request: a JSON reply has nothing for a nonce
+        # to name, and its policy then allows no inline style at all.
+        if "csp_nonce" not in g:
+            g.csp_nonce = secrets.token_urlsafe(16)
+        return {"csp_nonce": g.csp_nonce}
 
     app.after_request(apply_security_headers)

@@ -133,12 +133,8 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "SECRET_KEY": secret_key(instance_path, production),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         # A pooled PostgreSQL connection can die with its server (a restart, a dropped
-        # network): each checkout pings it first, so the request gets a fresh one instead of an
-        # error. A SQLite connection is a file handle that cannot go stale: no ping (it cost a
-        # statement on every request).
-        "SQLALCHEMY_ENGINE_OPTIONS": {
-            "pool_pre_ping": not normalise_database_url(database_url).startswith("sqlite")
-        },
+        # network): app/extensions.py's check_pooled_connections replaces it before a request
+        # gets it, without pool_pre_ping's round trip on every checkout.
         "EXERCISES_DIR": Path(os.environ.get("EXERCISES_DIR") or ROOT / "exercises"),
         "RUNTIME_DIR": Path(
             os.environ.get("RUNTIME_DIR") or ROOT / "static" / "vendor" / "pyodide"

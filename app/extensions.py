@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import select
 import sqlite3
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -52,6 +54,55 @@ def sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+# A pooled connection that sat idle longer than this is pinged before a request gets it.
+PING_WHEN_IDLE_S = 5.0
+
+
+def check_pooled_connections(engine: sa.Engine) -> None:
+    """Hand requests live PostgreSQL connections without a round trip on every checkout.
+
+    pool_pre_ping sent a statement on each checkout, one more round trip per request for both
+    processes. Instead: a server that ended the connection (a restart, an idle timeout, an
+    admin's pg_terminate_backend) has said so on its socket, which costs a poll to see; and a
+    connection idle for more than PING_WHEN_IDLE_S seconds is pinged as before (a quiet server,
+    where a round trip costs nothing, is also where a database restarted unnoticed). Either
+    failure replaces every pooled connection, as a failed pre-ping did."""
+    if engine.dialect.name != "postgresql":
+        return  # a SQLite connection is a file handle that cannot go stale
+    # Another driver's socket is not ours to read: its connections are pinged at every checkout.
+    watch_socket = engine.dialect.driver == "psycopg"
+
+    @sa.event.listens_for(engine, "checkin")
+    def note_when_idle(dbapi_connection, connection_record) -> None:
+        connection_record.info["idle_since"] = time.monotonic()
+
+    @sa.event.listens_for(engine, "checkout")
+    def refuse_a_dead_connection(dbapi_connection, connection_record, connection_proxy) -> None:
+        idle_since = connection_record.info.get("idle_since")
+        if idle_since is None:
+            return  # just opened
+        if watch_socket and server_hung_up(dbapi_connection):
+            raise sa.exc.InvalidatePoolError("the server closed this pooled connection")
+        if not watch_socket or time.monotonic() - idle_since > PING_WHEN_IDLE_S:
+            try:
+                engine.dialect.do_ping(dbapi_connection)
+            except engine.dialect.loaded_dbapi.Error as error:
+                raise sa.exc.InvalidatePoolError(f"ping failed: {error}") from error
+
+
+def server_hung_up(dbapi_connection) -> bool:
+    """Whether an idle psycopg connection is closed or has something unread on its socket (an
+    idle connection is sent nothing but the server's goodbye, or the end of the stream)."""
+    from psycopg import pq
+
+    pgconn = dbapi_connection.pgconn
+    if pgconn.status != pq.ConnStatus.OK:
+        return True
+    poller = select.poll()
+    poller.register(pgconn.socket, select.POLLIN | select.POLLPRI)
+    return bool(poller.poll(0))
 
 
 def private_sqlite_file(url: str) -> None:
