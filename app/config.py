@@ -189,6 +189,8 @@ def load_config(instance_path: Path) -> dict[str, object]:
         # The request waits for the mail server at most this long, then tells the learner.
         "MAIL_TIMEOUT_S": env_int("MAIL_TIMEOUT_S", 10),
         "SITE_URL": site_url(os.environ.get("MAIL_SERVER", "").strip()),
+        # Sign-up mails to one address, whoever asks (nobody floods a mailbox through us).
+        "SIGNUP_MAIL_RATE_LIMIT": os.environ.get("SIGNUP_MAIL_RATE_LIMIT", "5 per hour"),
         # How long a sign-up link works.
         "SIGNUP_LINK_HOURS": env_int("SIGNUP_LINK_HOURS", 24),
         # What one account may write: requests per hour, and bytes per UTC day (attempts,

@@ -81,6 +81,11 @@ def email_taken(response) -> bool:
     return response.status_code == 409
 
 
+def recipient_key() -> str:
+    """Count sign-up mails per address they go to (a taken or a new one alike)."""
+    return "recipient:" + normalise_email(request.form.get("email", ""))[:254]
+
+
 def account_key() -> str:
     """Count failed logins per account, whichever address they come from."""
     return "account:" + normalise_email(request.form.get("email", ""))[:254]
@@ -123,6 +128,10 @@ def remember_device(response, email: str):
 @limiter.limit(
     config_value("SIGNUP_TAKEN_RATE_LIMIT"), methods=["POST"], deduct_when=email_taken,
     scope="signup-taken",
+)
+@limiter.limit(
+    config_value("SIGNUP_MAIL_RATE_LIMIT"), methods=["POST"], key_func=recipient_key,
+    scope="signup-mail", exempt_when=lambda: not mail_enabled(current_app.config),
 )
 def signup():
     """Create a learner account: at once, or through an emailed link when mail is configured."""

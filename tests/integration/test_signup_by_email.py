@@ -258,6 +258,19 @@ def test_sign_up_forms_require_a_csrf_token(app_factory, smtp):
     assert user_count(app) == 0
 
 
+def test_mail_to_one_address_is_limited_whoever_asks(app_factory, smtp):
+    app = app_factory(
+        **mail_config(smtp.port), RATELIMIT_ENABLED=True, SIGNUP_MAIL_RATE_LIMIT="2 per hour"
+    )
+    add_account(app, "owner@example.org")
+    for address in ("owner@example.org", "newcomer@example.org"):
+        codes = [start_signup(app.test_client(), address).status_code for _ in range(3)]
+        assert codes == [200, 200, 429]
+        assert len(smtp.to(address)) == 2
+    # Another address is counted on its own.
+    assert start_signup(app.test_client(), "third@example.org").status_code == 200
+
+
 def test_mail_needs_the_site_url(monkeypatch, tmp_path):
     monkeypatch.setenv("MAIL_SERVER", "smtp.example.org")
     monkeypatch.delenv("SITE_URL", raising=False)
