@@ -23,6 +23,7 @@ from app.config import load_config
 from app.extensions import db
 from app.models import User
 from tests.conftest import PASSWORD
+from tests.integration.test_bad_input_corpus import assert_clear_refusal
 
 SITE = "http://lab.test"
 LINK = re.compile(r"http://lab\.test(/auth/signup/finish/\S+)")
@@ -269,6 +270,36 @@ def test_mail_to_one_address_is_limited_whoever_asks(app_factory, smtp):
         assert len(smtp.to(address)) == 2
     # Another address is counted on its own.
     assert start_signup(app.test_client(), "third@example.org").status_code == 200
+
+
+BAD_TOKENS = ["x", "%00", "<script>alert(1)</script>", "a" * 5000, "%ED%A0%80", "a.b.c"]
+BAD_FORMS = [
+    {},
+    {"email": "not-an-email", "display_name": ""},
+    {"email": "a@example.org\r\nBcc: everyone@example.org", "display_name": "A"},
+    {"email": ["a@example.org", "b@example.org"], "display_name": ""},
+    {"email": "a" * 5000 + "@example.org", "display_name": "A"},
+]
+
+
+@pytest.mark.parametrize("token", BAD_TOKENS)
+def test_odd_links_are_refused_clearly(mail_app, smtp, token):
+    client = mail_app.test_client()
+    for response in (
+        client.get(f"/auth/signup/finish/{token}"),
+        client.post(f"/auth/signup/finish/{token}", data={"password": PASSWORD}),
+    ):
+        assert_clear_refusal(response, {400, 404})
+        if response.status_code == 400:
+            assert b"not valid" in response.data
+    assert user_count(mail_app) == 0
+
+
+@pytest.mark.parametrize("form", BAD_FORMS)
+def test_bad_sign_up_input_sends_nothing(mail_app, smtp, form):
+    response = mail_app.test_client().post("/auth/signup", data=form)
+    assert_clear_refusal(response, {400})
+    assert smtp.messages == []
 
 
 def test_mail_needs_the_site_url(monkeypatch, tmp_path):
