@@ -7,13 +7,16 @@ from __future__ import annotations
 import email
 import re
 import socket
+import ssl
 import threading
 import time
 from email.policy import default as default_policy
 
 import pytest
 import sqlalchemy as sa
+import trustme
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 from itsdangerous import TimestampSigner
 from itsdangerous import URLSafeTimedSerializer
 
@@ -299,6 +302,78 @@ def test_odd_links_are_refused_clearly(mail_app, smtp, token):
 def test_bad_sign_up_input_sends_nothing(mail_app, smtp, form):
     response = mail_app.test_client().post("/auth/signup", data=form)
     assert_clear_refusal(response, {400})
+    assert smtp.messages == []
+
+
+@pytest.fixture
+def tls_smtp(tmp_path, monkeypatch):
+    """A real SMTP server that requires STARTTLS and a login ("lab" / "mail-secret"), with a
+    certificate for localhost from a test CA that this process trusts (SSL_CERT_FILE)."""
+    ca = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("localhost").configure_cert(server_context)
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    mailbox = Mailbox()
+    mailbox.logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        mailbox.logins.append(auth_data.login)
+        return AuthResult(success=(auth_data.login, auth_data.password) == (b"lab", b"mail-secret"))
+
+    controller = Controller(
+        mailbox,
+        hostname="127.0.0.1",
+        port=free_port(),
+        ready_timeout=60,
+        tls_context=server_context,
+        require_starttls=True,
+        authenticator=authenticator,
+        auth_required=True,
+    )
+    controller.start()
+    mailbox.port = controller.port
+    yield mailbox
+    controller.stop()
+
+
+def test_mail_goes_over_starttls_with_the_login(app_factory, tls_smtp):
+    app = app_factory(
+        **mail_config(
+            tls_smtp.port,
+            MAIL_SERVER="localhost",
+            MAIL_USE_TLS=True,
+            MAIL_USERNAME="lab",
+            MAIL_PASSWORD="mail-secret",
+        )
+    )
+    assert start_signup(app.test_client(), "newcomer@example.org").status_code == 200
+    assert LINK.search(tls_smtp.body("newcomer@example.org"))
+    assert tls_smtp.logins == [b"lab"]
+
+
+def test_a_wrong_mail_login_gets_the_clear_message(app_factory, tls_smtp):
+    app = app_factory(
+        **mail_config(
+            tls_smtp.port,
+            MAIL_SERVER="localhost",
+            MAIL_USE_TLS=True,
+            MAIL_USERNAME="lab",
+            MAIL_PASSWORD="wrong",
+            # smtplib tries its next mechanism after the refusal and waits out the timeout.
+            MAIL_TIMEOUT_S=3,
+        )
+    )
+    response = start_signup(app.test_client(), "newcomer@example.org")
+    assert response.status_code == 503 and b"could not be sent" in response.data
+    assert tls_smtp.messages == []
+
+
+def test_mail_is_never_sent_in_clear_when_tls_is_asked(app_factory, smtp):
+    # The plain server offers no STARTTLS: the app refuses to send rather than send in clear.
+    app = app_factory(**mail_config(smtp.port, MAIL_USE_TLS=True, MAIL_USERNAME="lab"))
+    response = start_signup(app.test_client(), "newcomer@example.org")
+    assert response.status_code == 503 and b"could not be sent" in response.data
     assert smtp.messages == []
 
 
