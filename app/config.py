@@ -123,6 +123,18 @@ def totals_fold_mode(value: str) -> str:
     return value
 
 
+def site_url(mail_server: str) -> str:
+    """SITE_URL (https://lab.example.org), required once mail is on: links in emails use it,
+    never the request's Host header (a forged Host would send the victim a link to elsewhere)."""
+    url = os.environ.get("SITE_URL", "").strip().rstrip("/")
+    if mail_server and not url.startswith(("http://", "https://")):
+        raise SystemExit(
+            "MAIL_SERVER is set, so sign-up sends confirmation links: set SITE_URL to the "
+            "address learners open, e.g. https://lab.example.org"
+        )
+    return url
+
+
 def load_config(instance_path: Path) -> dict[str, object]:
     """Build the Flask config mapping from the environment."""
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'friction.db'}"
@@ -160,6 +172,23 @@ def load_config(instance_path: Path) -> dict[str, object]:
         # Sign-ups per address (a class signs up at once), and those that hit a taken email.
         "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "60 per hour"),
         "SIGNUP_TAKEN_RATE_LIMIT": os.environ.get("SIGNUP_TAKEN_RATE_LIMIT", "5 per hour"),
+        # Outgoing mail, off unless MAIL_SERVER is set. With it, sign-up confirms the address
+        # by email and answers the same page whether or not it is taken (app/auth/mail.py).
+        # MAIL_USE_TLS is STARTTLS (port 587), MAIL_USE_SSL TLS from the first byte (465).
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "").strip(),
+        "MAIL_PORT": env_int("MAIL_PORT", 587),
+        "MAIL_USE_TLS": env_bool("MAIL_USE_TLS", True),
+        "MAIL_USE_SSL": env_bool("MAIL_USE_SSL", False),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", ""),
+        # The request waits for the mail server at most this long, then tells the learner.
+        "MAIL_TIMEOUT_S": env_int("MAIL_TIMEOUT_S", 10),
+        "SITE_URL": site_url(os.environ.get("MAIL_SERVER", "").strip()),
+        # Sign-up mails to one address, whoever asks (nobody floods a mailbox through us).
+        "SIGNUP_MAIL_RATE_LIMIT": os.environ.get("SIGNUP_MAIL_RATE_LIMIT", "5 per hour"),
+        # How long a sign-up link works.
+        "SIGNUP_LINK_HOURS": env_int("SIGNUP_LINK_HOURS", 24),
         # What one account may write: requests per hour, and bytes per UTC day (attempts,
         # journal, friction, friction events, hints), so one account cannot fill the disk.
         # Counted in the write's own transaction (app/quotas.py), not by Flask-Limiter: one

@@ -15,8 +15,8 @@ from wtforms.validators import Length
 MIN_PASSWORD = 10
 
 
-class SignupForm(FlaskForm):
-    """A new learner account."""
+class EmailSignupForm(FlaskForm):
+    """The first step of a sign-up confirmed by email: who, and where to send the link."""
 
     display_name = StringField(
         "Name shown to you",
@@ -28,6 +28,11 @@ class SignupForm(FlaskForm):
         validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
         render_kw={"autocomplete": "email"},
     )
+
+
+class FinishSignupForm(FlaskForm):
+    """The page a sign-up link opens: the password of the new account."""
+
     password = PasswordField(
         "Password",
         validators=[
@@ -42,6 +47,10 @@ class SignupForm(FlaskForm):
         validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class SignupForm(EmailSignupForm, FinishSignupForm):
+    """A new learner account in one step (no mail server: nothing to confirm the email with)."""
 
 
 class LoginForm(FlaskForm):

@@ -20,15 +20,24 @@ from ..errors import Invalid
 from ..extensions import limiter
 from ..extensions import login_manager
 from . import bp
+from .forms import EmailSignupForm
+from .forms import FinishSignupForm
 from .forms import LoginForm
 from .forms import SignupForm
+from .mail import MailNotSent
+from .mail import mail_enabled
+from .mail import send_mail
+from .services import BadSignupLink
 from .services import authenticate
 from .services import create_user
 from .services import device_for
 from .services import device_token
+from .services import email_has_account
 from .services import end_sessions
 from .services import load_user
 from .services import normalise_email
+from .services import pending_signup
+from .services import signup_link_token
 
 login_manager.user_loader(load_user)
 login_manager.login_view = "auth.login"
@@ -70,6 +79,11 @@ def failed(response) -> bool:
 def email_taken(response) -> bool:
     """A sign-up refused because the email has an account (what an enumerator looks for)."""
     return response.status_code == 409
+
+
+def recipient_key() -> str:
+    """Count sign-up mails per address they go to (a taken or a new one alike)."""
+    return "recipient:" + normalise_email(request.form.get("email", ""))[:254]
 
 
 def account_key() -> str:
@@ -115,10 +129,16 @@ def remember_device(response, email: str):
     config_value("SIGNUP_TAKEN_RATE_LIMIT"), methods=["POST"], deduct_when=email_taken,
     scope="signup-taken",
 )
+@limiter.limit(
+    config_value("SIGNUP_MAIL_RATE_LIMIT"), methods=["POST"], key_func=recipient_key,
+    scope="signup-mail", exempt_when=lambda: not mail_enabled(current_app.config),
+)
 def signup():
-    """Create a learner account and sign in."""
+    """Create a learner account: at once, or through an emailed link when mail is configured."""
     if current_user.is_authenticated:
         return redirect(url_for("learn.index"))
+    if mail_enabled(current_app.config):
+        return signup_by_email()
     form = SignupForm()
     status = 200
     if form.validate_on_submit():
@@ -136,6 +156,75 @@ def signup():
     if form.errors and status == 200:
         status = 400
     return render_template("auth/signup.html", form=form), status
+
+
+def signup_by_email():
+    """Send a sign-up link (new email) or a notice to the owner (taken email), and answer the
+    same page either way, so the answer never tells whether an email has an account."""
+    form = EmailSignupForm()
+    if not form.validate_on_submit():
+        return render_template("auth/signup.html", form=form), 400 if form.errors else 200
+    email = normalise_email(form.email.data)
+    try:
+        send_mail(current_app.config, email, *signup_message(email, form.display_name.data))
+    except MailNotSent as exc:
+        current_app.logger.warning("sign-up mail to the server failed: %s", exc)
+        # Same for a taken and a new email; the form keeps what was typed.
+        form.email.errors.append(
+            "The email could not be sent: the mail server did not answer. Nothing was created "
+            "and what you typed is kept; try again in a few minutes, or tell your instructor."
+        )
+        return render_template("auth/signup.html", form=form), 503
+    return render_template("auth/signup_sent.html", email=email), 200
+
+
+def signup_message(email: str, display_name: str) -> tuple[str, str]:
+    """The subject and body for this email: a sign-up link, or a notice to the owner."""
+    config = current_app.config
+    site = config["SITE_URL"]
+    if email_has_account(email):
+        return "Someone tried to sign up with your address", render_template(
+            "auth/mail/signup_taken.txt", login_url=site + url_for("auth.login")
+        )
+    token = signup_link_token(email, display_name, config["SECRET_KEY"])
+    return "Finish creating your Friction Lab account", render_template(
+        "auth/mail/signup_link.txt",
+        link=site + url_for("auth.finish_signup", token=token),
+        hours=config["SIGNUP_LINK_HOURS"],
+    )
+
+
+@bp.route("/signup/finish/<token>", methods=["GET", "POST"])
+@limiter.limit(config_value("SIGNUP_RATE_LIMIT"), methods=["POST"])
+def finish_signup(token: str):
+    """The page a sign-up link opens: choose a password; the account is created and signed in.
+
+    Opening the link (GET) creates nothing: mail scanners fetch links before the learner does."""
+    config = current_app.config
+    try:
+        email, display_name = pending_signup(
+            token, config["SECRET_KEY"], config["SIGNUP_LINK_HOURS"] * 3600
+        )
+    except BadSignupLink as exc:
+        return render_template("auth/signup_link_refused.html", message=exc.message), 400
+    form = FinishSignupForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(email, form.password.data, display_name)
+        except Conflict:
+            # Two tabs on one link: the other one created the account first.
+            message = "This link was already used: the account exists. Log in."
+            return render_template("auth/signup_link_refused.html", message=message), 400
+        except Invalid as exc:
+            form.password.errors.append(exc.message)
+        else:
+            logout_user()
+            login_user(user)
+            flash("Welcome! Your email is confirmed. Pick a track to start.", "success")
+            return remember_device(redirect(url_for("learn.index")), user.email)
+    return render_template(
+        "auth/signup_finish.html", form=form, email=email
+    ), 400 if form.errors else 200
 
 
 @bp.route("/login", methods=["GET", "POST"])

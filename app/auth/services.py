@@ -11,7 +11,9 @@ from functools import cache
 import sqlalchemy as sa
 from flask_login import UserMixin
 from itsdangerous import BadSignature
+from itsdangerous import SignatureExpired
 from itsdangerous import URLSafeSerializer
+from itsdangerous import URLSafeTimedSerializer
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
@@ -188,3 +190,52 @@ def device_for(token: str | None, email: str, secret_key: str) -> str | None:
         return None
     nonce = payload.get("nonce")
     return nonce if isinstance(nonce, str) else None
+
+
+# Sign-up by email link (when the admin configured mail). The link proves the learner reads the
+# mailbox; it carries only the email and the name, signed and dated, so there is no pending-
+# sign-up table and no migration. The password is chosen on the page the link opens, never put
+# in the link: a link sits in mailboxes, browser history and proxy logs, and even a slow hash
+# there could be cracked offline. A link works once: the account it creates takes the email,
+# and a second use finds it taken.
+SIGNUP_SALT = "signup-link"
+
+
+class BadSignupLink(Invalid):
+    """A sign-up link that was changed, cut short, is too old, or was already used."""
+
+
+def email_has_account(email: str) -> bool:
+    """True when an account already uses this email."""
+    found = db.session.scalar(sa.select(User.id).where(User.email == normalise_email(email)))
+    return found is not None
+
+
+def signup_link_token(email: str, display_name: str, secret_key: str) -> str:
+    """A signed, dated token naming the email and name of a sign-up to finish."""
+    payload = {"email": normalise_email(email), "name": display_name.strip()}
+    return URLSafeTimedSerializer(secret_key, salt=SIGNUP_SALT).dumps(payload)
+
+
+def pending_signup(token: str, secret_key: str, max_age_s: int) -> tuple[str, str]:
+    """The (email, name) a genuine, unexpired, unused sign-up link names; BadSignupLink else."""
+    serializer = URLSafeTimedSerializer(secret_key, salt=SIGNUP_SALT)
+    try:
+        payload = serializer.loads(token, max_age=max_age_s)
+    except SignatureExpired:
+        raise BadSignupLink(
+            "This link has expired. Sign up again to get a new one; nothing was created."
+        ) from None
+    except BadSignature:
+        raise BadSignupLink(
+            "This link is not valid: it was changed or cut short. Open the whole link from the "
+            "email, or sign up again."
+        ) from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("email"), str):
+        raise BadSignupLink("This link is not valid. Sign up again.")
+    email, name = payload["email"], payload.get("name")
+    if email_has_account(email):
+        raise BadSignupLink(
+            "This link was already used: the account exists. Log in with the password you chose."
+        )
+    return email, name if isinstance(name, str) else ""
