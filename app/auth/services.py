@@ -82,7 +82,15 @@ def create_user(email: str, password: str, display_name: str, role: str = Role.L
         role=str(role),
     )
     db.session.add(user)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        # Another request (a second tab on the same sign-up link, a double submit) created the
+        # account between the check above and this commit: the unique email refused this one.
+        db.session.rollback()
+        raise Conflict(
+            "This email cannot be used for a new account. If it is yours, log in."
+        ) from None
     return user
 
 

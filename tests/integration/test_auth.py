@@ -27,6 +27,31 @@ def test_signup_refuses_a_taken_email_case_insensitively(auth):
     assert b"cannot be used for a new account" in response.data
 
 
+def test_two_sign_ups_racing_for_one_email_make_one_account_and_a_clear_refusal(
+    app, auth, monkeypatch
+):
+    import app.auth.services as services
+
+    hash_password = services.generate_password_hash
+
+    def the_other_request_commits_first(password):
+        # Between this sign-up's check for the email and its commit, another one stores it.
+        with db.engine.begin() as other:
+            other.execute(sa.insert(User).values(
+                email="learner@example.org", display_name="Other", role="learner",
+                password_hash=hash_password("another horse battery staple"),
+            ))
+        return hash_password(password)
+
+    monkeypatch.setattr(services, "generate_password_hash", the_other_request_commits_first)
+    with app.app_context():
+        response = auth.signup()
+        assert response.status_code == 409  # not a 500
+        assert b"cannot be used for a new account" in response.data
+        emails = db.session.scalars(sa.select(User.email)).all()
+    assert emails == ["learner@example.org"]
+
+
 def test_signup_explains_a_short_password(client):
     response = client.post(
         "/auth/signup",
