@@ -39,6 +39,7 @@ function tooltip() {
 }
 
 function draw(canvas, datasets, y) {
+  if (!canvas) return null; // nothing to plot yet: the page says so instead of empty axes
   return new Chart(canvas, {
     type: "line",
     data: { datasets },

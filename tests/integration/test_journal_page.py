@@ -129,6 +129,18 @@ def test_timeline_shows_failed_and_passed_checks_and_the_reflection(app, client,
     assert "1</span> day in a row" in html
 
 
+def test_a_chart_with_nothing_to_plot_says_so_instead_of_empty_axes(app, client, auth):
+    auth.signup()
+    practise(client, A_WORDS)  # a study session of three checks; its pass not confirmed yet
+    html = client.get("/journal").get_data(as_text=True)
+    assert 'id="chart-eq"' in html  # the session's struggle score is plotted
+    assert 'id="chart-solves"' not in html
+    assert "No exercise solved yet" in html
+    confirm_passes(app)
+    html = client.get("/journal").get_data(as_text=True)
+    assert 'id="chart-solves"' in html and "No exercise solved yet" not in html
+
+
 def test_a_script_in_a_reflection_is_escaped_everywhere(client, auth):
     auth.signup()
     practise(client, '<script>alert("journal")</script>')
