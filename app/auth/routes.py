@@ -32,12 +32,11 @@ from .services import authenticate
 from .services import create_user
 from .services import device_for
 from .services import device_token
-from .services import email_has_account
 from .services import end_sessions
 from .services import load_user
 from .services import normalise_email
 from .services import pending_signup
-from .services import signup_link_token
+from .services import signup_mail
 
 login_manager.user_loader(load_user)
 login_manager.login_view = "auth.login"
@@ -166,7 +165,7 @@ def signup_by_email():
         return render_template("auth/signup.html", form=form), 400 if form.errors else 200
     email = normalise_email(form.email.data)
     try:
-        send_mail(current_app.config, email, *signup_message(email, form.display_name.data))
+        send_mail(current_app.config, email, *signup_mail(email, form.display_name.data))
     except MailNotSent as exc:
         current_app.logger.warning("sign-up mail to the server failed: %s", exc)
         # Same for a taken and a new email; the form keeps what was typed.
@@ -176,22 +175,6 @@ def signup_by_email():
         )
         return render_template("auth/signup.html", form=form), 503
     return render_template("auth/signup_sent.html", email=email), 200
-
-
-def signup_message(email: str, display_name: str) -> tuple[str, str]:
-    """The subject and body for this email: a sign-up link, or a notice to the owner."""
-    config = current_app.config
-    site = config["SITE_URL"]
-    if email_has_account(email):
-        return "Someone tried to sign up with your address", render_template(
-            "auth/mail/signup_taken.txt", login_url=site + url_for("auth.login")
-        )
-    token = signup_link_token(email, display_name, config["SECRET_KEY"])
-    return "Finish creating your Friction Lab account", render_template(
-        "auth/mail/signup_link.txt",
-        link=site + url_for("auth.finish_signup", token=token),
-        hours=config["SIGNUP_LINK_HOURS"],
-    )
 
 
 @bp.route("/signup/finish/<token>", methods=["GET", "POST"])

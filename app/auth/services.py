@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from functools import cache
 
 import sqlalchemy as sa
+from flask import current_app
+from flask import render_template
+from flask import url_for
 from flask_login import UserMixin
 from itsdangerous import BadSignature
 from itsdangerous import SignatureExpired
@@ -247,3 +250,19 @@ def pending_signup(token: str, secret_key: str, max_age_s: int) -> tuple[str, st
             "This link was already used: the account exists. Log in with the password you chose."
         )
     return email, name if isinstance(name, str) else ""
+
+
+def signup_mail(email: str, display_name: str) -> tuple[str, str]:
+    """The subject and body for this email: a sign-up link, or a notice to the owner."""
+    config = current_app.config
+    site = config["SITE_URL"]
+    if email_has_account(email):
+        return "Someone tried to sign up with your address", render_template(
+            "auth/mail/signup_taken.txt", login_url=site + url_for("auth.login")
+        )
+    token = signup_link_token(email, display_name, config["SECRET_KEY"])
+    return "Finish creating your Friction Lab account", render_template(
+        "auth/mail/signup_link.txt",
+        link=site + url_for("auth.finish_signup", token=token),
+        hours=config["SIGNUP_LINK_HOURS"],
+    )
