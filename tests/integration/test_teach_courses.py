@@ -49,6 +49,16 @@ def create_course_via_form(client, auth, name="Patterns, autumn") -> tuple[int, 
     return course_id, code
 
 
+def course_with_the_adder(client, auth) -> tuple[int, str]:
+    """A course (as the teacher) holding the fixture exercise; its id and join code."""
+    course_id, code = create_course_via_form(client, auth)
+    client.post(
+        f"/teach/{course_id}/settings",
+        data={"part": "exercises", "exercise": ["fixture-add"], "position-fixture-add": "1"},
+    )
+    return course_id, code
+
+
 def test_instructor_creates_a_course_and_a_learner_joins_with_its_code(client, auth, people, app):
     course_id, code = create_course_via_form(client, auth)
     assert len(code) == services.JOIN_CODE_LENGTH
@@ -151,11 +161,7 @@ def test_friction_overrides_are_checked_like_exercise_toml(client, auth, people,
 def test_journal_text_reaches_the_instructor_only_after_the_learner_opts_in(
     client, auth, people, app
 ):
-    course_id, code = create_course_via_form(client, auth)
-    client.post(
-        f"/teach/{course_id}/settings",
-        data={"part": "exercises", "exercise": ["fixture-add"], "position-fixture-add": "1"},
-    )
+    course_id, code = course_with_the_adder(client, auth)
     auth.logout()
     auth.login(LEARNER)
     client.post("/courses", data={"code": code})
@@ -193,11 +199,7 @@ def test_journal_text_reaches_the_instructor_only_after_the_learner_opts_in(
 
 
 def test_the_learner_page_and_the_dashboard_say_things_in_words(client, auth, people, app):
-    course_id, code = create_course_via_form(client, auth)
-    client.post(
-        f"/teach/{course_id}/settings",
-        data={"part": "exercises", "exercise": ["fixture-add"], "position-fixture-add": "1"},
-    )
+    course_id, code = course_with_the_adder(client, auth)
     auth.logout()
     auth.login(LEARNER)
     client.post("/courses", data={"code": code})
@@ -233,11 +235,7 @@ def test_the_learner_page_and_the_dashboard_say_things_in_words(client, auth, pe
 def test_a_learners_page_counts_the_hints_they_asked_for(client, auth, people, app):
     from app.models import HintEvent
 
-    course_id, code = create_course_via_form(client, auth)
-    client.post(
-        f"/teach/{course_id}/settings",
-        data={"part": "exercises", "exercise": ["fixture-add"], "position-fixture-add": "1"},
-    )
+    course_id, code = course_with_the_adder(client, auth)
     auth.logout()
     auth.login(LEARNER)
     client.post("/courses", data={"code": code})
@@ -259,11 +257,7 @@ def test_a_learners_page_counts_the_hints_they_asked_for(client, auth, people, a
 
 
 def test_the_dashboard_lists_each_learner_with_their_checks_and_solves(client, auth, people, app):
-    course_id, code = create_course_via_form(client, auth)
-    client.post(
-        f"/teach/{course_id}/settings",
-        data={"part": "exercises", "exercise": ["fixture-add"], "position-fixture-add": "1"},
-    )
+    course_id, code = course_with_the_adder(client, auth)
     auth.logout()
     with app.app_context():
         idle = create_user("idle@example.org", PASSWORD, "Ian").id
@@ -295,11 +289,7 @@ def test_the_dashboard_lists_each_learner_with_their_checks_and_solves(client, a
 
 
 def test_dashboard_counts_the_course_learners_checks_and_exports_csv(client, auth, people, app):
-    course_id, code = create_course_via_form(client, auth)
-    client.post(
-        f"/teach/{course_id}/settings",
-        data={"part": "exercises", "exercise": ["fixture-add"], "position-fixture-add": "1"},
-    )
+    course_id, code = course_with_the_adder(client, auth)
     auth.logout()
     auth.login(LEARNER)
     client.post("/courses", data={"code": code})
@@ -342,11 +332,7 @@ def csv_download(client, url: str) -> str:
 
 
 def test_dashboard_csv_keeps_a_formula_like_name_as_text(client, auth, people, app):
-    course_id, code = create_course_via_form(client, auth)
-    client.post(
-        f"/teach/{course_id}/settings",
-        data={"part": "exercises", "exercise": ["fixture-add"], "position-fixture-add": "1"},
-    )
+    course_id, code = course_with_the_adder(client, auth)
     auth.logout()
     prank = '=HYPERLINK("http://evil.example","click")'
     with app.app_context():
@@ -378,11 +364,7 @@ def test_memberships_are_exported_and_deleted_with_the_account(client, auth, peo
     from app.models import LearnerExerciseStat
     from app.models import SessionStruggle
 
-    course_id, code = create_course_via_form(client, auth)
-    client.post(
-        f"/teach/{course_id}/settings",
-        data={"part": "exercises", "exercise": ["fixture-add"], "position-fixture-add": "1"},
-    )
+    course_id, code = course_with_the_adder(client, auth)
     auth.logout()
     auth.login(LEARNER)
     client.post("/courses", data={"code": code})
@@ -432,11 +414,7 @@ def test_friction_thresholds_are_named_in_words_and_show_their_defaults(client, 
 def test_a_courses_friction_tuning_applies_to_its_learners_only(client, auth, people, app):
     """The instructor raises the failures before a reflection to 4: two failures no longer ask
     the course's learner to reflect, while a learner outside the course is asked as before."""
-    course_id, code = create_course_via_form(client, auth)
-    client.post(
-        f"/teach/{course_id}/settings",
-        data={"part": "exercises", "exercise": ["fixture-add"], "position-fixture-add": "1"},
-    )
+    course_id, code = course_with_the_adder(client, auth)
     client.post(
         f"/teach/{course_id}/settings",
         data={"part": "friction", "fr-reflect_after_failures": "4"},
