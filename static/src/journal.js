@@ -77,6 +77,7 @@ draw(
     {
       label: "EQ per session",
       data: data.eqs,
+      clip: 8, // a session at EQ 1 sits on the top edge: draw its whole mark, not half of it
       borderColor: "#6639ba",
       backgroundColor: "#6639ba",
       pointStyle: "rect",
