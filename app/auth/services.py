@@ -74,7 +74,7 @@ def create_user(email: str, password: str, display_name: str, role: str = Role.L
         raise Invalid(f"role must be one of {', '.join(r.value for r in Role)}")
     email = normalise_email(email)
     check_password(password, email, email.split("@")[0], display_name)
-    if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
+    if email_has_account(email):
         # Worded so it does not confirm more than it must; sign-ups that hit a taken email are
         # limited per address (SIGNUP_TAKEN_RATE_LIMIT), so the list cannot be walked.
         raise Conflict("This email cannot be used for a new account. If it is yours, log in.")
