@@ -195,14 +195,19 @@ def new_page(browser, live_server, viewport):
     return page
 
 
-@pytest.fixture
-def page(browser, live_server, request):
-    """A laptop-sized page in a fresh context."""
-    page = new_page(browser, live_server, {"width": 1366, "height": 900})
+def laptop_page(browser, server, request):
+    """A laptop-sized page on `server` in a fresh context; its last screenshot kept at the end."""
+    page = new_page(browser, server, {"width": 1366, "height": 900})
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-last.png"), full_page=True)
     page.context.close()
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    """A laptop-sized page in a fresh context."""
+    yield from laptop_page(browser, live_server, request)
 
 
 @pytest.fixture

@@ -11,10 +11,9 @@ from aiosmtpd.controller import Controller
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.conftest import LiveServer
 from tests.e2e.conftest import assert_accessible
-from tests.e2e.conftest import new_page
+from tests.e2e.conftest import laptop_page
 from tests.integration.test_signup_by_email import Mailbox
 from tests.integration.test_signup_by_email import free_port
 
@@ -42,11 +41,7 @@ def mail_server(tmp_path_factory):
 @pytest.fixture
 def mail_page(browser, mail_server, request):
     """A laptop-sized page on the mail-configured server."""
-    page = new_page(browser, mail_server, {"width": 1366, "height": 900})
-    yield page
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-last.png"), full_page=True)
-    page.context.close()
+    yield from laptop_page(browser, mail_server, request)
 
 
 def test_a_learner_signs_up_through_the_emailed_link(mail_page, mail_server):

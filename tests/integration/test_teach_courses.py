@@ -59,6 +59,14 @@ def course_with_the_adder(client, auth) -> tuple[int, str]:
     return course_id, code
 
 
+def join_sharing_the_journal(client, auth, course_id: int, code: str) -> None:
+    """Sign in as the learner, join the course with its code and share journal text with it."""
+    auth.logout()
+    auth.login(LEARNER)
+    client.post("/courses", data={"code": code})
+    client.post(f"/courses/{course_id}/sharing", data={f"share-{course_id}-shares_journal": "y"})
+
+
 def test_instructor_creates_a_course_and_a_learner_joins_with_its_code(client, auth, people, app):
     course_id, code = create_course_via_form(client, auth)
     assert len(code) == services.JOIN_CODE_LENGTH
@@ -200,10 +208,7 @@ def test_journal_text_reaches_the_instructor_only_after_the_learner_opts_in(
 
 def test_the_learner_page_and_the_dashboard_say_things_in_words(client, auth, people, app):
     course_id, code = course_with_the_adder(client, auth)
-    auth.logout()
-    auth.login(LEARNER)
-    client.post("/courses", data={"code": code})
-    client.post(f"/courses/{course_id}/sharing", data={f"share-{course_id}-shares_journal": "y"})
+    join_sharing_the_journal(client, auth, course_id, code)
     ran = {**verdict(status="passed", passed=0, total=0), "kind": "run"}
     run = attempt(kind="run", verdict=ran)
     assert client.post("/api/attempts", json=run).status_code == 201
@@ -365,10 +370,7 @@ def test_memberships_are_exported_and_deleted_with_the_account(client, auth, peo
     from app.models import SessionStruggle
 
     course_id, code = course_with_the_adder(client, auth)
-    auth.logout()
-    auth.login(LEARNER)
-    client.post("/courses", data={"code": code})
-    client.post(f"/courses/{course_id}/sharing", data={f"share-{course_id}-shares_journal": "y"})
+    join_sharing_the_journal(client, auth, course_id, code)
     assert client.post("/api/attempts", json=attempt()).status_code == 201
     exported = json.loads(client.get("/journal/export.json").data)
     assert [(m["course_id"], m["shares_journal"]) for m in exported["course_memberships"]] == [
